@@ -1,0 +1,49 @@
+package io.statspipe.app.architecture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import java.util.List;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Keeps the design card's dependency rules true at build time. The Maven enforcer checks the
+ * module dependencies; this checks the classes, and proves on a deliberately bad fixture that
+ * each rule does fail when broken.
+ */
+class HexagonalArchitectureTest {
+    private static final List<Function<String, ArchRule>> RULES = List.of(
+            HexagonalRules::domainDependsOnTheJdkOnly,
+            HexagonalRules::portsDependOnDomainOnly,
+            HexagonalRules::migrationUsesPortsOnly,
+            HexagonalRules::adaptersAreIndependent,
+            HexagonalRules::onlyAppUsesAdapters);
+
+    @Test
+    void statspipeKeepsEveryRule() {
+        JavaClasses statspipe = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("io.statspipe");
+        assertThat(statspipe.containPackage("io.statspipe.domain")).isTrue();
+        assertThat(statspipe.containPackage("io.statspipe.ports")).isTrue();
+
+        RULES.forEach(rule -> rule.apply("io.statspipe").check(statspipe));
+    }
+
+    @Test
+    void everyRuleFailsOnTheBadFixture() {
+        JavaClasses bad = new ClassFileImporter().importPackages("io.statspipe.archfixture");
+
+        for (Function<String, ArchRule> rule : RULES) {
+            ArchRule applied = rule.apply("io.statspipe.archfixture");
+            assertThatThrownBy(() -> applied.check(bad)).as(applied.getDescription())
+                    .isInstanceOf(AssertionError.class)
+                    .hasMessageContaining("was violated");
+        }
+    }
+}

@@ -1,0 +1,5 @@
+package io.statspipe.archfixture.domain;
+
+/** Breaks "domain depends on the JDK only": it uses a command-line library. */
+public record LeakyDomainValue(picocli.CommandLine commandLine) {
+}

@@ -1,0 +1,58 @@
+package io.statspipe.domain;
+
+/**
+ * One observation of a series at a millisecond timestamp (UTC epoch).
+ *
+ * <p>{@code sampleRate} is StatsD's {@code @rate}: the client sent one in {@code 1/rate} of its
+ * observations. A counter event therefore stands for {@link #increment()} =
+ * {@code round(value / rate)} counts, and a distribution sample for {@link #weight()} =
+ * {@code round(1 / rate)} samples. Rounding happens once, here, so every later stage counts
+ * integers and stays exact.
+ */
+public record Event(Series series, long timestamp, Kind kind, double value, double sampleRate) {
+
+    public Event {
+        if (series == null) {
+            throw new InvalidStatException("event has no series");
+        }
+        if (kind == null) {
+            throw new InvalidStatException("event of " + series + " has no kind");
+        }
+        if (timestamp < 0 || timestamp > Limits.MAX_TIMESTAMP) {
+            throw new InvalidStatException("timestamp out of range: " + timestamp
+                    + " ms is not between 1970-01-01 and 9999-12-31 for " + series);
+        }
+        if (!Double.isFinite(value)) {
+            throw new InvalidStatException("value must be a finite number, got " + value + " for " + series);
+        }
+        if (!(sampleRate > 0 && sampleRate <= 1)) {
+            throw new InvalidStatException("sample rate must be in (0, 1], got " + sampleRate + " for " + series);
+        }
+        if (kind == Kind.COUNTER && Math.abs(value / sampleRate) >= 0x1p53) {
+            throw new InvalidStatException("counter increment too large: " + value + "/" + sampleRate
+                    + " exceeds 2^53 for " + series);
+        }
+    }
+
+    public static Event counter(Series series, long timestamp, long increment) {
+        return new Event(series, timestamp, Kind.COUNTER, increment, 1.0);
+    }
+
+    public static Event gauge(Series series, long timestamp, double value) {
+        return new Event(series, timestamp, Kind.GAUGE, value, 1.0);
+    }
+
+    public static Event distribution(Series series, long timestamp, double value) {
+        return new Event(series, timestamp, Kind.DISTRIBUTION, value, 1.0);
+    }
+
+    /** The exact count a counter event adds. */
+    public long increment() {
+        return Math.round(value / sampleRate);
+    }
+
+    /** How many samples a distribution event stands for (1 unless sampled). */
+    public long weight() {
+        return Math.max(1, Math.round(1 / sampleRate));
+    }
+}

@@ -1,0 +1,337 @@
+package io.statspipe.domain;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The pre-aggregation engine for one input stream (one Kafka partition). It folds events into
+ * the aggregate of every (output series, kind, resolution, bucket) that a matching rule names,
+ * and on {@link #flush} hands them all back as {@link Partial}s stamped with the flush's
+ * {@link Origin}, then starts empty again.
+ *
+ * <p>Flushing everything, rather than only closed buckets, is what makes a range of input
+ * offsets the unit of exactness: a flush's partials depend only on the events between two
+ * flushes (and the watermark the range began with), so re-aggregating the same range after a
+ * crash reproduces them bit for bit.
+ *
+ * <p>Hot path: {@link #register} interns a series once and returns a reference; {@link #addCount}
+ * and {@link #addValue} then touch only arrays and the bucket's cell, allocating nothing for a
+ * series and bucket already seen since the last flush. Not thread-safe: one owner per stream.
+ */
+public final class Rollup {
+
+    /** What happened to one event. COUNTED and LATE events are counted; the others are not. */
+    public enum Outcome {
+        COUNTED, LATE, TOO_OLD, TOO_NEW;
+
+        public boolean counted() {
+            return this == COUNTED || this == LATE;
+        }
+    }
+
+    private static final long NO_WATERMARK = Long.MIN_VALUE;
+
+    private final RuleSet rules;
+    private final long latenessMillis;
+    private final long horizonMillis;
+    private final long finestWidth;
+
+    private final Map<Key, Integer> refs = new HashMap<>();
+    private int[][] targetsOfRef = new int[64][];
+    private Kind[] kindOfRef = new Kind[64];
+    private final Map<TargetKey, Integer> targetIndex = new HashMap<>();
+    private Target[] targets = new Target[64];
+    private int targetCount;
+    private int[] dirty = new int[64];
+    private int dirtyCount;
+
+    private long watermark;
+    private long watermarkAtStart;
+    private long futureLimit = Long.MAX_VALUE;
+    private long events;
+    private long lateEvents;
+    private long refusedEvents;
+
+    public Rollup(RuleSet rules, RollupSettings settings) {
+        this(rules, settings, NO_WATERMARK);
+    }
+
+    /** A rollup resuming a stream whose previous range ended at {@code watermark}. */
+    public Rollup(RuleSet rules, RollupSettings settings, long watermark) {
+        this.rules = rules;
+        this.latenessMillis = settings.allowedLateness().toMillis();
+        this.horizonMillis = settings.horizon().toMillis();
+        this.finestWidth = rules.finestResolution().widthMillis();
+        this.watermark = watermark;
+        this.watermarkAtStart = watermark;
+    }
+
+    /**
+     * Interns a series of a kind and returns its reference for {@link #addCount}/{@link #addValue}.
+     *
+     * @throws InvalidStatException when the series' name is reserved for a rule's output
+     */
+    public int register(Series series, Kind kind) {
+        Key key = new Key(series, kind);
+        Integer known = refs.get(key);
+        if (known != null) {
+            return known;
+        }
+        Optional<RollupRule> owner = rules.reservedBy(series.metric());
+        if (owner.isPresent()) {
+            throw new InvalidStatException("metric name '" + series.metric() + "' is reserved: rule '"
+                    + owner.get().name() + "' writes it");
+        }
+        List<RollupRule> matched = rules.matching(series);
+        int[] ids = new int[matched.stream().mapToInt(r -> r.resolutions().size()).sum()];
+        int n = 0;
+        for (RollupRule rule : matched) {
+            Series output = rule.outputSeries(series);
+            for (Resolution resolution : rule.resolutions()) {
+                ids[n++] = target(new TargetKey(output, kind, resolution), rule);
+            }
+        }
+        int ref = refs.size();
+        if (ref == targetsOfRef.length) {
+            targetsOfRef = Arrays.copyOf(targetsOfRef, ref * 2);
+            kindOfRef = Arrays.copyOf(kindOfRef, ref * 2);
+        }
+        targetsOfRef[ref] = ids;
+        kindOfRef[ref] = kind;
+        refs.put(key, ref);
+        return ref;
+    }
+
+    /** Counts a whole event, registering its series if needed. */
+    public Outcome accept(Event event) {
+        int ref = register(event.series(), event.kind());
+        return event.kind() == Kind.COUNTER
+                ? addCount(ref, event.timestamp(), event.increment())
+                : addValue(ref, event.timestamp(), event.value(), event.weight());
+    }
+
+    /** Adds a counter increment to a registered counter series. */
+    public Outcome addCount(int ref, long timestamp, long increment) {
+        if (kindOfRef[ref] != Kind.COUNTER) {
+            throw new IllegalArgumentException("series " + ref + " is a " + kindOfRef[ref] + ", not a counter");
+        }
+        Outcome outcome = admit(timestamp);
+        if (outcome.counted()) {
+            for (int id : targetsOfRef[ref]) {
+                Cell cell = cellOf(id, timestamp);
+                cell.count = Math.addExact(cell.count, increment);
+            }
+        }
+        return outcome;
+    }
+
+    /** Adds a gauge sample or a distribution sample (standing for {@code weight} samples). */
+    public Outcome addValue(int ref, long timestamp, double value, long weight) {
+        Kind kind = kindOfRef[ref];
+        if (kind == Kind.COUNTER) {
+            throw new IllegalArgumentException("series " + ref + " is a counter: use addCount");
+        }
+        Outcome outcome = admit(timestamp);
+        if (outcome.counted()) {
+            for (int id : targetsOfRef[ref]) {
+                Cell cell = cellOf(id, timestamp);
+                if (kind == Kind.GAUGE) {
+                    cell.addGauge(value, timestamp);
+                } else {
+                    cell.addDistribution(value, weight);
+                }
+            }
+        }
+        return outcome;
+    }
+
+    /**
+     * Sets the latest event time accepted from now on (the caller's clock plus the allowed clock
+     * skew). Events beyond it are refused as TOO_NEW, so one client with a clock in the future
+     * cannot push the watermark ahead of everyone else.
+     */
+    public void refuseAfter(long latestTimestamp) {
+        this.futureLimit = latestTimestamp;
+    }
+
+    /** The latest event time counted so far, or {@link Long#MIN_VALUE} before the first event. */
+    public long watermark() {
+        return watermark;
+    }
+
+    /** True when nothing has been counted since the last flush. */
+    public boolean isEmpty() {
+        return events == 0 && refusedEvents == 0;
+    }
+
+    /** Number of (output series, bucket) cells held since the last flush. */
+    public int openCells() {
+        int cells = 0;
+        for (int i = 0; i < dirtyCount; i++) {
+            for (Cell c = targets[dirty[i]].cells; c != null; c = c.next) {
+                cells++;
+            }
+        }
+        return cells;
+    }
+
+    /** Hands back every aggregate held since the last flush as partials of {@code origin}, and starts empty. */
+    public Flush flush(Origin origin) {
+        List<Partial> partials = new ArrayList<>(dirtyCount * 2);
+        for (int i = 0; i < dirtyCount; i++) {
+            Target t = targets[dirty[i]];
+            for (Cell c = t.cells; c != null; c = c.next) {
+                PartialId id = new PartialId(t.key.output(), t.key.kind(), t.key.resolution(),
+                        new Bucket(c.start, t.width), origin);
+                partials.add(new Partial(id, c.toAggregate(t.key.kind()), t.rule.emits()));
+            }
+            t.cells = null;
+            t.dirty = false;
+        }
+        Flush flush = new Flush(origin, partials, events, lateEvents, refusedEvents, watermarkAtStart, watermark);
+        dirtyCount = 0;
+        events = 0;
+        lateEvents = 0;
+        refusedEvents = 0;
+        watermarkAtStart = watermark;
+        return flush;
+    }
+
+    private Outcome admit(long timestamp) {
+        if (timestamp > futureLimit) {
+            refusedEvents++;
+            return Outcome.TOO_NEW;
+        }
+        Outcome outcome = Outcome.COUNTED;
+        if (watermark != NO_WATERMARK) {
+            if (timestamp < watermark - horizonMillis) {
+                refusedEvents++;
+                return Outcome.TOO_OLD;
+            }
+            // Cheap test first; the exact one (bucket end + lateness) only for old-looking events.
+            if (timestamp < watermark - latenessMillis
+                    && timestamp - Math.floorMod(timestamp, finestWidth) + finestWidth + latenessMillis <= watermark) {
+                outcome = Outcome.LATE;
+                lateEvents++;
+            }
+        }
+        if (timestamp > watermark) {
+            watermark = timestamp;
+        }
+        events++;
+        return outcome;
+    }
+
+    private Cell cellOf(int id, long timestamp) {
+        Target t = targets[id];
+        if (!t.dirty) {
+            t.dirty = true;
+            if (dirtyCount == dirty.length) {
+                dirty = Arrays.copyOf(dirty, dirtyCount * 2);
+            }
+            dirty[dirtyCount++] = id;
+        }
+        Cell head = t.cells;
+        if (head != null && timestamp - head.start >= 0 && timestamp - head.start < t.width) {
+            return head;
+        }
+        long start = timestamp - Math.floorMod(timestamp, t.width);
+        Cell previous = head;
+        for (Cell c = head == null ? null : head.next; c != null; previous = c, c = c.next) {
+            if (c.start == start) {
+                previous.next = c.next;
+                c.next = head;
+                t.cells = c;
+                return c;
+            }
+        }
+        Cell created = new Cell(start, t.key.kind());
+        created.next = head;
+        t.cells = created;
+        return created;
+    }
+
+    private int target(TargetKey key, RollupRule rule) {
+        Integer known = targetIndex.get(key);
+        if (known != null) {
+            return known;
+        }
+        int id = targetCount++;
+        if (id == targets.length) {
+            targets = Arrays.copyOf(targets, id * 2);
+        }
+        targets[id] = new Target(key, rule);
+        targetIndex.put(key, id);
+        return id;
+    }
+
+    private record Key(Series series, Kind kind) {
+    }
+
+    private record TargetKey(Series output, Kind kind, Resolution resolution) {
+    }
+
+    /** One output series of one kind at one resolution, with its open buckets. */
+    private static final class Target {
+        final TargetKey key;
+        final RollupRule rule;
+        final long width;
+        boolean dirty;
+        Cell cells;
+
+        Target(TargetKey key, RollupRule rule) {
+            this.key = key;
+            this.rule = rule;
+            this.width = key.resolution().widthMillis();
+        }
+    }
+
+    /** The running aggregate of one bucket; which fields matter depends on the kind. */
+    private static final class Cell {
+        final long start;
+        long count;
+        double sum;
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        double last;
+        long lastAt = Long.MIN_VALUE;
+        final QuantileSketch.Builder sketch;
+        Cell next;
+
+        Cell(long start, Kind kind) {
+            this.start = start;
+            this.sketch = kind == Kind.DISTRIBUTION ? new QuantileSketch.Builder() : null;
+        }
+
+        void addGauge(double value, long at) {
+            count++;
+            sum += value;
+            min = Math.min(min, value);
+            max = Math.max(max, value);
+            if (at > lastAt || (at == lastAt && Double.compare(value, last) > 0)) {
+                last = value;
+                lastAt = at;
+            }
+        }
+
+        void addDistribution(double value, long weight) {
+            count = Math.addExact(count, weight);
+            sum += value * weight;
+            min = Math.min(min, value);
+            max = Math.max(max, value);
+            sketch.add(value, weight);
+        }
+
+        Aggregate toAggregate(Kind kind) {
+            return switch (kind) {
+                case COUNTER -> new CounterAggregate(count);
+                case GAUGE -> new GaugeAggregate(count, sum, min, max, last, lastAt);
+                case DISTRIBUTION -> new DistributionAggregate(count, sum, min, max, sketch.build());
+            };
+        }
+    }
+}

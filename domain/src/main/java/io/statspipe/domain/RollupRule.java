@@ -1,0 +1,101 @@
+package io.statspipe.domain;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Which events a rule takes ({@code metrics} glob and {@code where}: tag key to value glob,
+ * {@code *} meaning "present"), which tags it keeps, the resolutions it writes, the
+ * aggregations it emits, and the metric name it writes under ({@code output}, where
+ * {@code {metric}} stands for the input metric name).
+ *
+ * <p>A rule that drops tags writes under a metric name of its own: in KairosDB a tag filter
+ * matches every series whose tags include it, so a rolled-up series sharing its metric name
+ * with the series it rolls up would be counted twice by every query.
+ */
+public record RollupRule(String name, MetricPattern metrics, Map<String, String> where, KeepTags keep,
+                         List<Resolution> resolutions, Set<Aggregation.Type> emits, String output) {
+    public static final String METRIC_PLACEHOLDER = "{metric}";
+
+    public RollupRule {
+        if (name == null || !name.matches("[a-z0-9][a-z0-9_-]{0,63}")) {
+            throw new InvalidStatException("rule name '" + name
+                    + "' must be 1-64 lower-case letters, digits, _ or -, starting with a letter or digit");
+        }
+        if (metrics == null || keep == null) {
+            throw new InvalidStatException("rule '" + name + "' needs a metric pattern and the tags it keeps");
+        }
+        where = Map.copyOf(new TreeMap<>(where));
+        if (resolutions == null || resolutions.isEmpty()) {
+            throw new InvalidStatException("rule '" + name + "' writes no resolution");
+        }
+        resolutions = resolutions.stream().sorted().distinct().toList();
+        if (emits == null || emits.isEmpty()) {
+            throw new InvalidStatException("rule '" + name + "' emits no aggregation");
+        }
+        emits = Set.copyOf(EnumSet.copyOf(emits));
+        if (output == null || output.isEmpty()) {
+            throw new InvalidStatException("rule '" + name + "' has no output metric name");
+        }
+        if (output.indexOf(METRIC_PLACEHOLDER) != output.lastIndexOf(METRIC_PLACEHOLDER)) {
+            throw new InvalidStatException("rule '" + name + "' output '" + output + "' may use {metric} only once");
+        }
+        if (!keep.everything() && output.equals(METRIC_PLACEHOLDER)) {
+            throw new InvalidStatException("rule '" + name + "' drops tags but writes under the input metric name:"
+                    + " KairosDB tag filters match supersets, so queries would count its series twice;"
+                    + " give it a name of its own, such as '{metric}.by_" + String.join("_", keep.keys()) + "'");
+        }
+        // The output name itself must be a valid metric name once {metric} is filled in.
+        new Series(output.replace(METRIC_PLACEHOLDER, "m"), Tags.none());
+    }
+
+    /** Every event, every tag, one-minute and one-hour buckets, every aggregation, under its own name. */
+    public static RollupRule identity(String name, List<Resolution> resolutions) {
+        return new RollupRule(name, MetricPattern.any(), Map.of(), KeepTags.all(), resolutions,
+                EnumSet.allOf(Aggregation.Type.class), METRIC_PLACEHOLDER);
+    }
+
+    public boolean matches(Series series) {
+        if (!metrics.matches(series.metric())) {
+            return false;
+        }
+        for (Map.Entry<String, String> condition : where.entrySet()) {
+            String value = series.tags().valueOrNull(condition.getKey());
+            if (value == null || !MetricPattern.of(condition.getValue()).matches(value)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    public boolean keepsAllTags() {
+        return keep.everything();
+    }
+
+    public boolean writesUnderInputName() {
+        return output.equals(METRIC_PLACEHOLDER);
+    }
+
+    public String outputMetric(String inputMetric) {
+        return output.replace(METRIC_PLACEHOLDER, inputMetric);
+    }
+
+    /** The series this rule writes for an input series. */
+    public Series outputSeries(Series input) {
+        return new Series(outputMetric(input.metric()), keep.apply(input.tags()));
+    }
+
+    /** True when this rule could write a series named {@code metric}. */
+    boolean couldWrite(String metric) {
+        int at = output.indexOf(METRIC_PLACEHOLDER);
+        if (at < 0) {
+            return output.equals(metric);
+        }
+        String prefix = output.substring(0, at);
+        String suffix = output.substring(at + METRIC_PLACEHOLDER.length());
+        return metric.length() > prefix.length() + suffix.length() && metric.startsWith(prefix) && metric.endsWith(suffix);
+    }
+}

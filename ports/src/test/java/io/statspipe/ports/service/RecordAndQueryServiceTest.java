@@ -1,0 +1,86 @@
+package io.statspipe.ports.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.statspipe.domain.Aggregation;
+import io.statspipe.domain.Event;
+import io.statspipe.domain.Flush;
+import io.statspipe.domain.InvalidStatException;
+import io.statspipe.domain.Kind;
+import io.statspipe.domain.Origin;
+import io.statspipe.domain.Resolution;
+import io.statspipe.domain.Rollup;
+import io.statspipe.domain.RollupSettings;
+import io.statspipe.domain.RuleSet;
+import io.statspipe.domain.Series;
+import io.statspipe.domain.Tags;
+import io.statspipe.ports.fixtures.InMemoryAggregateStore;
+import io.statspipe.ports.fixtures.InMemoryEventLog;
+import io.statspipe.ports.in.Point;
+import io.statspipe.ports.in.RecordEventsCommand;
+import io.statspipe.ports.in.SeriesResult;
+import io.statspipe.ports.in.StatsQuery;
+import io.statspipe.ports.in.TagFilter;
+import io.statspipe.ports.in.TimeRange;
+import io.statspipe.ports.out.EngineUnavailableException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RecordAndQueryServiceTest {
+    private static final long T0 = 1_700_000_040_000L; // a minute boundary
+
+    @Test
+    void recordedEventsAreDurableInTheEventLogWhenRecordReturns() {
+        InMemoryEventLog log = new InMemoryEventLog();
+        List<Event> events = List.of(Event.counter(Series.of("clicks", "site", "1"), T0, 3));
+
+        int recorded = new RecordEventsService(log).record(new RecordEventsCommand(events, "http"));
+
+        assertThat(recorded).isEqualTo(1);
+        assertThat(log.events()).isEqualTo(events);
+    }
+
+    @Test
+    void anEventLogOutageFailsTheRecordLoudly() {
+        InMemoryEventLog log = new InMemoryEventLog();
+        log.goDown();
+        RecordEventsCommand command = new RecordEventsCommand(
+                List.of(Event.counter(Series.of("clicks", "site", "1"), T0, 1)), "http");
+
+        assertThatThrownBy(() -> new RecordEventsService(log).record(command))
+                .isInstanceOf(EngineUnavailableException.class);
+    }
+
+    @Test
+    void queriesSumThePartialsOfABucketAndFilterAndGroupByTags() {
+        InMemoryAggregateStore store = new InMemoryAggregateStore();
+        Rollup rollup = new Rollup(RuleSet.defaults(), RollupSettings.DEFAULTS);
+        rollup.accept(Event.counter(Series.of("clicks", "site", "1", "page", "home"), T0, 2));
+        rollup.accept(Event.counter(Series.of("clicks", "site", "2", "page", "home"), T0, 5));
+        store.write(rollup.flush(Origin.ofPartition(0, 0, 0)).partials());
+        rollup.accept(Event.counter(Series.of("clicks", "site", "1", "page", "about"), T0 + 1, 4));
+        Flush second = rollup.flush(Origin.ofPartition(0, 1, 2));
+        store.write(second.partials());
+
+        QueryStatsService service = new QueryStatsService(store, 10_000);
+        StatsQuery site1 = StatsQuery.of("clicks", Kind.COUNTER, new TimeRange(T0, T0 + 60_000), Resolution.MINUTE,
+                Aggregation.COUNT).withFilter(TagFilter.including(Tags.of("site", "1")));
+
+        assertThat(service.query(site1)).containsExactly(new SeriesResult(Tags.none(), List.of(new Point(T0, 6))));
+        assertThat(service.query(site1.withFilter(TagFilter.any()).groupedBy("site"))).containsExactly(
+                new SeriesResult(Tags.of("site", "1"), List.of(new Point(T0, 6))),
+                new SeriesResult(Tags.of("site", "2"), List.of(new Point(T0, 5))));
+        assertThat(service.query(site1.withFilter(TagFilter.exactly(Tags.of("site", "1"))))).isEmpty();
+    }
+
+    @Test
+    void aQuerySpanningTooManyBucketsIsRefusedWithTheReason() {
+        QueryStatsService service = new QueryStatsService(new InMemoryAggregateStore(), 100);
+        StatsQuery year = StatsQuery.of("clicks", Kind.COUNTER, new TimeRange(0, 365L * 86_400_000L),
+                Resolution.MINUTE, Aggregation.COUNT);
+
+        assertThatThrownBy(() -> service.query(year)).isInstanceOf(InvalidStatException.class)
+                .hasMessageContaining("525600 buckets of 1m, more than 100");
+    }
+}
