@@ -41,7 +41,7 @@ public final class Rollup {
     private final long finestWidth;
 
     private final Map<Key, Integer> refs = new HashMap<>();
-    private int[][] targetsOfRef = new int[64][];
+    private Target[][] targetsOfRef = new Target[64][];
     private Kind[] kindOfRef = new Kind[64];
     private final Map<TargetKey, Integer> targetIndex = new HashMap<>();
     private Target[] targets = new Target[64];
@@ -87,12 +87,13 @@ public final class Rollup {
                     + owner.get().name() + "' writes it");
         }
         List<RollupRule> matched = rules.matching(series);
-        int[] ids = new int[matched.stream().mapToInt(r -> r.resolutions().size()).sum()];
+        Target[] ids = new Target[matched.stream().mapToInt(r -> r.resolutions().size()).sum()];
         int n = 0;
         for (RollupRule rule : matched) {
             Series output = rule.outputSeries(series);
             for (Resolution resolution : rule.resolutions()) {
-                ids[n++] = target(new TargetKey(output, kind, resolution), rule);
+                int id = target(new TargetKey(output, kind, resolution), rule);
+                ids[n++] = targets[id];
             }
         }
         int ref = refs.size();
@@ -121,9 +122,12 @@ public final class Rollup {
         }
         Outcome outcome = admit(timestamp);
         if (outcome.counted()) {
-            for (int id : targetsOfRef[ref]) {
-                Cell cell = cellOf(id, timestamp);
-                cell.count = Math.addExact(cell.count, increment);
+            for (Target t : targetsOfRef[ref]) {
+                // The common case, an event in the bucket this target last saw, touches only the target.
+                if (!(timestamp >= t.headStart && timestamp < t.headEnd)) {
+                    moveHead(t, timestamp);
+                }
+                t.headCount = Math.addExact(t.headCount, increment);
             }
         }
         return outcome;
@@ -137,8 +141,11 @@ public final class Rollup {
         }
         Outcome outcome = admit(timestamp);
         if (outcome.counted()) {
-            for (int id : targetsOfRef[ref]) {
-                Cell cell = cellOf(id, timestamp);
+            for (Target t : targetsOfRef[ref]) {
+                if (!(timestamp >= t.headStart && timestamp < t.headEnd)) {
+                    moveHead(t, timestamp);
+                }
+                Cell cell = t.head;
                 if (kind == Kind.GAUGE) {
                     cell.addGauge(value, timestamp);
                 } else {
@@ -172,7 +179,7 @@ public final class Rollup {
     public int openCells() {
         int cells = 0;
         for (int i = 0; i < dirtyCount; i++) {
-            for (Cell c = targets[dirty[i]].cells; c != null; c = c.next) {
+            for (Cell c = targets[dirty[i]].head; c != null; c = c.next) {
                 cells++;
             }
         }
@@ -184,13 +191,13 @@ public final class Rollup {
         List<Partial> partials = new ArrayList<>(dirtyCount * 2);
         for (int i = 0; i < dirtyCount; i++) {
             Target t = targets[dirty[i]];
-            for (Cell c = t.cells; c != null; c = c.next) {
+            t.spillHead();
+            for (Cell c = t.head; c != null; c = c.next) {
                 PartialId id = new PartialId(t.key.output(), t.key.kind(), t.key.resolution(),
                         new Bucket(c.start, t.width), origin);
                 partials.add(new Partial(id, c.toAggregate(t.key.kind()), t.rule.emits()));
             }
-            t.cells = null;
-            t.dirty = false;
+            t.reset();
         }
         Flush flush = new Flush(origin, partials, events, lateEvents, refusedEvents, watermarkAtStart, watermark);
         dirtyCount = 0;
@@ -226,33 +233,36 @@ public final class Rollup {
         return outcome;
     }
 
-    private Cell cellOf(int id, long timestamp) {
-        Target t = targets[id];
-        if (!t.dirty) {
-            t.dirty = true;
+    /** Makes the cell of {@code timestamp}'s bucket the target's head, creating it if needed. */
+    private void moveHead(Target t, long timestamp) {
+        if (t.head == null) {
             if (dirtyCount == dirty.length) {
                 dirty = Arrays.copyOf(dirty, dirtyCount * 2);
             }
-            dirty[dirtyCount++] = id;
+            dirty[dirtyCount++] = t.id;
         }
-        Cell head = t.cells;
-        if (head != null && timestamp - head.start >= 0 && timestamp - head.start < t.width) {
-            return head;
-        }
+        t.spillHead();
         long start = timestamp - Math.floorMod(timestamp, t.width);
-        Cell previous = head;
-        for (Cell c = head == null ? null : head.next; c != null; previous = c, c = c.next) {
+        Cell head = t.head;
+        Cell found = null;
+        for (Cell previous = null, c = head; c != null; previous = c, c = c.next) {
             if (c.start == start) {
-                previous.next = c.next;
-                c.next = head;
-                t.cells = c;
-                return c;
+                if (previous != null) {
+                    previous.next = c.next;
+                    c.next = head;
+                }
+                found = c;
+                break;
             }
         }
-        Cell created = new Cell(start, t.key.kind());
-        created.next = head;
-        t.cells = created;
-        return created;
+        if (found == null) {
+            found = new Cell(start, t.key.kind());
+            found.next = head;
+        }
+        t.head = found;
+        t.headStart = start;
+        t.headEnd = start + t.width;
+        t.headCount = found.count;
     }
 
     private int target(TargetKey key, RollupRule rule) {
@@ -264,7 +274,7 @@ public final class Rollup {
         if (id == targets.length) {
             targets = Arrays.copyOf(targets, id * 2);
         }
-        targets[id] = new Target(key, rule);
+        targets[id] = new Target(id, key, rule);
         targetIndex.put(key, id);
         return id;
     }
@@ -275,18 +285,40 @@ public final class Rollup {
     private record TargetKey(Series output, Kind kind, Resolution resolution) {
     }
 
-    /** One output series of one kind at one resolution, with its open buckets. */
+    /**
+     * One output series of one kind at one resolution, with its open buckets (a list, most
+     * recently used first). A counter's head bucket counts in {@code headCount}, inside the
+     * target, so the common event touches one object; it is spilled into the cell when the
+     * head moves and before a flush.
+     */
     private static final class Target {
+        final int id;
         final TargetKey key;
         final RollupRule rule;
         final long width;
-        boolean dirty;
-        Cell cells;
+        long headStart = Long.MAX_VALUE;
+        long headEnd = Long.MIN_VALUE;
+        long headCount;
+        Cell head;
 
-        Target(TargetKey key, RollupRule rule) {
+        Target(int id, TargetKey key, RollupRule rule) {
+            this.id = id;
             this.key = key;
             this.rule = rule;
             this.width = key.resolution().widthMillis();
+        }
+
+        void spillHead() {
+            if (head != null && key.kind() == Kind.COUNTER) {
+                head.count = headCount;
+            }
+        }
+
+        void reset() {
+            head = null;
+            headStart = Long.MAX_VALUE;
+            headEnd = Long.MIN_VALUE;
+            headCount = 0;
         }
     }
 
