@@ -14,6 +14,14 @@ public interface LegacyHistoryPort {
      */
     ScanReport scan(DayRange days, String metricPrefix, String resumeAfter, Consumer<LegacyDocument> sink);
 
+    /**
+     * How many documents a scan of the range would read, if the store can tell cheaply (for
+     * progress and ETA). Empty when it cannot.
+     */
+    default java.util.OptionalLong estimateDocuments(DayRange days, String metricPrefix) {
+        return java.util.OptionalLong.empty();
+    }
+
     /** One legacy document's buckets (minute and hour), with the id to resume after it. */
     record LegacyDocument(String id, java.util.List<StoredBucket> buckets) {
         public LegacyDocument {
