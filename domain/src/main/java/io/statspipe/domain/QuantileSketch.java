@@ -156,11 +156,21 @@ public final class QuantileSketch {
         private long zeroCount;
 
         public void add(double value, long weight) {
+            addBinned(value, binFor(value), weight);
+        }
+
+        /** The bin of {@code value}'s magnitude (0 for magnitudes counted as zero). */
+        static int binFor(double value) {
             double magnitude = Math.abs(value);
-            if (magnitude < MIN_MAGNITUDE) {
+            return magnitude < MIN_MAGNITUDE ? 0 : binOf(magnitude);
+        }
+
+        /** Adds a value whose bin was computed by {@link #binFor}. */
+        void addBinned(double value, int bin, long weight) {
+            if (Math.abs(value) < MIN_MAGNITUDE) {
                 zeroCount += weight;
             } else {
-                addTo(value > 0, binOf(magnitude), weight);
+                addTo(value > 0, bin, weight);
             }
         }
 

@@ -40,10 +40,11 @@ public final class Rollup {
     private final long horizonMillis;
     private final long finestWidth;
 
-    private final Map<Key, Integer> refs = new HashMap<>();
+    private final Map<Kind, Map<Series, Integer>> refs = new java.util.EnumMap<>(Kind.class);
+    private int refCount;
     private Target[][] targetsOfRef = new Target[64][];
     private Kind[] kindOfRef = new Kind[64];
-    private final Map<TargetKey, Integer> targetIndex = new HashMap<>();
+    private final Map<TargetKey, Target> targetIndex = new HashMap<>();
     private Target[] targets = new Target[64];
     private int targetCount;
     private int[] dirty = new int[64];
@@ -76,8 +77,8 @@ public final class Rollup {
      * @throws InvalidStatException when the series' name is reserved for a rule's output
      */
     public int register(Series series, Kind kind) {
-        Key key = new Key(series, kind);
-        Integer known = refs.get(key);
+        Map<Series, Integer> refsOfKind = refs.computeIfAbsent(kind, k -> new HashMap<>());
+        Integer known = refsOfKind.get(series);
         if (known != null) {
             return known;
         }
@@ -92,18 +93,17 @@ public final class Rollup {
         for (RollupRule rule : matched) {
             Series output = rule.outputSeries(series);
             for (Resolution resolution : rule.resolutions()) {
-                int id = target(new TargetKey(output, kind, resolution), rule);
-                ids[n++] = targets[id];
+                ids[n++] = target(new TargetKey(output, kind, resolution), rule);
             }
         }
-        int ref = refs.size();
+        int ref = refCount++;
         if (ref == targetsOfRef.length) {
             targetsOfRef = Arrays.copyOf(targetsOfRef, ref * 2);
             kindOfRef = Arrays.copyOf(kindOfRef, ref * 2);
         }
         targetsOfRef[ref] = ids;
         kindOfRef[ref] = kind;
-        refs.put(key, ref);
+        refsOfKind.put(series, ref);
         return ref;
     }
 
@@ -141,15 +141,17 @@ public final class Rollup {
         }
         Outcome outcome = admit(timestamp);
         if (outcome.counted()) {
+            // The sketch bin is the costly part (a logarithm): compute it once for every target.
+            int bin = kind == Kind.DISTRIBUTION ? QuantileSketch.Builder.binFor(value) : 0;
             for (Target t : targetsOfRef[ref]) {
                 if (!(timestamp >= t.headStart && timestamp < t.headEnd)) {
                     moveHead(t, timestamp);
                 }
-                Cell cell = t.head;
+                ValueCell cell = (ValueCell) t.head;
                 if (kind == Kind.GAUGE) {
                     cell.addGauge(value, timestamp);
                 } else {
-                    cell.addDistribution(value, weight);
+                    cell.addDistribution(value, bin, weight);
                 }
             }
         }
@@ -256,7 +258,7 @@ public final class Rollup {
             }
         }
         if (found == null) {
-            found = new Cell(start, t.key.kind());
+            found = t.key.kind() == Kind.COUNTER ? new Cell(start) : new ValueCell(start, t.key.kind());
             found.next = head;
         }
         t.head = found;
@@ -265,8 +267,8 @@ public final class Rollup {
         t.headCount = found.count;
     }
 
-    private int target(TargetKey key, RollupRule rule) {
-        Integer known = targetIndex.get(key);
+    private Target target(TargetKey key, RollupRule rule) {
+        Target known = targetIndex.get(key);
         if (known != null) {
             return known;
         }
@@ -274,12 +276,10 @@ public final class Rollup {
         if (id == targets.length) {
             targets = Arrays.copyOf(targets, id * 2);
         }
-        targets[id] = new Target(id, key, rule);
-        targetIndex.put(key, id);
-        return id;
-    }
-
-    private record Key(Series series, Kind kind) {
+        Target created = new Target(id, key, rule);
+        targets[id] = created;
+        targetIndex.put(key, created);
+        return created;
     }
 
     private record TargetKey(Series output, Kind kind, Resolution resolution) {
@@ -322,20 +322,32 @@ public final class Rollup {
         }
     }
 
-    /** The running aggregate of one bucket; which fields matter depends on the kind. */
-    private static final class Cell {
+    /** The running count of one bucket of a counter, and the next open bucket of its target. */
+    private static class Cell {
         final long start;
         long count;
+        Cell next;
+
+        Cell(long start) {
+            this.start = start;
+        }
+
+        Aggregate toAggregate(Kind kind) {
+            return new CounterAggregate(count);
+        }
+    }
+
+    /** The running aggregate of one bucket of a gauge or a distribution. */
+    private static final class ValueCell extends Cell {
         double sum;
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
         double last;
         long lastAt = Long.MIN_VALUE;
         final QuantileSketch.Builder sketch;
-        Cell next;
 
-        Cell(long start, Kind kind) {
-            this.start = start;
+        ValueCell(long start, Kind kind) {
+            super(start);
             this.sketch = kind == Kind.DISTRIBUTION ? new QuantileSketch.Builder() : null;
         }
 
@@ -350,20 +362,18 @@ public final class Rollup {
             }
         }
 
-        void addDistribution(double value, long weight) {
+        void addDistribution(double value, int bin, long weight) {
             count = Math.addExact(count, weight);
             sum += value * weight;
             min = Math.min(min, value);
             max = Math.max(max, value);
-            sketch.add(value, weight);
+            sketch.addBinned(value, bin, weight);
         }
 
+        @Override
         Aggregate toAggregate(Kind kind) {
-            return switch (kind) {
-                case COUNTER -> new CounterAggregate(count);
-                case GAUGE -> new GaugeAggregate(count, sum, min, max, last, lastAt);
-                case DISTRIBUTION -> new DistributionAggregate(count, sum, min, max, sketch.build());
-            };
+            return kind == Kind.GAUGE ? new GaugeAggregate(count, sum, min, max, last, lastAt)
+                    : new DistributionAggregate(count, sum, min, max, sketch.build());
         }
     }
 }
