@@ -1,0 +1,41 @@
+package io.statspipe.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.statspipe.bench.suite.BenchSuite;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs every benchmark briefly so none can rot unnoticed. These runs measure nothing worth
+ * recording: they prove the benchmarks still work and produce every figure.
+ */
+class BenchmarkSmokeTest {
+
+    @Test
+    void theRollupBenchmarkCountsEveryEventOfAnInvocation() {
+        RollupBenchmark benchmark = new RollupBenchmark();
+        benchmark.series = 10_000;
+        benchmark.generate();
+
+        assertThat(benchmark.rollup()).isEqualTo(RollupBenchmark.EVENTS);
+        assertThat(benchmark.hashMapBaseline()).isPositive();
+    }
+
+    @Test
+    void theSuiteProducesEveryFigureWithItsBaseline(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("figures.json");
+
+        BenchSuite.main(new String[] {"--quick", "--out", out.toString()});
+
+        JsonNode figures = new ObjectMapper().readTree(out.toFile()).get("figures");
+        assertThat(figures).isNotEmpty();
+        for (JsonNode f : figures) {
+            assertThat(f.get("value").asDouble()).as(f.get("figure").asText()).isPositive();
+            assertThat(f.get("baselineValue").asDouble()).as(f.get("figure").asText()).isPositive();
+        }
+    }
+}
