@@ -6,6 +6,8 @@ import io.statspipe.domain.Series;
 import io.statspipe.domain.Tags;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -87,8 +89,18 @@ final class LegacyDocuments {
             return Optional.empty();
         }
         if (!(sum && min && max)) {
+            List<String> present = new ArrayList<>();
+            if (sum) {
+                present.add(LegacySchema.SUM);
+            }
+            if (min) {
+                present.add(LegacySchema.MIN);
+            }
+            if (max) {
+                present.add(LegacySchema.MAX);
+            }
             throw new MalformedDocumentException("a timing needs sum, min and max; it has only "
-                    + (sum ? "sum " : "") + (min ? "min " : "") + (max ? "max" : "").trim());
+                    + String.join(" and ", present));
         }
         try {
             return Optional.of(new LegacyDay.Timing(number(doc.get(LegacySchema.SUM), LegacySchema.SUM),
