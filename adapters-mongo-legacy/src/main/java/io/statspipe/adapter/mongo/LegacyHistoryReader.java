@@ -120,19 +120,21 @@ public final class LegacyHistoryReader implements LegacyHistoryPort, ReadBuckets
     }
 
     /**
-     * Visits every well-formed document of the days whose id starts with the prefix, after
+     * Visits every well-formed document of the days whose id starts with {@code idPrefix} (a
+     * metric prefix, or {@code "metric|"} for one metric: a document's fields must agree with its
+     * id, so the id decides), after
      * {@code resumeAfter}, in id order; adds "id: reason" to {@code skipped} for the others.
      * The server-side filter keeps documents whose {@code day} is in range, missing or not
      * shaped like a day, so that a malformed document is reported rather than never seen.
      */
-    void forEachDay(DayRange days, String metricPrefix, String resumeAfter, DayVisitor visitor, List<String> skipped) {
+    void forEachDay(DayRange days, String idPrefix, String resumeAfter, DayVisitor visitor, List<String> skipped) {
         List<Bson> filters = new ArrayList<>();
         if (!resumeAfter.isEmpty()) {
             filters.add(Filters.gt(LegacySchema.ID, resumeAfter));
         }
-        if (!metricPrefix.isEmpty()) {
-            filters.add(Filters.gte(LegacySchema.ID, metricPrefix));
-            filters.add(Filters.lt(LegacySchema.ID, metricPrefix + Character.MAX_VALUE));
+        if (!idPrefix.isEmpty()) {
+            filters.add(Filters.gte(LegacySchema.ID, idPrefix));
+            filters.add(Filters.lt(LegacySchema.ID, idPrefix + Character.MAX_VALUE));
         }
         filters.add(Filters.or(
                 Filters.and(Filters.gte(LegacySchema.DAY, days.first().toString()),
@@ -150,8 +152,7 @@ public final class LegacyHistoryReader implements LegacyHistoryPort, ReadBuckets
                     skipped.add(LegacyDocuments.idOf(doc) + ": " + e.getMessage());
                     continue;
                 }
-                if (day.day().isBefore(days.first()) || day.day().isAfter(days.last())
-                        || !day.series().metric().startsWith(metricPrefix)) {
+                if (day.day().isBefore(days.first()) || day.day().isAfter(days.last())) {
                     continue;
                 }
                 if (!day.hasCanonicalId()) {
