@@ -24,6 +24,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bson.Document;
 import org.bson.conversions.Bson;
@@ -60,6 +62,7 @@ public final class LegacyPartialWriter implements WritePartialsPort {
     private final MongoCollection<Document> collection;
     private final AtomicLong updates = new AtomicLong();
     private final AtomicLong notHeld = new AtomicLong();
+    private final Set<String> reportedNotHeld = ConcurrentHashMap.newKeySet();
 
     public LegacyPartialWriter(MongoDatabase database) {
         this.collection = database.getCollection(LegacySchema.COLLECTION);
@@ -100,8 +103,10 @@ public final class LegacyPartialWriter implements WritePartialsPort {
         for (Partial p : partials) {
             if (p.id().kind() == Kind.GAUGE || !LegacySchema.holds(p.id().resolution())) {
                 notHeld.incrementAndGet();
-                LOG.debug("legacy store cannot hold {} partial of {} at {}: not written", p.id().kind(),
-                        p.id().series(), p.id().resolution());
+                if (reportedNotHeld.add(p.id().kind() + " " + p.id().resolution())) {
+                    LOG.info("the legacy store holds no {} partials at {} (first: {}); they go to the new store only",
+                            p.id().kind(), p.id().resolution(), p.id().series());
+                }
                 continue;
             }
             LocalDate day = LegacySchema.dayOf(p.id().bucket().start());
