@@ -1,6 +1,7 @@
 package io.statspipe.adapter.mongo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.statspipe.domain.Bucket;
@@ -9,6 +10,7 @@ import io.statspipe.domain.DistributionAggregate;
 import io.statspipe.domain.Event;
 import io.statspipe.domain.Flush;
 import io.statspipe.domain.GaugeAggregate;
+import io.statspipe.domain.InvalidStatException;
 import io.statspipe.domain.Kind;
 import io.statspipe.domain.Origin;
 import io.statspipe.domain.Partial;
@@ -131,6 +133,36 @@ class LegacyPartialWriterTest extends LegacyStoreTestBase {
         assertThat(doc.get("applied", Document.class)).isEqualTo(new Document(
                 "p2", new Document("seq", 2L).append("keys", List.of("m601")))
                 .append("p5", new Document("seq", 1L).append("keys", List.of("m601"))));
+    }
+
+    @Test
+    void twoFlushesOfOneStreamInOneCallBothCountWhateverTheirOrderInTheList() {
+        LegacyPartialWriter writer = new LegacyPartialWriter(database);
+        List<Partial> both = List.of(counter(Resolution.MINUTE, T, 20, Origin.ofPartition(4, 9, 300)),
+                counter(Resolution.MINUTE, T, 1, Origin.ofPartition(4, 8, 200)),
+                counter(Resolution.MINUTE, T + 60_000, 3, Origin.ofPartition(4, 8, 200)));
+
+        writer.write(both);
+        writer.write(both);
+
+        Document doc = document(VIEWS_ID);
+        assertThat(doc.get("m", Document.class)).isEqualTo(new Document("601", 21L).append("602", 3L));
+        assertThat(doc.get("total")).isEqualTo(24L);
+    }
+
+    @Test
+    void theSamePartialTwiceInOneCallCountsOnceAndTwoValuesForOneIdentityAreRefused() {
+        LegacyPartialWriter writer = new LegacyPartialWriter(database);
+        Origin flush = Origin.ofPartition(0, 1, 0);
+
+        writer.write(List.of(counter(Resolution.MINUTE, T, 5, flush), counter(Resolution.MINUTE, T, 5, flush)));
+        assertThatThrownBy(() -> writer.write(List.of(counter(Resolution.HOUR, T, 5, flush),
+                counter(Resolution.HOUR, T, 6, flush))))
+                .isInstanceOf(InvalidStatException.class).hasMessageContaining("two different partials for h10");
+
+        Document doc = document(VIEWS_ID);
+        assertThat(doc.get("m", Document.class)).isEqualTo(new Document("601", 5L));
+        assertThat(doc.get("h")).isNull();
     }
 
     @Test
