@@ -1,5 +1,6 @@
 package io.statspipe.migration;
 
+import io.statspipe.domain.Kind;
 import io.statspipe.domain.Resolution;
 import io.statspipe.ports.in.TimeRange;
 import io.statspipe.ports.out.ReadBucketsPort;
@@ -18,7 +19,7 @@ import java.util.TreeMap;
 
 /**
  * Compares the legacy store and the new store series by series and bucket by bucket over a
- * range, at every resolution both keep, and reports every missing series, missing bucket and
+ * range, at every resolution and for every kind both keep, and reports every missing series, missing bucket and
  * differing count. A clean verification is recorded in the ledger: it is what lets reads move
  * to the new store.
  */
@@ -29,14 +30,20 @@ public final class Verification {
     private final ReadBucketsPort legacy;
     private final ReadBucketsPort fresh;
     private final List<Resolution> resolutions;
+    private final Set<Kind> kinds;
     private final MigrationLedger ledger;
     private final InstantSource clock;
 
-    public Verification(ReadBucketsPort legacy, ReadBucketsPort newStore, List<Resolution> resolutions,
+    /**
+     * @param resolutions the resolutions both stores keep (the legacy store: one minute and one hour)
+     * @param kinds the kinds both stores keep (the legacy store has no gauges)
+     */
+    public Verification(ReadBucketsPort legacy, ReadBucketsPort newStore, List<Resolution> resolutions, Set<Kind> kinds,
                         MigrationLedger ledger, InstantSource clock) {
         this.legacy = legacy;
         this.fresh = newStore;
         this.resolutions = List.copyOf(resolutions);
+        this.kinds = Set.copyOf(kinds);
         this.ledger = ledger;
         this.clock = clock;
     }
@@ -46,6 +53,7 @@ public final class Verification {
         Set<SeriesKey> inNew = fresh.listSeries(metricPrefix, range);
         Set<SeriesKey> union = new HashSet<>(inLegacy);
         union.addAll(inNew);
+        union.removeIf(key -> !kinds.contains(key.kind()));
         List<SeriesKey> all = new ArrayList<>(union);
         all.sort(ORDER);
         List<SeriesKey> compared = choose(all, coverage);

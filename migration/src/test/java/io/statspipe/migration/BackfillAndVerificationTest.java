@@ -14,6 +14,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -96,7 +97,7 @@ class BackfillAndVerificationTest {
         InMemoryProgress progress = new InMemoryProgress();
         backfill(fresh, progress).run(FIRST_DAY, BOUNDARY, "", p -> { }, () -> false);
         Verification verification = new Verification(legacy, fresh, List.of(Resolution.MINUTE, Resolution.HOUR),
-                new MigrationLedger(progress), clock);
+                Set.of(Kind.COUNTER, Kind.DISTRIBUTION), new MigrationLedger(progress), clock);
         assertThat(verification.verify(BACKFILLED, "", Coverage.allSeries()).discrepancies()).isEmpty();
 
         Series gone = Series.of("page.views", "site", "s3");
@@ -133,7 +134,7 @@ class BackfillAndVerificationTest {
         InMemoryProgress progress = new InMemoryProgress();
         MigrationLedger ledger = new MigrationLedger(progress);
         backfill(fresh, progress).run(FIRST_DAY, BOUNDARY, "", p -> { }, () -> false);
-        Verification verification = new Verification(legacy, fresh, List.of(Resolution.MINUTE), ledger, clock);
+        Verification verification = new Verification(legacy, fresh, List.of(Resolution.MINUTE), Set.of(Kind.COUNTER), ledger, clock);
 
         VerificationReport sampled = verification.verify(BACKFILLED, "", Coverage.sample(0.9, 0.5, 1));
         assertThat(sampled.seriesCompared()).isEqualTo(4);
