@@ -94,6 +94,11 @@ public final class StoreAndForwardAgent implements PublishEventsPort, AutoClosea
         deadLetters.publish(input, reason, origin);
     }
 
+    /** Counts input rejected where the sender was told why (an HTTP 400), without a dead letter. */
+    public void countRejected(long inputs) {
+        rejected.addAndGet(inputs);
+    }
+
     public AgentHealth health() {
         SpoolStats stats = spool.stats();
         Optional<Duration> oldest = stats.oldestUnsentMillis() < 0 ? Optional.empty()
