@@ -72,7 +72,8 @@ class AgentCrashTest {
     private static Child startAgent(Path spool, String name) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process process = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                "-Dlog4j2.configurationFile=log4j2-test.xml", "io.statspipe.app.StatspipeCommand", "agent",
+                "-Djava.net.preferIPv4Stack=true", "-Dlog4j2.configurationFile=log4j2-test.xml",
+                "io.statspipe.app.StatspipeCommand", "agent",
                 "--kafka", broker.bootstrapServers(), "--spool", spool.toString(), "--partitions", "4",
                 "--statsd-port", "0", "--http-port", "0")
                 .redirectError(dir.resolve(name + ".log").toFile())
