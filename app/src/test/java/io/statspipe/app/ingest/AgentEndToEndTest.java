@@ -134,6 +134,32 @@ class AgentEndToEndTest {
     }
 
     @Test
+    void whileKafkaIsDownHttpIngestIsStillAcknowledgedAndEveryEventArrivesOnceAfterwards() throws Exception {
+        broker.stop();
+        List<Event> sent = new java.util.ArrayList<>();
+        try {
+            for (int post = 0; post < 10; post++) {
+                StringBuilder json = new StringBuilder("{\"events\": [");
+                for (int i = 0; i < 20; i++) {
+                    long timestamp = 1_700_000_000_000L + post * 100L + i;
+                    json.append(i == 0 ? "" : ",").append("{\"metric\": \"down.views\", \"tags\": {\"site\": \"s").append(i % 5)
+                            .append("\"}, \"kind\": \"counter\", \"value\": 1, \"timestamp\": ").append(timestamp).append('}');
+                    sent.add(Event.counter(Series.of("down.views", "site", "s" + (i % 5)), timestamp, 1));
+                }
+                HttpResponse<String> response = post(json.append("]}").toString());
+                assertThat(response.statusCode()).as("accepted while Kafka is down").isEqualTo(200);
+            }
+            assertThat(agent.agent().health().spoolDepthEvents()).isGreaterThanOrEqualTo(200);
+        } finally {
+            broker.start();
+        }
+        try (TopicReader reader = reader()) {
+            reader.readUntil(r -> r.eventsOf("down.").size() >= sent.size(), DEADLINE).readFor(Duration.ofSeconds(1));
+            assertThat(reader.eventsOf("down.")).hasSize(sent.size()).containsExactlyInAnyOrderElementsOf(sent);
+        }
+    }
+
+    @Test
     void aRealDogStatsdClientsCountersGaugesAndTimersArriveIntact() {
         StatsDClient client = new NonBlockingStatsDClientBuilder().prefix("client").hostname("127.0.0.1")
                 .port(agent.statsd().port()).constantTags("env:test").enableTelemetry(false).enableAggregation(false)
