@@ -59,7 +59,7 @@ class TopologyEndToEndTest {
     @BeforeAll
     static void start() throws Exception {
         broker = new LocalKafkaBroker(dir.resolve("kafka")).start();
-        TopicLayout.of(PARTITIONS, 1).ensureExists(broker.bootstrapServers());
+        Topics.ensure(broker.bootstrapServers(), PARTITIONS);
         settings = TopologySettings.defaults(broker.bootstrapServers()).withName("e2e")
                 .withFlushInterval(Duration.ofSeconds(1)).withMaxRecordBytes(64 * 1024);
         TopologyPlugs plugs = new TopologyPlugs(RuleSet::defaults, ProtobufEventBatchFormat::new, () -> STORE,
