@@ -17,18 +17,20 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Reads a flush's count points back from KairosDB before its intent is completed. KairosDB
  * answers a write once the points are in its ingest queue; only once a query returns them have
  * they reached the datastore. The points checked are the counts at the finest resolution (the
  * ones exact counts are read from), under the series' own metric name with the {@code _src}
- * tag, at the partial's slot; one query for the whole flush.
+ * tag, at the partial's slot; one query per metric name and stream of the flush.
  */
 final class KairosReadBack implements DurabilityCheck {
-    private static final int MAX_PER_QUERY = 500;
-
     private final String url;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -38,87 +40,77 @@ final class KairosReadBack implements DurabilityCheck {
 
     @Override
     public boolean holds(List<Partial> partials) {
-        List<Partial> counts = new ArrayList<>();
+        Map<String, List<Partial>> byMetric = new TreeMap<>();
         for (Partial p : partials) {
             if (p.id().kind() == Kind.COUNTER && p.id().resolution().equals(Resolution.MINUTE)) {
-                counts.add(p);
+                byMetric.computeIfAbsent(p.id().series().metric() + " " + p.id().origin().stream(),
+                        k -> new ArrayList<>()).add(p);
             }
         }
-        for (int from = 0; from < counts.size(); from += MAX_PER_QUERY) {
-            if (!holdsAll(counts.subList(from, Math.min(counts.size(), from + MAX_PER_QUERY)))) {
+        for (List<Partial> ofMetric : byMetric.values()) {
+            if (!holdsAll(ofMetric)) {
                 return false;
             }
         }
         return true;
     }
 
+    /**
+     * One query per metric and stream: every point of the stream between the first and the last
+     * slot, grouped by every tag key the series use (so each group is one exact tag set).
+     */
     private boolean holdsAll(List<Partial> partials) {
         long start = Long.MAX_VALUE;
         long end = Long.MIN_VALUE;
-        JsonArray metrics = new JsonArray();
+        Set<String> keys = new TreeSet<>();
         for (Partial p : partials) {
-            long slot = p.id().slot();
-            start = Math.min(start, slot);
-            end = Math.max(end, slot);
-            JsonObject tags = new JsonObject();
-            for (Map.Entry<String, String> tag : p.id().series().tags().asMap().entrySet()) {
-                tags.add(tag.getKey(), array(tag.getValue()));
-            }
-            tags.add("_src", array(p.id().origin().stream()));
-            JsonObject metric = new JsonObject();
-            metric.addProperty("name", p.id().series().metric());
-            metric.add("tags", tags);
-            JsonArray groupBy = new JsonArray();
-            JsonObject byTags = new JsonObject();
-            byTags.addProperty("name", "tag");
-            JsonArray keys = new JsonArray();
-            p.id().series().tags().asMap().keySet().forEach(keys::add);
-            keys.add("_src");
-            byTags.add("tags", keys);
-            groupBy.add(byTags);
-            metric.add("group_by", groupBy);
-            metrics.add(metric);
+            start = Math.min(start, p.id().slot());
+            end = Math.max(end, p.id().slot());
+            keys.addAll(p.id().series().tags().asMap().keySet());
         }
+        Partial first = partials.get(0);
+        JsonObject tags = new JsonObject();
+        tags.add("_src", array(first.id().origin().stream()));
+        JsonArray groupKeys = new JsonArray();
+        keys.forEach(groupKeys::add);
+        JsonObject byTags = new JsonObject();
+        byTags.addProperty("name", "tag");
+        byTags.add("tags", groupKeys);
+        JsonArray groupBy = new JsonArray();
+        groupBy.add(byTags);
+        JsonObject metric = new JsonObject();
+        metric.addProperty("name", first.id().series().metric());
+        metric.add("tags", tags);
+        if (!keys.isEmpty()) {
+            metric.add("group_by", groupBy);
+        }
+        JsonArray metrics = new JsonArray();
+        metrics.add(metric);
         JsonObject query = new JsonObject();
         query.addProperty("start_absolute", start);
         query.addProperty("end_absolute", end);
         query.add("metrics", metrics);
-        JsonArray answers = post(query).getAsJsonArray("queries");
-        for (int i = 0; i < partials.size(); i++) {
-            if (!found(answers.get(i).getAsJsonObject(), partials.get(i))) {
-                return false;
-            }
-        }
-        return true;
-    }
 
-    /** The group whose tags are exactly the series' own (a filter also matches supersets) holds the value at the slot. */
-    private static boolean found(JsonObject answer, Partial partial) {
-        Map<String, String> own = partial.id().series().tags().asMap();
+        Set<String> stored = new HashSet<>();
+        JsonObject answer = post(query).getAsJsonArray("queries").get(0).getAsJsonObject();
         for (JsonElement r : answer.getAsJsonArray("results")) {
             JsonObject result = r.getAsJsonObject();
-            if (!exactly(result.getAsJsonObject("tags"), own)) {
-                continue;
+            Map<String, String> group = new TreeMap<>();
+            JsonObject resultTags = result.has("tags") ? result.getAsJsonObject("tags") : new JsonObject();
+            for (String key : keys) {
+                JsonArray values = resultTags.has(key) ? resultTags.getAsJsonArray(key) : new JsonArray();
+                group.put(key, values.size() == 1 ? values.get(0).getAsString() : "");
             }
             for (JsonElement v : result.getAsJsonArray("values")) {
                 JsonArray point = v.getAsJsonArray();
-                if (point.get(0).getAsLong() == partial.id().slot()
-                        && point.get(1).getAsLong() == partial.aggregate().count()) {
-                    return true;
-                }
+                stored.add(group + "@" + point.get(0).getAsLong() + "=" + point.get(1).getAsLong());
             }
         }
-        return false;
-    }
-
-    private static boolean exactly(JsonObject tags, Map<String, String> own) {
-        for (Map.Entry<String, JsonElement> tag : tags.entrySet()) {
-            if (tag.getKey().equals("_src")) {
-                continue;
-            }
-            JsonArray values = tag.getValue().getAsJsonArray();
-            String expected = own.get(tag.getKey());
-            if (values.size() != 1 || !values.get(0).getAsString().equals(expected == null ? "" : expected)) {
+        for (Partial p : partials) {
+            Map<String, String> own = new TreeMap<>();
+            keys.forEach(k -> own.put(k, ""));
+            own.putAll(p.id().series().tags().asMap());
+            if (!stored.contains(own + "@" + p.id().slot() + "=" + p.aggregate().count())) {
                 return false;
             }
         }

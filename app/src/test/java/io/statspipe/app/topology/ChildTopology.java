@@ -29,6 +29,18 @@ final class ChildTopology implements AutoCloseable {
         return new ChildTopology(builder.start(), log);
     }
 
+    /** Waits until the child's log holds {@code text} (or the child died, or the time is up). */
+    boolean awaitLog(String text, java.time.Duration within) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (System.nanoTime() < deadline && process.isAlive()) {
+            if (Files.exists(log) && Files.readString(log).contains(text)) {
+                return true;
+            }
+            Thread.sleep(200);
+        }
+        return false;
+    }
+
     long pid() {
         return process.pid();
     }

@@ -85,11 +85,14 @@ final class FaultInjectionContract {
         }, "fault-producer");
         producer.start();
 
-        Path work = dir.resolve("topology-" + variant);
+        // The child JVMs' logs stay in target/ for reading after a failure.
+        Path work = Path.of("target", "fault-injection", variant + "-" + seed).toAbsolutePath();
         ChildTopology child = ChildTopology.start(broker.bootstrapServers(), kairosUrl, work.resolve("run0"), 5);
         try {
             for (int kill = 1; kill <= KILLS; kill++) {
-                Thread.sleep(4_000 + random.nextInt(8_000));
+                // Kill while it works: once it counts, at a random moment within two flush intervals.
+                child.awaitLog("taken over", Duration.ofSeconds(60));
+                Thread.sleep(1_000 + random.nextInt(10_000));
                 System.out.println("kill -9 " + child.pid() + " (" + kill + " of " + KILLS + ")");
                 child.killHard();
                 child = ChildTopology.start(broker.bootstrapServers(), kairosUrl, work.resolve("run" + kill), 5);

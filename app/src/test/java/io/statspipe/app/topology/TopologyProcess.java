@@ -14,6 +14,19 @@ public final class TopologyProcess {
     }
 
     public static void main(String[] args) throws Exception {
+        // The parent holds our stdin: when it goes away (even killed), end this JVM too.
+        Thread orphanGuard = new Thread(() -> {
+            try {
+                while (System.in.read() >= 0) {
+                    // keep reading until end of stream
+                }
+            } catch (java.io.IOException e) {
+                // parent gone
+            }
+            Runtime.getRuntime().halt(3);
+        }, "orphan-guard");
+        orphanGuard.setDaemon(true);
+        orphanGuard.start();
         TopologySettings settings = settings(args[0], Duration.ofSeconds(Long.parseLong(args[3])));
         LocalTopologyRunner runner = LocalTopologyRunner.start(settings, KairosTopologyPlugs.of(args[1]), Path.of(args[2]));
         System.out.println("TOPOLOGY-READY");
