@@ -2,6 +2,7 @@ package io.statspipe.app.topology;
 
 import io.statspipe.adapter.kafka.ProtobufEventBatchFormat;
 import io.statspipe.adapter.kairosdb.KairosAggregateStore;
+import io.statspipe.adapter.kairosdb.KairosMapping;
 import io.statspipe.adapter.kairosdb.KairosStoreConfig;
 import io.statspipe.adapter.storm.TopologyPlugs;
 import io.statspipe.domain.RuleSet;
@@ -16,8 +17,13 @@ public final class KairosTopologyPlugs {
     }
 
     public static TopologyPlugs of(String kairosUrl) {
-        return new TopologyPlugs(RuleSet::defaults, ProtobufEventBatchFormat::new,
-                () -> new KairosAggregateStore(KairosStoreConfig.of(kairosUrl)),
+        return of(kairosUrl, RuleSet::defaults);
+    }
+
+    /** With the rule set {@code rules} builds (in each worker). */
+    public static TopologyPlugs of(String kairosUrl, TopologyPlugs.Factory<RuleSet> rules) {
+        return new TopologyPlugs(rules, ProtobufEventBatchFormat::new,
+                () -> new KairosAggregateStore(KairosStoreConfig.of(kairosUrl).withMapping(KairosMapping.forRules(rules.get()))),
                 () -> new KairosReadBack(kairosUrl));
     }
 }
