@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
 /** The {@code statspipe} command line. */
 @Command(name = "statspipe", mixinStandardHelpOptions = true, version = "statspipe 0.1.0",
         description = "Exact, cheap stats: StatsD in, pre-aggregated buckets out.",
-        subcommands = {StatspipeCommand.Up.class})
+        subcommands = {StatspipeCommand.Up.class, io.statspipe.app.ingest.AgentCommand.class})
 public final class StatspipeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

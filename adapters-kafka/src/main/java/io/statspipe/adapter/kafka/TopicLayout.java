@@ -1,6 +1,7 @@
 package io.statspipe.adapter.kafka;
 
 import io.statspipe.domain.InvalidStatException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.config.TopicConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,9 +57,37 @@ public record TopicLayout(String events, String deadLetters, int partitions, sho
      * @throws IllegalStateException when the events topic exists with another partition count
      */
     public void ensureExists(String bootstrapServers) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
+        Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000));
+        try {
             ensureExists(admin);
+        } finally {
+            admin.close(Duration.ZERO); // do not linger on calls an unreachable cluster will never answer
+        }
+    }
+
+    /**
+     * Waits until every partition of the events topic has a leader. A produce request that
+     * arrives before (NOT_LEADER_OR_FOLLOWER) can leave an idempotent producer with several
+     * requests in flight retrying out-of-order sequences for minutes.
+     */
+    private TopicDescription awaitLeaders(Admin admin) throws ExecutionException, TimeoutException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (true) {
+            try {
+                TopicDescription described = admin.describeTopics(List.of(events)).allTopicNames().get(15, TimeUnit.SECONDS).get(events);
+                boolean led = described.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+                if (led || System.nanoTime() > deadline) {
+                    return described;
+                }
+            } catch (ExecutionException e) {
+                // a topic just created is not known to every part of the broker at once
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+            Thread.sleep(50);
         }
     }
 
@@ -68,11 +98,11 @@ public record TopicLayout(String events, String deadLetters, int partitions, sho
         wanted.add(new NewTopic(events, partitions, replication).configs(config));
         wanted.add(new NewTopic(deadLetters, partitions, replication).configs(config));
         try {
-            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            Set<String> existing = admin.listTopics().names().get(15, TimeUnit.SECONDS);
             List<NewTopic> missing = wanted.stream().filter(t -> !existing.contains(t.name())).toList();
             if (!missing.isEmpty()) {
                 try {
-                    admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+                    admin.createTopics(missing).all().get(15, TimeUnit.SECONDS);
                     LOG.info("created topics {} with {} partitions, replication {}",
                             missing.stream().map(NewTopic::name).toList(), partitions, replication);
                 } catch (ExecutionException e) {
@@ -81,8 +111,7 @@ public record TopicLayout(String events, String deadLetters, int partitions, sho
                     }
                 }
             }
-            TopicDescription described = admin.describeTopics(List.of(events)).allTopicNames()
-                    .get(30, TimeUnit.SECONDS).get(events);
+            TopicDescription described = awaitLeaders(admin);
             if (described.partitions().size() != partitions) {
                 throw new IllegalStateException("topic " + events + " has " + described.partitions().size()
                         + " partitions but statspipe is configured for " + partitions
