@@ -1,0 +1,193 @@
+package io.statspipe.app.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.statspipe.adapter.kafka.LocalKafkaBroker;
+import io.statspipe.adapter.kairosdb.KairosAggregateStore;
+import io.statspipe.adapter.kairosdb.KairosMapping;
+import io.statspipe.adapter.kairosdb.KairosStoreConfig;
+import io.statspipe.adapter.kairosdb.server.LocalKairosDb;
+import io.statspipe.adapter.storm.LocalTopologyRunner;
+import io.statspipe.adapter.storm.PipelineHealth;
+import io.statspipe.adapter.storm.TopologySettings;
+import io.statspipe.domain.Aggregation;
+import io.statspipe.domain.Event;
+import io.statspipe.domain.KeepTags;
+import io.statspipe.domain.Kind;
+import io.statspipe.domain.MetricPattern;
+import io.statspipe.domain.Resolution;
+import io.statspipe.domain.RollupRule;
+import io.statspipe.domain.RuleSet;
+import io.statspipe.domain.Series;
+import io.statspipe.ports.in.Point;
+import io.statspipe.ports.in.SeriesResult;
+import io.statspipe.ports.in.StatsQuery;
+import io.statspipe.ports.in.TimeRange;
+import io.statspipe.ports.service.QueryStatsService;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real KRaft broker, a real LocalCluster running the topology and a real KairosDB (H2):
+ * events produced to {@code stats.events} become exact aggregates for every rule and
+ * resolution, read through the query port; duplicate agent batches are dropped; bad records
+ * reach {@code stats.deadletter} with their reason while everything else is counted.
+ */
+class TopologyEndToEndTest {
+    static final int PARTITIONS = 4;
+    static final List<Resolution> RESOLUTIONS = List.of(Resolution.MINUTE, Resolution.HOUR);
+
+    @TempDir
+    static Path dir;
+    static LocalKafkaBroker broker;
+    static LocalKairosDb kairos;
+    static LocalTopologyRunner topology;
+    static TopologySettings settings;
+
+    /** Every series under its own name, and a rollup per site under a name of its own. */
+    static RuleSet rules() {
+        return new RuleSet(List.of(RollupRule.identity("raw", RESOLUTIONS),
+                new RollupRule("by-site", MetricPattern.of("page.*"), Map.of(), KeepTags.only("site"), RESOLUTIONS,
+                        EnumSet.of(Aggregation.Type.COUNT, Aggregation.Type.SUM), "{metric}.by_site")));
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        broker = new LocalKafkaBroker(dir.resolve("kafka")).start();
+        Topics.ensure(broker.bootstrapServers(), PARTITIONS);
+        kairos = LocalKairosDb.builder().dataDir(dir.resolve("kairosdb")).h2().build().start();
+        settings = TopologySettings.defaults(broker.bootstrapServers()).withName("e2e")
+                .withFlushInterval(Duration.ofSeconds(1)).withMaxRecordBytes(64 * 1024);
+        topology = LocalTopologyRunner.start(settings, KairosTopologyPlugs.of(kairos.httpUrl(), TopologyEndToEndTest::rules),
+                dir.resolve("storm"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (topology != null) {
+            topology.close();
+        }
+        if (kairos != null) {
+            kairos.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @Test
+    void producedEventsBecomeExactAggregatesForEveryRuleAndResolution() throws Exception {
+        long t0 = System.currentTimeMillis() - 30 * 60_000L;
+        Random random = new Random(7);
+        List<Series> series = new ArrayList<>();
+        for (int site = 0; site < 10; site++) {
+            for (int page = 0; page < 5; page++) {
+                series.add(Series.of("page.views", "site", "s" + site, "page", "p" + page));
+            }
+        }
+        Map<String, Long> expected;
+        try (TestEvents events = new TestEvents(broker.bootstrapServers(), settings.eventsTopic(), PARTITIONS, "agent-1")) {
+            for (int b = 0; b < 200; b++) {
+                List<Event> batch = new ArrayList<>();
+                for (int e = 0; e < 50; e++) {
+                    batch.add(Event.counter(series.get(random.nextInt(series.size())),
+                            t0 + b * 5_000L + random.nextInt(5_000), 1 + random.nextInt(3)));
+                }
+                events.send(batch, rules());
+            }
+            events.resend(3);
+            events.resend(10);
+            events.sendRaw(0, "garbage".getBytes(StandardCharsets.UTF_8));
+            events.sendRaw(1, new byte[] {0x08, 0x07, 0x12, 0x01, 0x61}); // version 7
+            events.sendRaw(2, new byte[100 * 1024]);
+            events.flush();
+            expected = events.expected();
+        }
+
+        try (KairosAggregateStore store = new KairosAggregateStore(KairosStoreConfig.of(kairos.httpUrl())
+                .withMapping(KairosMapping.forRules(rules())))) {
+            QueryStatsService queries = new QueryStatsService(store, 1_000_000);
+            TimeRange range = new TimeRange(t0 - 3_600_000L, t0 + 3 * 3_600_000L);
+            Map<String, Long> counts = Map.of();
+            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            while (System.nanoTime() < deadline && !counts.equals(expected)) {
+                Thread.sleep(500);
+                counts = stored(queries, range, Aggregation.COUNT);
+            }
+            assertThat(counts).isEqualTo(expected);
+            assertThat(stored(queries, range, Aggregation.SUM)).isEqualTo(expected);
+        }
+
+        List<ConsumerRecord<String, byte[]>> letters = deadLetters(3, Duration.ofSeconds(30));
+        assertThat(letters).extracting(r -> header(r, "source-partition")).containsExactlyInAnyOrder("0", "1", "2");
+        assertThat(letters).allSatisfy(r -> assertThat(r.key()).isEqualTo("p" + header(r, "source-partition") + "/"
+                + header(r, "source-offset")));
+        assertThat(letters.stream().map(r -> header(r, "reason")).toList())
+                .anySatisfy(reason -> assertThat(reason).contains("oversized record: 102400 bytes"))
+                .anySatisfy(reason -> assertThat(reason).contains("undecodable record"))
+                .allSatisfy(reason -> assertThat(reason).isNotBlank());
+        PipelineHealth.Snapshot health = topology.health();
+        assertThat(health.duplicateBatches()).isEqualTo(2);
+        assertThat(health.deadLetters()).isEqualTo(3);
+    }
+
+    static Map<String, Long> stored(QueryStatsService queries, TimeRange range, Aggregation aggregation) {
+        Map<String, Long> stored = new HashMap<>();
+        for (Resolution resolution : RESOLUTIONS) {
+            collect(stored, queries.query(StatsQuery.of("page.views", Kind.COUNTER, range, resolution, aggregation)
+                    .groupedBy("site", "page")), "page.views", resolution);
+            collect(stored, queries.query(StatsQuery.of("page.views.by_site", Kind.COUNTER, range, resolution, aggregation)
+                    .groupedBy("site")), "page.views.by_site", resolution);
+        }
+        return stored;
+    }
+
+    private static void collect(Map<String, Long> stored, List<SeriesResult> results, String metric, Resolution resolution) {
+        for (SeriesResult result : results) {
+            for (Point p : result.points()) {
+                stored.put(TestEvents.key(new Series(metric, result.group()), resolution, p.bucketStart()), (long) p.value());
+            }
+        }
+    }
+
+    private static String header(ConsumerRecord<String, byte[]> r, String name) {
+        var h = r.headers().lastHeader(name);
+        return h == null ? "" : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    private List<ConsumerRecord<String, byte[]>> deadLetters(int atLeast, Duration within) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "e2e-deadletter-reader");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p)) {
+            consumer.subscribe(Set.of(settings.deadLetterTopic()));
+            long deadline = System.nanoTime() + within.toNanos();
+            while (out.size() < atLeast && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+        }
+        return out;
+    }
+}
