@@ -1,0 +1,310 @@
+package io.statspipe.adapter.kafka;
+
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.statspipe.adapter.kafka.wire.v1.EventBatchProto;
+import io.statspipe.domain.BatchId;
+import io.statspipe.domain.Event;
+import io.statspipe.domain.EventBatch;
+import io.statspipe.domain.InvalidStatException;
+import io.statspipe.domain.Kind;
+import io.statspipe.domain.Series;
+import io.statspipe.domain.Tags;
+import io.statspipe.ports.out.EventBatchFormat;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Event batches as protobuf messages of {@code statspipe/wire/v1/event_batch.proto} (see
+ * docs/design/wire-format.md). Each series is written once per batch, events refer to it by
+ * index; timestamps are deltas from the batch's base; integral values are varints.
+ *
+ * <p>Encoding is written by hand against {@link CodedOutputStream} (no builder objects per
+ * event: it runs on the agent's hot path); decoding uses the generated parser, then rebuilds
+ * domain values, so every rule of the domain is checked again on the way in.
+ */
+public final class ProtobufEventBatchFormat implements EventBatchFormat {
+    /** The format version this code writes and the only one it reads. */
+    public static final int FORMAT_VERSION = 1;
+    /** Largest record accepted, in bytes. */
+    public static final int MAX_RECORD_BYTES = 8 * 1024 * 1024;
+    /** Most events accepted in one batch. */
+    public static final int MAX_EVENTS = 200_000;
+
+    // field numbers of event_batch.proto
+    private static final int BATCH_VERSION = 1;
+    private static final int BATCH_PRODUCER = 2;
+    private static final int BATCH_SEQUENCE = 3;
+    private static final int BATCH_BASE_TIMESTAMP = 4;
+    private static final int BATCH_SERIES = 5;
+    private static final int BATCH_EVENTS = 6;
+    private static final int BATCH_EVENT_COUNT = 15;
+    private static final int SERIES_METRIC = 1;
+    private static final int SERIES_TAGS = 2;
+    private static final int TAG_KEY = 1;
+    private static final int TAG_VALUE = 2;
+    private static final int EVENT_SERIES = 1;
+    private static final int EVENT_KIND = 2;
+    private static final int EVENT_TIMESTAMP_DELTA = 3;
+    private static final int EVENT_LONG_VALUE = 4;
+    private static final int EVENT_DOUBLE_VALUE = 5;
+    private static final int EVENT_SAMPLE_RATE = 6;
+    private static final double LARGEST_EXACT_LONG = 0x1p53;
+
+    @Override
+    public byte[] encode(EventBatch batch) {
+        return encode(batch.id(), batch.events());
+    }
+
+    /** Encodes {@code events} as one batch with id {@code id}, without building an {@link EventBatch}. */
+    public byte[] encode(BatchId id, List<Event> events) {
+        if (events.isEmpty()) {
+            throw new InvalidStatException("an event batch needs at least one event (batch " + id + ")");
+        }
+        Map<Series, Integer> index = new HashMap<>();
+        List<Series> table = new ArrayList<>();
+        int[] seriesOf = new int[events.size()];
+        long base = events.isEmpty() ? 0 : events.get(0).timestamp();
+        for (int i = 0; i < events.size(); i++) {
+            Series series = events.get(i).series();
+            Integer at = index.get(series);
+            if (at == null) {
+                at = table.size();
+                index.put(series, at);
+                table.add(series);
+            }
+            seriesOf[i] = at;
+        }
+        int[] seriesSizes = new int[table.size()];
+        int size = CodedOutputStream.computeUInt32Size(BATCH_VERSION, FORMAT_VERSION)
+                + CodedOutputStream.computeStringSize(BATCH_PRODUCER, id.producer())
+                + (id.sequence() == 0 ? 0 : CodedOutputStream.computeUInt64Size(BATCH_SEQUENCE, id.sequence()))
+                + (base == 0 ? 0 : CodedOutputStream.computeInt64Size(BATCH_BASE_TIMESTAMP, base));
+        for (int s = 0; s < table.size(); s++) {
+            seriesSizes[s] = seriesSize(table.get(s));
+            size += CodedOutputStream.computeTagSize(BATCH_SERIES)
+                    + CodedOutputStream.computeUInt32SizeNoTag(seriesSizes[s]) + seriesSizes[s];
+        }
+        int[] eventSizes = new int[events.size()];
+        for (int i = 0; i < events.size(); i++) {
+            eventSizes[i] = eventSize(events.get(i), seriesOf[i], base);
+            size += CodedOutputStream.computeTagSize(BATCH_EVENTS)
+                    + CodedOutputStream.computeUInt32SizeNoTag(eventSizes[i]) + eventSizes[i];
+        }
+        if (!events.isEmpty()) {
+            size += CodedOutputStream.computeUInt32Size(BATCH_EVENT_COUNT, events.size());
+        }
+        byte[] out = new byte[size];
+        CodedOutputStream o = CodedOutputStream.newInstance(out);
+        try {
+            o.writeUInt32(BATCH_VERSION, FORMAT_VERSION);
+            o.writeString(BATCH_PRODUCER, id.producer());
+            if (id.sequence() != 0) {
+                o.writeUInt64(BATCH_SEQUENCE, id.sequence());
+            }
+            if (base != 0) {
+                o.writeInt64(BATCH_BASE_TIMESTAMP, base);
+            }
+            for (int s = 0; s < table.size(); s++) {
+                o.writeTag(BATCH_SERIES, 2);
+                o.writeUInt32NoTag(seriesSizes[s]);
+                writeSeries(o, table.get(s));
+            }
+            for (int i = 0; i < events.size(); i++) {
+                o.writeTag(BATCH_EVENTS, 2);
+                o.writeUInt32NoTag(eventSizes[i]);
+                writeEvent(o, events.get(i), seriesOf[i], base);
+            }
+            if (!events.isEmpty()) {
+                o.writeUInt32(BATCH_EVENT_COUNT, events.size());
+            }
+            o.checkNoSpaceLeft();
+        } catch (IOException e) {
+            throw new UncheckedIOException("event batch size miscomputed", e);
+        }
+        return out;
+    }
+
+    private static int seriesSize(Series series) {
+        int size = CodedOutputStream.computeStringSize(SERIES_METRIC, series.metric());
+        for (Map.Entry<String, String> tag : series.tags().asMap().entrySet()) {
+            int tagSize = tagSize(tag);
+            size += CodedOutputStream.computeTagSize(SERIES_TAGS) + CodedOutputStream.computeUInt32SizeNoTag(tagSize) + tagSize;
+        }
+        return size;
+    }
+
+    private static int tagSize(Map.Entry<String, String> tag) {
+        return CodedOutputStream.computeStringSize(TAG_KEY, tag.getKey())
+                + CodedOutputStream.computeStringSize(TAG_VALUE, tag.getValue());
+    }
+
+    private static void writeSeries(CodedOutputStream o, Series series) throws IOException {
+        o.writeString(SERIES_METRIC, series.metric());
+        for (Map.Entry<String, String> tag : series.tags().asMap().entrySet()) {
+            o.writeTag(SERIES_TAGS, 2);
+            o.writeUInt32NoTag(tagSize(tag));
+            o.writeString(TAG_KEY, tag.getKey());
+            o.writeString(TAG_VALUE, tag.getValue());
+        }
+    }
+
+    private static boolean integral(double value) {
+        return Math.abs(value) < LARGEST_EXACT_LONG && value == Math.rint(value)
+                && !(value == 0 && Double.doubleToRawLongBits(value) != 0); // keep -0.0 a double
+    }
+
+    private static int eventSize(Event e, int series, long base) {
+        int size = (series == 0 ? 0 : CodedOutputStream.computeUInt32Size(EVENT_SERIES, series))
+                + CodedOutputStream.computeEnumSize(EVENT_KIND, kindNumber(e.kind()));
+        long delta = e.timestamp() - base;
+        if (delta != 0) {
+            size += CodedOutputStream.computeSInt64Size(EVENT_TIMESTAMP_DELTA, delta);
+        }
+        size += integral(e.value())
+                ? CodedOutputStream.computeSInt64Size(EVENT_LONG_VALUE, (long) e.value())
+                : CodedOutputStream.computeDoubleSize(EVENT_DOUBLE_VALUE, e.value());
+        if (e.sampleRate() != 1.0) {
+            size += CodedOutputStream.computeDoubleSize(EVENT_SAMPLE_RATE, e.sampleRate());
+        }
+        return size;
+    }
+
+    private static void writeEvent(CodedOutputStream o, Event e, int series, long base) throws IOException {
+        if (series != 0) {
+            o.writeUInt32(EVENT_SERIES, series);
+        }
+        o.writeEnum(EVENT_KIND, kindNumber(e.kind()));
+        long delta = e.timestamp() - base;
+        if (delta != 0) {
+            o.writeSInt64(EVENT_TIMESTAMP_DELTA, delta);
+        }
+        if (integral(e.value())) {
+            o.writeSInt64(EVENT_LONG_VALUE, (long) e.value());
+        } else {
+            o.writeDouble(EVENT_DOUBLE_VALUE, e.value());
+        }
+        if (e.sampleRate() != 1.0) {
+            o.writeDouble(EVENT_SAMPLE_RATE, e.sampleRate());
+        }
+    }
+
+    private static int kindNumber(Kind kind) {
+        return switch (kind) {
+            case COUNTER -> io.statspipe.adapter.kafka.wire.v1.Kind.COUNTER_VALUE;
+            case GAUGE -> io.statspipe.adapter.kafka.wire.v1.Kind.GAUGE_VALUE;
+            case DISTRIBUTION -> io.statspipe.adapter.kafka.wire.v1.Kind.DISTRIBUTION_VALUE;
+        };
+    }
+
+    @Override
+    public EventBatch decode(byte[] record) {
+        if (record == null || record.length == 0) {
+            throw new InvalidStatException("empty record: not a statspipe event batch");
+        }
+        if (record.length > MAX_RECORD_BYTES) {
+            throw new InvalidStatException("event batch too large: " + record.length + " > " + MAX_RECORD_BYTES + " bytes");
+        }
+        io.statspipe.adapter.kafka.wire.v1.EventBatch wire;
+        try {
+            wire = io.statspipe.adapter.kafka.wire.v1.EventBatch.parseFrom(record);
+        } catch (InvalidProtocolBufferException e) {
+            throw new InvalidStatException("not a statspipe event batch (truncated or garbage): " + e.getMessage());
+        } catch (RuntimeException e) {
+            throw new InvalidStatException("not a statspipe event batch: " + e);
+        }
+        try {
+            return toDomain(wire);
+        } catch (InvalidStatException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new InvalidStatException("undecodable event batch: " + e);
+        }
+    }
+
+    private static EventBatch toDomain(io.statspipe.adapter.kafka.wire.v1.EventBatch wire) {
+        if (wire.getFormatVersion() != FORMAT_VERSION) {
+            throw new InvalidStatException("unknown event batch format version " + Integer.toUnsignedString(wire.getFormatVersion())
+                    + " (this reader knows " + FORMAT_VERSION + ")");
+        }
+        if (wire.getEventsCount() == 0) {
+            throw new InvalidStatException("event batch without events (truncated, or not an event batch)");
+        }
+        if (wire.getEventCount() != wire.getEventsCount()) {
+            throw new InvalidStatException("truncated event batch: " + wire.getEventsCount() + " events of "
+                    + Integer.toUnsignedString(wire.getEventCount()) + " announced");
+        }
+        if (wire.getSequence() < 0) {
+            throw new InvalidStatException("batch sequence " + Long.toUnsignedString(wire.getSequence()) + " is above 2^63-1");
+        }
+        BatchId id = new BatchId(wire.getProducer(), wire.getSequence());
+        if (wire.getEventsCount() > MAX_EVENTS) {
+            throw new InvalidStatException("too many events in batch " + id + ": " + wire.getEventsCount() + " > " + MAX_EVENTS);
+        }
+        List<Series> table = new ArrayList<>(wire.getSeriesCount());
+        for (int s = 0; s < wire.getSeriesCount(); s++) {
+            table.add(series(wire.getSeries(s), s, id));
+        }
+        long base = wire.getBaseTimestampMs();
+        List<Event> events = new ArrayList<>(wire.getEventsCount());
+        for (int i = 0; i < wire.getEventsCount(); i++) {
+            events.add(event(wire.getEvents(i), i, table, base, id));
+        }
+        return new EventBatch(id, events);
+    }
+
+    private static Series series(io.statspipe.adapter.kafka.wire.v1.Series wire, int index, BatchId id) {
+        try {
+            TreeMap<String, String> tags = new TreeMap<>();
+            for (io.statspipe.adapter.kafka.wire.v1.Tag tag : wire.getTagsList()) {
+                if (tags.put(tag.getKey(), tag.getValue()) != null) {
+                    throw new InvalidStatException("tag '" + tag.getKey() + "' given twice");
+                }
+            }
+            return new Series(wire.getMetric(), Tags.of(tags));
+        } catch (InvalidStatException e) {
+            throw new InvalidStatException("batch " + id + ", series " + index + ": " + e.getMessage());
+        }
+    }
+
+    private static Event event(io.statspipe.adapter.kafka.wire.v1.Event wire, int index, List<Series> table, long base, BatchId id) {
+        String where = "batch " + id + ", event " + index + ": ";
+        if (wire.getSeries() < 0 || wire.getSeries() >= table.size()) {
+            throw new InvalidStatException(where + "refers to series " + Integer.toUnsignedString(wire.getSeries())
+                    + " but the batch has " + table.size());
+        }
+        Kind kind = switch (wire.getKind()) {
+            case COUNTER -> Kind.COUNTER;
+            case GAUGE -> Kind.GAUGE;
+            case DISTRIBUTION -> Kind.DISTRIBUTION;
+            default -> throw new InvalidStatException(where + "unknown kind " + wire.getKindValue());
+        };
+        double value = switch (wire.getValueCase()) {
+            case LONG_VALUE -> wire.getLongValue();
+            case DOUBLE_VALUE -> wire.getDoubleValue();
+            default -> throw new InvalidStatException(where + "has no value");
+        };
+        long timestamp;
+        try {
+            timestamp = Math.addExact(base, wire.getTimestampDeltaMs());
+        } catch (ArithmeticException e) {
+            throw new InvalidStatException(where + "timestamp overflows: " + base + " + " + wire.getTimestampDeltaMs());
+        }
+        double rate = wire.getSampleRate() == 0 ? 1.0 : wire.getSampleRate();
+        try {
+            return new Event(table.get(wire.getSeries()), timestamp, kind, value, rate);
+        } catch (InvalidStatException e) {
+            throw new InvalidStatException(where + e.getMessage());
+        }
+    }
+
+    /** The outer class of the generated code, for readers who want the schema at run time. */
+    public static com.google.protobuf.Descriptors.FileDescriptor schema() {
+        return EventBatchProto.getDescriptor();
+    }
+}

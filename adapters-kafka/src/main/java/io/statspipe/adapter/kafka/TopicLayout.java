@@ -1,0 +1,98 @@
+package io.statspipe.adapter.kafka;
+
+import io.statspipe.domain.InvalidStatException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.config.TopicConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The topics statspipe uses: {@code events} (event batches, partition chosen by series) and
+ * {@code deadLetters} (rejected input as it came, with headers {@code reason} and
+ * {@code origin}). The partition count of the events topic is part of the counting design:
+ * every series lives in {@code SeriesPartitioner.partitionOf(series, partitions)}, so it is
+ * configured once and checked, never silently changed.
+ */
+public record TopicLayout(String events, String deadLetters, int partitions, short replication) {
+    private static final Logger LOG = LoggerFactory.getLogger(TopicLayout.class);
+    public static final String EVENTS = "stats.events";
+    public static final String DEAD_LETTERS = "stats.deadletter";
+    /** Largest record the topics accept: room for the biggest batch the agent writes. */
+    public static final int MAX_MESSAGE_BYTES = ProtobufEventBatchFormat.MAX_RECORD_BYTES + 64 * 1024;
+
+    public TopicLayout {
+        if (events == null || events.isBlank() || deadLetters == null || deadLetters.isBlank()) {
+            throw new InvalidStatException("topic names must not be empty: '" + events + "', '" + deadLetters + "'");
+        }
+        if (partitions < 1) {
+            throw new InvalidStatException("topic partitions must be at least 1, got " + partitions);
+        }
+        if (replication < 1) {
+            throw new InvalidStatException("topic replication must be at least 1, got " + replication);
+        }
+    }
+
+    /** {@code stats.events} and {@code stats.deadletter}. */
+    public static TopicLayout of(int partitions, int replication) {
+        return new TopicLayout(EVENTS, DEAD_LETTERS, partitions, (short) replication);
+    }
+
+    /**
+     * Creates the topics that do not exist yet and checks that the events topic has the
+     * configured partition count.
+     *
+     * @throws IllegalStateException when the events topic exists with another partition count
+     */
+    public void ensureExists(String bootstrapServers) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
+            ensureExists(admin);
+        }
+    }
+
+    public void ensureExists(Admin admin) {
+        Map<String, String> config = Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(MAX_MESSAGE_BYTES),
+                TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, String.valueOf(Math.min(2, replication)));
+        List<NewTopic> wanted = new ArrayList<>();
+        wanted.add(new NewTopic(events, partitions, replication).configs(config));
+        wanted.add(new NewTopic(deadLetters, partitions, replication).configs(config));
+        try {
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<NewTopic> missing = wanted.stream().filter(t -> !existing.contains(t.name())).toList();
+            if (!missing.isEmpty()) {
+                try {
+                    admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+                    LOG.info("created topics {} with {} partitions, replication {}",
+                            missing.stream().map(NewTopic::name).toList(), partitions, replication);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                }
+            }
+            TopicDescription described = admin.describeTopics(List.of(events)).allTopicNames()
+                    .get(30, TimeUnit.SECONDS).get(events);
+            if (described.partitions().size() != partitions) {
+                throw new IllegalStateException("topic " + events + " has " + described.partitions().size()
+                        + " partitions but statspipe is configured for " + partitions
+                        + ": series would land in the wrong partitions");
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot create topics " + events + ", " + deadLetters + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics", e);
+        }
+    }
+}

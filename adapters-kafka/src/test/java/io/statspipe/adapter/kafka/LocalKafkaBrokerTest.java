@@ -1,0 +1,86 @@
+package io.statspipe.adapter.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.statspipe.domain.BatchId;
+import io.statspipe.domain.Event;
+import io.statspipe.domain.EventBatch;
+import io.statspipe.domain.Series;
+import io.statspipe.domain.SeriesPartitioner;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LocalKafkaBrokerTest {
+    @TempDir
+    static Path dir;
+    static LocalKafkaBroker broker;
+    static final TopicLayout TOPICS = new TopicLayout("broker-test.events", "broker-test.deadletter", 4, (short) 1);
+    final ProtobufEventBatchFormat format = new ProtobufEventBatchFormat();
+
+    @BeforeAll
+    static void start() {
+        broker = new LocalKafkaBroker(dir.resolve("kafka")).start();
+        TOPICS.ensureExists(broker.bootstrapServers());
+    }
+
+    @AfterAll
+    static void stop() {
+        broker.close();
+    }
+
+    @Test
+    void batchesWrittenToTheirSeriesPartitionSurviveABrokerRestart() {
+        Series series = Series.of("page.views", "site", "7");
+        int partition = SeriesPartitioner.partitionOf(series, TOPICS.partitions());
+        EventBatch batch = new EventBatch(new BatchId("t", 1), List.of(Event.counter(series, 1_700_000_000_000L, 5)));
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(TOPICS.events(), partition, null, format.encode(batch))).get();
+            producer.send(new ProducerRecord<>(TOPICS.events(), partition, null, "garbage".getBytes())).get();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        String before = broker.bootstrapServers();
+
+        broker.stop();
+        broker.start();
+
+        assertThat(broker.bootstrapServers()).isEqualTo(before);
+        List<ConsumedBatch> batches = new ArrayList<>();
+        List<RejectedRecord> rejected = new ArrayList<>();
+        try (EventsConsumer consumer = new EventsConsumer(broker.bootstrapServers(), TOPICS.events(), format)) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while ((batches.isEmpty() || rejected.isEmpty()) && System.nanoTime() < deadline) {
+                EventsConsumer.Poll poll = consumer.poll(Duration.ofMillis(200));
+                batches.addAll(poll.batches());
+                rejected.addAll(poll.rejected());
+            }
+        }
+        assertThat(batches).containsExactly(new ConsumedBatch(partition, 0, batch));
+        assertThat(rejected).singleElement().satisfies(r -> {
+            assertThat(r.offset()).isEqualTo(1);
+            assertThat(r.reason()).startsWith("not a statspipe event batch");
+        });
+    }
+
+    @Test
+    void refusesAnEventsTopicWithAnotherPartitionCount() {
+        TopicLayout other = new TopicLayout(TOPICS.events(), TOPICS.deadLetters(), 8, (short) 1);
+        assertThatThrownBy(() -> other.ensureExists(broker.bootstrapServers()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("has 4 partitions but statspipe is configured for 8");
+    }
+}

@@ -1,0 +1,171 @@
+package io.statspipe.adapter.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.quicktheories.QuickTheory.qt;
+
+import io.statspipe.adapter.kafka.wire.v1.Tag;
+import io.statspipe.domain.BatchId;
+import io.statspipe.domain.Event;
+import io.statspipe.domain.EventBatch;
+import io.statspipe.domain.InvalidStatException;
+import io.statspipe.domain.Kind;
+import io.statspipe.domain.Series;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.SourceDSL;
+
+class ProtobufEventBatchFormatTest {
+    private final ProtobufEventBatchFormat format = new ProtobufEventBatchFormat();
+
+    private static Gen<Event> events() {
+        Gen<Series> series = SourceDSL.integers().between(0, 5).zip(SourceDSL.integers().between(0, 3),
+                (m, t) -> t == 0 ? Series.of("m" + m) : Series.of("metric.n" + m, "site", "s" + t, "page", "p/" + t));
+        Gen<Kind> kind = SourceDSL.arbitrary().enumValues(Kind.class);
+        Gen<Double> value = SourceDSL.integers().between(-1000, 1000).map(i -> (double) i)
+                .mix(SourceDSL.doubles().between(-1e9, 1e9)).mix(SourceDSL.arbitrary().pick(0.0, -0.0, 1e15, 0x1p53 - 1, 0x1p60));
+        Gen<Long> timestamp = SourceDSL.longs().between(0, 253_402_300_799_999L);
+        Gen<Double> rate = SourceDSL.arbitrary().pick(1.0, 0.5, 0.1, 0.001);
+        return series.zip(kind, value, timestamp, (s, k, v, t) -> new Object[] {s, k, v, t})
+                .zip(rate, (a, r) -> {
+                    Kind k = (Kind) a[1];
+                    double v = (Double) a[2];
+                    if (k == Kind.COUNTER && Math.abs(v / r) >= 0x1p53) {
+                        v = 1;
+                    }
+                    return new Event((Series) a[0], (Long) a[3], k, v, r);
+                });
+    }
+
+    @Test
+    void decodeInvertsEncodeForAnyBatch() {
+        qt().withExamples(500).forAll(SourceDSL.lists().of(events()).ofSizeBetween(1, 40), SourceDSL.longs().between(0, Long.MAX_VALUE))
+                .checkAssert((events, seq) -> {
+                    EventBatch batch = new EventBatch(new BatchId("agent-1", seq), events);
+                    EventBatch decoded = format.decode(format.encode(batch));
+                    assertThat(decoded).isEqualTo(batch);
+                    // -0.0 and 0.0 are equal as records only through Double.compare: check the bits too
+                    for (int i = 0; i < events.size(); i++) {
+                        assertThat(Double.doubleToRawLongBits(decoded.events().get(i).value()))
+                                .isEqualTo(Double.doubleToRawLongBits(events.get(i).value()));
+                    }
+                });
+    }
+
+    @Test
+    void encodedBytesAreTheSchemaThatOtherReadersParse() throws Exception {
+        Series views = Series.of("page.views", "site", "42");
+        EventBatch batch = new EventBatch(new BatchId("host-a", 7), List.of(
+                Event.counter(views, 1_700_000_000_000L, 3),
+                new Event(views, 1_700_000_000_250L, Kind.COUNTER, 1, 0.1),
+                Event.distribution(Series.of("page.latency"), 1_699_999_999_000L, 12.5)));
+
+        var wire = io.statspipe.adapter.kafka.wire.v1.EventBatch.parseFrom(format.encode(batch));
+
+        assertThat(wire.getFormatVersion()).isEqualTo(1);
+        assertThat(wire.getProducer()).isEqualTo("host-a");
+        assertThat(wire.getSequence()).isEqualTo(7);
+        assertThat(wire.getSeriesCount()).as("each series once").isEqualTo(2);
+        assertThat(wire.getSeries(0).getMetric()).isEqualTo("page.views");
+        assertThat(wire.getSeries(0).getTagsList()).containsExactly(Tag.newBuilder().setKey("site").setValue("42").build());
+        assertThat(wire.getEvents(1).getSeries()).isZero();
+        assertThat(wire.getEvents(1).getSampleRate()).isEqualTo(0.1);
+        assertThat(wire.getEvents(1).getLongValue()).isEqualTo(1);
+        assertThat(wire.getBaseTimestampMs() + wire.getEvents(1).getTimestampDeltaMs()).isEqualTo(1_700_000_000_250L);
+        assertThat(wire.getEvents(2).getSeries()).isEqualTo(1);
+        assertThat(wire.getEvents(2).getKind()).isEqualTo(io.statspipe.adapter.kafka.wire.v1.Kind.DISTRIBUTION);
+        assertThat(wire.getEvents(2).getDoubleValue()).isEqualTo(12.5);
+        assertThat(wire.getEventCount()).isEqualTo(3);
+    }
+
+    @Test
+    void aRepeatedSeriesCostsAFewBytesPerEvent() {
+        Series series = Series.of("checkout.payment.latency", "region", "eu-west-1", "service", "payments");
+        List<Event> events = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            events.add(Event.distribution(series, 1_700_000_000_000L + i, i % 250));
+        }
+        byte[] bytes = format.encode(new EventBatch(new BatchId("a", 1), events));
+        // tag + length + kind + delta + value: at most 11 bytes an event once the series is in the table
+        assertThat(bytes.length).isLessThan(1000 * 11 + 200);
+    }
+
+    @Test
+    void rejectsTruncatedRecordsWithAReason() {
+        byte[] good = format.encode(new EventBatch(new BatchId("a", 1),
+                List.of(Event.counter(Series.of("page.views", "site", "1"), 1_700_000_000_000L, 1))));
+        // cut anywhere after the producer id (version: 2 bytes, producer "a": 3 bytes)
+        for (int cut = 5; cut < good.length; cut++) {
+            byte[] truncated = Arrays.copyOf(good, cut);
+            assertThatThrownBy(() -> format.decode(truncated)).as("cut at %d", cut)
+                    .isInstanceOf(InvalidStatException.class).hasMessageContaining("truncated");
+        }
+        assertThatThrownBy(() -> format.decode(Arrays.copyOf(good, good.length - 1)))
+                .isInstanceOf(InvalidStatException.class).hasMessageContaining("truncated");
+    }
+
+    @Test
+    void rejectsUnknownVersionsEmptyAndOversizedRecords() {
+        byte[] v2 = io.statspipe.adapter.kafka.wire.v1.EventBatch.newBuilder().setFormatVersion(2).setProducer("a").build().toByteArray();
+        assertThatThrownBy(() -> format.decode(v2)).isInstanceOf(InvalidStatException.class)
+                .hasMessage("unknown event batch format version 2 (this reader knows 1)");
+        assertThatThrownBy(() -> format.decode(new byte[0])).hasMessageContaining("empty record");
+        assertThatThrownBy(() -> format.decode(new byte[ProtobufEventBatchFormat.MAX_RECORD_BYTES + 1]))
+                .hasMessageContaining("event batch too large");
+    }
+
+    @Test
+    void rejectsSeriesThatBreakTheDomainLimits() {
+        var wire = io.statspipe.adapter.kafka.wire.v1.EventBatch.newBuilder().setFormatVersion(1).setProducer("a").setSequence(3).setEventCount(1)
+                .addSeries(io.statspipe.adapter.kafka.wire.v1.Series.newBuilder().setMetric("x".repeat(201)))
+                .addEvents(io.statspipe.adapter.kafka.wire.v1.Event.newBuilder().setKind(io.statspipe.adapter.kafka.wire.v1.Kind.COUNTER).setLongValue(1))
+                .build();
+        assertThatThrownBy(() -> format.decode(wire.toByteArray())).isInstanceOf(InvalidStatException.class)
+                .hasMessageContaining("series 0").hasMessageContaining("metric name too long: 201 > 200");
+
+        var dupTags = wire.toBuilder().setSeries(0, io.statspipe.adapter.kafka.wire.v1.Series.newBuilder().setMetric("m")
+                .addTags(Tag.newBuilder().setKey("k").setValue("1")).addTags(Tag.newBuilder().setKey("k").setValue("2"))).build();
+        assertThatThrownBy(() -> format.decode(dupTags.toByteArray())).hasMessageContaining("tag 'k' given twice");
+
+        var badIndex = wire.toBuilder().setSeries(0, io.statspipe.adapter.kafka.wire.v1.Series.newBuilder().setMetric("m"))
+                .setEvents(0, wire.getEvents(0).toBuilder().setSeries(5)).build();
+        assertThatThrownBy(() -> format.decode(badIndex.toByteArray())).hasMessageContaining("refers to series 5 but the batch has 1");
+
+        var noKind = wire.toBuilder().setSeries(0, io.statspipe.adapter.kafka.wire.v1.Series.newBuilder().setMetric("m"))
+                .setEvents(0, wire.getEvents(0).toBuilder().clearKind()).build();
+        assertThatThrownBy(() -> format.decode(noKind.toByteArray())).hasMessageContaining("unknown kind 0");
+
+        var noValue = wire.toBuilder().setSeries(0, io.statspipe.adapter.kafka.wire.v1.Series.newBuilder().setMetric("m"))
+                .setEvents(0, wire.getEvents(0).toBuilder().clearValue()).build();
+        assertThatThrownBy(() -> format.decode(noValue.toByteArray())).hasMessageContaining("has no value");
+    }
+
+    @Test
+    void garbageAndMutatedRecordsOnlyEverRaiseInvalidStat() {
+        byte[] good = format.encode(new EventBatch(new BatchId("a", 1), List.of(
+                Event.counter(Series.of("page.views", "site", "1"), 1_700_000_000_000L, 1),
+                Event.gauge(Series.of("queue.depth"), 1_700_000_000_001L, 2.5))));
+        Random random = new Random(42);
+        for (int i = 0; i < 50_000; i++) {
+            byte[] input;
+            if (i % 2 == 0) {
+                input = new byte[random.nextInt(64)];
+                random.nextBytes(input);
+            } else {
+                input = good.clone();
+                for (int flips = 1 + random.nextInt(4); flips > 0; flips--) {
+                    input[random.nextInt(input.length)] = (byte) random.nextInt(256);
+                }
+            }
+            try {
+                format.decode(input);
+            } catch (InvalidStatException expected) {
+                assertThat(expected.getMessage()).isNotBlank();
+            }
+        }
+    }
+}

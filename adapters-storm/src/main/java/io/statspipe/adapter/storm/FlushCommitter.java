@@ -1,0 +1,170 @@
+package io.statspipe.adapter.storm;
+
+import io.statspipe.domain.Partial;
+import io.statspipe.ports.out.FlushIntentPort;
+import io.statspipe.ports.out.WritePartialsPort;
+import java.time.Duration;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Commits flushes, one at a time, in the order they were cut: records the intent, writes the
+ * partials (in batches, retrying with backoff while the store is down), waits until they are
+ * durable, sends the range's dead letters, and completes the intent. Nothing is ever dropped:
+ * a flush that cannot be committed is retried until it can, and meanwhile its input stays
+ * unacked, so the spout throttles.
+ *
+ * <p>Runs on a thread of its own so that the task keeps taking tuples (and holding the
+ * duplicates of timed-out ones) while a write waits; completed flushes come back through
+ * {@link #pollCompleted()} for the task to ack on its own thread.
+ */
+final class FlushCommitter implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(FlushCommitter.class);
+    private static final int WRITE_BATCH = 5_000;
+    private static final Duration DURABLE_WITHIN = Duration.ofSeconds(30);
+
+    private final FlushIntentPort intents;
+    private final WritePartialsPort store;
+    private final DurabilityCheck durability;
+    private final DeadLetterSink deadLetters;
+    private final PipelineHealth health;
+    private final Backoff backoff;
+    private final ExecutorService thread;
+    private final Queue<PendingFlush> completed = new ConcurrentLinkedQueue<>();
+    private volatile boolean closed;
+
+    FlushCommitter(FlushIntentPort intents, WritePartialsPort store, DurabilityCheck durability,
+                   DeadLetterSink deadLetters, PipelineHealth health, Backoff backoff, String threadName) {
+        this.intents = intents;
+        this.store = store;
+        this.durability = durability;
+        this.deadLetters = deadLetters;
+        this.health = health;
+        this.backoff = backoff;
+        this.thread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, threadName);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Commits the flush on the committer's thread; it shows up in {@link #pollCompleted()} when done. */
+    void submit(PendingFlush flush) {
+        thread.execute(() -> {
+            if (commit(flush)) {
+                completed.add(flush);
+            }
+        });
+    }
+
+    /** Commits the flush on the caller's thread (recovery); false only when closed meanwhile. */
+    boolean commit(PendingFlush flush) {
+        long started = System.nanoTime();
+        List<Partial> partials = flush.flush().partials();
+        if (!retry("record intent " + flush.intent(), () -> intents.begin(flush.intent()))) {
+            return false;
+        }
+        for (int from = 0; from < partials.size(); from += WRITE_BATCH) {
+            List<Partial> batch = partials.subList(from, Math.min(partials.size(), from + WRITE_BATCH));
+            if (!retry("write " + batch.size() + " partials of " + flush.intent().origin(), () -> store.write(batch))) {
+                return false;
+            }
+        }
+        if (!awaitDurable(flush)) {
+            return false;
+        }
+        if (!flush.deadLetters().isEmpty()
+                && !retry("dead-letter " + flush.deadLetters().size() + " records", () -> deadLetters.send(flush.deadLetters()))) {
+            return false;
+        }
+        if (!retry("complete intent " + flush.intent(), () -> intents.complete(flush.intent()))) {
+            return false;
+        }
+        health.flushed(flush, (System.nanoTime() - started) / 1_000_000);
+        LOG.debug("committed {} ({} partials, {} events)", flush.intent(), partials.size(), flush.flush().events());
+        return true;
+    }
+
+    /** Completed flushes, oldest first; null when none is waiting. */
+    PendingFlush pollCompleted() {
+        return completed.poll();
+    }
+
+    private boolean awaitDurable(PendingFlush flush) {
+        List<Partial> partials = flush.flush().partials();
+        if (partials.isEmpty()) {
+            return true;
+        }
+        while (!closed) {
+            long deadline = System.nanoTime() + DURABLE_WITHIN.toNanos();
+            int attempt = 0;
+            while (!closed && System.nanoTime() < deadline) {
+                try {
+                    if (durability.holds(partials)) {
+                        return true;
+                    }
+                } catch (RuntimeException e) {
+                    LOG.debug("durability check of {} failed: {}", flush.intent().origin(), e.toString());
+                }
+                sleep(Math.min(1_000, 50L << Math.min(attempt++, 5)));
+            }
+            // Not readable back in time: the store may have lost what it acknowledged. Rewriting
+            // the same values at the same points is safe, so write again and look again.
+            LOG.warn("partials of {} not readable back within {}: writing them again", flush.intent().origin(),
+                    DURABLE_WITHIN);
+            for (int from = 0; from < partials.size(); from += WRITE_BATCH) {
+                List<Partial> batch = partials.subList(from, Math.min(partials.size(), from + WRITE_BATCH));
+                if (!retry("rewrite partials of " + flush.intent().origin(), () -> store.write(batch))) {
+                    return false;
+                }
+            }
+        }
+        return false;
+    }
+
+    private boolean retry(String what, Runnable action) {
+        for (int attempt = 0; !closed; attempt++) {
+            try {
+                action.run();
+                if (attempt > 0) {
+                    LOG.info("recovered: {} succeeded after {} attempts", what, attempt + 1);
+                }
+                return true;
+            } catch (RuntimeException e) {
+                health.storeFailure();
+                if (attempt == 0 || attempt % 10 == 0) {
+                    LOG.warn("cannot {} (attempt {}): {}; retrying, input stays unacked meanwhile", what,
+                            attempt + 1, e.toString());
+                }
+                sleep(backoff.delayMillis(attempt));
+            }
+        }
+        return false;
+    }
+
+    private void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closed = true;
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        thread.shutdownNow();
+        try {
+            thread.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.statspipe.adapter.storm;
+
+import io.statspipe.ports.out.EngineUnavailableException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Sends refused input to {@code stats.deadletter}: key {@code p<partition>/<offset>}, value the
+ * refused bytes, headers {@code reason}, {@code source-topic}, {@code source-partition},
+ * {@code source-offset}.
+ */
+final class KafkaDeadLetters implements DeadLetterSink {
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    private final String topic;
+    private final String sourceTopic;
+    private final KafkaProducer<String, byte[]> producer;
+
+    KafkaDeadLetters(String bootstrapServers, String topic, String sourceTopic) {
+        this.topic = topic;
+        this.sourceTopic = sourceTopic;
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        this.producer = new KafkaProducer<>(p);
+    }
+
+    @Override
+    public void send(List<DeadLetter> letters) {
+        List<Future<RecordMetadata>> sent = new ArrayList<>(letters.size());
+        for (DeadLetter letter : letters) {
+            ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, letter.key(), letter.payload());
+            record.headers().add("reason", letter.reason().getBytes(StandardCharsets.UTF_8));
+            record.headers().add("source-topic", sourceTopic.getBytes(StandardCharsets.UTF_8));
+            record.headers().add("source-partition", Integer.toString(letter.partition()).getBytes(StandardCharsets.UTF_8));
+            record.headers().add("source-offset", Long.toString(letter.offset()).getBytes(StandardCharsets.UTF_8));
+            sent.add(producer.send(record));
+        }
+        try {
+            for (Future<RecordMetadata> f : sent) {
+                f.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            throw new EngineUnavailableException("cannot send dead letters to " + topic, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EngineUnavailableException("interrupted sending dead letters to " + topic, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(5));
+    }
+}

@@ -1,0 +1,195 @@
+package io.statspipe.adapter.storm;
+
+import io.statspipe.domain.Event;
+import io.statspipe.domain.EventBatch;
+import io.statspipe.domain.InvalidStatException;
+import io.statspipe.domain.Origin;
+import io.statspipe.domain.ProducerSequences;
+import io.statspipe.domain.Rollup;
+import io.statspipe.domain.RollupSettings;
+import io.statspipe.domain.RuleSet;
+import io.statspipe.ports.out.EventBatchFormat;
+import io.statspipe.ports.out.FlushIntent;
+import io.statspipe.ports.out.FlushIntentPort.IntentState;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Counts one Kafka partition exactly: decodes its records, drops duplicate batches, folds the
+ * events into a {@link Rollup}, and cuts the open range of offsets into {@link PendingFlush}es.
+ *
+ * <p>The invariant that makes replays exact: the open range is exactly the records with offsets
+ * in {@code [openFirst, highestSeen]} that were not counted before, and what a record
+ * contributes depends only on its bytes, its Kafka timestamp and the state the range began
+ * with (watermark and producer sequences, both recorded in the range's intent). No wall clock.
+ * Not thread-safe: one owner per partition.
+ */
+final class PartitionCounter {
+
+    /** What an offered record is to this partition. */
+    enum Admission {
+        /** Counted now, into the open range. */
+        NEW,
+        /** Already counted into the open range or the flush in flight: hold it, ack it with its range. */
+        HELD_DUPLICATE,
+        /** Counted in a completed flush: ack it now. */
+        ALREADY_COUNTED
+    }
+
+    private static final long NONE = -1;
+
+    private final int partition;
+    private final RuleSet rules;
+    private final RollupSettings rollupSettings;
+    private final EventBatchFormat format;
+    private final long maxClockSkewMillis;
+    private final int maxRecordBytes;
+
+    private Rollup rollup;
+    private ProducerSequences producers;
+    private Map<String, Long> producersAtStart;
+    private long seq;
+    private long countedThrough = NONE;
+    private long highestSeen = NONE;
+    private long openFirst = NONE;
+    private final List<DeadLetter> deadLetters = new ArrayList<>();
+    private long duplicateBatches;
+
+    PartitionCounter(int partition, RuleSet rules, RollupSettings rollupSettings, EventBatchFormat format,
+                     long maxClockSkewMillis, int maxRecordBytes) {
+        this.partition = partition;
+        this.rules = rules;
+        this.rollupSettings = rollupSettings;
+        this.format = format;
+        this.maxClockSkewMillis = maxClockSkewMillis;
+        this.maxRecordBytes = maxRecordBytes;
+        this.rollup = new Rollup(rules, rollupSettings);
+        this.producers = new ProducerSequences();
+        this.producersAtStart = producers.snapshot();
+    }
+
+    /**
+     * Resumes the partition from its newest intent: re-reads the intent's range from the state it
+     * began with, and returns the flush it reproduces; the caller writes it if the intent did not
+     * complete, and then calls {@link #completed}. Empty when the partition never flushed.
+     *
+     * @throws IllegalStateException when the log no longer holds the range as it was (retention)
+     */
+    Optional<PendingFlush> resume(Optional<IntentState> latest, RangeSource log) {
+        if (latest.isEmpty()) {
+            return Optional.empty();
+        }
+        FlushIntent intent = latest.get().intent();
+        rollup = new Rollup(rules, rollupSettings, intent.watermarkAtStart());
+        producers = new ProducerSequences(intent.producersAtStart());
+        producersAtStart = producers.snapshot();
+        seq = intent.origin().seq();
+        countedThrough = intent.origin().firstOffset() - 1;
+        highestSeen = countedThrough;
+        openFirst = NONE;
+        log.read(partition, intent.origin().firstOffset(), intent.lastOffset(), this::offer);
+        PendingFlush replayed = cut().orElseThrow(() -> new IllegalStateException("partition " + partition
+                + " no longer holds the records of " + intent + ": cannot replay it"));
+        if (!replayed.intent().equals(intent)) {
+            throw new IllegalStateException("replaying " + intent + " of partition " + partition + " gave "
+                    + replayed.intent() + ": the log no longer holds the range as it was");
+        }
+        return Optional.of(replayed);
+    }
+
+    /** Offers one record; counts it if it is new. */
+    Admission offer(long offset, long timestamp, byte[] value) {
+        if (offset <= countedThrough) {
+            return Admission.ALREADY_COUNTED;
+        }
+        if (offset <= highestSeen) {
+            return Admission.HELD_DUPLICATE;
+        }
+        if (openFirst == NONE) {
+            openFirst = offset;
+        }
+        highestSeen = offset;
+        count(offset, timestamp, value);
+        return Admission.NEW;
+    }
+
+    /** Cuts the open range into a flush of the next sequence number; empty when nothing is open. */
+    Optional<PendingFlush> cut() {
+        if (openFirst == NONE) {
+            return Optional.empty();
+        }
+        Origin origin = Origin.ofPartition(partition, seq, openFirst);
+        var flush = rollup.flush(origin);
+        FlushIntent intent = new FlushIntent(origin, highestSeen, flush.watermarkAtStart(), producersAtStart);
+        PendingFlush pending = new PendingFlush(partition, intent, flush, deadLetters, duplicateBatches);
+        deadLetters.clear();
+        duplicateBatches = 0;
+        producersAtStart = producers.snapshot();
+        openFirst = NONE;
+        seq++;
+        return Optional.of(pending);
+    }
+
+    /** Everything up to the flush's last offset is counted and stored. */
+    void completed(PendingFlush flush) {
+        countedThrough = Math.max(countedThrough, flush.intent().lastOffset());
+    }
+
+    boolean hasOpenRange() {
+        return openFirst != NONE;
+    }
+
+    long countedThrough() {
+        return countedThrough;
+    }
+
+    private void count(long offset, long timestamp, byte[] value) {
+        if (value == null || value.length > maxRecordBytes) {
+            deadLetters.add(new DeadLetter(partition, offset, value == null ? "empty record (no value)"
+                    : "oversized record: " + value.length + " bytes > limit of " + maxRecordBytes + " bytes", value));
+            return;
+        }
+        EventBatch batch;
+        try {
+            batch = format.decode(value);
+        } catch (RuntimeException e) {
+            deadLetters.add(new DeadLetter(partition, offset, "undecodable record: " + e.getMessage(), value));
+            return;
+        }
+        if (!producers.firstTime(batch.id())) {
+            duplicateBatches++;
+            return;
+        }
+        rollup.refuseAfter(timestamp > Long.MAX_VALUE - maxClockSkewMillis ? Long.MAX_VALUE
+                : timestamp + maxClockSkewMillis);
+        for (Event event : batch.events()) {
+            String refusal;
+            try {
+                refusal = switch (rollup.accept(event)) {
+                    case COUNTED, LATE -> null;
+                    case TOO_OLD -> "TOO_OLD: event at " + event.timestamp() + " of " + event.series()
+                            + " is older than the watermark " + rollup.watermark() + " minus the horizon "
+                            + rollupSettings.horizon();
+                    case TOO_NEW -> "TOO_NEW: event at " + event.timestamp() + " of " + event.series()
+                            + " is later than its record's time " + timestamp + " plus the allowed clock skew of "
+                            + maxClockSkewMillis + " ms";
+                };
+            } catch (InvalidStatException | ArithmeticException e) {
+                refusal = e.getMessage();
+            }
+            if (refusal != null) {
+                deadLetters.add(new DeadLetter(partition, offset, refusal, encodeAlone(batch, event)));
+            }
+        }
+    }
+
+    private byte[] encodeAlone(EventBatch batch, Event event) {
+        try {
+            return format.encode(new EventBatch(batch.id(), List.of(event)));
+        } catch (RuntimeException e) {
+            return event.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package io.statspipe.adapter.storm;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The pipeline's health figures for one topology, shared by its tasks in this JVM: consumer lag
+ * per partition, flush latency, flushes and partials written, events counted, late and
+ * dead-lettered events, duplicate batches dropped, failed store attempts. In local mode the app
+ * reads {@link #snapshot()}; in a cluster the same figures are Storm metrics of each task.
+ */
+public final class PipelineHealth {
+    private static final Map<String, PipelineHealth> BY_TOPOLOGY = new ConcurrentHashMap<>();
+
+    private final Map<Integer, Long> lag = new ConcurrentHashMap<>();
+    private final AtomicLong lastFlushMillis = new AtomicLong();
+    private final AtomicLong maxFlushMillis = new AtomicLong();
+    private final AtomicLong flushes = new AtomicLong();
+    private final AtomicLong partials = new AtomicLong();
+    private final AtomicLong events = new AtomicLong();
+    private final AtomicLong late = new AtomicLong();
+    private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong deadLettered = new AtomicLong();
+    private final AtomicLong duplicateBatches = new AtomicLong();
+    private final AtomicLong storeFailures = new AtomicLong();
+    private final AtomicLong recoveries = new AtomicLong();
+
+    /** The health of the topology of that name in this JVM (created on first use). */
+    public static PipelineHealth of(String topologyName) {
+        return BY_TOPOLOGY.computeIfAbsent(topologyName, n -> new PipelineHealth());
+    }
+
+    /** A copy of every figure. */
+    public Snapshot snapshot() {
+        return new Snapshot(new TreeMap<>(lag), lastFlushMillis.get(), maxFlushMillis.get(), flushes.get(),
+                partials.get(), events.get(), late.get(), refused.get(), deadLettered.get(), duplicateBatches.get(),
+                storeFailures.get(), recoveries.get());
+    }
+
+    /**
+     * The figures at one moment.
+     *
+     * @param lagByPartition records of each partition not yet counted into a completed flush
+     */
+    public record Snapshot(Map<Integer, Long> lagByPartition, long lastFlushMillis, long maxFlushMillis,
+                           long flushes, long partialsWritten, long eventsCounted, long lateEvents,
+                           long refusedEvents, long deadLetters, long duplicateBatches, long storeFailures,
+                           long recoveries) {
+        public Snapshot {
+            lagByPartition = Map.copyOf(lagByPartition);
+        }
+
+        public long totalLag() {
+            return lagByPartition.values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
+    void flushed(PendingFlush flush, long millis) {
+        lastFlushMillis.set(millis);
+        maxFlushMillis.accumulateAndGet(millis, Math::max);
+        flushes.incrementAndGet();
+        partials.addAndGet(flush.flush().partials().size());
+        events.addAndGet(flush.flush().events());
+        late.addAndGet(flush.flush().lateEvents());
+        refused.addAndGet(flush.flush().refusedEvents());
+        deadLettered.addAndGet(flush.deadLetters().size());
+        duplicateBatches.addAndGet(flush.duplicateBatches());
+    }
+
+    void lag(int partition, long records) {
+        lag.put(partition, Math.max(0, records));
+    }
+
+    void storeFailure() {
+        storeFailures.incrementAndGet();
+    }
+
+    void recovered() {
+        recoveries.incrementAndGet();
+    }
+}

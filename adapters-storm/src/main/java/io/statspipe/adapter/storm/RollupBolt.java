@@ -1,0 +1,205 @@
+package io.statspipe.adapter.storm;
+
+import io.statspipe.adapter.storm.PartitionCounter.Admission;
+import io.statspipe.domain.RuleSet;
+import io.statspipe.ports.out.EventBatchFormat;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.storm.Config;
+import org.apache.storm.task.OutputCollector;
+import org.apache.storm.task.TopologyContext;
+import org.apache.storm.topology.OutputFieldsDeclarer;
+import org.apache.storm.topology.base.BaseRichBolt;
+import org.apache.storm.tuple.Tuple;
+import org.apache.storm.utils.TupleUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decodes, dedupes, rolls up and commits the partitions this task owns (the spout's tuples are
+ * grouped by partition). A tuple is one Kafka record carrying a batch of events; it is acked
+ * only when the flush whose range holds its offset is completed (see
+ * {@code docs/design/exact-counting.md}). Nothing thrown here escapes: an escaped exception
+ * would halt the worker.
+ */
+final class RollupBolt extends BaseRichBolt {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(RollupBolt.class);
+
+    private final TopologySettings settings;
+    private final TopologyPlugs plugs;
+
+    private transient OutputCollector collector;
+    private transient RuleSet rules;
+    private transient EventBatchFormat format;
+    private transient KafkaFlushIntents intents;
+    private transient KafkaRangeSource log;
+    private transient DeadLetterSink deadLetters;
+    private transient FlushCommitter committer;
+    private transient PipelineHealth health;
+    private transient Map<Integer, PartitionCounter> counters;
+    private transient Map<Integer, Range> open;
+    private transient Map<Integer, Range> inFlight;
+
+    /** The tuples of a range, to ack once it is committed; {@code openedAt} for the flush interval. */
+    private static final class Range {
+        final long openedAt = System.nanoTime();
+        final List<Tuple> tuples = new ArrayList<>();
+        PendingFlush flush;
+    }
+
+    RollupBolt(TopologySettings settings, TopologyPlugs plugs) {
+        this.settings = settings;
+        this.plugs = plugs;
+    }
+
+    @Override
+    public void prepare(Map<String, Object> conf, TopologyContext context, OutputCollector collector) {
+        this.collector = collector;
+        this.rules = plugs.rules().get();
+        this.format = plugs.format().get();
+        this.health = PipelineHealth.of(settings.topologyName());
+        this.intents = new KafkaFlushIntents(settings.bootstrapServers(), settings.intentsTopic());
+        this.log = new KafkaRangeSource(settings.bootstrapServers(), settings.eventsTopic());
+        this.deadLetters = new KafkaDeadLetters(settings.bootstrapServers(), settings.deadLetterTopic(),
+                settings.eventsTopic());
+        this.committer = new FlushCommitter(intents, plugs.store().get(), plugs.durability().get(), deadLetters,
+                health, Backoff.DEFAULT, "statspipe-commit-" + context.getThisTaskId());
+        this.counters = new HashMap<>();
+        this.open = new HashMap<>();
+        this.inFlight = new HashMap<>();
+        context.registerGauge("statspipe.lag", () -> health.snapshot().totalLag());
+        context.registerGauge("statspipe.flushMillis", () -> health.snapshot().lastFlushMillis());
+        context.registerGauge("statspipe.partialsWritten", () -> health.snapshot().partialsWritten());
+        context.registerGauge("statspipe.eventsCounted", () -> health.snapshot().eventsCounted());
+        context.registerGauge("statspipe.lateEvents", () -> health.snapshot().lateEvents());
+        context.registerGauge("statspipe.deadLetters", () -> health.snapshot().deadLetters());
+        LOG.info("rollup task {} of topology {} ready: flush every {}, allowed lateness {}",
+                context.getThisTaskId(), settings.topologyName(), settings.flushInterval(), settings.allowedLateness());
+    }
+
+    @Override
+    public void execute(Tuple tuple) {
+        try {
+            ackCompleted();
+            if (TupleUtils.isTick(tuple)) {
+                cutDueRanges();
+                return;
+            }
+            int partition = tuple.getIntegerByField(StatsTopology.PARTITION);
+            long offset = tuple.getLongByField(StatsTopology.OFFSET);
+            PartitionCounter counter = counters.get(partition);
+            if (counter == null) {
+                counter = resume(partition);
+            }
+            Admission admission = counter.offer(offset, tuple.getLongByField(StatsTopology.TIMESTAMP),
+                    tuple.getBinaryByField(StatsTopology.VALUE));
+            switch (admission) {
+                case ALREADY_COUNTED -> collector.ack(tuple);
+                case NEW -> open.computeIfAbsent(partition, p -> new Range()).tuples.add(tuple);
+                case HELD_DUPLICATE -> {
+                    Range flying = inFlight.get(partition);
+                    Range holder = flying != null && offset <= flying.flush.intent().lastOffset() ? flying
+                            : open.computeIfAbsent(partition, p -> new Range());
+                    holder.tuples.add(tuple);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.error("failed to take {}: {}; failing it so that it is redelivered", describe(tuple), e.toString(), e);
+            collector.reportError(e);
+            collector.fail(tuple);
+        }
+    }
+
+    /** First tuple of a partition in this task: recover it from its newest flush intent. */
+    private PartitionCounter resume(int partition) {
+        PartitionCounter counter = new PartitionCounter(partition, rules, settings.rollupSettings(), format,
+                settings.maxClockSkew().toMillis(), settings.maxRecordBytes());
+        var latest = intents.latest("p" + partition);
+        Optional<PendingFlush> replayed = counter.resume(latest, log);
+        if (replayed.isPresent()) {
+            PendingFlush flush = replayed.get();
+            if (!latest.orElseThrow().completed()) {
+                LOG.info("partition {}: flush {} did not complete before a stop; rewriting the same partials",
+                        partition, flush.intent());
+                if (!committer.commit(flush)) {
+                    throw new IllegalStateException("stopped while recovering partition " + partition);
+                }
+                health.recovered();
+            }
+            counter.completed(flush);
+        }
+        LOG.info("partition {} taken over: counted through offset {}", partition, counter.countedThrough());
+        counters.put(partition, counter);
+        return counter;
+    }
+
+    private void cutDueRanges() {
+        long intervalNanos = settings.flushInterval().toNanos();
+        long now = System.nanoTime();
+        for (Map.Entry<Integer, PartitionCounter> e : counters.entrySet()) {
+            int partition = e.getKey();
+            Range range = open.get(partition);
+            if (range == null || inFlight.containsKey(partition) || now - range.openedAt < intervalNanos) {
+                continue;
+            }
+            Optional<PendingFlush> cut = e.getValue().cut();
+            open.remove(partition);
+            if (cut.isEmpty()) {
+                // Only duplicates of the completed past were held: nothing new to commit.
+                range.tuples.forEach(collector::ack);
+                continue;
+            }
+            range.flush = cut.get();
+            inFlight.put(partition, range);
+            committer.submit(range.flush);
+        }
+    }
+
+    private void ackCompleted() {
+        for (PendingFlush done = committer.pollCompleted(); done != null; done = committer.pollCompleted()) {
+            PartitionCounter counter = counters.get(done.partition());
+            counter.completed(done);
+            Range range = inFlight.remove(done.partition());
+            if (range != null) {
+                range.tuples.forEach(collector::ack);
+            }
+            try {
+                health.lag(done.partition(), log.endOffset(done.partition()) - 1 - counter.countedThrough());
+            } catch (RuntimeException e) {
+                LOG.debug("cannot read the end offset of partition {}: {}", done.partition(), e.toString());
+            }
+        }
+    }
+
+    private static String describe(Tuple tuple) {
+        return TupleUtils.isTick(tuple) ? "a tick" : "tuple from " + tuple.getSourceComponent() + " " + tuple.getMessageId();
+    }
+
+    @Override
+    public Map<String, Object> getComponentConfiguration() {
+        Map<String, Object> conf = new HashMap<>();
+        conf.put(Config.TOPOLOGY_TICK_TUPLE_FREQ_SECS, 1);
+        return conf;
+    }
+
+    @Override
+    public void declareOutputFields(OutputFieldsDeclarer declarer) {
+        // Terminal: partials leave through the store port, refused input through the dead-letter topic.
+    }
+
+    @Override
+    public void cleanup() {
+        try {
+            committer.close();
+            intents.close();
+            log.close();
+            deadLetters.close();
+        } catch (RuntimeException e) {
+            LOG.warn("error while stopping the rollup task: {}", e.toString());
+        }
+    }
+}

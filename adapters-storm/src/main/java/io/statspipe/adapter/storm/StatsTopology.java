@@ -1,0 +1,82 @@
+package io.statspipe.adapter.storm;
+
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.storm.Config;
+import org.apache.storm.generated.StormTopology;
+import org.apache.storm.kafka.spout.FirstPollOffsetStrategy;
+import org.apache.storm.kafka.spout.Func;
+import org.apache.storm.kafka.spout.KafkaSpout;
+import org.apache.storm.kafka.spout.KafkaSpoutConfig;
+import org.apache.storm.kafka.spout.KafkaSpoutConfig.ProcessingGuarantee;
+import org.apache.storm.topology.TopologyBuilder;
+import org.apache.storm.tuple.Fields;
+
+/**
+ * The topology, wired in one place:
+ *
+ * <pre>
+ *   stats.events ─▶ KafkaSpout "events" (at-least-once; a tuple = one record = one batch of events)
+ *                     │ fieldsGrouping(partition): one rollup task owns whole partitions
+ *                     ▼
+ *                  RollupBolt "rollup": decode → drop duplicate batches → Rollup → flush
+ *                     ├─▶ intent (stats.flush-intents) → partials (WritePartialsPort) → complete → ack
+ *                     └─▶ refused input → stats.deadletter, with its reason
+ * </pre>
+ *
+ * The same topology runs in {@link LocalTopologyRunner} and through {@link ClusterSubmission}.
+ */
+public final class StatsTopology {
+    public static final String SPOUT = "events";
+    public static final String ROLLUP = "rollup";
+    static final String PARTITION = "partition";
+    static final String OFFSET = "offset";
+    static final String TIMESTAMP = "timestamp";
+    static final String VALUE = "value";
+
+    private StatsTopology() {
+    }
+
+    public static StormTopology build(TopologySettings settings, TopologyPlugs plugs) {
+        TopologyBuilder builder = new TopologyBuilder();
+        builder.setSpout(SPOUT, new KafkaSpout<>(spoutConfig(settings)), settings.spoutParallelism());
+        builder.setBolt(ROLLUP, new RollupBolt(settings, plugs), settings.rollupParallelism())
+                .fieldsGrouping(SPOUT, new Fields(PARTITION));
+        return builder.createTopology();
+    }
+
+    /** Storm configuration: acking on, pending records bounded (that is what throttles during a store outage). */
+    public static Config config(TopologySettings settings) {
+        Config conf = new Config();
+        conf.setNumWorkers(settings.workers());
+        conf.setMaxSpoutPending(settings.maxSpoutPending());
+        conf.setMessageTimeoutSecs((int) settings.messageTimeout().toSeconds());
+        conf.put(Config.TOPOLOGY_DEBUG, false);
+        return conf;
+    }
+
+    static KafkaSpoutConfig<byte[], byte[]> spoutConfig(TopologySettings settings) {
+        return new KafkaSpoutConfig.Builder<byte[], byte[]>(settings.bootstrapServers(), settings.eventsTopic())
+                .setProp(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName())
+                .setProp(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName())
+                .setGroupId(settings.consumerGroup())
+                .setProcessingGuarantee(ProcessingGuarantee.AT_LEAST_ONCE)
+                .setFirstPollOffsetStrategy(FirstPollOffsetStrategy.UNCOMMITTED_EARLIEST)
+                .setOffsetCommitPeriodMs(5_000)
+                .setRecordTranslator(new RecordToTuple(), new Fields(PARTITION, OFFSET, TIMESTAMP, VALUE))
+                .build();
+    }
+
+    /** One record, one tuple: the batch stays in its bytes until the rollup task decodes it. */
+    static final class RecordToTuple implements Func<ConsumerRecord<byte[], byte[]>, List<Object>> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public List<Object> apply(ConsumerRecord<byte[], byte[]> record) {
+            byte[] value = record.value() == null ? new byte[0] : record.value();
+            return List.of(record.partition(), record.offset(), record.timestamp(), value);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package io.statspipe.adapter.storm;
+
+import io.statspipe.domain.RuleSet;
+import io.statspipe.ports.out.EventBatchFormat;
+import io.statspipe.ports.out.WritePartialsPort;
+import java.io.Serializable;
+import java.util.function.Supplier;
+
+/**
+ * The ports the topology is handed by the wiring, as small serializable factories: Storm
+ * serializes the bolts and builds the engines' clients again in each worker. This adapter never
+ * knows which adapter sits behind them.
+ */
+public record TopologyPlugs(Factory<RuleSet> rules, Factory<EventBatchFormat> format,
+                            Factory<WritePartialsPort> store, Factory<DurabilityCheck> durability)
+        implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** A serializable way to build one port in a worker. */
+    @FunctionalInterface
+    public interface Factory<T> extends Supplier<T>, Serializable {
+    }
+
+    public TopologyPlugs {
+        if (rules == null || format == null || store == null || durability == null) {
+            throw new IllegalArgumentException("the topology needs rules, a batch format, a store and a durability check");
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package io.statspipe.adapter.storm;
+
+import io.statspipe.domain.InvalidStatException;
+import io.statspipe.domain.RollupSettings;
+import java.io.Serializable;
+import java.time.Duration;
+
+/**
+ * Everything the topology is configured with, with defaults that run on one machine. Storm
+ * serializes the bolts, and this record with them.
+ *
+ * @param topologyName       the Storm topology name, also the key of {@link PipelineHealth}
+ * @param bootstrapServers   Kafka brokers ({@code host:port,...})
+ * @param eventsTopic        where event batches arrive ({@code stats.events})
+ * @param deadLetterTopic    where bad input goes with its reason ({@code stats.deadletter})
+ * @param intentsTopic       the compacted topic of flush intents ({@code stats.flush-intents})
+ * @param consumerGroup      the spout's consumer group (its committed offsets)
+ * @param flushInterval      how long a partition's range stays open before it is flushed (at least 1 s)
+ * @param allowedLateness    see {@link RollupSettings}
+ * @param horizon            see {@link RollupSettings}
+ * @param maxClockSkew       events later than their Kafka record's time plus this are refused as TOO_NEW
+ * @param maxRecordBytes     larger records are dead-lettered as oversized without being decoded
+ * @param spoutParallelism   KafkaSpout executors
+ * @param rollupParallelism  rollup executors (each owns whole partitions)
+ * @param workers            worker JVMs in a cluster
+ * @param maxSpoutPending    unacked records per spout task; it must cover a flush interval of input,
+ *                           since a record is acked only once its flush is completed
+ * @param messageTimeout     Storm's tuple timeout; a timed-out record comes back as a duplicate
+ */
+public record TopologySettings(String topologyName, String bootstrapServers, String eventsTopic,
+                               String deadLetterTopic, String intentsTopic, String consumerGroup,
+                               Duration flushInterval, Duration allowedLateness, Duration horizon,
+                               Duration maxClockSkew, int maxRecordBytes, int spoutParallelism,
+                               int rollupParallelism, int workers, int maxSpoutPending,
+                               Duration messageTimeout) implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    public TopologySettings {
+        requireName("topologyName", topologyName);
+        requireName("bootstrapServers", bootstrapServers);
+        requireName("eventsTopic", eventsTopic);
+        requireName("deadLetterTopic", deadLetterTopic);
+        requireName("intentsTopic", intentsTopic);
+        requireName("consumerGroup", consumerGroup);
+        if (flushInterval == null || flushInterval.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new InvalidStatException("flushInterval must be at least 1 s (at most one flush per second"
+                    + " per partition keeps partial slots distinct), got " + flushInterval);
+        }
+        new RollupSettings(allowedLateness, horizon);
+        if (maxClockSkew == null || maxClockSkew.isNegative()) {
+            throw new InvalidStatException("maxClockSkew must be zero or positive, got " + maxClockSkew);
+        }
+        if (maxRecordBytes < 64) {
+            throw new InvalidStatException("maxRecordBytes must be at least 64, got " + maxRecordBytes);
+        }
+        if (spoutParallelism < 1 || rollupParallelism < 1 || workers < 1) {
+            throw new InvalidStatException("spoutParallelism, rollupParallelism and workers must be at least 1, got "
+                    + spoutParallelism + ", " + rollupParallelism + ", " + workers);
+        }
+        if (maxSpoutPending < 1) {
+            throw new InvalidStatException("maxSpoutPending must be at least 1, got " + maxSpoutPending);
+        }
+        if (messageTimeout == null || messageTimeout.compareTo(flushInterval) <= 0) {
+            throw new InvalidStatException("messageTimeout " + messageTimeout + " must be longer than flushInterval "
+                    + flushInterval + ", or every record would time out before its flush");
+        }
+    }
+
+    /** Defaults for one machine, reading from {@code bootstrapServers}. */
+    public static TopologySettings defaults(String bootstrapServers) {
+        return new TopologySettings("statspipe", bootstrapServers, "stats.events", "stats.deadletter",
+                "stats.flush-intents", "statspipe-topology", Duration.ofSeconds(10), Duration.ofSeconds(10),
+                Duration.ofHours(6), Duration.ofMinutes(5), 4 * 1024 * 1024, 1, 2, 1, 50_000,
+                Duration.ofSeconds(60));
+    }
+
+    public RollupSettings rollupSettings() {
+        return new RollupSettings(allowedLateness, horizon);
+    }
+
+    public TopologySettings withName(String name) {
+        return new TopologySettings(name, bootstrapServers, eventsTopic, deadLetterTopic, intentsTopic, consumerGroup,
+                flushInterval, allowedLateness, horizon, maxClockSkew, maxRecordBytes, spoutParallelism,
+                rollupParallelism, workers, maxSpoutPending, messageTimeout);
+    }
+
+    public TopologySettings withFlushInterval(Duration interval) {
+        return new TopologySettings(topologyName, bootstrapServers, eventsTopic, deadLetterTopic, intentsTopic,
+                consumerGroup, interval, allowedLateness, horizon, maxClockSkew, maxRecordBytes, spoutParallelism,
+                rollupParallelism, workers, maxSpoutPending, messageTimeout);
+    }
+
+    public TopologySettings withLateness(Duration lateness, Duration newHorizon) {
+        return new TopologySettings(topologyName, bootstrapServers, eventsTopic, deadLetterTopic, intentsTopic,
+                consumerGroup, flushInterval, lateness, newHorizon, maxClockSkew, maxRecordBytes, spoutParallelism,
+                rollupParallelism, workers, maxSpoutPending, messageTimeout);
+    }
+
+    public TopologySettings withParallelism(int spouts, int rollups) {
+        return new TopologySettings(topologyName, bootstrapServers, eventsTopic, deadLetterTopic, intentsTopic,
+                consumerGroup, flushInterval, allowedLateness, horizon, maxClockSkew, maxRecordBytes, spouts,
+                rollups, workers, maxSpoutPending, messageTimeout);
+    }
+
+    public TopologySettings withMaxRecordBytes(int bytes) {
+        return new TopologySettings(topologyName, bootstrapServers, eventsTopic, deadLetterTopic, intentsTopic,
+                consumerGroup, flushInterval, allowedLateness, horizon, maxClockSkew, bytes, spoutParallelism,
+                rollupParallelism, workers, maxSpoutPending, messageTimeout);
+    }
+
+    private static void requireName(String key, String value) {
+        if (value == null || value.isBlank()) {
+            throw new InvalidStatException("topology setting '" + key + "' must not be empty");
+        }
+    }
+}

@@ -1,0 +1,196 @@
+package io.statspipe.adapter.storm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.longs;
+
+import io.statspipe.domain.BatchId;
+import io.statspipe.domain.Event;
+import io.statspipe.domain.EventBatch;
+import io.statspipe.domain.Kind;
+import io.statspipe.domain.Partial;
+import io.statspipe.domain.Resolution;
+import io.statspipe.domain.RollupSettings;
+import io.statspipe.domain.RuleSet;
+import io.statspipe.domain.Series;
+import io.statspipe.ports.fixtures.InMemoryAggregateStore;
+import io.statspipe.ports.fixtures.InMemoryFlushIntents;
+import io.statspipe.ports.in.TimeRange;
+import io.statspipe.ports.out.FlushIntent;
+import io.statspipe.ports.out.FlushIntentPort;
+import io.statspipe.ports.out.SeriesKey;
+import io.statspipe.ports.out.StoredBucket;
+import io.statspipe.ports.out.WritePartialsPort;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The counting protocol without engines: a partition's records are counted, cut, committed and
+ * acked while the task "crashes" at random steps (before the intent, after it, halfway through
+ * the write, after the write, after completing, before the acks); each restart recovers from the
+ * newest intent and the spout redelivers from a lagging committed offset. The store refuses any
+ * rewrite with a different value. At the end every bucket holds exactly what was produced.
+ */
+class CrashRecoveryTest {
+    private static final long T0 = 1_700_000_000_000L;
+    private static final Resolution MINUTE = Resolution.MINUTE;
+
+    /** Thrown instead of returning, like a JVM that stops: nothing after it runs. */
+    private static final class Crash extends Error {
+        private static final long serialVersionUID = 1L;
+    }
+
+    @Test
+    void everyBucketIsExactAfterRandomCrashesReplaysAndDuplicateBatches() {
+        qt().withExamples(30).forAll(longs().all()).checkAssert(this::runWithSeed);
+    }
+
+    private void runWithSeed(long seed) {
+        Random random = new Random(seed);
+        TextBatchFormat format = new TextBatchFormat();
+        List<byte[]> log = new ArrayList<>();
+        Map<String, Long> expected = new HashMap<>();
+        List<byte[]> sentBatches = new ArrayList<>();
+        long producerSeq = 0;
+        for (int r = 0; r < 400; r++) {
+            int roll = random.nextInt(20);
+            if (roll == 0 && !sentBatches.isEmpty()) {
+                log.add(sentBatches.get(random.nextInt(sentBatches.size()))); // the agent resends a batch
+                continue;
+            }
+            if (roll == 1) {
+                log.add("not a batch".getBytes(StandardCharsets.UTF_8));
+                continue;
+            }
+            List<Event> events = new ArrayList<>();
+            for (int e = 1 + random.nextInt(5); e > 0; e--) {
+                String metric = "m" + random.nextInt(7);
+                long ts = T0 + r * 500L + random.nextInt(120_000) - 60_000;
+                long increment = 1 + random.nextInt(3);
+                events.add(Event.counter(Series.of(metric), ts, increment));
+                expected.merge(metric + "@" + MINUTE.bucketOf(ts).start(), increment, Long::sum);
+            }
+            byte[] record = format.encode(new EventBatch(new BatchId("agent", ++producerSeq), events));
+            sentBatches.add(record);
+            log.add(record);
+        }
+
+        InMemoryFlushIntents durableIntents = new InMemoryFlushIntents();
+        InMemoryAggregateStore durableStore = new InMemoryAggregateStore();
+        RangeSource source = (partition, first, last, sink) -> {
+            for (long o = first; o <= last && o < log.size(); o++) {
+                sink.accept(o, T0, log.get((int) o));
+            }
+        };
+        long committedOffset = 0; // the spout's committed offset: where a restarted spout resumes
+        int crashes = 0;
+        boolean done = false;
+        while (!done) {
+            CrashPoint crash = new CrashPoint(crashes < 12 ? random : null);
+            FlushCommitter committer = new FlushCommitter(crash.intents(durableIntents), crash.store(durableStore),
+                    DurabilityCheck.writeIsDurable(), letters -> { }, PipelineHealth.of("crash-test"), Backoff.DEFAULT,
+                    "test-commit");
+            try {
+                PartitionCounter counter = new PartitionCounter(0, RuleSet.defaults(), RollupSettings.DEFAULTS, format,
+                        300_000, 1_000_000);
+                var latest = durableIntents.latest("p0");
+                Optional<PendingFlush> replayed = counter.resume(latest, source);
+                if (replayed.isPresent()) {
+                    if (!latest.orElseThrow().completed()) {
+                        assertThat(committer.commit(replayed.get())).isTrue();
+                    }
+                    counter.completed(replayed.get());
+                }
+                for (long o = committedOffset; o < log.size(); o++) {
+                    counter.offer(o, T0, log.get((int) o));
+                    if (random.nextInt(25) == 0) {
+                        Optional<PendingFlush> cut = counter.cut();
+                        if (cut.isPresent()) {
+                            assertThat(committer.commit(cut.get())).isTrue();
+                            crash.maybe("before acks");
+                            counter.completed(cut.get());
+                            // acks reached the spout; its commit of them lags behind
+                            committedOffset += random.nextLong(cut.get().intent().lastOffset() + 2 - committedOffset);
+                        }
+                    }
+                }
+                counter.cut().ifPresent(last -> {
+                    assertThat(committer.commit(last)).isTrue();
+                    counter.completed(last);
+                });
+                done = true;
+            } catch (Crash stop) {
+                crashes++;
+            } finally {
+                committer.close();
+            }
+        }
+
+        Map<String, Long> stored = new HashMap<>();
+        TimeRange all = new TimeRange(0, Long.MAX_VALUE / 2);
+        for (int m = 0; m < 7; m++) {
+            Series series = Series.of("m" + m);
+            for (StoredBucket b : durableStore.readBuckets(new SeriesKey(series, Kind.COUNTER), MINUTE, all)) {
+                stored.put("m" + m + "@" + b.bucket().start(), b.aggregate().count());
+            }
+        }
+        assertThat(stored).as("seed %d after %d crashes", seed, crashes).isEqualTo(expected);
+    }
+
+    /** Decides, at random, at which step of which commit the task stops. */
+    private static final class CrashPoint {
+        private final Random random;
+
+        CrashPoint(Random random) {
+            this.random = random;
+        }
+
+        void maybe(String step) {
+            if (random != null && random.nextInt(12) == 0) {
+                throw new Crash();
+            }
+        }
+
+        FlushIntentPort intents(FlushIntentPort durable) {
+            return new FlushIntentPort() {
+                @Override
+                public void begin(FlushIntent intent) {
+                    maybe("before begin");
+                    durable.begin(intent);
+                    maybe("after begin");
+                }
+
+                @Override
+                public void complete(FlushIntent intent) {
+                    maybe("before complete");
+                    durable.complete(intent);
+                    maybe("after complete");
+                }
+
+                @Override
+                public Optional<IntentState> latest(String stream) {
+                    return durable.latest(stream);
+                }
+            };
+        }
+
+        WritePartialsPort store(WritePartialsPort durable) {
+            return partials -> {
+                if (random != null && partials.size() > 1 && random.nextInt(8) == 0) {
+                    List<Partial> half = partials.subList(0, partials.size() / 2);
+                    durable.write(half);
+                    throw new Crash();
+                }
+                durable.write(partials);
+                maybe("after write");
+            };
+        }
+    }
+
+}

@@ -1,0 +1,108 @@
+package io.statspipe.app.topology;
+
+import io.statspipe.adapter.kafka.ProtobufEventBatchFormat;
+import io.statspipe.domain.BatchId;
+import io.statspipe.domain.Event;
+import io.statspipe.domain.EventBatch;
+import io.statspipe.domain.Resolution;
+import io.statspipe.domain.Series;
+import io.statspipe.domain.SeriesPartitioner;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Produces counter events to {@code stats.events} the way the agent does (one batch per record,
+ * the events of one partition, an increasing sequence per producer and partition) and keeps what
+ * every (series, resolution, bucket) must end up holding.
+ */
+final class TestEvents implements AutoCloseable {
+    private final ProtobufEventBatchFormat format = new ProtobufEventBatchFormat();
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final String topic;
+    private final int partitions;
+    private final String producerId;
+    private final Map<Integer, Long> sequences = new HashMap<>();
+    private final Map<String, Long> expected = new HashMap<>();
+    private final List<ProducerRecord<byte[], byte[]>> sent = new ArrayList<>();
+    private final List<Future<RecordMetadata>> pending = new ArrayList<>();
+
+    TestEvents(String bootstrapServers, String topic, int partitions, String producerId) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        this.producer = new KafkaProducer<>(p);
+        this.topic = topic;
+        this.partitions = partitions;
+        this.producerId = producerId;
+    }
+
+    /** Sends one batch per partition holding these events; remembers what they add to each bucket. */
+    void send(List<Event> events, List<Resolution> resolutions) {
+        Map<Integer, List<Event>> byPartition = new HashMap<>();
+        for (Event e : events) {
+            byPartition.computeIfAbsent(SeriesPartitioner.partitionOf(e.series(), partitions), k -> new ArrayList<>()).add(e);
+            for (Resolution r : resolutions) {
+                expected.merge(key(e.series(), r, r.bucketOf(e.timestamp()).start()), e.increment(), Long::sum);
+            }
+        }
+        byPartition.forEach((partition, batch) -> {
+            long seq = sequences.merge(partition, 1L, Long::sum);
+            byte[] value = format.encode(new EventBatch(new BatchId(producerId, seq), batch));
+            ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, partition, null, value);
+            sent.add(record);
+            pending.add(producer.send(record));
+        });
+    }
+
+    /** Sends an already sent record again, as an agent does after a lost acknowledgement. */
+    void resend(int index) {
+        pending.add(producer.send(sent.get(index)));
+    }
+
+    int sentRecords() {
+        return sent.size();
+    }
+
+    /** Sends raw bytes to a partition (bad input). */
+    void sendRaw(int partition, byte[] value) {
+        pending.add(producer.send(new ProducerRecord<>(topic, partition, null, value)));
+    }
+
+    void flush() throws Exception {
+        producer.flush();
+        for (Future<RecordMetadata> f : pending) {
+            f.get();
+        }
+        pending.clear();
+    }
+
+    Map<String, Long> expected() {
+        return Map.copyOf(expected);
+    }
+
+    static String key(Series series, Resolution resolution, long bucketStart) {
+        return series + "@" + resolution.name() + "@" + bucketStart;
+    }
+
+    static Duration sinceStart(long startNanos) {
+        return Duration.ofNanos(System.nanoTime() - startNanos);
+    }
+
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(5));
+    }
+}
