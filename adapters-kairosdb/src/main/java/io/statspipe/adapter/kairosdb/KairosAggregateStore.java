@@ -1,0 +1,170 @@
+package io.statspipe.adapter.kairosdb;
+
+import io.statspipe.domain.Aggregate;
+import io.statspipe.domain.Bucket;
+import io.statspipe.domain.Partial;
+import io.statspipe.domain.Resolution;
+import io.statspipe.domain.Series;
+import io.statspipe.domain.Tags;
+import io.statspipe.ports.in.Point;
+import io.statspipe.ports.in.SeriesResult;
+import io.statspipe.ports.in.StatsQuery;
+import io.statspipe.ports.in.TagFilter;
+import io.statspipe.ports.in.TimeRange;
+import io.statspipe.ports.out.EngineUnavailableException;
+import io.statspipe.ports.out.QueryAggregatesPort;
+import io.statspipe.ports.out.ReadBucketsPort;
+import io.statspipe.ports.out.SeriesKey;
+import io.statspipe.ports.out.StoredBucket;
+import io.statspipe.ports.out.WritePartialsPort;
+import java.io.IOException;
+import java.net.MalformedURLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+import org.apache.http.client.config.RequestConfig;
+import org.apache.http.impl.client.HttpClientBuilder;
+import org.kairosdb.client.HttpClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * statspipe's aggregate store on KairosDB: writes partials as data points (see
+ * {@link KairosMapping}) and answers queries and bucket reads by combining them. Thread-safe.
+ */
+public final class KairosAggregateStore implements WritePartialsPort, QueryAggregatesPort, ReadBucketsPort,
+        AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(KairosAggregateStore.class);
+
+    private final KairosStoreConfig config;
+    private final HttpClient client;
+    private final PartialPoints partialPoints;
+    private final PointWriter writer;
+    private final KairosReads reads;
+
+    public KairosAggregateStore(KairosStoreConfig config) {
+        this.config = config;
+        int timeout = Math.toIntExact(config.requestTimeout().toMillis());
+        HttpClientBuilder http = HttpClientBuilder.create()
+                .setMaxConnPerRoute(16)
+                .setMaxConnTotal(32)
+                .setDefaultRequestConfig(RequestConfig.custom().setConnectTimeout(timeout).setSocketTimeout(timeout)
+                        .setConnectionRequestTimeout(timeout).build());
+        try {
+            this.client = new HttpClient(http, config.url());
+        } catch (MalformedURLException e) {
+            throw new IllegalArgumentException("kairosdb url '" + config.url() + "' is malformed", e);
+        }
+        this.partialPoints = new PartialPoints(config.mapping());
+        this.writer = new PointWriter(client, config);
+        this.reads = new KairosReads(client, config, this::retrying);
+        LOG.info("KairosDB store at {} ({} points per request, gzip {})", config.url(), config.pointsPerRequest(),
+                config.gzip());
+    }
+
+    @Override
+    public void write(List<Partial> partials) {
+        long now = config.clock().millis();
+        List<DataPointRow> points = new ArrayList<>(partials.size() * 2);
+        for (Partial partial : partials) {
+            partialPoints.addPoints(partial, now, points);
+        }
+        writer.write(points);
+        LOG.debug("wrote {} partials as {} points", partials.size(), points.size());
+    }
+
+    @Override
+    public List<SeriesResult> query(StatsQuery query) {
+        SortedMap<Tags, SortedMap<Long, BucketFields>> groups = reads.read(query.metric(), query.kind(),
+                query.resolution(), query.filter(), query.groupBy(),
+                KairosMapping.fieldsToRead(query.kind(), query.aggregation()), query.range().from(), query.range().to());
+        List<SeriesResult> results = new ArrayList<>();
+        groups.forEach((group, buckets) -> {
+            List<Point> points = new ArrayList<>();
+            buckets.forEach((start, fields) -> fields.value(query.kind(), query.aggregation())
+                    .ifPresent(v -> points.add(new Point(start, v))));
+            if (!points.isEmpty()) {
+                results.add(new SeriesResult(group, points));
+            }
+        });
+        return results;
+    }
+
+    @Override
+    public Set<SeriesKey> listSeries(String metricPrefix, TimeRange range) {
+        Set<SeriesKey> found = new HashSet<>();
+        long end = range.to() - 1;
+        for (String name : reads.metricNames()) {
+            if (!name.startsWith(metricPrefix)) {
+                continue;
+            }
+            Optional<KairosMapping.Stored> stored = KairosMapping.parseCountMetric(name);
+            if (stored.isEmpty()) {
+                continue;
+            }
+            SortedSet<String> keys = reads.tagKeys(name, Tags.none(), range.from(), end);
+            if (!keys.contains(KairosMapping.SOURCE_TAG)) {
+                continue; // not written by statspipe (KairosDB's own metrics, for one)
+            }
+            keys.removeIf(KairosMapping::isInternalTag);
+            for (KairosReads.Group group : reads.groups(name, keys, Tags.none(), range.from(), end)) {
+                found.add(new SeriesKey(new Series(stored.get().metric(), group.tagsAmong(keys)), stored.get().kind()));
+            }
+        }
+        return found;
+    }
+
+    @Override
+    public List<StoredBucket> readBuckets(SeriesKey key, Resolution resolution, TimeRange range) {
+        SortedMap<Tags, SortedMap<Long, BucketFields>> groups = reads.read(key.series().metric(), key.kind(), resolution,
+                TagFilter.exactly(key.series().tags()), new TreeSet<>(), KairosReads.allFields(key.kind()),
+                range.from(), range.to());
+        List<StoredBucket> buckets = new ArrayList<>();
+        for (Map.Entry<Long, BucketFields> bucket : groups.getOrDefault(Tags.none(), new java.util.TreeMap<>()).entrySet()) {
+            Optional<Aggregate> aggregate = bucket.getValue().aggregate(key.kind());
+            aggregate.ifPresent(a -> buckets.add(new StoredBucket(key.series(), resolution,
+                    new Bucket(bucket.getKey(), resolution.widthMillis()), a)));
+        }
+        return buckets;
+    }
+
+    @Override
+    public void close() {
+        try {
+            client.close();
+        } catch (IOException e) {
+            LOG.debug("closing the KairosDB client failed", e);
+        }
+    }
+
+    private <T> T retrying(String what, Supplier<T> call) {
+        long backoff = config.firstBackoff().toMillis();
+        RuntimeException last = null;
+        for (int attempt = 1; attempt <= config.attempts(); attempt++) {
+            try {
+                return call.get();
+            } catch (RuntimeException e) {
+                last = e;
+                LOG.debug("{} at KairosDB {} failed on try {}: {}", what, config.url(), attempt, e.toString());
+            }
+            if (attempt < config.attempts()) {
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+                backoff *= 2;
+            }
+        }
+        throw new EngineUnavailableException("KairosDB at " + config.url() + " could not " + what + " after "
+                + config.attempts() + " tries: " + last, last);
+    }
+}
