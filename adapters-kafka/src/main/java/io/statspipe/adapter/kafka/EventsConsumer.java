@@ -43,6 +43,10 @@ public final class EventsConsumer implements AutoCloseable {
         for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
             partitions.add(new TopicPartition(topic, info.partition()));
         }
+        if (partitions.isEmpty()) {
+            consumer.close(Duration.ZERO);
+            throw new IllegalStateException("topic " + topic + " does not exist on " + bootstrapServers);
+        }
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
     }

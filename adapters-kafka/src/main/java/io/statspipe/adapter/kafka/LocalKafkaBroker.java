@@ -133,6 +133,9 @@ public final class LocalKafkaBroker implements AutoCloseable {
         p.put("share.coordinator.state.topic.replication.factor", "1");
         p.put("share.coordinator.state.topic.min.isr", "1");
         p.put("group.initial.rebalance.delay.ms", "0");
+        // topics are created on purpose (TopicLayout), never by a consumer asking for metadata first:
+        // an auto-created events topic would have the wrong partition count
+        p.put("auto.create.topics.enable", "false");
         p.put("num.network.threads", "2");
         p.put("num.io.threads", "2");
         p.put("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE));

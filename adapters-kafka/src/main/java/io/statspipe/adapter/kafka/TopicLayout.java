@@ -56,7 +56,8 @@ public record TopicLayout(String events, String deadLetters, int partitions, sho
      */
     public void ensureExists(String bootstrapServers) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000))) {
             ensureExists(admin);
         }
     }
@@ -68,11 +69,11 @@ public record TopicLayout(String events, String deadLetters, int partitions, sho
         wanted.add(new NewTopic(events, partitions, replication).configs(config));
         wanted.add(new NewTopic(deadLetters, partitions, replication).configs(config));
         try {
-            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            Set<String> existing = admin.listTopics().names().get(15, TimeUnit.SECONDS);
             List<NewTopic> missing = wanted.stream().filter(t -> !existing.contains(t.name())).toList();
             if (!missing.isEmpty()) {
                 try {
-                    admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+                    admin.createTopics(missing).all().get(15, TimeUnit.SECONDS);
                     LOG.info("created topics {} with {} partitions, replication {}",
                             missing.stream().map(NewTopic::name).toList(), partitions, replication);
                 } catch (ExecutionException e) {
@@ -82,7 +83,7 @@ public record TopicLayout(String events, String deadLetters, int partitions, sho
                 }
             }
             TopicDescription described = admin.describeTopics(List.of(events)).allTopicNames()
-                    .get(30, TimeUnit.SECONDS).get(events);
+                    .get(15, TimeUnit.SECONDS).get(events);
             if (described.partitions().size() != partitions) {
                 throw new IllegalStateException("topic " + events + " has " + described.partitions().size()
                         + " partitions but statspipe is configured for " + partitions

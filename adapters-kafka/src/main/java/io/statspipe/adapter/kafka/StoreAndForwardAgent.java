@@ -1,0 +1,187 @@
+package io.statspipe.adapter.kafka;
+
+import io.statspipe.adapter.kafka.SubBatches.SubBatch;
+import io.statspipe.adapter.kafka.spool.Spool;
+import io.statspipe.adapter.kafka.spool.SpoolStats;
+import io.statspipe.domain.BatchId;
+import io.statspipe.domain.Event;
+import io.statspipe.domain.Series;
+import io.statspipe.domain.SeriesPartitioner;
+import io.statspipe.ports.out.PublishEventsPort;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The store-and-forward agent (the role Suro played on every host): events are written to a
+ * local spool first and forwarded to Kafka's events topic by a background forwarder, so no
+ * stat is lost while the network or Kafka is away.
+ *
+ * <p>Every spooled batch gets the spool's producer id and the next spool sequence as its
+ * {@link BatchId}, is split into one sub-batch per partition of the events topic (partition
+ * = {@link SeriesPartitioner} of the series) and keeps that id in every partition.
+ */
+public final class StoreAndForwardAgent implements PublishEventsPort, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StoreAndForwardAgent.class);
+    /** Most events in one spooled batch. */
+    static final int MAX_BATCH_EVENTS = 5000;
+    /** Roughly the most bytes of one spooled batch (well under the topics' record limit). */
+    static final int MAX_BATCH_BYTES = 1 << 20;
+    private static final int PARTITION_CACHE = 100_000;
+
+    private final AgentSettings settings;
+    private final Spool spool;
+    private final DeadLetters deadLetters;
+    private final KafkaForwarder forwarder;
+    private final Thread forwarderThread;
+    private final ProtobufEventBatchFormat format = new ProtobufEventBatchFormat();
+    private final AtomicLong rejected = new AtomicLong();
+    private final Map<Series, Integer> partitions = new HashMap<>();
+
+    private StoreAndForwardAgent(AgentSettings settings) {
+        this.settings = settings;
+        this.spool = Spool.open(settings.spool());
+        this.deadLetters = new DeadLetters(settings.bootstrapServers(), settings.topics().deadLetters());
+        this.forwarder = new KafkaForwarder(spool, settings, deadLetters);
+        this.forwarderThread = new Thread(forwarder, "kafka-forwarder");
+        this.forwarderThread.setDaemon(true);
+    }
+
+    /** Opens (recovers) the spool and starts forwarding it. */
+    public static StoreAndForwardAgent start(AgentSettings settings) {
+        StoreAndForwardAgent agent = new StoreAndForwardAgent(settings);
+        agent.forwarderThread.start();
+        LOG.info("agent {} started: spool {}, Kafka {}, topic {} ({} partitions)", agent.spool.producerId(),
+                settings.spool().dir(), settings.bootstrapServers(), settings.topics().events(), settings.topics().partitions());
+        return agent;
+    }
+
+    public String producerId() {
+        return spool.producerId();
+    }
+
+    /**
+     * Spools the events and returns once they are on disk (fsync'd): from then on they reach
+     * Kafka exactly once after de-duplication, whatever fails.
+     *
+     * @throws io.statspipe.adapter.kafka.spool.SpoolFullException when the spool is full (nothing of the
+     *         chunk that did not fit was kept; earlier chunks of a large list were)
+     */
+    @Override
+    public void publish(List<Event> events) {
+        long last = append(events);
+        if (last >= 0) {
+            spool.awaitDurable(last);
+        }
+    }
+
+    /** Spools the events without waiting for the disk: the next group commit makes them durable (UDP ingest). */
+    public void offer(List<Event> events) {
+        append(events);
+    }
+
+    /** Counts rejected input and sends it, as it came, to the dead-letter topic with its reason and origin. */
+    public void reject(byte[] input, String reason, String origin) {
+        rejected.incrementAndGet();
+        deadLetters.publish(input, reason, origin);
+    }
+
+    public AgentHealth health() {
+        SpoolStats stats = spool.stats();
+        Optional<Duration> oldest = stats.oldestUnsentMillis() < 0 ? Optional.empty()
+                : Optional.of(Duration.ofMillis(Math.max(0, System.currentTimeMillis() - stats.oldestUnsentMillis())));
+        return new AgentHealth(forwarder.spooling(), stats.unsentEvents(), stats.unsentBatches(), stats.bytesOnDisk(), oldest,
+                forwarder.forwardedEvents(), forwarder.forwardedBatches(), rejected.get() + forwarder.refusedByKafka(),
+                stats.refusedEvents(), stats.truncatedBytes());
+    }
+
+    /** Dead letters written to Kafka so far (and failed), for health pages and tests. */
+    public long deadLettersPublished() {
+        return deadLetters.published();
+    }
+
+    private long append(List<Event> events) {
+        long last = -1;
+        int from = 0;
+        while (from < events.size()) {
+            int to = chunkEnd(events, from);
+            List<Event> chunk = events.subList(from, to);
+            int[] partitionOf = new int[chunk.size()];
+            synchronized (partitions) {
+                if (partitions.size() > PARTITION_CACHE) {
+                    partitions.clear();
+                }
+                for (int i = 0; i < chunk.size(); i++) {
+                    partitionOf[i] = partitions.computeIfAbsent(chunk.get(i).series(),
+                            s -> SeriesPartitioner.partitionOf(s, settings.topics().partitions()));
+                }
+            }
+            last = spool.append(chunk.size(), sequence -> encode(sequence, chunk, partitionOf));
+            from = to;
+        }
+        return last;
+    }
+
+    private byte[] encode(long sequence, List<Event> chunk, int[] partitionOf) {
+        BatchId id = new BatchId(spool.producerId(), sequence);
+        List<List<Event>> byPartition = new ArrayList<>();
+        for (int p = 0; p < settings.topics().partitions(); p++) {
+            byPartition.add(null);
+        }
+        for (int i = 0; i < chunk.size(); i++) {
+            List<Event> list = byPartition.get(partitionOf[i]);
+            if (list == null) {
+                list = new ArrayList<>();
+                byPartition.set(partitionOf[i], list);
+            }
+            list.add(chunk.get(i));
+        }
+        List<SubBatch> subBatches = new ArrayList<>();
+        for (int p = 0; p < byPartition.size(); p++) {
+            if (byPartition.get(p) != null) {
+                subBatches.add(new SubBatch(p, format.encode(id, byPartition.get(p))));
+            }
+        }
+        return SubBatches.write(subBatches);
+    }
+
+    /** Where the chunk starting at {@code from} ends: at most MAX_BATCH_EVENTS events and about MAX_BATCH_BYTES. */
+    private static int chunkEnd(List<Event> events, int from) {
+        Set<Series> seen = new HashSet<>();
+        long bytes = 0;
+        int i = from;
+        while (i < events.size() && i - from < MAX_BATCH_EVENTS) {
+            Series series = events.get(i).series();
+            long cost = 16;
+            if (seen.add(series)) {
+                cost += 8 + series.metric().length();
+                for (Map.Entry<String, String> tag : series.tags().asMap().entrySet()) {
+                    cost += 6 + tag.getKey().length() + tag.getValue().length();
+                }
+            }
+            if (bytes + cost > MAX_BATCH_BYTES && i > from) {
+                break;
+            }
+            bytes += cost;
+            i++;
+        }
+        return i;
+    }
+
+    /** Stops forwarding and closes the spool; whatever Kafka has not acknowledged is forwarded after the next start. */
+    @Override
+    public void close() {
+        forwarder.stop(forwarderThread);
+        spool.close();
+        deadLetters.close();
+        LOG.info("agent {} stopped", spool.producerId());
+    }
+}

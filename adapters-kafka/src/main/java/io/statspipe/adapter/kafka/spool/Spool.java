@@ -1,0 +1,591 @@
+package io.statspipe.adapter.kafka.spool;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A durable, append-only log of batches on local disk: the "store" of store-and-forward.
+ *
+ * <p>Layout of the folder: {@code producer} (this spool's durable producer id), segment files
+ * {@code <first sequence>.seg}, and {@code acknowledged} (the highest sequence the forwarder
+ * has delivered). A segment is a run of records
+ * {@code [int length][int crc32c(body)][body]}, body = {@code [long sequence][long spooledAt]
+ * [int events][payload]}. Sequences increase by one from record to record and never repeat,
+ * also across restarts: they are the batch ids' sequences.
+ *
+ * <p>Durability: appends are group-committed by a syncer thread every
+ * {@link SpoolSettings#fsyncInterval()} (or forced inside the append when it is zero);
+ * {@link #awaitDurable} returns once a sequence is on disk. Readers only ever see durable
+ * records, so a sequence that reached Kafka can never be reused after a power loss.
+ * The acknowledged position is written without fsync: losing it re-sends batches, which
+ * consumers drop as duplicates by their batch id.
+ *
+ * <p>Recovery on open scans every segment and truncates it at the first record that is torn
+ * (short, bad length, bad checksum, out-of-sequence): such a record was never durable, hence
+ * never acknowledged to anyone.
+ *
+ * <p>Threads: any number of appenders; one reader (the forwarder) calls {@link #read} and
+ * {@link #acknowledgeRead}.
+ */
+public final class Spool implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Spool.class);
+    private static final int HEADER = 8;
+    private static final int BODY_HEADER = 20;
+    private static final int MAX_BODY = 64 << 20;
+    private static final String SUFFIX = ".seg";
+
+    private final SpoolSettings settings;
+    private final String producerId;
+    private final Object lock = new Object();
+    private final TreeMap<Long, Segment> segments = new TreeMap<>();
+    private final Thread syncer;
+    private Segment active;
+    private FileChannel activeChannel;
+    private long nextSequence;
+    private long writtenSequence;
+    private long durableSequence;
+    private long acknowledgedSequence;
+    private long unsentBatches;
+    private long unsentEvents;
+    private long bytesOnDisk;
+    private long refusedBatches;
+    private long refusedEvents;
+    private long truncatedBytes;
+    private Position head;
+    private boolean closed;
+    private boolean refusing;
+    // reader state, used by the single reader thread (and stats() for the head)
+    private Position readAt;
+    private long readEvents;
+    private long readBatches;
+    private FileChannel readChannel;
+    private long readChannelSegment = -1;
+
+    private static final class Segment {
+        final long firstSequence;
+        final Path path;
+        long size;
+
+        Segment(long firstSequence, Path path, long size) {
+            this.firstSequence = firstSequence;
+            this.path = path;
+            this.size = size;
+        }
+    }
+
+    /** A record boundary: the segment (by first sequence), the byte offset in it, the sequence found there. */
+    private record Position(long segment, long offset, long sequence) {
+    }
+
+    private Spool(SpoolSettings settings) throws IOException {
+        this.settings = settings;
+        Files.createDirectories(settings.dir());
+        this.producerId = loadOrCreateProducerId(settings.dir());
+        recover();
+        if (settings.fsyncInterval().isZero()) {
+            syncer = null;
+        } else {
+            syncer = new Thread(this::syncLoop, "spool-sync");
+            syncer.setDaemon(true);
+            syncer.start();
+        }
+    }
+
+    /** Opens (and recovers) the spool in {@code settings.dir()}, creating it when new. */
+    public static Spool open(SpoolSettings settings) {
+        try {
+            return new Spool(settings);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open spool in " + settings.dir(), e);
+        }
+    }
+
+    /** This spool's producer id: stays the same for the life of the folder. */
+    public String producerId() {
+        return producerId;
+    }
+
+    public SpoolSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Appends one record; the payload is built for the sequence it is given (the batch id's
+     * sequence), under the append lock so sequences reach the disk in order.
+     *
+     * @return the record's sequence
+     * @throws SpoolFullException when the record would take the spool beyond its maximum size
+     */
+    public long append(int events, java.util.function.LongFunction<byte[]> payloadForSequence) {
+        synchronized (lock) {
+            if (closed) {
+                throw new IllegalStateException("spool in " + settings.dir() + " is closed");
+            }
+            long sequence = nextSequence;
+            byte[] payload = payloadForSequence.apply(sequence);
+            int length = BODY_HEADER + payload.length;
+            if (length > MAX_BODY) {
+                throw new IllegalArgumentException("spool record of " + length + " bytes exceeds " + MAX_BODY);
+            }
+            if (bytesOnDisk + HEADER + length > settings.maxBytes()) {
+                refusedBatches++;
+                refusedEvents += events;
+                refusing = true;
+                if (Long.bitCount(refusedBatches) == 1) { // 1, 2, 4, 8 ...: visible, never flooding
+                    LOG.warn("spool {} is full ({} of {} bytes, {} events waiting): refused {} batches ({} events) so far",
+                            settings.dir(), bytesOnDisk, settings.maxBytes(), unsentEvents, refusedBatches, refusedEvents);
+                }
+                throw new SpoolFullException("spool full: " + bytesOnDisk + " of " + settings.maxBytes()
+                        + " bytes used, " + unsentEvents + " events waiting for Kafka; " + events + " events refused");
+            }
+            if (refusing) {
+                refusing = false;
+                LOG.info("spool {} accepts batches again ({} bytes used); {} batches ({} events) were refused while full",
+                        settings.dir(), bytesOnDisk, refusedBatches, refusedEvents);
+            }
+            try {
+                if (active.size + HEADER + length > settings.segmentBytes() && active.size > 0) {
+                    roll(sequence);
+                }
+                ByteBuffer record = ByteBuffer.allocate(HEADER + length);
+                record.putInt(length).putInt(0).putLong(sequence).putLong(System.currentTimeMillis()).putInt(events).put(payload);
+                CRC32C crc = new CRC32C();
+                crc.update(record.array(), HEADER, length);
+                record.putInt(4, (int) crc.getValue());
+                record.flip();
+                while (record.hasRemaining()) {
+                    activeChannel.write(record, active.size + record.position());
+                }
+                if (head == null) {
+                    head = new Position(active.firstSequence, active.size, sequence);
+                }
+                active.size += HEADER + length;
+                bytesOnDisk += HEADER + length;
+                nextSequence = sequence + 1;
+                writtenSequence = sequence;
+                unsentBatches++;
+                unsentEvents += events;
+                if (syncer == null) {
+                    activeChannel.force(false);
+                    durableSequence = sequence;
+                    lock.notifyAll();
+                } else {
+                    lock.notifyAll();
+                }
+                return sequence;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot append to spool " + active.path, e);
+            }
+        }
+    }
+
+    /** Waits until the record {@code sequence} is on disk. */
+    public void awaitDurable(long sequence) {
+        synchronized (lock) {
+            while (durableSequence < sequence) {
+                if (closed) {
+                    throw new IllegalStateException("spool closed before sequence " + sequence + " was on disk");
+                }
+                waitOnLock(1000);
+            }
+        }
+    }
+
+    /**
+     * Reads the next durable records after the ones already read (at most {@code maxRecords}
+     * and about {@code maxBytes}), waiting up to {@code wait} for one to arrive.
+     */
+    public List<SpooledRecord> read(int maxRecords, long maxBytes, Duration wait) {
+        long limit;
+        long deadline = System.nanoTime() + wait.toNanos();
+        synchronized (lock) {
+            while (readAt.sequence() > durableSequence && !closed) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return List.of();
+                }
+                waitOnLock(Math.max(1, left / 1_000_000));
+            }
+            if (closed) {
+                return List.of();
+            }
+            limit = durableSequence;
+        }
+        List<SpooledRecord> out = new ArrayList<>();
+        long bytes = 0;
+        try {
+            while (out.size() < maxRecords && bytes < maxBytes && readAt.sequence() <= limit) {
+                long end;
+                Long following;
+                synchronized (lock) {
+                    end = segments.get(readAt.segment()).size;
+                    following = segments.higherKey(readAt.segment());
+                }
+                if (readAt.offset() >= end) {
+                    if (following == null) {
+                        break;
+                    }
+                    readAt = new Position(following, 0, readAt.sequence());
+                    continue;
+                }
+                SpooledRecord record = readRecord(readAt.segment(), readAt.offset());
+                readAt = new Position(readAt.segment(), readAt.offset() + HEADER + BODY_HEADER + record.payload().length,
+                        record.sequence() + 1);
+                readEvents += record.events();
+                readBatches++;
+                bytes += record.payload().length;
+                out.add(record);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read spool " + settings.dir(), e);
+        }
+        return out;
+    }
+
+    /** Everything read so far is delivered: forget it (fully delivered segments are deleted). */
+    public void acknowledgeRead() {
+        synchronized (lock) {
+            long delivered = readAt.sequence() - 1;
+            if (delivered <= acknowledgedSequence) {
+                return;
+            }
+            unsentBatches -= readBatches;
+            unsentEvents -= readEvents;
+            readBatches = 0;
+            readEvents = 0;
+            acknowledgedSequence = delivered;
+            head = readAt.sequence() <= writtenSequence ? normalized(readAt) : null;
+            try {
+                Path tmp = settings.dir().resolve("acknowledged.tmp");
+                Files.writeString(tmp, Long.toString(delivered), StandardCharsets.US_ASCII);
+                Files.move(tmp, settings.dir().resolve("acknowledged"), StandardCopyOption.REPLACE_EXISTING,
+                        StandardCopyOption.ATOMIC_MOVE);
+                for (Map.Entry<Long, Segment> old : new ArrayList<>(segments.headMap(readAt.segment()).entrySet())) {
+                    Files.deleteIfExists(old.getValue().path);
+                    bytesOnDisk -= old.getValue().size;
+                    segments.remove(old.getKey());
+                    if (readChannelSegment == old.getKey()) {
+                        closeReadChannel();
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot record acknowledged position in " + settings.dir(), e);
+            }
+        }
+    }
+
+    /** Forgets what was read but not acknowledged: the next read starts again at the oldest unsent record. */
+    public void rewindToAcknowledged() {
+        synchronized (lock) {
+            readAt = head != null ? head : new Position(active.firstSequence, active.size, nextSequence);
+            readEvents = 0;
+            readBatches = 0;
+        }
+    }
+
+    public SpoolStats stats() {
+        synchronized (lock) {
+            long oldest = -1;
+            if (head != null && unsentBatches > 0) {
+                try {
+                    head = normalized(head);
+                    oldest = readRecordHeader(head).spooledAtMillis();
+                } catch (IOException e) {
+                    LOG.debug("cannot read oldest spooled record", e);
+                }
+            }
+            return new SpoolStats(unsentBatches, unsentEvents, bytesOnDisk, oldest, refusedBatches, refusedEvents, truncatedBytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            try {
+                activeChannel.force(false);
+                durableSequence = writtenSequence;
+            } catch (IOException e) {
+                LOG.warn("cannot force spool segment {} at close", active.path, e);
+            }
+            closed = true;
+            lock.notifyAll();
+        }
+        if (syncer != null) {
+            try {
+                syncer.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        synchronized (lock) {
+            closeQuietly(activeChannel);
+            closeReadChannel();
+        }
+    }
+
+    private void syncLoop() {
+        long intervalMillis = Math.max(1, settings.fsyncInterval().toMillis());
+        while (true) {
+            long target;
+            FileChannel channel;
+            synchronized (lock) {
+                while (writtenSequence == durableSequence && !closed) {
+                    waitOnLock(1000);
+                }
+                if (closed) {
+                    return;
+                }
+                target = writtenSequence;
+                channel = activeChannel;
+            }
+            try {
+                channel.force(false);
+            } catch (ClosedChannelException e) {
+                // the segment was rolled meanwhile, and rolling forced it
+            } catch (IOException e) {
+                LOG.error("cannot fsync spool segment; retrying", e);
+                pause(intervalMillis);
+                continue;
+            }
+            synchronized (lock) {
+                durableSequence = Math.max(durableSequence, target);
+                lock.notifyAll();
+            }
+            pause(intervalMillis);
+        }
+    }
+
+    private void roll(long firstSequence) throws IOException {
+        activeChannel.force(false);
+        durableSequence = writtenSequence;
+        activeChannel.close();
+        openActive(firstSequence);
+        lock.notifyAll();
+    }
+
+    private void openActive(long firstSequence) throws IOException {
+        Path path = settings.dir().resolve(String.format("%020d%s", firstSequence, SUFFIX));
+        activeChannel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
+        active = new Segment(firstSequence, path, activeChannel.size());
+        segments.put(firstSequence, active);
+    }
+
+    private SpooledRecord readRecord(long segment, long offset) throws IOException {
+        FileChannel channel = readChannel(segment);
+        ByteBuffer header = ByteBuffer.allocate(HEADER);
+        readFully(channel, header, offset);
+        int length = header.getInt(0);
+        int crc = header.getInt(4);
+        if (length < BODY_HEADER || length > MAX_BODY) {
+            throw new IOException("corrupt spool record at " + segment + SUFFIX + ":" + offset + " (length " + length + ")");
+        }
+        ByteBuffer body = ByteBuffer.allocate(length);
+        readFully(channel, body, offset + HEADER);
+        CRC32C check = new CRC32C();
+        check.update(body.array(), 0, length);
+        if ((int) check.getValue() != crc) {
+            throw new IOException("corrupt spool record at " + segment + SUFFIX + ":" + offset + " (checksum)");
+        }
+        byte[] payload = new byte[length - BODY_HEADER];
+        System.arraycopy(body.array(), BODY_HEADER, payload, 0, payload.length);
+        return new SpooledRecord(body.getLong(0), body.getLong(8), body.getInt(16), payload);
+    }
+
+    /** The same record boundary, moved to the start of the next segment when it is the end of a finished one. */
+    private Position normalized(Position at) {
+        Segment segment = segments.get(at.segment());
+        Long following = segments.higherKey(at.segment());
+        if (segment != null && segment != active && at.offset() >= segment.size && following != null) {
+            return new Position(following, 0, at.sequence());
+        }
+        return at;
+    }
+
+    private SpooledRecord readRecordHeader(Position at) throws IOException {
+        Segment segment = segments.get(at.segment());
+        try (FileChannel channel = FileChannel.open(segment.path, StandardOpenOption.READ)) {
+            ByteBuffer body = ByteBuffer.allocate(BODY_HEADER);
+            readFully(channel, body, at.offset() + HEADER);
+            return new SpooledRecord(body.getLong(0), body.getLong(8), body.getInt(16), new byte[0]);
+        }
+    }
+
+    private FileChannel readChannel(long segment) throws IOException {
+        if (readChannelSegment != segment) {
+            closeReadChannel();
+            Path path;
+            synchronized (lock) {
+                path = segments.get(segment).path;
+            }
+            readChannel = FileChannel.open(path, StandardOpenOption.READ);
+            readChannelSegment = segment;
+        }
+        return readChannel;
+    }
+
+    private void closeReadChannel() {
+        closeQuietly(readChannel);
+        readChannel = null;
+        readChannelSegment = -1;
+    }
+
+    private static void readFully(FileChannel channel, ByteBuffer buffer, long offset) throws IOException {
+        while (buffer.hasRemaining()) {
+            if (channel.read(buffer, offset + buffer.position()) < 0) {
+                throw new IOException("spool record cut short at offset " + offset);
+            }
+        }
+    }
+
+    private void recover() throws IOException {
+        Path acknowledgedFile = settings.dir().resolve("acknowledged");
+        acknowledgedSequence = Files.exists(acknowledgedFile)
+                ? Long.parseLong(Files.readString(acknowledgedFile, StandardCharsets.US_ASCII).trim()) : -1;
+        List<Path> files;
+        try (Stream<Path> list = Files.list(settings.dir())) {
+            files = list.filter(p -> p.getFileName().toString().endsWith(SUFFIX)).sorted().toList();
+        }
+        long lastSequence = acknowledgedSequence;
+        for (Path file : files) {
+            String name = file.getFileName().toString();
+            long first = Long.parseLong(name.substring(0, name.length() - SUFFIX.length()));
+            lastSequence = Math.max(lastSequence, first - 1);
+            long valid = scan(file, first);
+            segments.put(first, new Segment(first, file, valid));
+            bytesOnDisk += valid;
+            if (valid > 0) {
+                lastSequence = Math.max(lastSequence, lastScanned);
+            }
+        }
+        nextSequence = lastSequence + 1;
+        writtenSequence = nextSequence - 1;
+        durableSequence = writtenSequence;
+        if (segments.isEmpty()) {
+            openActive(nextSequence);
+        } else {
+            Segment last = segments.lastEntry().getValue();
+            activeChannel = FileChannel.open(last.path, StandardOpenOption.WRITE, StandardOpenOption.READ);
+            active = last;
+        }
+        readAt = head != null ? head : new Position(active.firstSequence, active.size, nextSequence);
+        if (unsentBatches > 0 || truncatedBytes > 0) {
+            LOG.info("spool {} recovered: {} batches ({} events) waiting to be forwarded{}", settings.dir(), unsentBatches,
+                    unsentEvents, truncatedBytes > 0 ? ", " + truncatedBytes + " bytes of torn tail dropped" : "");
+        }
+    }
+
+    private long lastScanned;
+
+    /** Reads a segment's records, counting the unsent ones; truncates it after the last valid one. */
+    private long scan(Path file, long firstSequence) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            long size = channel.size();
+            long offset = 0;
+            long expected = firstSequence;
+            ByteBuffer header = ByteBuffer.allocate(HEADER);
+            CRC32C crc = new CRC32C();
+            while (offset + HEADER + BODY_HEADER <= size) {
+                header.clear();
+                readFully(channel, header, offset);
+                int length = header.getInt(0);
+                if (length < BODY_HEADER || length > MAX_BODY || offset + HEADER + length > size) {
+                    break;
+                }
+                ByteBuffer body = ByteBuffer.allocate(length);
+                readFully(channel, body, offset + HEADER);
+                crc.reset();
+                crc.update(body.array(), 0, length);
+                if ((int) crc.getValue() != header.getInt(4) || body.getLong(0) != expected) {
+                    break;
+                }
+                if (expected > acknowledgedSequence) {
+                    if (head == null) {
+                        head = new Position(firstSequence, offset, expected);
+                    }
+                    unsentBatches++;
+                    unsentEvents += body.getInt(16);
+                }
+                lastScanned = expected;
+                expected++;
+                offset += HEADER + length;
+            }
+            if (offset < size) {
+                LOG.warn("spool segment {}: dropped a torn or corrupt tail of {} bytes after sequence {}", file, size - offset,
+                        expected - 1);
+                truncatedBytes += size - offset;
+                channel.truncate(offset);
+                channel.force(true);
+            }
+            return offset;
+        }
+    }
+
+    private static String loadOrCreateProducerId(Path dir) throws IOException {
+        Path file = dir.resolve("producer");
+        if (Files.exists(file)) {
+            return Files.readString(file, StandardCharsets.US_ASCII).trim();
+        }
+        String id = "agent-" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        Path tmp = dir.resolve("producer.tmp");
+        try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            channel.write(ByteBuffer.wrap(id.getBytes(StandardCharsets.US_ASCII)));
+            channel.force(true);
+        }
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+        try (FileChannel folder = FileChannel.open(dir, StandardOpenOption.READ)) {
+            folder.force(true);
+        } catch (IOException e) {
+            LOG.debug("cannot fsync folder {}", dir, e);
+        }
+        return id;
+    }
+
+    private void waitOnLock(long millis) {
+        try {
+            lock.wait(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting on the spool", e);
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                LOG.debug("closing spool file", e);
+            }
+        }
+    }
+}

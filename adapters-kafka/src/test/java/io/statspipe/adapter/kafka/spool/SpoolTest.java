@@ -1,0 +1,179 @@
+package io.statspipe.adapter.kafka.spool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SpoolTest {
+    @TempDir
+    Path dir;
+
+    private static byte[] payload(long sequence) {
+        return ("batch-" + sequence).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static List<Long> readAll(Spool spool) {
+        List<Long> sequences = new ArrayList<>();
+        List<SpooledRecord> got;
+        while (!(got = spool.read(100, 1 << 20, Duration.ofMillis(50))).isEmpty()) {
+            for (SpooledRecord r : got) {
+                assertThat(r.payload()).isEqualTo(payload(r.sequence()));
+                sequences.add(r.sequence());
+            }
+        }
+        return sequences;
+    }
+
+    @Test
+    void recordsAreReadInSequenceAndForgottenOnceAcknowledged() {
+        SpoolSettings settings = SpoolSettings.defaults(dir).withMaxBytes(1 << 20, 4096);
+        try (Spool spool = Spool.open(settings)) {
+            for (int i = 0; i < 300; i++) {
+                spool.append(2, payloads());
+            }
+            assertThat(spool.stats().unsentBatches()).isEqualTo(300);
+            assertThat(spool.stats().unsentEvents()).isEqualTo(600);
+            assertThat(readAll(spool)).containsExactlyElementsOf(range(0, 300));
+            spool.acknowledgeRead();
+            assertThat(spool.stats().unsentBatches()).isZero();
+            assertThat(spool.stats().unsentEvents()).isZero();
+            assertThat(spool.stats().oldestUnsentMillis()).isEqualTo(-1);
+        }
+        assertThat(segments()).as("acknowledged segments are deleted, the active one stays").hasSize(1);
+    }
+
+    @Test
+    void reopeningKeepsTheProducerIdAndResendsWhatWasNotAcknowledged() {
+        SpoolSettings settings = SpoolSettings.defaults(dir).withMaxBytes(1 << 20, 4096);
+        String producer;
+        try (Spool spool = Spool.open(settings)) {
+            producer = spool.producerId();
+            for (int i = 0; i < 100; i++) {
+                spool.append(1, payloads());
+            }
+            spool.read(40, 1 << 20, Duration.ofSeconds(1));
+            spool.acknowledgeRead();
+            spool.read(10, 1 << 20, Duration.ofSeconds(1)); // read, never acknowledged
+        }
+        try (Spool spool = Spool.open(settings)) {
+            assertThat(spool.producerId()).isEqualTo(producer);
+            assertThat(spool.stats().unsentBatches()).isEqualTo(60);
+            assertThat(spool.stats().oldestUnsentMillis()).isPositive();
+            assertThat(spool.append(1, payloads())).as("sequences continue").isEqualTo(100);
+            assertThat(readAll(spool)).containsExactlyElementsOf(range(40, 101));
+        }
+    }
+
+    @Test
+    void aTornTailIsTruncatedAtRecoveryAndSequencesContinue() throws IOException {
+        SpoolSettings settings = SpoolSettings.defaults(dir);
+        try (Spool spool = Spool.open(settings)) {
+            for (int i = 0; i < 10; i++) {
+                spool.append(1, payloads());
+            }
+        }
+        Path segment = segments().get(segments().size() - 1);
+        long goodSize = Files.size(segment);
+        // a record header promising 100 bytes, followed by only 7 of them: a write cut by a crash
+        Files.write(segment, new byte[] {0, 0, 0, 100, 1, 2, 3, 4, 9, 9, 9, 9, 9, 9, 9}, StandardOpenOption.APPEND);
+
+        try (Spool spool = Spool.open(settings)) {
+            assertThat(spool.stats().truncatedBytes()).isEqualTo(15);
+            assertThat(Files.size(segment)).isEqualTo(goodSize);
+            assertThat(spool.append(1, payloads())).isEqualTo(10);
+            assertThat(readAll(spool)).containsExactlyElementsOf(range(0, 11));
+        }
+    }
+
+    @Test
+    void aCorruptRecordEndsTheValidPartOfItsSegment() throws IOException {
+        SpoolSettings settings = SpoolSettings.defaults(dir);
+        try (Spool spool = Spool.open(settings)) {
+            for (int i = 0; i < 10; i++) {
+                spool.append(1, payloads());
+            }
+        }
+        Path segment = segments().get(0);
+        byte[] bytes = Files.readAllBytes(segment);
+        bytes[bytes.length - 3] ^= 0x55; // flip bits in the last record's payload
+        Files.write(segment, bytes);
+
+        try (Spool spool = Spool.open(settings)) {
+            assertThat(readAll(spool)).containsExactlyElementsOf(range(0, 9));
+            assertThat(spool.stats().truncatedBytes()).isPositive();
+        }
+    }
+
+    @Test
+    void aFullSpoolRefusesNewBatchesAndCountsThem() {
+        SpoolSettings settings = SpoolSettings.defaults(dir).withMaxBytes(8192, 4096);
+        try (Spool spool = Spool.open(settings)) {
+            long accepted = 0;
+            long refused = 0;
+            for (int i = 0; i < 1000; i++) {
+                try {
+                    spool.append(3, s -> new byte[100]);
+                    accepted++;
+                } catch (SpoolFullException e) {
+                    assertThat(e).hasMessageContaining("spool full");
+                    refused++;
+                }
+            }
+            assertThat(accepted).isPositive();
+            assertThat(refused).isEqualTo(1000 - accepted);
+            assertThat(spool.stats().refusedBatches()).isEqualTo(refused);
+            assertThat(spool.stats().refusedEvents()).isEqualTo(3 * refused);
+            assertThat(spool.stats().bytesOnDisk()).isLessThanOrEqualTo(8192);
+            assertThat(spool.stats().unsentEvents()).isEqualTo(3 * accepted);
+        }
+    }
+
+    @Test
+    void awaitDurableReturnsAfterTheGroupCommitAndPerAppendSyncWorksToo() {
+        for (Duration interval : List.of(Duration.ZERO, Duration.ofMillis(20))) {
+            Path folder = dir.resolve("fsync-" + interval.toMillis());
+            try (Spool spool = Spool.open(SpoolSettings.defaults(folder).withFsyncInterval(interval))) {
+                long sequence = spool.append(1, payloads());
+                spool.awaitDurable(sequence);
+                assertThat(spool.read(10, 1 << 20, Duration.ofSeconds(5))).extracting(SpooledRecord::sequence).containsExactly(0L);
+            }
+        }
+    }
+
+    @Test
+    void settingsNameTheRuleTheyBreak() {
+        assertThatThrownBy(() -> SpoolSettings.defaults(dir).withMaxBytes(5000, 4096))
+                .hasMessage("spool max size 5000 must be at least two segments (2 x 4096)");
+    }
+
+    private static java.util.function.LongFunction<byte[]> payloads() {
+        return SpoolTest::payload;
+    }
+
+    private static List<Long> range(long from, long to) {
+        List<Long> out = new ArrayList<>();
+        for (long i = from; i < to; i++) {
+            out.add(i);
+        }
+        return out;
+    }
+
+    private List<Path> segments() {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.toString().endsWith(".seg")).sorted().toList();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
