@@ -11,8 +11,11 @@ import java.util.function.ToDoubleFunction;
 /** statspipe's own health as Prometheus metrics, read from the live {@link PipelineStatus}. */
 public final class PipelineMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    /** Held here: Micrometer keeps only weak references to what its meters read. */
+    private final Supplier<PipelineStatus> status;
 
     public PipelineMetrics(Supplier<PipelineStatus> status) {
+        this.status = status;
         counter("statspipe.ingest.events", "events accepted and spooled by the agent", status, PipelineStatus::ingestedEvents);
         counter("statspipe.ingest.refused", "ingest lines refused as malformed", status, PipelineStatus::refusedLines);
         gauge("statspipe.spool.records", "spooled records not yet in Kafka", status, PipelineStatus::spoolRecords);
