@@ -33,7 +33,7 @@ public final class SettingsLoader {
     private static final String ROOT = "statspipe";
     /** Environment variables that are not configuration keys. */
     private static final Set<String> NOT_KEYS = Set.of("STATSPIPE_JAVA_OPTS", "STATSPIPE_CONFIG", "STATSPIPE_TOKEN",
-            "STATSPIPE_URL", "STATSPIPE_HOME");
+            "STATSPIPE_URL", "STATSPIPE_HOME", "STATSPIPE_CLASSPATH");
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9_.\\-]{1,255}");
 
