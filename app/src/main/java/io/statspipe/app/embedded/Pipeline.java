@@ -99,6 +99,9 @@ public final class Pipeline implements AutoCloseable {
                 .route("/metrics", StatusEndpoints.metrics(metrics))
                 .route("/api/v1/status", StatusEndpoints.status(this::status));
         running.push(api);
+        // Ready only once every endpoint is registered, whatever each engine says before.
+        java.util.concurrent.atomic.AtomicBoolean complete = new java.util.concurrent.atomic.AtomicBoolean();
+        readiness.add("start-up", complete::get);
         // Answer /health (503, naming what is still starting) while the engines start.
         api.start();
         endpoints.put("statspipe HTTP API", settings.api().baseUrl() + "  (ingest, query, /health, /metrics)");
@@ -129,6 +132,7 @@ public final class Pipeline implements AutoCloseable {
         QueryStatsUseCase queries = injector.getInstance(QueryStatsUseCase.class);
         api.route("/api/v1/query", new QueryEndpoint(tokens, queries, InstantSource.system()));
         endpoints.put("data folder", settings.dataDir().toAbsolutePath().toString());
+        complete.set(true);
         LOG.info("statspipe is up: HTTP API {}, StatsD udp://{}:{}", settings.api().baseUrl(), Settings.BIND_ADDRESS,
                 settings.statsd().port());
     }
