@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "statspipe", mixinStandardHelpOptions = true, version = "statspipe 0.1.0",
         description = "Exact, cheap stats: StatsD in, pre-aggregated buckets out.",
         subcommands = {UpCommand.class, SendCommand.class, QueryCommand.class, LoadCommand.class, StatusCommand.class,
-                MigrateCommand.class, SubmitCommand.class})
+                MigrateCommand.class, SubmitCommand.class, io.statspipe.app.ingest.AgentCommand.class})
 public final class StatspipeCommand implements Callable<Integer> {
     /** Exit code when the configuration (or a port or engine it names) stops start-up. */
     public static final int CONFIGURATION_ERROR = 3;

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The dead-letter topic: rejected input exactly as it arrived (the record value), with
  * headers {@code reason} (what is wrong, UTF-8) and {@code origin} (where it came from, e.g.
- * {@code udp:127.0.0.1:51234}). Publication is asynchronous; rejected input is counted
+ * {@code udp:127.0.0.1:51234}). Publication is asynchronous (a bounded queue and one sender thread); rejected input is counted
  * whether or not Kafka takes it, and a failed publication is counted and logged.
  */
 public final class DeadLetters implements AutoCloseable {
@@ -27,6 +27,10 @@ public final class DeadLetters implements AutoCloseable {
     private final String topic;
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    private static final int QUEUE = 10_000;
+    private final java.util.concurrent.BlockingQueue<DeadLetter> queue = new java.util.concurrent.ArrayBlockingQueue<>(QUEUE);
+    private final Thread sender;
+    private volatile boolean running = true;
 
     public DeadLetters(String bootstrapServers, String topic) {
         this.topic = topic;
@@ -39,10 +43,38 @@ public final class DeadLetters implements AutoCloseable {
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000,
                 ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicLayout.MAX_MESSAGE_BYTES),
                 new ByteArraySerializer(), new ByteArraySerializer());
+        this.sender = new Thread(this::drain, "dead-letters");
+        this.sender.setDaemon(true);
+        this.sender.start();
     }
 
-    /** Sends {@code input} to the dead-letter topic with its reason and origin. */
+    /**
+     * Queues {@code input} for the dead-letter topic with its reason and origin; never blocks
+     * the caller (ingest threads): when the queue is full the dead letter is counted as failed.
+     */
     public void publish(byte[] input, String reason, String origin) {
+        if (!queue.offer(new DeadLetter(input, reason, origin))) {
+            countFailure(new IllegalStateException("dead-letter queue full (" + QUEUE + ")"));
+        }
+    }
+
+    private record DeadLetter(byte[] input, String reason, String origin) {
+    }
+
+    private void drain() {
+        while (running || !queue.isEmpty()) {
+            try {
+                DeadLetter letter = queue.poll(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+                if (letter != null) {
+                    send(letter.input(), letter.reason(), letter.origin());
+                }
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private void send(byte[] input, String reason, String origin) {
         RecordHeaders headers = new RecordHeaders();
         headers.add(REASON_HEADER, reason.getBytes(StandardCharsets.UTF_8));
         headers.add(ORIGIN_HEADER, origin.getBytes(StandardCharsets.UTF_8));
@@ -74,12 +106,14 @@ public final class DeadLetters implements AutoCloseable {
         return failed.get();
     }
 
-    public void flush() {
-        producer.flush();
-    }
-
     @Override
     public void close() {
+        running = false;
+        try {
+            sender.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         producer.close(Duration.ofSeconds(5));
     }
 }

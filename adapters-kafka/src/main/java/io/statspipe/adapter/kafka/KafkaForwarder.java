@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * <p>Why no batch is ever lost to de-duplication: consumers drop a batch whose sequence is not
  * above the highest already seen from its producer in the same partition, so per partition the
  * records must arrive in sequence order. The producer is idempotent (acks=all, at most 5
- * requests in flight, which keeps order across retries) and is never allowed to give a record
+ * request in flight per connection, so retries keep the order) and is never allowed to give a record
  * up ({@code delivery.timeout.ms} and {@code retries} are unbounded): while Kafka is away the
  * records wait, in order, and the spool grows. Each spool record is handed to the producer
  * exactly once per run; after a restart the unacknowledged ones are sent again, in the same
@@ -58,7 +58,8 @@ final class KafkaForwarder implements Runnable {
                 Map.entry(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers()),
                 Map.entry(ProducerConfig.ACKS_CONFIG, "all"),
                 Map.entry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
-                Map.entry(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5),
+                // one request in flight: retries after a leader change can never interleave batches
+                Map.entry(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1),
                 Map.entry(ProducerConfig.RETRIES_CONFIG, Integer.MAX_VALUE),
                 Map.entry(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.MAX_VALUE),
                 Map.entry(ProducerConfig.MAX_BLOCK_MS_CONFIG, 2000),

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -66,17 +67,24 @@ public final class ProtobufEventBatchFormat implements EventBatchFormat {
         if (events.isEmpty()) {
             throw new InvalidStatException("an event batch needs at least one event (batch " + id + ")");
         }
+        // Series hash their sorted tag map on every call: look instances up by identity first
+        // (parsers hand out one instance per series) and by value only once per new instance.
+        Map<Series, Integer> byInstance = new IdentityHashMap<>();
         Map<Series, Integer> index = new HashMap<>();
         List<Series> table = new ArrayList<>();
         int[] seriesOf = new int[events.size()];
         long base = events.isEmpty() ? 0 : events.get(0).timestamp();
         for (int i = 0; i < events.size(); i++) {
             Series series = events.get(i).series();
-            Integer at = index.get(series);
+            Integer at = byInstance.get(series);
             if (at == null) {
-                at = table.size();
-                index.put(series, at);
-                table.add(series);
+                at = index.get(series);
+                if (at == null) {
+                    at = table.size();
+                    index.put(series, at);
+                    table.add(series);
+                }
+                byInstance.put(series, at);
             }
             seriesOf[i] = at;
         }

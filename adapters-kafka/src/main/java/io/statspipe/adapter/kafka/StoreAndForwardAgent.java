@@ -11,7 +11,7 @@ import io.statspipe.ports.out.PublishEventsPort;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,6 +44,8 @@ public final class StoreAndForwardAgent implements PublishEventsPort, AutoClosea
     private final Thread forwarderThread;
     private final ProtobufEventBatchFormat format = new ProtobufEventBatchFormat();
     private final AtomicLong rejected = new AtomicLong();
+    // by instance first: a Series hashes its whole tag map on every call (see partitionOf below)
+    private final Map<Series, Integer> partitionsByInstance = new IdentityHashMap<>();
     private final Map<Series, Integer> partitions = new HashMap<>();
 
     private StoreAndForwardAgent(AgentSettings settings) {
@@ -94,6 +96,11 @@ public final class StoreAndForwardAgent implements PublishEventsPort, AutoClosea
         deadLetters.publish(input, reason, origin);
     }
 
+    /** Counts input rejected where the sender was told why (an HTTP 400), without a dead letter. */
+    public void countRejected(long inputs) {
+        rejected.addAndGet(inputs);
+    }
+
     public AgentHealth health() {
         SpoolStats stats = spool.stats();
         Optional<Duration> oldest = stats.oldestUnsentMillis() < 0 ? Optional.empty()
@@ -116,18 +123,27 @@ public final class StoreAndForwardAgent implements PublishEventsPort, AutoClosea
             List<Event> chunk = events.subList(from, to);
             int[] partitionOf = new int[chunk.size()];
             synchronized (partitions) {
-                if (partitions.size() > PARTITION_CACHE) {
+                if (partitionsByInstance.size() > PARTITION_CACHE) {
+                    partitionsByInstance.clear();
                     partitions.clear();
                 }
                 for (int i = 0; i < chunk.size(); i++) {
-                    partitionOf[i] = partitions.computeIfAbsent(chunk.get(i).series(),
-                            s -> SeriesPartitioner.partitionOf(s, settings.topics().partitions()));
+                    partitionOf[i] = partitionOf(chunk.get(i).series());
                 }
             }
             last = spool.append(chunk.size(), sequence -> encode(sequence, chunk, partitionOf));
             from = to;
         }
         return last;
+    }
+
+    private int partitionOf(Series series) {
+        Integer partition = partitionsByInstance.get(series);
+        if (partition == null) {
+            partition = partitions.computeIfAbsent(series, s -> SeriesPartitioner.partitionOf(s, settings.topics().partitions()));
+            partitionsByInstance.put(series, partition);
+        }
+        return partition;
     }
 
     private byte[] encode(long sequence, List<Event> chunk, int[] partitionOf) {
@@ -155,7 +171,7 @@ public final class StoreAndForwardAgent implements PublishEventsPort, AutoClosea
 
     /** Where the chunk starting at {@code from} ends: at most MAX_BATCH_EVENTS events and about MAX_BATCH_BYTES. */
     private static int chunkEnd(List<Event> events, int from) {
-        Set<Series> seen = new HashSet<>();
+        Set<Series> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>()); // an estimate: identity is enough
         long bytes = 0;
         int i = from;
         while (i < events.size() && i - from < MAX_BATCH_EVENTS) {

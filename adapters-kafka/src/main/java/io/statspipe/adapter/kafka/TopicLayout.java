@@ -1,6 +1,7 @@
 package io.statspipe.adapter.kafka;
 
 import io.statspipe.domain.InvalidStatException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -55,10 +56,13 @@ public record TopicLayout(String events, String deadLetters, int partitions, sho
      * @throws IllegalStateException when the events topic exists with another partition count
      */
     public void ensureExists(String bootstrapServers) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000))) {
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000));
+        try {
             ensureExists(admin);
+        } finally {
+            admin.close(Duration.ZERO); // do not linger on calls an unreachable cluster will never answer
         }
     }
 

@@ -1,0 +1,153 @@
+package io.statspipe.app.ingest;
+
+import io.statspipe.adapter.kafka.StoreAndForwardAgent;
+import io.statspipe.adapter.kafka.spool.SpoolFullException;
+import io.statspipe.domain.Event;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * StatsD over UDP: one thread receives and parses datagrams, a second spools the parsed events
+ * (group-committed: UDP senders get no acknowledgement to wait for). Bad lines go to the
+ * dead-letter topic with their reason and the sender's address.
+ */
+public final class StatsdUdpListener implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StatsdUdpListener.class);
+    private static final int MAX_DATAGRAM = 65_535;
+    private static final int CHUNK_EVENTS = 4096;
+    private static final long CHUNK_NANOS = 20_000_000;
+
+    private final StoreAndForwardAgent agent;
+    private final DatagramSocket socket;
+    private final BlockingQueue<List<Event>> parsed = new ArrayBlockingQueue<>(64);
+    private final StatsdLineParser parser = new StatsdLineParser();
+    private final AtomicLong datagrams = new AtomicLong();
+    private final AtomicLong events = new AtomicLong();
+    private final AtomicLong rejectedLines = new AtomicLong();
+    private final Thread receiver;
+    private final Thread spooler;
+    private volatile boolean running = true;
+
+    public StatsdUdpListener(InetSocketAddress bind, StoreAndForwardAgent agent) {
+        this.agent = agent;
+        try {
+            socket = new DatagramSocket(null);
+            socket.setReceiveBufferSize(8 << 20);
+            socket.setSoTimeout(10);
+            socket.bind(bind);
+        } catch (SocketException e) {
+            throw new UncheckedIOException("cannot listen for StatsD on udp " + bind, e);
+        }
+        receiver = new Thread(this::receive, "statsd-udp-" + port());
+        spooler = new Thread(this::spool, "statsd-spool-" + port());
+        receiver.start();
+        spooler.start();
+        LOG.info("StatsD listening on udp {}:{}", bind.getHostString(), port());
+    }
+
+    public int port() {
+        return socket.getLocalPort();
+    }
+
+    public long datagrams() {
+        return datagrams.get();
+    }
+
+    public long events() {
+        return events.get();
+    }
+
+    public long rejectedLines() {
+        return rejectedLines.get();
+    }
+
+    private void receive() {
+        byte[] buffer = new byte[MAX_DATAGRAM];
+        DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+        List<Event> pending = new ArrayList<>(CHUNK_EVENTS);
+        long chunkStarted = System.nanoTime();
+        while (running) {
+            try {
+                packet.setLength(buffer.length);
+                socket.receive(packet);
+                datagrams.incrementAndGet();
+                String origin = "udp:" + packet.getAddress().getHostAddress() + ":" + packet.getPort();
+                parser.parse(buffer, 0, packet.getLength(), System.currentTimeMillis(), pending, (data, offset, length, reason) -> {
+                    rejectedLines.incrementAndGet();
+                    agent.reject(Arrays.copyOfRange(data, offset, offset + length), reason, origin);
+                });
+            } catch (SocketTimeoutException idle) {
+                // no datagram for a moment: hand over what is pending
+            } catch (IOException e) {
+                if (running) {
+                    LOG.warn("StatsD receive failed", e);
+                }
+            } catch (RuntimeException e) {
+                LOG.error("StatsD datagram could not be handled", e);
+            }
+            if (!pending.isEmpty() && (pending.size() >= CHUNK_EVENTS || System.nanoTime() - chunkStarted > CHUNK_NANOS)) {
+                handOver(pending);
+                pending = new ArrayList<>(CHUNK_EVENTS);
+                chunkStarted = System.nanoTime();
+            } else if (pending.isEmpty()) {
+                chunkStarted = System.nanoTime();
+            }
+        }
+        if (!pending.isEmpty()) {
+            handOver(pending);
+        }
+    }
+
+    private void handOver(List<Event> chunk) {
+        try {
+            parsed.put(chunk);
+            events.addAndGet(chunk.size());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void spool() {
+        while (running || !parsed.isEmpty()) {
+            try {
+                List<Event> chunk = parsed.poll(100, TimeUnit.MILLISECONDS);
+                if (chunk != null) {
+                    agent.offer(chunk);
+                }
+            } catch (SpoolFullException full) {
+                // counted and logged by the spool
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.error("StatsD events could not be spooled", e);
+            }
+        }
+    }
+
+    /** Stops receiving and spools what was already received. */
+    @Override
+    public void close() {
+        running = false;
+        try {
+            receiver.join(5000);
+            spooler.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        socket.close();
+    }
+}
