@@ -2,7 +2,6 @@ package io.statspipe.adapter.storm;
 
 import io.statspipe.domain.Event;
 import io.statspipe.domain.EventBatch;
-import io.statspipe.domain.InvalidStatException;
 import io.statspipe.domain.Origin;
 import io.statspipe.domain.ProducerSequences;
 import io.statspipe.domain.Rollup;
@@ -11,7 +10,10 @@ import io.statspipe.domain.RuleSet;
 import io.statspipe.ports.out.EventBatchFormat;
 import io.statspipe.ports.out.FlushIntent;
 import io.statspipe.ports.out.FlushIntentPort.IntentState;
+import io.statspipe.domain.Kind;
+import io.statspipe.domain.Series;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -164,10 +166,21 @@ final class PartitionCounter {
         }
         rollup.refuseAfter(timestamp > Long.MAX_VALUE - maxClockSkewMillis ? Long.MAX_VALUE
                 : timestamp + maxClockSkewMillis);
+        // A decoded batch shares one Series object per series: intern each once per batch.
+        IdentityHashMap<Series, int[]> refs = new IdentityHashMap<>();
         for (Event event : batch.events()) {
             String refusal;
             try {
-                refusal = switch (rollup.accept(event)) {
+                int[] byKind = refs.computeIfAbsent(event.series(), k -> new int[] {-1, -1, -1});
+                int ref = byKind[event.kind().ordinal()];
+                if (ref < 0) {
+                    ref = rollup.register(event.series(), event.kind());
+                    byKind[event.kind().ordinal()] = ref;
+                }
+                Rollup.Outcome outcome = event.kind() == Kind.COUNTER
+                        ? rollup.addCount(ref, event.timestamp(), event.increment())
+                        : rollup.addValue(ref, event.timestamp(), event.value(), event.weight());
+                refusal = switch (outcome) {
                     case COUNTED, LATE -> null;
                     case TOO_OLD -> "TOO_OLD: event at " + event.timestamp() + " of " + event.series()
                             + " is older than the watermark " + rollup.watermark() + " minus the horizon "
@@ -176,7 +189,7 @@ final class PartitionCounter {
                             + " is later than its record's time " + timestamp + " plus the allowed clock skew of "
                             + maxClockSkewMillis + " ms";
                 };
-            } catch (InvalidStatException | ArithmeticException e) {
+            } catch (IllegalArgumentException | ArithmeticException e) {
                 refusal = e.getMessage();
             }
             if (refusal != null) {

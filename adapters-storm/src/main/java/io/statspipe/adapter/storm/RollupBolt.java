@@ -62,7 +62,7 @@ final class RollupBolt extends BaseRichBolt {
         this.rules = plugs.rules().get();
         this.format = plugs.format().get();
         this.health = PipelineHealth.of(settings.topologyName());
-        this.intents = new KafkaFlushIntents(settings.bootstrapServers(), settings.intentsTopic());
+        this.intents = openIntents();
         this.log = new KafkaRangeSource(settings.bootstrapServers(), settings.eventsTopic());
         this.deadLetters = new KafkaDeadLetters(settings.bootstrapServers(), settings.deadLetterTopic(),
                 settings.eventsTopic());
@@ -111,6 +111,27 @@ final class RollupBolt extends BaseRichBolt {
             LOG.error("failed to take {}: {}; failing it so that it is redelivered", describe(tuple), e.toString(), e);
             collector.reportError(e);
             collector.fail(tuple);
+        }
+    }
+
+    /**
+     * Opens the intents topic, waiting for Kafka if it is not reachable yet: an exception out of
+     * prepare would halt the worker (the whole JVM in local mode).
+     */
+    private KafkaFlushIntents openIntents() {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return new KafkaFlushIntents(settings.bootstrapServers(), settings.intentsTopic());
+            } catch (RuntimeException e) {
+                LOG.warn("cannot open flush intents in {} (attempt {}): {}; waiting for Kafka", settings.intentsTopic(),
+                        attempt + 1, e.toString());
+                try {
+                    Thread.sleep(Backoff.DEFAULT.delayMillis(attempt));
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting for Kafka", interrupted);
+                }
+            }
         }
     }
 

@@ -67,6 +67,19 @@ final class TestEvents implements AutoCloseable {
         });
     }
 
+    /** Sends one batch per partition; remembers what they add to every bucket of every rule's output. */
+    void send(List<Event> events, io.statspipe.domain.RuleSet rules) {
+        send(events, List.of());
+        for (Event e : events) {
+            for (io.statspipe.domain.RollupRule rule : rules.matching(e.series())) {
+                for (Resolution r : rule.resolutions()) {
+                    expected.merge(key(rule.outputSeries(e.series()), r, r.bucketOf(e.timestamp()).start()),
+                            e.increment(), Long::sum);
+                }
+            }
+        }
+    }
+
     /** Sends an already sent record again, as an agent does after a lost acknowledgement. */
     void resend(int index) {
         pending.add(producer.send(sent.get(index)));

@@ -3,26 +3,32 @@ package io.statspipe.app.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.statspipe.adapter.kafka.LocalKafkaBroker;
-import io.statspipe.adapter.kafka.ProtobufEventBatchFormat;
-import io.statspipe.adapter.kafka.TopicLayout;
-import io.statspipe.adapter.storm.DurabilityCheck;
+import io.statspipe.adapter.kairosdb.KairosAggregateStore;
+import io.statspipe.adapter.kairosdb.KairosMapping;
+import io.statspipe.adapter.kairosdb.KairosStoreConfig;
+import io.statspipe.adapter.kairosdb.server.LocalKairosDb;
 import io.statspipe.adapter.storm.LocalTopologyRunner;
 import io.statspipe.adapter.storm.PipelineHealth;
-import io.statspipe.adapter.storm.TopologyPlugs;
 import io.statspipe.adapter.storm.TopologySettings;
+import io.statspipe.domain.Aggregation;
 import io.statspipe.domain.Event;
+import io.statspipe.domain.KeepTags;
 import io.statspipe.domain.Kind;
+import io.statspipe.domain.MetricPattern;
 import io.statspipe.domain.Resolution;
+import io.statspipe.domain.RollupRule;
 import io.statspipe.domain.RuleSet;
 import io.statspipe.domain.Series;
-import io.statspipe.ports.fixtures.InMemoryAggregateStore;
+import io.statspipe.ports.in.Point;
+import io.statspipe.ports.in.SeriesResult;
+import io.statspipe.ports.in.StatsQuery;
 import io.statspipe.ports.in.TimeRange;
-import io.statspipe.ports.out.SeriesKey;
-import io.statspipe.ports.out.StoredBucket;
+import io.statspipe.ports.service.QueryStatsService;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,31 +46,38 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A real KRaft broker and a real LocalCluster running the topology: events produced to
- * {@code stats.events} become exact bucket aggregates, duplicate agent batches are dropped,
- * and bad records reach {@code stats.deadletter} with their reason while the rest is counted.
+ * A real KRaft broker, a real LocalCluster running the topology and a real KairosDB (H2):
+ * events produced to {@code stats.events} become exact aggregates for every rule and
+ * resolution, read through the query port; duplicate agent batches are dropped; bad records
+ * reach {@code stats.deadletter} with their reason while everything else is counted.
  */
 class TopologyEndToEndTest {
     static final int PARTITIONS = 4;
     static final List<Resolution> RESOLUTIONS = List.of(Resolution.MINUTE, Resolution.HOUR);
-    /** The store the topology's tasks write into (same JVM in local mode). */
-    static final InMemoryAggregateStore STORE = new InMemoryAggregateStore();
 
     @TempDir
     static Path dir;
     static LocalKafkaBroker broker;
+    static LocalKairosDb kairos;
     static LocalTopologyRunner topology;
     static TopologySettings settings;
+
+    /** Every series under its own name, and a rollup per site under a name of its own. */
+    static RuleSet rules() {
+        return new RuleSet(List.of(RollupRule.identity("raw", RESOLUTIONS),
+                new RollupRule("by-site", MetricPattern.of("page.*"), Map.of(), KeepTags.only("site"), RESOLUTIONS,
+                        EnumSet.of(Aggregation.Type.COUNT, Aggregation.Type.SUM), "{metric}.by_site")));
+    }
 
     @BeforeAll
     static void start() throws Exception {
         broker = new LocalKafkaBroker(dir.resolve("kafka")).start();
-        TopicLayout.of(PARTITIONS, 1).ensureExists(broker.bootstrapServers());
+        Topics.ensure(broker.bootstrapServers(), PARTITIONS);
+        kairos = LocalKairosDb.builder().dataDir(dir.resolve("kairosdb")).h2().build().start();
         settings = TopologySettings.defaults(broker.bootstrapServers()).withName("e2e")
                 .withFlushInterval(Duration.ofSeconds(1)).withMaxRecordBytes(64 * 1024);
-        TopologyPlugs plugs = new TopologyPlugs(RuleSet::defaults, ProtobufEventBatchFormat::new, () -> STORE,
-                DurabilityCheck::writeIsDurable);
-        topology = LocalTopologyRunner.start(settings, plugs, dir.resolve("storm"));
+        topology = LocalTopologyRunner.start(settings, KairosTopologyPlugs.of(kairos.httpUrl(), TopologyEndToEndTest::rules),
+                dir.resolve("storm"));
     }
 
     @AfterAll
@@ -72,19 +85,25 @@ class TopologyEndToEndTest {
         if (topology != null) {
             topology.close();
         }
+        if (kairos != null) {
+            kairos.close();
+        }
         if (broker != null) {
             broker.close();
         }
     }
 
     @Test
-    void producedEventsBecomeExactBucketsAndBadInputIsDeadLettered() throws Exception {
+    void producedEventsBecomeExactAggregatesForEveryRuleAndResolution() throws Exception {
         long t0 = System.currentTimeMillis() - 30 * 60_000L;
         Random random = new Random(7);
         List<Series> series = new ArrayList<>();
-        for (int i = 0; i < 50; i++) {
-            series.add(Series.of("page.views", "site", "s" + i));
+        for (int site = 0; site < 10; site++) {
+            for (int page = 0; page < 5; page++) {
+                series.add(Series.of("page.views", "site", "s" + site, "page", "p" + page));
+            }
         }
+        Map<String, Long> expected;
         try (TestEvents events = new TestEvents(broker.bootstrapServers(), settings.eventsTopic(), PARTITIONS, "agent-1")) {
             for (int b = 0; b < 200; b++) {
                 List<Event> batch = new ArrayList<>();
@@ -92,7 +111,7 @@ class TopologyEndToEndTest {
                     batch.add(Event.counter(series.get(random.nextInt(series.size())),
                             t0 + b * 5_000L + random.nextInt(5_000), 1 + random.nextInt(3)));
                 }
-                events.send(batch, RESOLUTIONS);
+                events.send(batch, rules());
             }
             events.resend(3);
             events.resend(10);
@@ -100,62 +119,58 @@ class TopologyEndToEndTest {
             events.sendRaw(1, new byte[] {0x08, 0x07, 0x12, 0x01, 0x61}); // version 7
             events.sendRaw(2, new byte[100 * 1024]);
             events.flush();
+            expected = events.expected();
+        }
 
-            Map<String, Long> expected = events.expected();
-            awaitStored(expected, Duration.ofSeconds(90));
-            assertThat(stored(series)).isEqualTo(expected);
+        try (KairosAggregateStore store = new KairosAggregateStore(KairosStoreConfig.of(kairos.httpUrl())
+                .withMapping(KairosMapping.forRules(rules())))) {
+            QueryStatsService queries = new QueryStatsService(store, 1_000_000);
+            TimeRange range = new TimeRange(t0 - 3_600_000L, t0 + 3 * 3_600_000L);
+            Map<String, Long> counts = Map.of();
+            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            while (System.nanoTime() < deadline && !counts.equals(expected)) {
+                Thread.sleep(500);
+                counts = stored(queries, range, Aggregation.COUNT);
+            }
+            assertThat(counts).isEqualTo(expected);
+            assertThat(stored(queries, range, Aggregation.SUM)).isEqualTo(expected);
         }
 
         List<ConsumerRecord<String, byte[]>> letters = deadLetters(3, Duration.ofSeconds(30));
-        assertThat(letters).extracting(ConsumerRecord::key).containsExactlyInAnyOrder("p0/" + offsetOfLast(letters, 0),
-                "p1/" + offsetOfLast(letters, 1), "p2/" + offsetOfLast(letters, 2));
-        assertThat(letters).allSatisfy(r -> assertThat(header(r, "reason")).isNotBlank());
+        assertThat(letters).extracting(r -> header(r, "source-partition")).containsExactlyInAnyOrder("0", "1", "2");
+        assertThat(letters).allSatisfy(r -> assertThat(r.key()).isEqualTo("p" + header(r, "source-partition") + "/"
+                + header(r, "source-offset")));
         assertThat(letters.stream().map(r -> header(r, "reason")).toList())
-                .anySatisfy(reason -> assertThat(reason).contains("oversized record"))
-                .anySatisfy(reason -> assertThat(reason).contains("undecodable record"));
+                .anySatisfy(reason -> assertThat(reason).contains("oversized record: 102400 bytes"))
+                .anySatisfy(reason -> assertThat(reason).contains("undecodable record"))
+                .allSatisfy(reason -> assertThat(reason).isNotBlank());
         PipelineHealth.Snapshot health = topology.health();
         assertThat(health.duplicateBatches()).isEqualTo(2);
         assertThat(health.deadLetters()).isEqualTo(3);
     }
 
-    private static long offsetOfLast(List<ConsumerRecord<String, byte[]>> letters, int partition) {
-        return letters.stream().filter(r -> header(r, "source-partition").equals(String.valueOf(partition)))
-                .mapToLong(r -> Long.parseLong(header(r, "source-offset"))).max().orElse(-1);
+    static Map<String, Long> stored(QueryStatsService queries, TimeRange range, Aggregation aggregation) {
+        Map<String, Long> stored = new HashMap<>();
+        for (Resolution resolution : RESOLUTIONS) {
+            collect(stored, queries.query(StatsQuery.of("page.views", Kind.COUNTER, range, resolution, aggregation)
+                    .groupedBy("site", "page")), "page.views", resolution);
+            collect(stored, queries.query(StatsQuery.of("page.views.by_site", Kind.COUNTER, range, resolution, aggregation)
+                    .groupedBy("site")), "page.views.by_site", resolution);
+        }
+        return stored;
+    }
+
+    private static void collect(Map<String, Long> stored, List<SeriesResult> results, String metric, Resolution resolution) {
+        for (SeriesResult result : results) {
+            for (Point p : result.points()) {
+                stored.put(TestEvents.key(new Series(metric, result.group()), resolution, p.bucketStart()), (long) p.value());
+            }
+        }
     }
 
     private static String header(ConsumerRecord<String, byte[]> r, String name) {
         var h = r.headers().lastHeader(name);
         return h == null ? "" : new String(h.value(), StandardCharsets.UTF_8);
-    }
-
-    static Map<String, Long> stored(List<Series> series) {
-        Map<String, Long> stored = new HashMap<>();
-        TimeRange all = new TimeRange(0, Long.MAX_VALUE / 2);
-        for (Series s : series) {
-            for (Resolution r : RESOLUTIONS) {
-                for (StoredBucket b : STORE.readBuckets(new SeriesKey(s, Kind.COUNTER), r, all)) {
-                    stored.put(TestEvents.key(s, r, b.bucket().start()), b.aggregate().count());
-                }
-            }
-        }
-        return stored;
-    }
-
-    private static void awaitStored(Map<String, Long> expected, Duration within) throws InterruptedException {
-        long deadline = System.nanoTime() + within.toNanos();
-        List<Series> series = expected.keySet().stream().map(k -> k.substring(0, k.indexOf('@')))
-                .distinct().map(TopologyEndToEndTest::parse).toList();
-        while (System.nanoTime() < deadline && !stored(series).equals(expected)) {
-            Thread.sleep(250);
-        }
-    }
-
-    private static Series parse(String text) {
-        // page.views{site=s1}
-        String metric = text.substring(0, text.indexOf('{'));
-        String tags = text.substring(text.indexOf('{') + 1, text.length() - 1);
-        String[] kv = tags.split("=");
-        return Series.of(metric, kv[0], kv[1]);
     }
 
     private List<ConsumerRecord<String, byte[]>> deadLetters(int atLeast, Duration within) {

@@ -73,6 +73,16 @@ public final class LocalCassandra implements AutoCloseable {
         }
     }
 
+    /** Without it Cassandra logs at DEBUG: a log of hundreds of megabytes. */
+    private static final String LOGBACK = """
+            <configuration>
+              <appender name="out" class="ch.qos.logback.core.ConsoleAppender">
+                <encoder><pattern>%d{HH:mm:ss.SSS} %-5level %logger{0} - %msg%n</pattern></encoder>
+              </appender>
+              <root level="INFO"><appender-ref ref="out"/></root>
+            </configuration>
+            """;
+
     private final Config config;
     private int nativePort;
     private int storagePort;
@@ -94,9 +104,11 @@ public final class LocalCassandra implements AutoCloseable {
         }
         Path dir = config.dataDir().toAbsolutePath();
         Path yaml = dir.resolve("conf").resolve("cassandra.yaml");
+        Path logback = dir.resolve("conf").resolve("logback.xml");
         try {
             Files.createDirectories(yaml.getParent());
             Files.writeString(yaml, yaml(dir), StandardCharsets.UTF_8);
+            Files.writeString(logback, LOGBACK, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare cassandra folder " + dir, e);
         }
@@ -106,6 +118,7 @@ public final class LocalCassandra implements AutoCloseable {
                 "-Djava.net.preferIPv4Stack=true",
                 "-Dcassandra.config=" + yaml.toUri(),
                 "-Dcassandra-foreground=yes",
+                "-Dlogback.configurationFile=" + logback,
                 "-Dcassandra.storagedir=" + dir,
                 "-Dcassandra.logdir=" + dir.resolve("logs"),
                 // one node, nobody to gossip with: do not wait for a ring to settle

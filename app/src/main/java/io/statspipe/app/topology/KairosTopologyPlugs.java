@@ -1,0 +1,29 @@
+package io.statspipe.app.topology;
+
+import io.statspipe.adapter.kafka.ProtobufEventBatchFormat;
+import io.statspipe.adapter.kairosdb.KairosAggregateStore;
+import io.statspipe.adapter.kairosdb.KairosMapping;
+import io.statspipe.adapter.kairosdb.KairosStoreConfig;
+import io.statspipe.adapter.storm.TopologyPlugs;
+import io.statspipe.domain.RuleSet;
+
+/**
+ * Wires the topology's ports to engines: the Kafka wire format, the KairosDB store, and the
+ * read-back that tells when KairosDB's points are durable. Each factory captures only strings,
+ * so Storm can serialize it into every worker.
+ */
+public final class KairosTopologyPlugs {
+    private KairosTopologyPlugs() {
+    }
+
+    public static TopologyPlugs of(String kairosUrl) {
+        return of(kairosUrl, RuleSet::defaults);
+    }
+
+    /** With the rule set {@code rules} builds (in each worker). */
+    public static TopologyPlugs of(String kairosUrl, TopologyPlugs.Factory<RuleSet> rules) {
+        return new TopologyPlugs(rules, ProtobufEventBatchFormat::new,
+                () -> new KairosAggregateStore(KairosStoreConfig.of(kairosUrl).withMapping(KairosMapping.forRules(rules.get()))),
+                () -> new KairosReadBack(kairosUrl));
+    }
+}

@@ -1,0 +1,46 @@
+package io.statspipe.app.topology;
+
+import io.statspipe.adapter.storm.LocalTopologyRunner;
+import io.statspipe.adapter.storm.TopologySettings;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The topology in a JVM of its own, for the fault tests to kill: {@code TopologyProcess
+ * <bootstrapServers> <kairosUrl> <workDir> <flushSeconds>}. Runs until killed.
+ */
+public final class TopologyProcess {
+    private TopologyProcess() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        // The parent holds our stdin: when it goes away (even killed), end this JVM too.
+        Thread orphanGuard = new Thread(() -> {
+            try {
+                while (System.in.read() >= 0) {
+                    // keep reading until end of stream
+                }
+            } catch (java.io.IOException e) {
+                // parent gone
+            }
+            Runtime.getRuntime().halt(3);
+        }, "orphan-guard");
+        orphanGuard.setDaemon(true);
+        orphanGuard.start();
+        TopologySettings settings = settings(args[0], Duration.ofSeconds(Long.parseLong(args[3])));
+        LocalTopologyRunner runner = LocalTopologyRunner.start(settings, KairosTopologyPlugs.of(args[1]), Path.of(args[2]));
+        System.out.println("TOPOLOGY-READY");
+        while (true) {
+            Thread.sleep(5_000);
+            var h = runner.health();
+            System.out.println("health: lag=" + h.totalLag() + " flushes=" + h.flushes() + " events=" + h.eventsCounted()
+                    + " late=" + h.lateEvents() + " recoveries=" + h.recoveries() + " duplicates=" + h.duplicateBatches()
+                    + " storeFailures=" + h.storeFailures() + " lastFlushMs=" + h.lastFlushMillis());
+        }
+    }
+
+    static TopologySettings settings(String bootstrapServers, Duration flushInterval) {
+        return TopologySettings.defaults(bootstrapServers).withName("faults").withFlushInterval(flushInterval)
+                .withParallelism(1, 2);
+    }
+}

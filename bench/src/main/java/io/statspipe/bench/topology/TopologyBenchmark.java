@@ -1,0 +1,183 @@
+package io.statspipe.bench.topology;
+
+import io.statspipe.adapter.kafka.LocalKafkaBroker;
+import io.statspipe.adapter.kafka.ProtobufEventBatchFormat;
+import io.statspipe.adapter.kafka.TopicLayout;
+import io.statspipe.adapter.kairosdb.KairosAggregateStore;
+import io.statspipe.adapter.kairosdb.KairosStoreConfig;
+import io.statspipe.adapter.kairosdb.server.LocalKairosDb;
+import io.statspipe.adapter.storm.DurabilityCheck;
+import io.statspipe.adapter.storm.LocalTopologyRunner;
+import io.statspipe.adapter.storm.PipelineHealth;
+import io.statspipe.adapter.storm.TopologyPlugs;
+import io.statspipe.adapter.storm.TopologySettings;
+import io.statspipe.domain.BatchId;
+import io.statspipe.domain.Event;
+import io.statspipe.domain.EventBatch;
+import io.statspipe.domain.Resolution;
+import io.statspipe.domain.RollupRule;
+import io.statspipe.domain.RuleSet;
+import io.statspipe.domain.Series;
+import io.statspipe.domain.SeriesPartitioner;
+import java.io.File;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.storm.LocalCluster;
+import org.apache.storm.shade.org.apache.zookeeper.server.NIOServerCnxnFactory;
+import org.apache.storm.shade.org.apache.zookeeper.server.ZooKeeperServer;
+
+/**
+ * End-to-end throughput of the topology, from records in {@code stats.events} to points
+ * written to KairosDB and confirmed readable, beside the naive topology (one tuple per event,
+ * no combining) on the same broker, store and events in the same run.
+ *
+ * <pre>java -cp ... io.statspipe.bench.topology.TopologyBenchmark [events] [series] [naiveEvents]</pre>
+ */
+public final class TopologyBenchmark {
+    private static final int PARTITIONS = 4;
+    private static final int EVENTS_PER_RECORD = 2_000;
+
+    private TopologyBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int events = args.length > 0 ? Integer.parseInt(args[0]) : 10_000_000;
+        int seriesCount = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
+        int naiveEvents = args.length > 2 ? Integer.parseInt(args[2]) : 1_000_000;
+        Path dir = Files.createTempDirectory("statspipe-bench");
+        try (LocalKafkaBroker broker = new LocalKafkaBroker(dir.resolve("kafka")).start();
+             LocalKairosDb kairos = LocalKairosDb.builder().dataDir(dir.resolve("kairosdb")).h2().build().start()) {
+            String bootstrap = broker.bootstrapServers();
+            new TopicLayout("bench.statspipe", "bench.deadletter", PARTITIONS, (short) 1).ensureExists(bootstrap);
+            new TopicLayout("bench.naive", "bench.naive-deadletter", PARTITIONS, (short) 1).ensureExists(bootstrap);
+            List<Series> series = new ArrayList<>();
+            for (int i = 0; i < seriesCount; i++) {
+                series.add(Series.of("bench.hits", "series", "s" + i));
+            }
+            long now = System.currentTimeMillis();
+            System.out.printf("producing %,d events of %,d series (statspipe) and %,d (naive)...%n", events, seriesCount, naiveEvents);
+            produce(bootstrap, "bench.statspipe", series, events, now);
+            produce(bootstrap, "bench.naive", series, naiveEvents, now);
+
+            String url = kairos.httpUrl();
+            TopologySettings settings = new TopologySettings("bench", bootstrap, "bench.statspipe", "bench.deadletter",
+                    "bench.flush-intents", "bench-statspipe", Duration.ofSeconds(2), Duration.ofSeconds(10),
+                    Duration.ofHours(6), Duration.ofMinutes(5), 16 * 1024 * 1024, 1, 2, 1, 50_000, Duration.ofSeconds(120));
+            RuleSet minuteOnly = new RuleSet(List.of(RollupRule.identity("raw", List.of(Resolution.MINUTE))));
+            TopologyPlugs plugs = new TopologyPlugs(() -> minuteOnly, ProtobufEventBatchFormat::new,
+                    () -> new KairosAggregateStore(KairosStoreConfig.of(url)), DurabilityCheck::writeIsDurable);
+            double statspipeRate;
+            long points;
+            try (LocalTopologyRunner runner = LocalTopologyRunner.start(settings, plugs, dir.resolve("storm"))) {
+                Rate rate = measure(() -> runner.health().eventsCounted(), events, Duration.ofMinutes(10));
+                statspipeRate = rate.perSecond();
+                PipelineHealth.Snapshot h = runner.health();
+                points = h.partialsWritten();
+                System.out.printf("statspipe: %,d events in %.1f s steady state = %,.0f events/s; %,d data points written "
+                        + "(%.5f per event, 1 per %,.0f events)%n", rate.events(), rate.seconds(), statspipeRate, points,
+                        points / (double) events, events / (double) points);
+            }
+
+            double naiveRate;
+            File zk = new File(dir.resolve("naive-zk").toString());
+            zk.mkdirs();
+            ZooKeeperServer zooKeeper = new ZooKeeperServer(zk, zk, 2000);
+            NIOServerCnxnFactory connections = new NIOServerCnxnFactory();
+            connections.configure(new InetSocketAddress("127.0.0.1", 0), 100, -1, false);
+            connections.startup(zooKeeper, true);
+            try (LocalCluster cluster = new LocalCluster("127.0.0.1", (long) connections.getLocalPort())) {
+                cluster.submitTopology("naive", NaiveTopology.config(), NaiveTopology.build(bootstrap, "bench.naive", "bench-naive", url));
+                Rate rate = measure(NaiveTopology.EVENTS_WRITTEN::get, naiveEvents, Duration.ofMinutes(10));
+                naiveRate = rate.perSecond();
+                System.out.printf("naive:     %,d events in %.1f s steady state = %,.0f events/s; %,d data points written%n",
+                        rate.events(), rate.seconds(), naiveRate, NaiveTopology.POINTS_WRITTEN.get());
+                cluster.killTopology("naive");
+            } finally {
+                connections.shutdown();
+                zooKeeper.shutdown();
+            }
+            System.out.printf("ratio statspipe / naive: %.1fx%n", statspipeRate / naiveRate);
+        }
+        System.exit(0);
+    }
+
+    private record Rate(long events, double seconds) {
+        double perSecond() {
+            return events / seconds;
+        }
+    }
+
+    /** Steady-state rate: from the first progress seen to the last event written. */
+    private static Rate measure(java.util.function.LongSupplier written, long total, Duration within) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        long firstAt = 0;
+        long firstCount = 0;
+        long count = 0;
+        while (System.nanoTime() < deadline) {
+            count = written.getAsLong();
+            if (firstAt == 0 && count > 0) {
+                firstAt = System.nanoTime();
+                firstCount = count;
+            }
+            if (count >= total) {
+                break;
+            }
+            Thread.sleep(20);
+        }
+        if (count < total) {
+            throw new IllegalStateException("only " + count + " of " + total + " events written within " + within);
+        }
+        return new Rate(count - firstCount, (System.nanoTime() - firstAt) / 1e9);
+    }
+
+    private static void produce(String bootstrap, String topic, List<Series> series, int events, long now) throws Exception {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 * 1024 * 1024);
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        ProtobufEventBatchFormat format = new ProtobufEventBatchFormat();
+        Random random = new Random(1);
+        Map<Integer, Long> sequences = new HashMap<>();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+            Map<Integer, List<Event>> open = new HashMap<>();
+            for (int i = 0; i < events; i++) {
+                Series s = series.get(random.nextInt(series.size()));
+                int partition = SeriesPartitioner.partitionOf(s, PARTITIONS);
+                // ten minutes of traffic: 1-minute buckets, so every series has a few buckets
+                List<Event> batch = open.computeIfAbsent(partition, k -> new ArrayList<>());
+                batch.add(Event.counter(s, now - 600_000 + (long) i * 600_000 / events, 1));
+                if (batch.size() == EVENTS_PER_RECORD) {
+                    send(producer, format, topic, partition, sequences, batch);
+                    open.remove(partition);
+                }
+            }
+            for (Map.Entry<Integer, List<Event>> rest : open.entrySet()) {
+                send(producer, format, topic, rest.getKey(), sequences, rest.getValue());
+            }
+            producer.flush();
+        }
+    }
+
+    private static void send(KafkaProducer<byte[], byte[]> producer, ProtobufEventBatchFormat format, String topic,
+                             int partition, Map<Integer, Long> sequences, List<Event> batch) {
+        long seq = sequences.merge(partition, 1L, Long::sum);
+        producer.send(new ProducerRecord<>(topic, partition, null,
+                format.encode(new EventBatch(new BatchId("bench", seq), batch))));
+    }
+}
