@@ -7,6 +7,7 @@ import io.statspipe.ports.in.TagFilter;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.Date;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -62,26 +63,20 @@ final class KairosReads {
     SortedMap<Tags, SortedMap<Long, BucketFields>> read(String metric, Kind kind, Resolution resolution,
                                                         TagFilter filter, Set<String> groupBy, Set<Field> fields,
                                                         long from, long to) {
-        long width = resolution.widthMillis();
-        long firstBucket = Math.floorDiv(from + width - 1, width) * width;
-        long lastBucket = Math.floorDiv(to - 1, width) * width;
-        SortedMap<Tags, SortedMap<Long, BucketFields>> out = new TreeMap<>(java.util.Comparator.comparing(Tags::toString));
-        if (firstBucket > lastBucket) {
-            return out;
+        Buckets buckets = Buckets.of(resolution.widthMillis(), from, to);
+        Combination combination = new Combination(buckets);
+        if (buckets.isEmpty()) {
+            return combination.out;
         }
-        long start = firstBucket;
-        long end = lastBucket + width - 1;
         SortedSet<String> userGroupBy = new TreeSet<>();
         groupBy.stream().filter(k -> !KairosMapping.isInternalTag(k)).forEach(userGroupBy::add);
         boolean exact = filter.match() == TagFilter.Match.EXACTLY;
-        boolean eachSeries = exact || fields.contains(Field.LAST);
-
-        List<Fetch> fetches = new ArrayList<>();
         SortedSet<String> seriesKeys = new TreeSet<>();
-        if (eachSeries) {
+        if (exact || fields.contains(Field.LAST)) {
             String probe = config.mapping().metricName(metric, kind, resolution, fields.iterator().next());
-            seriesKeys.addAll(userTagKeys(probe, filter.tags(), start, end));
+            seriesKeys.addAll(userTagKeys(probe, filter.tags(), buckets.queryStart(), buckets.queryEnd()));
         }
+        List<Fetch> fetches = new ArrayList<>();
         for (Field field : fields) {
             SortedSet<String> keys = new TreeSet<>(userGroupBy);
             keys.addAll(seriesKeys);
@@ -93,53 +88,96 @@ final class KairosReads {
             }
             fetches.add(new Fetch(field, config.mapping().metricName(metric, kind, resolution, field), keys));
         }
-        List<List<Group>> answers = fetch(fetches, filter.tags(), width, start, end);
-
-        Map<String, double[]> lastPairs = new HashMap<>();
-        Map<String, Tags> lastGroupOf = new HashMap<>();
+        List<List<Group>> answers = fetch(fetches, filter.tags(), buckets.width(), buckets.queryStart(),
+                buckets.queryEnd());
         for (int i = 0; i < fetches.size(); i++) {
-            Field field = fetches.get(i).field();
             for (Group group : answers.get(i)) {
-                if (exact && !group.tagsAmong(seriesKeys).equals(filter.tags())) {
-                    continue;
-                }
-                Tags outGroup = group.tagsAmong(userGroupBy);
-                for (DataPoint point : group.points()) {
-                    long bucket = Math.floorDiv(point.getTimestamp(), width) * width;
-                    if (bucket < firstBucket || bucket > lastBucket) {
-                        continue;
-                    }
-                    if (field.combine == Field.Combine.NONE) {
-                        // pair "last" with its timestamp: one stored series, one stream, one slot
-                        String key = group.values() + "@" + point.getTimestamp();
-                        double[] pair = lastPairs.computeIfAbsent(key, k -> new double[] {Double.NaN, Double.NaN});
-                        pair[field == Field.LAST ? 0 : 1] = field == Field.LAST_AT ? asLong(point) : asDouble(point);
-                        lastGroupOf.put(key, outGroup);
-                        continue;
-                    }
-                    BucketFields cell = out.computeIfAbsent(outGroup, g -> new TreeMap<>())
-                            .computeIfAbsent(bucket, b -> new BucketFields());
-                    switch (field) {
-                        case COUNT -> cell.addCount(asLong(point));
-                        case SUM -> cell.addSum(asDouble(point));
-                        case MIN -> cell.addMin(asDouble(point));
-                        case MAX -> cell.addMax(asDouble(point));
-                        case BINS -> cell.addBin(group.values().get(KairosMapping.BIN_TAG), asLong(point));
-                        case LAST, LAST_AT -> throw new IllegalStateException("combined above");
-                    }
+                if (!exact || group.tagsAmong(seriesKeys).equals(filter.tags())) {
+                    combination.add(fetches.get(i).field(), group, group.tagsAmong(userGroupBy));
                 }
             }
         }
-        lastPairs.forEach((key, pair) -> {
-            if (!Double.isNaN(pair[0]) && !Double.isNaN(pair[1])) {
-                long at = Long.parseLong(key.substring(key.lastIndexOf('@') + 1));
-                long bucket = Math.floorDiv(at, width) * width;
-                out.computeIfAbsent(lastGroupOf.get(key), g -> new TreeMap<>())
-                        .computeIfAbsent(bucket, b -> new BucketFields())
-                        .offerLast(pair[0], (long) pair[1]);
+        return combination.finish();
+    }
+
+    /** The buckets starting in [from, to), and the KairosDB query range that covers exactly them. */
+    private record Buckets(long width, long first, long last) {
+        static Buckets of(long width, long from, long to) {
+            return new Buckets(width, Math.floorDiv(from + width - 1, width) * width, Math.floorDiv(to - 1, width) * width);
+        }
+
+        boolean isEmpty() {
+            return first > last;
+        }
+
+        long queryStart() {
+            return first;
+        }
+
+        long queryEnd() {
+            return last + width - 1;
+        }
+
+        /** The start of the bucket holding a timestamp. */
+        long of(long timestamp) {
+            return Math.floorDiv(timestamp, width) * width;
+        }
+
+        boolean holds(long bucket) {
+            return bucket >= first && bucket <= last;
+        }
+    }
+
+    /** Combines KairosDB's answers per output group and bucket. */
+    private static final class Combination {
+        final Buckets buckets;
+        final SortedMap<Tags, SortedMap<Long, BucketFields>> out = new TreeMap<>(Comparator.comparing(Tags::toString));
+        /** "last" values and their timestamps, paired per stored series, stream and slot. */
+        final Map<LastKey, double[]> lastPairs = new HashMap<>();
+
+        Combination(Buckets buckets) {
+            this.buckets = buckets;
+        }
+
+        void add(Field field, Group group, Tags outGroup) {
+            for (DataPoint point : group.points()) {
+                long bucket = buckets.of(point.getTimestamp());
+                if (!buckets.holds(bucket)) {
+                    continue;
+                }
+                if (field.combine == Field.Combine.NONE) {
+                    double[] pair = lastPairs.computeIfAbsent(new LastKey(outGroup, group.values(), point.getTimestamp()),
+                            k -> new double[] {Double.NaN, Double.NaN});
+                    pair[field == Field.LAST ? 0 : 1] = field == Field.LAST_AT ? asLong(point) : asDouble(point);
+                    continue;
+                }
+                BucketFields cell = cell(outGroup, bucket);
+                switch (field) {
+                    case COUNT -> cell.addCount(asLong(point));
+                    case SUM -> cell.addSum(asDouble(point));
+                    case MIN -> cell.addMin(asDouble(point));
+                    case MAX -> cell.addMax(asDouble(point));
+                    case BINS -> cell.addBin(group.values().get(KairosMapping.BIN_TAG), asLong(point));
+                    case LAST, LAST_AT -> throw new IllegalStateException(field + " is paired, not combined");
+                }
             }
-        });
-        return out;
+        }
+
+        SortedMap<Tags, SortedMap<Long, BucketFields>> finish() {
+            lastPairs.forEach((key, pair) -> {
+                if (!Double.isNaN(pair[0]) && !Double.isNaN(pair[1])) {
+                    cell(key.outGroup(), buckets.of(key.slot())).offerLast(pair[0], (long) pair[1]);
+                }
+            });
+            return out;
+        }
+
+        private BucketFields cell(Tags group, long bucket) {
+            return out.computeIfAbsent(group, g -> new TreeMap<>()).computeIfAbsent(bucket, b -> new BucketFields());
+        }
+    }
+
+    private record LastKey(Tags outGroup, Map<String, String> series, long slot) {
     }
 
     /** The user tag keys (not ours) of the series of a KairosDB metric that include {@code filter}. */

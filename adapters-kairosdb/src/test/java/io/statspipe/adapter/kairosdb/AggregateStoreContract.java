@@ -2,9 +2,11 @@ package io.statspipe.adapter.kairosdb;
 
 import static io.statspipe.adapter.kairosdb.Eventually.assertEventuallyEquals;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.statspipe.domain.Aggregation;
 import io.statspipe.domain.CounterAggregate;
+import io.statspipe.domain.InvalidStatException;
 import io.statspipe.domain.Kind;
 import io.statspipe.domain.Origin;
 import io.statspipe.domain.Partial;
@@ -21,10 +23,18 @@ import io.statspipe.ports.in.TimeRange;
 import io.statspipe.ports.out.SeriesKey;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
+import org.kairosdb.client.HttpClient;
+import org.kairosdb.client.builder.AggregatorFactory;
+import org.kairosdb.client.builder.DataPoint;
+import org.kairosdb.client.builder.QueryBuilder;
+import org.kairosdb.client.builder.TimeUnit;
+import org.kairosdb.client.response.Result;
 
 /**
  * What the KairosDB store promises, whichever datastore KairosDB runs on. The expected answers
@@ -38,6 +48,46 @@ abstract class AggregateStoreContract {
 
     /** A store on the running server. */
     abstract KairosAggregateStore store();
+
+    /** The running server's HTTP URL. */
+    abstract String kairosUrl();
+
+    @Test
+    void aPlainKairosDbSumOverTheCountersOwnNameIsTheExactCountForAnyTagFilter() throws Exception {
+        String p = prefix("plain");
+        List<Partial> partials = Workload.partials(p, HOUR0, 4);
+        store().write(partials);
+        String clicks = p + ".clicks";
+        long all = (long) (countOf(partials, clicks, Resolution.MINUTE, HOUR0, t -> true)
+                + countOf(partials, clicks, Resolution.MINUTE, HOUR0 + 60_000, t -> true));
+        long site1 = 0;
+        for (long minute = HOUR0; minute < HOUR0 + 2 * Workload.HOUR; minute += 60_000) {
+            site1 += (long) countOf(partials, clicks, Resolution.MINUTE, minute,
+                    t -> t.value("site").filter("s1"::equals).isPresent());
+        }
+        long expectedSite1 = site1;
+
+        // what a dashboard does: KairosDB's own API, metric X, a sum, a tag filter; no statspipe code
+        try (HttpClient kairos = new HttpClient(kairosUrl())) {
+            assertEventuallyEquals(() -> plainSum(kairos, clicks, Map.of("site", "s1"), HOUR0, HOUR0 + 2 * Workload.HOUR),
+                    expectedSite1);
+            assertThat(plainSum(kairos, clicks, Map.of(), HOUR0, HOUR0 + 120_000)).isEqualTo(all);
+        }
+        assertThat(expectedSite1).isPositive();
+    }
+
+    private static long plainSum(HttpClient kairos, String metric, Map<String, String> tags, long from, long to) {
+        QueryBuilder query = QueryBuilder.getInstance().setStart(new Date(from)).setEnd(new Date(to - 1));
+        query.addMetric(metric).addTags(tags)
+                .addAggregator(AggregatorFactory.createSumAggregator(to - from, TimeUnit.MILLISECONDS).withStartTimeAlignment());
+        long sum = 0;
+        for (Result result : kairos.query(query).getQueries().get(0).getResults()) {
+            for (DataPoint point : result.getDataPoints()) {
+                sum += ((Number) point.getValue()).longValue();
+            }
+        }
+        return sum;
+    }
 
     @Test
     void everyAggregationOfEveryKindReadsBackAsTheMergedPartials() {
@@ -75,8 +125,9 @@ abstract class AggregateStoreContract {
         assertThat(store().query(q.groupedBy("page", "_src"))).containsExactly(
                 new SeriesResult(Tags.none(), List.of(new Point(HOUR0, 7))),
                 new SeriesResult(Tags.of("page", "home"), List.of(new Point(HOUR0, 1016))));
-        // statspipe's own tags never match: a filter on _src is refused by the domain before it gets here
         assertThat(store().query(q.withFilter(TagFilter.including(Tags.of("site", "s3"))))).isEmpty();
+        // statspipe's own tags can never be named in a filter: the domain refuses such keys
+        assertThatThrownBy(() -> TagFilter.including(Tags.of("_src", "p0"))).isInstanceOf(InvalidStatException.class);
     }
 
     @Test

@@ -65,10 +65,15 @@ class KairosDbOnCassandraTest extends AggregateStoreContract {
         return store;
     }
 
+    @Override
+    String kairosUrl() {
+        return kairos.httpUrl();
+    }
+
     @Test
     void eachResolutionsRetentionBecomesATimeToLive() {
         String p = prefix("ttl");
-        Resolution shortLived = new Resolution("1s", 1000, Duration.ofSeconds(15));
+        Resolution shortLived = new Resolution("1s", 1000, Duration.ofSeconds(30));
         long now = System.currentTimeMillis();
         Series series = Series.of(p + ".clicks", "site", "s1");
         Origin origin = Origin.ofPartition(0, 0, 0);
@@ -84,7 +89,7 @@ class KairosDbOnCassandraTest extends AggregateStoreContract {
 
         assertEventuallyEquals(() -> store.query(perSecond), List.of(new SeriesResult(Tags.none(),
                 List.of(new Point(brief.id().bucket().start(), 3)))));
-        await("the 1s bucket expires 15 s after its end", () -> store.query(perSecond).isEmpty());
+        await("the 1s bucket expires 30 s after its end", () -> store.query(perSecond).isEmpty());
         assertThat(store.query(perMinute)).containsExactly(new SeriesResult(Tags.none(),
                 List.of(new Point(kept.id().bucket().start(), 3))));
     }

@@ -45,6 +45,11 @@ class KairosDbOnH2Test extends AggregateStoreContract {
         return store;
     }
 
+    @Override
+    String kairosUrl() {
+        return kairos.httpUrl();
+    }
+
     @Test
     void anOutageFailsWritesLoudlyAndAfterARestartNothingIsLost() {
         String p = prefix("outage");
