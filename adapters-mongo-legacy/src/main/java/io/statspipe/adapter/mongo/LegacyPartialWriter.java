@@ -13,6 +13,7 @@ import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.result.UpdateResult;
 import io.statspipe.domain.DistributionAggregate;
+import io.statspipe.domain.InvalidStatException;
 import io.statspipe.domain.Kind;
 import io.statspipe.domain.Origin;
 import io.statspipe.domain.Partial;
@@ -21,6 +22,8 @@ import io.statspipe.ports.out.EngineUnavailableException;
 import io.statspipe.ports.out.WritePartialsPort;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,8 +88,10 @@ public final class LegacyPartialWriter implements WritePartialsPort {
             return;
         }
         try {
-            for (Group retry : writeNewFlushes(groups)) {
-                writeOneByOne(retry);
+            for (List<Group> round : rounds(groups)) {
+                for (Group retry : writeNewFlushes(round)) {
+                    writeOneByOne(retry);
+                }
             }
         } catch (MongoException e) {
             throw new EngineUnavailableException("legacy MongoDB could not take " + partials.size() + " partials: "
@@ -112,10 +117,38 @@ public final class LegacyPartialWriter implements WritePartialsPort {
             LocalDate day = LegacySchema.dayOf(p.id().bucket().start());
             String id = LegacySchema.documentId(p.id().series(), day);
             Origin o = p.id().origin();
-            groups.computeIfAbsent(id + "#" + o.stream() + "#" + o.seq(),
-                    k -> new Group(id, p.id().series(), day, o, new ArrayList<>())).partials().add(p);
+            Group g = groups.computeIfAbsent(id + "#" + o.stream() + "#" + o.seq(),
+                    k -> new Group(id, p.id().series(), day, o, new ArrayList<>()));
+            Partial same = g.partials().stream().filter(q -> key(q).equals(key(p))).findFirst().orElse(null);
+            if (same == null) {
+                g.partials().add(p);
+            } else if (!same.equals(p)) {
+                throw new InvalidStatException("two different partials for " + key(p) + " of " + id + " from flush "
+                        + o.seq() + " of " + o.stream() + " (" + same.id().kind() + " " + same.aggregate() + ", "
+                        + p.id().kind() + " " + p.aggregate() + "): one identity, one value, and one kind per metric");
+            }
         }
         return List.copyOf(groups.values());
+    }
+
+    /**
+     * Splits the groups so that each (document, stream) appears at most once per round, in
+     * ascending flush order: an unordered bulk may apply its members in any order, and a
+     * later flush applied first would make an earlier one look already counted.
+     */
+    private static List<List<Group>> rounds(List<Group> groups) {
+        List<Group> bySeq = new ArrayList<>(groups);
+        bySeq.sort(Comparator.comparingLong(g -> g.origin().seq()));
+        Map<String, Integer> seen = new HashMap<>();
+        List<List<Group>> rounds = new ArrayList<>();
+        for (Group g : bySeq) {
+            int round = seen.merge(g.id() + "#" + g.origin().stream(), 1, Integer::sum) - 1;
+            if (round == rounds.size()) {
+                rounds.add(new ArrayList<>());
+            }
+            rounds.get(round).add(g);
+        }
+        return rounds;
     }
 
     /**

@@ -1,7 +1,10 @@
 package io.statspipe.adapter.mongo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import io.statspipe.domain.Bucket;
 import io.statspipe.domain.CounterAggregate;
@@ -9,6 +12,7 @@ import io.statspipe.domain.DistributionAggregate;
 import io.statspipe.domain.Event;
 import io.statspipe.domain.Flush;
 import io.statspipe.domain.GaugeAggregate;
+import io.statspipe.domain.InvalidStatException;
 import io.statspipe.domain.Kind;
 import io.statspipe.domain.Origin;
 import io.statspipe.domain.Partial;
@@ -29,6 +33,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import com.mongodb.client.MongoDatabase;
 import org.bson.Document;
 import org.junit.jupiter.api.Test;
 
@@ -134,6 +139,36 @@ class LegacyPartialWriterTest extends LegacyStoreTestBase {
     }
 
     @Test
+    void twoFlushesOfOneStreamInOneCallBothCountWhateverTheirOrderInTheList() {
+        LegacyPartialWriter writer = new LegacyPartialWriter(database);
+        List<Partial> both = List.of(counter(Resolution.MINUTE, T, 20, Origin.ofPartition(4, 9, 300)),
+                counter(Resolution.MINUTE, T, 1, Origin.ofPartition(4, 8, 200)),
+                counter(Resolution.MINUTE, T + 60_000, 3, Origin.ofPartition(4, 8, 200)));
+
+        writer.write(both);
+        writer.write(both);
+
+        Document doc = document(VIEWS_ID);
+        assertThat(doc.get("m", Document.class)).isEqualTo(new Document("601", 21L).append("602", 3L));
+        assertThat(doc.get("total")).isEqualTo(24L);
+    }
+
+    @Test
+    void theSamePartialTwiceInOneCallCountsOnceAndTwoValuesForOneIdentityAreRefused() {
+        LegacyPartialWriter writer = new LegacyPartialWriter(database);
+        Origin flush = Origin.ofPartition(0, 1, 0);
+
+        writer.write(List.of(counter(Resolution.MINUTE, T, 5, flush), counter(Resolution.MINUTE, T, 5, flush)));
+        assertThatThrownBy(() -> writer.write(List.of(counter(Resolution.HOUR, T, 5, flush),
+                counter(Resolution.HOUR, T, 6, flush))))
+                .isInstanceOf(InvalidStatException.class).hasMessageContaining("two different partials for h10");
+
+        Document doc = document(VIEWS_ID);
+        assertThat(doc.get("m", Document.class)).isEqualTo(new Document("601", 5L));
+        assertThat(doc.get("h")).isNull();
+    }
+
+    @Test
     void timingPartialsAddTheirSumFromMinutesOnlyAndKeepMinAndMax() {
         LegacyPartialWriter writer = new LegacyPartialWriter(database);
         Series latency = Series.of("api.latency");
@@ -175,32 +210,42 @@ class LegacyPartialWriterTest extends LegacyStoreTestBase {
     }
 
     /**
-     * The dual-write path against the old one: the same events, rolled up into flushes whose
-     * writes crash part-way and are replayed, leave exactly the counts the old per-event $inc left.
+     * The dual-write path against the old one, for any schedule of faults: the same events,
+     * rolled up into flushes whose writes crash part-way, are replayed whole, and are replayed
+     * again late by a stale worker, leave exactly the counts the old per-event $inc left.
      */
     @Test
-    void replayedFlushesOfRolledUpEventsLeaveTheSameCountsAsPerEventIncrements() {
-        Random random = new Random(20261125);
+    void anySequenceOfCrashesAndReplaysLeavesTheSameCountsAsPerEventIncrements() {
+        qt().withExamples(8).withShrinkCycles(5).forAll(longs().all()).checkAssert(this::replaysMatchPerEventIncrements);
+    }
+
+    private void replaysMatchPerEventIncrements(long seed) {
+        Random random = new Random(seed);
+        MongoDatabase oldDb = client.getDatabase("old" + Long.toHexString(seed));
+        MongoDatabase newDb = client.getDatabase("new" + Long.toHexString(seed));
         List<Series> series = List.of(Series.of("web.views", "site", "1"), Series.of("web.views", "site", "2"),
                 Series.of("web.clicks"));
         Series timing = Series.of("api.latency", "route", "home");
         List<Event> events = new ArrayList<>();
-        long t = T;
-        for (int i = 0; i < 3_000; i++) {
-            t += random.nextInt(2_000);
+        long t = T + random.nextInt(86_400_000);
+        for (int i = 0; i < 300; i++) {
+            t += random.nextInt(20_000);
             events.add(random.nextInt(4) == 0
                     ? Event.distribution(timing, t, random.nextInt(500) / 4.0)
                     : Event.counter(series.get(random.nextInt(series.size())), t, 1 + random.nextInt(3)));
         }
-        LegacyEventWriter oldPipeline = new LegacyEventWriter(client.getDatabase(database.getName() + "old"));
+        LegacyEventWriter oldPipeline = new LegacyEventWriter(oldDb);
         events.forEach(oldPipeline::record);
 
-        LegacyPartialWriter writer = new LegacyPartialWriter(database);
+        LegacyPartialWriter writer = new LegacyPartialWriter(newDb);
         Rollup rollup = new Rollup(RuleSet.defaults(), new RollupSettings(Duration.ofSeconds(10), Duration.ofHours(6)));
+        List<List<Partial>> written = new ArrayList<>();
         long seq = 0;
-        for (int from = 0; from < events.size(); from += 100) {
-            events.subList(from, Math.min(events.size(), from + 100)).forEach(rollup::accept);
-            Flush flush = rollup.flush(Origin.ofPartition(0, seq++, from));
+        for (int from = 0; from < events.size(); ) {
+            int to = Math.min(events.size(), from + 1 + random.nextInt(60));
+            events.subList(from, to).forEach(rollup::accept);
+            Flush flush = rollup.flush(Origin.ofPartition(random.nextInt(2), seq++, from));
+            from = to;
             List<Partial> partials = new ArrayList<>(flush.partials());
             Collections.shuffle(partials, random);
             int crashAfter = random.nextInt(partials.size() + 1);
@@ -208,13 +253,19 @@ class LegacyPartialWriterTest extends LegacyStoreTestBase {
                 writer.write(List.of(p));
             }
             writer.write(flush.partials());
-            if (random.nextBoolean()) {
+            if (random.nextInt(4) == 0) {
                 writer.write(flush.partials());
+            }
+            written.add(flush.partials());
+            if (random.nextInt(5) == 0) {
+                writer.write(written.get(random.nextInt(written.size()))); // a stale worker's late replay
             }
         }
 
-        for (Document expected : client.getDatabase(database.getName() + "old").getCollection(LegacySchema.COLLECTION).find()) {
-            Document actual = document(expected.getString("_id"));
+        for (Document expected : oldDb.getCollection(LegacySchema.COLLECTION).find()) {
+            Document actual = newDb.getCollection(LegacySchema.COLLECTION)
+                    .find(new Document("_id", expected.getString("_id"))).first();
+            assertThat(actual).as("document %s", expected.get("_id")).isNotNull();
             assertThat(actual.get("m")).as("m of %s", expected.get("_id")).isEqualTo(expected.get("m"));
             assertThat(actual.get("h")).as("h of %s", expected.get("_id")).isEqualTo(expected.get("h"));
             assertThat(actual.get("total")).as("total of %s", expected.get("_id")).isEqualTo(expected.get("total"));
@@ -224,7 +275,9 @@ class LegacyPartialWriterTest extends LegacyStoreTestBase {
                 assertThat(actual.get("max")).isEqualTo(expected.get("max"));
             }
         }
-        assertThat(statsDaily().countDocuments()).isEqualTo(
-                client.getDatabase(database.getName() + "old").getCollection(LegacySchema.COLLECTION).countDocuments());
+        assertThat(newDb.getCollection(LegacySchema.COLLECTION).countDocuments())
+                .isEqualTo(oldDb.getCollection(LegacySchema.COLLECTION).countDocuments());
+        oldDb.drop();
+        newDb.drop();
     }
 }
