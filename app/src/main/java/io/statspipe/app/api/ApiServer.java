@@ -32,7 +32,10 @@ public final class ApiServer implements AutoCloseable {
 
     /** One request, reduced to what endpoints need. */
     public record Request(String method, String path, Map<String, List<String>> params, Optional<String> authorization,
-                          InputStream body) {
+                          Optional<String> contentType, InputStream body) {
+        public boolean json() {
+            return contentType.map(t -> t.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")).orElse(false);
+        }
     }
 
     /** One answer. */
@@ -97,7 +100,8 @@ public final class ApiServer implements AutoCloseable {
         try (exchange) {
             Request request = new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
                     QueryParameters.parse(exchange.getRequestURI().getRawQuery()),
-                    Optional.ofNullable(exchange.getRequestHeaders().getFirst("Authorization")), exchange.getRequestBody());
+                    Optional.ofNullable(exchange.getRequestHeaders().getFirst("Authorization")),
+                    Optional.ofNullable(exchange.getRequestHeaders().getFirst("Content-Type")), exchange.getRequestBody());
             try {
                 response = endpoint.handle(request);
             } catch (ApiException e) {

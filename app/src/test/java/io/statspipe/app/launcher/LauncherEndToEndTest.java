@@ -113,7 +113,7 @@ class LauncherEndToEndTest {
         String refused = new String(bad.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(bad.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(bad.exitValue()).isEqualTo(1);
-        assertThat(refused).contains("1 lines acknowledged, 1 refused", "not a StatsD line");
+        assertThat(refused).contains("1 lines acknowledged, 1 refused", "missing '|type'");
     }
 
     @Test
