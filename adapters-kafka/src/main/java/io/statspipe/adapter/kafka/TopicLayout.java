@@ -14,6 +14,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.config.TopicConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,6 +67,30 @@ public record TopicLayout(String events, String deadLetters, int partitions, sho
         }
     }
 
+    /**
+     * Waits until every partition of the events topic has a leader. A produce request that
+     * arrives before (NOT_LEADER_OR_FOLLOWER) can leave an idempotent producer with several
+     * requests in flight retrying out-of-order sequences for minutes.
+     */
+    private TopicDescription awaitLeaders(Admin admin) throws ExecutionException, TimeoutException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (true) {
+            try {
+                TopicDescription described = admin.describeTopics(List.of(events)).allTopicNames().get(15, TimeUnit.SECONDS).get(events);
+                boolean led = described.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+                if (led || System.nanoTime() > deadline) {
+                    return described;
+                }
+            } catch (ExecutionException e) {
+                // a topic just created is not known to every part of the broker at once
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+            Thread.sleep(50);
+        }
+    }
+
     public void ensureExists(Admin admin) {
         Map<String, String> config = Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(MAX_MESSAGE_BYTES),
                 TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, String.valueOf(Math.min(2, replication)));
@@ -86,8 +111,7 @@ public record TopicLayout(String events, String deadLetters, int partitions, sho
                     }
                 }
             }
-            TopicDescription described = admin.describeTopics(List.of(events)).allTopicNames()
-                    .get(15, TimeUnit.SECONDS).get(events);
+            TopicDescription described = awaitLeaders(admin);
             if (described.partitions().size() != partitions) {
                 throw new IllegalStateException("topic " + events + " has " + described.partitions().size()
                         + " partitions but statspipe is configured for " + partitions
