@@ -26,6 +26,7 @@ public final class PipelineHealth {
     private final AtomicLong duplicateBatches = new AtomicLong();
     private final AtomicLong storeFailures = new AtomicLong();
     private final AtomicLong recoveries = new AtomicLong();
+    private final AtomicLong firstRecordAtMillis = new AtomicLong();
 
     /** The health of the topology of that name in this JVM (created on first use). */
     public static PipelineHealth of(String topologyName) {
@@ -36,18 +37,19 @@ public final class PipelineHealth {
     public Snapshot snapshot() {
         return new Snapshot(new TreeMap<>(lag), lastFlushMillis.get(), maxFlushMillis.get(), flushes.get(),
                 partials.get(), events.get(), late.get(), refused.get(), deadLettered.get(), duplicateBatches.get(),
-                storeFailures.get(), recoveries.get());
+                storeFailures.get(), recoveries.get(), firstRecordAtMillis.get());
     }
 
     /**
      * The figures at one moment.
      *
-     * @param lagByPartition records of each partition not yet counted into a completed flush
+     * @param lagByPartition      records of each partition not yet counted into a completed flush
+     * @param firstRecordAtMillis when a task of this topology took its first record (0: not yet)
      */
     public record Snapshot(Map<Integer, Long> lagByPartition, long lastFlushMillis, long maxFlushMillis,
                            long flushes, long partialsWritten, long eventsCounted, long lateEvents,
                            long refusedEvents, long deadLetters, long duplicateBatches, long storeFailures,
-                           long recoveries) {
+                           long recoveries, long firstRecordAtMillis) {
         public Snapshot {
             lagByPartition = Map.copyOf(lagByPartition);
         }
@@ -75,6 +77,10 @@ public final class PipelineHealth {
 
     void storeFailure() {
         storeFailures.incrementAndGet();
+    }
+
+    void firstRecord() {
+        firstRecordAtMillis.compareAndSet(0, System.currentTimeMillis());
     }
 
     void recovered() {

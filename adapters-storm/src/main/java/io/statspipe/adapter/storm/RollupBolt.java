@@ -137,6 +137,7 @@ final class RollupBolt extends BaseRichBolt {
 
     /** First tuple of a partition in this task: recover it from its newest flush intent. */
     private PartitionCounter resume(int partition) {
+        health.firstRecord();
         PartitionCounter counter = new PartitionCounter(partition, rules, settings.rollupSettings(), format,
                 settings.maxClockSkew().toMillis(), settings.maxRecordBytes());
         var latest = intents.latest("p" + partition);

@@ -109,7 +109,7 @@ public final class JsonBatchParser {
     private static Event event(JsonParser p, JsonToken start, long now) throws IOException {
         if (start != JsonToken.START_OBJECT) {
             p.skipChildren();
-            throw new InvalidStatException("an event must be a JSON object, got " + start.asString());
+            throw new InvalidStatException("an event must be a JSON object, got " + describe(start));
         }
         String metric = null;
         TreeMap<String, String> tags = new TreeMap<>();
@@ -192,8 +192,20 @@ public final class JsonBatchParser {
 
     private static void expect(JsonToken actual, JsonToken expected, String rule) {
         if (actual != expected) {
-            throw new InvalidStatException(rule + (actual == null ? " (the body is empty)" : ", got " + actual.asString()));
+            throw new InvalidStatException(rule + (actual == null ? " (the body is empty)" : ", got " + describe(actual)));
         }
+    }
+
+    private static String describe(JsonToken token) {
+        return switch (token) {
+            case START_ARRAY -> "[";
+            case START_OBJECT -> "{";
+            case VALUE_STRING -> "a string";
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+            case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+            case VALUE_NULL -> "null";
+            default -> token.name();
+        };
     }
 
     private static String string(JsonParser p, JsonToken v, String field) throws IOException {

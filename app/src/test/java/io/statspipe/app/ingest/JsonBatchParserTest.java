@@ -69,6 +69,7 @@ class JsonBatchParserTest {
         assertThatThrownBy(() -> parse("")).hasMessageContaining("the body is empty");
         assertThatThrownBy(() -> parse("{\"evnts\": []}")).hasMessage("unknown field 'evnts' in the body (expected only \"events\")");
         assertThatThrownBy(() -> parse("{}")).hasMessage("the body has no \"events\" array");
+        assertThatThrownBy(() -> parse("{\"events\": 3}")).hasMessage("\"events\" must be an array, got a number");
         assertThatThrownBy(() -> parse("{\"events\": []} trailing")).hasMessageStartingWith("malformed JSON");
         byte[] badUtf8 = "{\"events\": [{\"metric\": \"a\u00e9\"}]}".getBytes(StandardCharsets.ISO_8859_1);
         assertThatThrownBy(() -> parser.parse(badUtf8, badUtf8.length, NOW)).hasMessageContaining("Invalid UTF-8");

@@ -47,6 +47,7 @@ import org.apache.storm.utils.TupleUtils;
 final class NaiveTopology {
     static final AtomicLong EVENTS_WRITTEN = new AtomicLong();
     static final AtomicLong POINTS_WRITTEN = new AtomicLong();
+    static final AtomicLong FIRST_RECORD_AT = new AtomicLong();
 
     private NaiveTopology() {
     }
@@ -94,6 +95,7 @@ final class NaiveTopology {
         @Override
         public void execute(Tuple tuple) {
             try {
+                FIRST_RECORD_AT.compareAndSet(0, System.currentTimeMillis());
                 EventBatch batch = format.decode(tuple.getBinary(0));
                 for (Event e : batch.events()) {
                     collector.emit(tuple, new Values(e.series().toString(), e.series(), e.timestamp(), e.increment()));
