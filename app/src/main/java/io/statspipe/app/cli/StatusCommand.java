@@ -38,7 +38,7 @@ public final class StatusCommand implements Callable<Integer> {
                 out.printf("  waiting for:        %s%n", health.body().path("waiting_for"));
             }
             out.printf("  ingested events:    %d (%d lines refused)%n", s.path("ingestedEvents").asLong(), s.path("refusedLines").asLong());
-            out.printf("  spool:              %d records, %d bytes not yet in Kafka%n", s.path("spoolRecords").asLong(),
+            out.printf("  spool:              %d batches not yet in Kafka, %d bytes of spool segments on disk%n", s.path("spoolRecords").asLong(),
                     s.path("spoolBytes").asLong());
             long lag = 0;
             for (JsonNode l : s.path("lagByPartition")) {
