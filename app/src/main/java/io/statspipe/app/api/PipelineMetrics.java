@@ -1,0 +1,51 @@
+package io.statspipe.app.api;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
+
+/** statspipe's own health as Prometheus metrics, read from the live {@link PipelineStatus}. */
+public final class PipelineMetrics {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    /** Held here: Micrometer keeps only weak references to what its meters read. */
+    private final Supplier<PipelineStatus> status;
+
+    public PipelineMetrics(Supplier<PipelineStatus> status) {
+        this.status = status;
+        counter("statspipe.ingest.events", "events accepted and spooled by the agent", status, PipelineStatus::ingestedEvents);
+        counter("statspipe.ingest.refused", "ingest lines refused as malformed", status, PipelineStatus::refusedLines);
+        gauge("statspipe.spool.records", "spooled records not yet in Kafka", status, PipelineStatus::spoolRecords);
+        gauge("statspipe.spool.bytes", "bytes of spooled records on disk", status, PipelineStatus::spoolBytes);
+        gauge("statspipe.consumer.lag", "records of stats.events not yet counted into a completed flush", status,
+                PipelineStatus::totalLag);
+        counter("statspipe.flushes", "flushes completed", status, PipelineStatus::flushes);
+        gauge("statspipe.flush.last.millis", "duration of the latest flush", status, PipelineStatus::lastFlushMillis);
+        gauge("statspipe.flush.max.millis", "longest flush since start", status, PipelineStatus::maxFlushMillis);
+        counter("statspipe.events.counted", "events counted into completed flushes", status, PipelineStatus::eventsCounted);
+        counter("statspipe.events.late", "events that arrived after their bucket's allowed lateness", status,
+                PipelineStatus::lateEvents);
+        counter("statspipe.deadletters", "records and events sent to the dead-letter topic", status, PipelineStatus::deadLetters);
+        counter("statspipe.store.failures", "failed store attempts (retried)", status, PipelineStatus::storeFailures);
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** The Prometheus text exposition format. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    private void counter(String name, String help, Supplier<PipelineStatus> status, ToDoubleFunction<PipelineStatus> f) {
+        FunctionCounter.builder(name, status, s -> f.applyAsDouble(s.get())).description(help).register(registry);
+    }
+
+    private void gauge(String name, String help, Supplier<PipelineStatus> status, ToDoubleFunction<PipelineStatus> f) {
+        Gauge.builder(name, status, s -> f.applyAsDouble(s.get())).description(help).register(registry);
+    }
+}

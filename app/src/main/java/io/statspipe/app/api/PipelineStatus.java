@@ -1,0 +1,35 @@
+package io.statspipe.app.api;
+
+import java.util.Map;
+
+/**
+ * The pipeline's health figures at one moment, as {@code statspipe status} and {@code /metrics}
+ * show them.
+ *
+ * @param ingestedEvents  events the agent accepted (spooled) since start
+ * @param refusedLines    ingest lines refused as malformed since start
+ * @param spoolRecords    spooled records not yet forwarded to Kafka
+ * @param spoolBytes      bytes those records hold on disk
+ * @param lagByPartition  records of each events partition not yet counted into a completed flush
+ * @param flushes         flushes completed since start
+ * @param lastFlushMillis duration of the latest flush
+ * @param maxFlushMillis  longest flush since start
+ * @param eventsCounted   events counted into completed flushes
+ * @param lateEvents      events that arrived after their bucket's allowed lateness (kept, flagged)
+ * @param deadLetters     records or events sent to the dead-letter topic
+ * @param storeFailures   failed store attempts (retried)
+ */
+public record PipelineStatus(long ingestedEvents, long refusedLines, long spoolRecords, long spoolBytes,
+                             Map<Integer, Long> lagByPartition, long flushes, long lastFlushMillis, long maxFlushMillis,
+                             long eventsCounted, long lateEvents, long deadLetters, long storeFailures) {
+
+    public static final PipelineStatus NOTHING_YET = new PipelineStatus(0, 0, 0, 0, Map.of(), 0, 0, 0, 0, 0, 0, 0);
+
+    public PipelineStatus {
+        lagByPartition = Map.copyOf(lagByPartition);
+    }
+
+    public long totalLag() {
+        return lagByPartition.values().stream().mapToLong(Long::longValue).sum();
+    }
+}

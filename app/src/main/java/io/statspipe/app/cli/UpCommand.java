@@ -1,0 +1,110 @@
+package io.statspipe.app.cli;
+
+import io.statspipe.app.config.Settings;
+import io.statspipe.app.embedded.Pipeline;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code statspipe up}: the whole pipeline on this machine, until Ctrl-C or SIGTERM. */
+@Command(name = "up", mixinStandardHelpOptions = true,
+        description = {"Run the whole pipeline on this machine, on 127.0.0.1: an embedded Kafka broker, a local "
+                + "KairosDB server (H2 by default), the counting topology on Storm's LocalCluster, the legacy "
+                + "MongoDB-protocol server when the migration needs it, and the agent with its StatsD (UDP) and HTTP "
+                + "ingest. Data stays in the data folder across restarts. Ctrl-C or SIGTERM stops everything."})
+public final class UpCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ConfigOptions config;
+
+    @Option(names = "--store", paramLabel = "h2|cassandra",
+            description = "KairosDB's datastore: h2 (default) or cassandra (a local Cassandra: the production datastore).")
+    String store;
+
+    @Option(names = "--data-dir", description = "Data folder (statspipe.data-dir, default: data).")
+    String dataDir;
+
+    @Option(names = "--api-port", description = "statspipe's HTTP API port (statspipe.api.port, default 8070).")
+    Integer apiPort;
+
+    @Option(names = "--statsd-port", description = "StatsD UDP port (statspipe.statsd.port, default 8125).")
+    Integer statsdPort;
+
+    @Option(names = "--kairosdb-port", description = "KairosDB's API and UI port (statspipe.store.port, default 8080).")
+    Integer kairosPort;
+
+    @Option(names = "--kafka-port", description = "Embedded Kafka broker port (statspipe.event-log.port, default 9092).")
+    Integer kafkaPort;
+
+    @Option(names = "--kafka-controller-port", description = "Embedded Kafka controller port (statspipe.event-log.controller-port, default 9093).")
+    Integer kafkaControllerPort;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        Map<String, String> overrides = new LinkedHashMap<>();
+        if (store != null) {
+            overrides.put("statspipe.store.engine", switch (store) {
+                case "h2" -> "kairosdb-h2";
+                case "cassandra" -> "kairosdb-cassandra";
+                default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "--store must be h2 or cassandra, got '" + store + "'");
+            });
+        }
+        put(overrides, "statspipe.data-dir", dataDir);
+        put(overrides, "statspipe.api.port", apiPort);
+        put(overrides, "statspipe.statsd.port", statsdPort);
+        put(overrides, "statspipe.store.port", kairosPort);
+        put(overrides, "statspipe.event-log.port", kafkaPort);
+        put(overrides, "statspipe.event-log.controller-port", kafkaControllerPort);
+        Settings settings = config.settings(overrides);
+        out.println("statspipe: starting the pipeline (data in " + settings.dataDir().toAbsolutePath() + ") ...");
+        out.flush();
+        Pipeline pipeline = Pipeline.start(settings);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.err.println("statspipe: stopping ...");
+            pipeline.close();
+            System.err.println("statspipe: stopped");
+            stopped.countDown();
+        }, "statspipe-shutdown"));
+        banner(out, pipeline, settings);
+        stopped.await();
+        return 0;
+    }
+
+    private static void banner(PrintWriter out, Pipeline pipeline, Settings settings) {
+        out.println();
+        out.println("statspipe is up. What runs where:");
+        pipeline.endpointsInOrder().forEach((what, where) -> out.printf("  %-52s %s%n", what, where));
+        out.println();
+        out.println("Send a first stat:");
+        out.printf("  echo -n 'page.views:1|c|#tenant:acme,page:home' | nc -u -w0 127.0.0.1 %d%n", settings.statsd().port());
+        out.printf("  echo 'page.views:1|c|#tenant:acme,page:home' | ./statspipe send%s%n", portOption(settings));
+        out.printf("  curl -s --data-binary 'page.views:1|c|#tenant:acme' %s/api/v1/ingest%n", settings.api().baseUrl());
+        out.println("Query it (after the next flush, a few seconds):");
+        out.printf("  ./statspipe query page.views --tag tenant:acme --token <token>%s%n", portOption(settings));
+        out.printf("  KairosDB's UI: %s%n", settings.store().kairosUrl());
+        out.printf("Health: %s/health   Metrics: %s/metrics   Stop: Ctrl-C%n", settings.api().baseUrl(), settings.api().baseUrl());
+        out.flush();
+    }
+
+    private static String portOption(Settings settings) {
+        return settings.api().port() == 8070 ? "" : " --url " + settings.api().baseUrl();
+    }
+
+    private static void put(Map<String, String> overrides, String key, Object value) {
+        if (value != null) {
+            overrides.put(key, String.valueOf(value));
+        }
+    }
+}

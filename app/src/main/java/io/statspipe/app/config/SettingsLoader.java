@@ -1,0 +1,314 @@
+package io.statspipe.app.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * Reads statspipe's configuration (HOCON, via Typesafe Config) and validates it before anything
+ * starts. Precedence, highest first: command-line options, {@code -Dstatspipe.*} system
+ * properties, {@code STATSPIPE_*} environment variables, the configuration file, the defaults
+ * in {@code statspipe-defaults.conf}. Every key a user sets must exist in the defaults: a typo
+ * is an error, not a silently ignored setting.
+ */
+public final class SettingsLoader {
+    static final String DEFAULTS = "statspipe-defaults.conf";
+    private static final String ROOT = "statspipe";
+    /** Environment variables that are not configuration keys. */
+    private static final Set<String> NOT_KEYS = Set.of("STATSPIPE_JAVA_OPTS", "STATSPIPE_CONFIG", "STATSPIPE_TOKEN",
+            "STATSPIPE_URL", "STATSPIPE_HOME", "STATSPIPE_CLASSPATH");
+    private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
+    private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9_.\\-]{1,255}");
+
+    private SettingsLoader() {
+    }
+
+    /** Defaults plus whatever this process was given: {@code STATSPIPE_*}, {@code -Dstatspipe.*}, and {@code overrides}. */
+    public static Settings load(Optional<Path> file, Map<String, String> overrides) {
+        return load(file, System.getenv(), System.getProperties(), overrides);
+    }
+
+    public static Settings load(Optional<Path> file, Map<String, String> environment, Properties systemProperties,
+                                Map<String, String> overrides) {
+        Config defaults = ConfigFactory.parseResources(SettingsLoader.class, "/" + DEFAULTS,
+                ConfigParseOptions.defaults().setAllowMissing(false));
+        Config user = ConfigFactory.empty();
+        if (file.isPresent()) {
+            Path path = file.get();
+            if (!Files.isRegularFile(path)) {
+                throw new ConfigurationException("configuration file " + path.toAbsolutePath() + " does not exist");
+            }
+            try {
+                user = ConfigFactory.parseFile(path.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+            } catch (ConfigException e) {
+                throw new ConfigurationException("configuration file " + path + " cannot be read: " + e.getMessage(), e);
+            }
+        }
+        user = fromEnvironment(environment, defaults).withFallback(user);
+        user = fromSystemProperties(systemProperties).withFallback(user);
+        user = fromMap(overrides, "command line").withFallback(user);
+        refuseUnknownKeys(user, defaults);
+        Config c = user.withFallback(defaults).resolve();
+        return read(new Reader(c));
+    }
+
+    private static Settings read(Reader r) {
+        Settings.Api api = new Settings.Api(r.port("statspipe.api.port"), r.tokens("statspipe.api.tokens"),
+                r.sha256List("statspipe.api.admin-sha256"), r.positiveLong("statspipe.api.max-buckets"));
+        Settings.Statsd statsd = new Settings.Statsd(r.port("statspipe.statsd.port"));
+        Engines.EventLog logEngine = Engines.parse(Engines.EventLog.class, "statspipe.event-log.engine",
+                r.string("statspipe.event-log.engine"));
+        String bootstrap = r.string("statspipe.event-log.bootstrap-servers");
+        if (logEngine == Engines.EventLog.KAFKA) {
+            r.hostPorts("statspipe.event-log.bootstrap-servers", bootstrap);
+        }
+        Settings.EventLog eventLog = new Settings.EventLog(logEngine, bootstrap, r.port("statspipe.event-log.port"),
+                r.port("statspipe.event-log.controller-port"), r.positiveInt("statspipe.event-log.partitions"));
+        Engines.Store storeEngine = Engines.parse(Engines.Store.class, "statspipe.store.engine",
+                r.string("statspipe.store.engine"));
+        String url = r.string("statspipe.store.url");
+        if (storeEngine == Engines.Store.KAIROSDB && !url.matches("https?://[^/\\s]+(/.*)?")) {
+            throw new ConfigurationException("statspipe.store.url = '" + url
+                    + "' must be KairosDB's base URL (http://host:port) when statspipe.store.engine = kairosdb");
+        }
+        Settings.Store store = new Settings.Store(storeEngine, url, r.port("statspipe.store.port"),
+                r.positiveInt("statspipe.store.heap-mb"));
+        Settings.Topology topology = new Settings.Topology(
+                Engines.parse(Engines.Topology.class, "statspipe.topology.engine", r.string("statspipe.topology.engine")),
+                r.nonEmpty("statspipe.topology.name"), r.atLeast("statspipe.topology.flush-interval", Duration.ofSeconds(1)),
+                r.positiveInt("statspipe.topology.rollup-parallelism"), r.positiveInt("statspipe.topology.workers"));
+        Engines.Legacy legacyEngine = Engines.parse(Engines.Legacy.class, "statspipe.legacy.engine",
+                r.string("statspipe.legacy.engine"));
+        String uri = r.string("statspipe.legacy.uri");
+        if (legacyEngine == Engines.Legacy.MONGO && !uri.startsWith("mongodb://")) {
+            throw new ConfigurationException("statspipe.legacy.uri = '" + uri
+                    + "' must be a mongodb:// URI when statspipe.legacy.engine = mongo");
+        }
+        Settings.Legacy legacy = new Settings.Legacy(legacyEngine, uri, r.port("statspipe.legacy.port"),
+                r.nonEmpty("statspipe.legacy.database"));
+        Settings.Agent agent = new Settings.Agent(r.positiveLong("statspipe.agent.spool-max-bytes"));
+        Settings.Migration migration = new Settings.Migration(r.atLeast("statspipe.migration.switch-margin", Duration.ZERO),
+                r.atLeast("statspipe.migration.settle-time", Duration.ZERO), r.bool("statspipe.migration.shadow-reads"),
+                r.positiveInt("statspipe.migration.backfill-batch"), r.nonNegativeInt("statspipe.migration.backfill-rate"));
+        Settings settings = new Settings(Path.of(r.nonEmpty("statspipe.data-dir")), api, statsd, eventLog, store,
+                topology, legacy, agent, migration);
+        refuseSharedPorts(settings);
+        return settings;
+    }
+
+    private static void refuseSharedPorts(Settings s) {
+        Map<Integer, String> used = new TreeMap<>();
+        List<Map.Entry<String, Integer>> ports = new ArrayList<>();
+        ports.add(Map.entry("statspipe.api.port", s.api().port()));
+        if (s.eventLog().engine() == Engines.EventLog.EMBEDDED_KAFKA) {
+            ports.add(Map.entry("statspipe.event-log.port", s.eventLog().port()));
+            ports.add(Map.entry("statspipe.event-log.controller-port", s.eventLog().controllerPort()));
+        }
+        if (s.store().engine() != Engines.Store.KAIROSDB) {
+            ports.add(Map.entry("statspipe.store.port", s.store().port()));
+        }
+        if (s.legacy().engine() == Engines.Legacy.EMBEDDED_MONGO) {
+            ports.add(Map.entry("statspipe.legacy.port", s.legacy().port()));
+        }
+        // UDP and TCP ports do not collide, so statsd.port is not compared.
+        for (Map.Entry<String, Integer> p : ports) {
+            String other = used.putIfAbsent(p.getValue(), p.getKey());
+            if (other != null) {
+                throw new ConfigurationException(p.getKey() + " = " + p.getValue() + " is the same port as " + other
+                        + ": every listener needs a port of its own");
+            }
+        }
+    }
+
+    private static Config fromEnvironment(Map<String, String> environment, Config defaults) {
+        Map<String, String> keys = new TreeMap<>();
+        for (Map.Entry<String, String> e : environment.entrySet()) {
+            String name = e.getKey();
+            if (!name.startsWith("STATSPIPE_") || NOT_KEYS.contains(name)) {
+                continue;
+            }
+            String key = ROOT + "." + name.substring("STATSPIPE_".length()).toLowerCase(Locale.ROOT)
+                    .replace("__", "-").replace('_', '.');
+            if (!defaults.hasPathOrNull(key)) {
+                throw new ConfigurationException("environment variable " + name + " names no configuration key ("
+                        + key + " does not exist; see the configuration reference in README.md)");
+            }
+            keys.put(key, e.getValue());
+        }
+        return fromMap(keys, "environment");
+    }
+
+    private static Config fromSystemProperties(Properties properties) {
+        Map<String, String> keys = new TreeMap<>();
+        for (String name : properties.stringPropertyNames()) {
+            if (name.startsWith(ROOT + ".")) {
+                keys.put(name, properties.getProperty(name));
+            }
+        }
+        return fromMap(keys, "system properties");
+    }
+
+    private static Config fromMap(Map<String, String> keys, String origin) {
+        Config c = ConfigFactory.empty(origin);
+        for (Map.Entry<String, String> e : keys.entrySet()) {
+            c = c.withValue(e.getKey(), ConfigValueFactory.fromAnyRef(e.getValue(), origin));
+        }
+        return c;
+    }
+
+    private static void refuseUnknownKeys(Config user, Config defaults) {
+        for (Map.Entry<String, ConfigValue> e : user.entrySet()) {
+            if (!defaults.hasPathOrNull(e.getKey())) {
+                String origin = e.getValue().origin().description();
+                throw new ConfigurationException("unknown configuration key " + e.getKey() + " (set in " + origin
+                        + "); see the configuration reference in README.md");
+            }
+        }
+        for (Map.Entry<String, Object> e : user.root().unwrapped().entrySet()) {
+            if (!e.getKey().equals(ROOT)) {
+                throw new ConfigurationException("unknown configuration key " + e.getKey()
+                        + ": every key lives under 'statspipe'");
+            }
+        }
+    }
+
+    /** Typed reads that turn every mistake into a message naming key and value. */
+    private record Reader(Config c) {
+        String raw(String key) {
+            return String.valueOf(c.getValue(key).unwrapped());
+        }
+
+        <T> T typed(String key, String expected, Function<String, T> read) {
+            try {
+                return read.apply(key);
+            } catch (ConfigException e) {
+                throw new ConfigurationException(key + " = '" + raw(key) + "' is not " + expected, e);
+            }
+        }
+
+        String string(String key) {
+            return typed(key, "a string", c::getString);
+        }
+
+        String nonEmpty(String key) {
+            String s = string(key);
+            if (s.isBlank()) {
+                throw new ConfigurationException(key + " must not be empty");
+            }
+            return s;
+        }
+
+        boolean bool(String key) {
+            return typed(key, "true or false", c::getBoolean);
+        }
+
+        int port(String key) {
+            int port = typed(key, "a port number (1 to 65535)", c::getInt);
+            if (port < 1 || port > 65535) {
+                throw new ConfigurationException(key + " = " + port + " is not a port number (1 to 65535)");
+            }
+            return port;
+        }
+
+        int positiveInt(String key) {
+            int v = typed(key, "a whole number", c::getInt);
+            if (v < 1) {
+                throw new ConfigurationException(key + " = " + v + " must be at least 1");
+            }
+            return v;
+        }
+
+        int nonNegativeInt(String key) {
+            int v = typed(key, "a whole number", c::getInt);
+            if (v < 0) {
+                throw new ConfigurationException(key + " = " + v + " must be zero or more");
+            }
+            return v;
+        }
+
+        long positiveLong(String key) {
+            long v = typed(key, "a whole number", c::getLong);
+            if (v < 1) {
+                throw new ConfigurationException(key + " = " + v + " must be at least 1");
+            }
+            return v;
+        }
+
+        Duration atLeast(String key, Duration min) {
+            Duration d = typed(key, "a duration such as 10s, 15m or 6h", c::getDuration);
+            if (d.compareTo(min) < 0) {
+                throw new ConfigurationException(key + " = " + raw(key) + " must be at least " + min);
+            }
+            return d;
+        }
+
+        List<String> sha256List(String key) {
+            List<String> list = typed(key, "a list of SHA-256 hex strings", c::getStringList);
+            for (int i = 0; i < list.size(); i++) {
+                checkSha256(key + "[" + i + "]", list.get(i));
+            }
+            return list;
+        }
+
+        List<Settings.TenantToken> tokens(String key) {
+            List<? extends ConfigObject> entries = typed(key, "a list of { tenant = ..., sha256 = ... }", c::getObjectList);
+            List<Settings.TenantToken> tokens = new ArrayList<>();
+            for (int i = 0; i < entries.size(); i++) {
+                Config entry = entries.get(i).toConfig();
+                String where = key + "[" + i + "]";
+                for (String k : entry.root().keySet()) {
+                    if (!k.equals("tenant") && !k.equals("sha256")) {
+                        throw new ConfigurationException("unknown configuration key " + where + "." + k
+                                + ": a token has only 'tenant' and 'sha256'");
+                    }
+                }
+                if (!entry.hasPath("tenant") || !TENANT.matcher(entry.getString("tenant")).matches()) {
+                    throw new ConfigurationException(where + ".tenant must be a tag value (letters, digits, _ . -), got '"
+                            + (entry.hasPath("tenant") ? entry.getString("tenant") : "") + "'");
+                }
+                if (!entry.hasPath("sha256")) {
+                    throw new ConfigurationException(where + ".sha256 is missing: the SHA-256 hex of the token");
+                }
+                checkSha256(where + ".sha256", entry.getString("sha256"));
+                tokens.add(new Settings.TenantToken(entry.getString("tenant"), entry.getString("sha256")));
+            }
+            return tokens;
+        }
+
+        void hostPorts(String key, String value) {
+            if (value.isBlank()) {
+                throw new ConfigurationException(key + " must list host:port of the brokers when statspipe.event-log.engine = kafka");
+            }
+            for (String hp : value.split(",")) {
+                if (!hp.trim().matches("[^:\\s]+:\\d{1,5}")) {
+                    throw new ConfigurationException(key + " = '" + value + "': '" + hp + "' is not host:port");
+                }
+            }
+        }
+
+        private static void checkSha256(String key, String value) {
+            if (!SHA256_HEX.matcher(value).matches()) {
+                // Never echo the value: someone may have pasted the token itself instead of its hash.
+                throw new ConfigurationException(key + " is not a SHA-256 hex digest (64 characters 0-9a-f)"
+                        + "; store the token's hash (sha256sum), never the token");
+            }
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package io.statspipe.app.wiring;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import com.google.inject.name.Named;
+import io.statspipe.app.config.Settings;
+import io.statspipe.migration.MigrationControl;
+import io.statspipe.migration.MigrationLedger;
+import io.statspipe.migration.MigrationSettings;
+import io.statspipe.migration.PhaseRoutedQueries;
+import io.statspipe.ports.in.MigrationControlUseCase;
+import io.statspipe.ports.in.QueryStatsUseCase;
+import io.statspipe.ports.out.PhaseStorePort;
+import io.statspipe.ports.out.ProgressPort;
+import io.statspipe.ports.out.QueryAggregatesPort;
+import io.statspipe.ports.service.QueryStatsService;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** What does not depend on the engine choice: settings, clock, migration state and the use cases. */
+public final class CoreModule extends AbstractModule {
+    private static final Logger LOG = LoggerFactory.getLogger(CoreModule.class);
+    private final Settings settings;
+
+    public CoreModule(Settings settings) {
+        this.settings = settings;
+    }
+
+    public static Path phaseFile(Settings settings) {
+        return settings.dataDir().resolve("migration").resolve("phases");
+    }
+
+    @Override
+    protected void configure() {
+        bind(Settings.class).toInstance(settings);
+        bind(InstantSource.class).toInstance(InstantSource.system());
+        bind(PhaseStorePort.class).toInstance(new FilePhaseStore(phaseFile(settings)));
+        bind(ProgressPort.class).toInstance(new FileProgress(settings.dataDir().resolve("migration").resolve("progress.properties")));
+    }
+
+    @Provides
+    MigrationSettings migrationSettings() {
+        return new MigrationSettings(settings.migration().switchMargin(), settings.migration().settleTime());
+    }
+
+    @Provides
+    @Singleton
+    MigrationLedger ledger(ProgressPort progress) {
+        return new MigrationLedger(progress);
+    }
+
+    @Provides
+    @Singleton
+    MigrationControlUseCase migration(PhaseStorePort phases, MigrationLedger ledger, MigrationSettings migration,
+                                      InstantSource clock) {
+        return new MigrationControl(phases, ledger, migration, clock);
+    }
+
+    /**
+     * Queries go to the store the migration phase makes primary when there is a legacy store;
+     * otherwise to the new store.
+     */
+    @Provides
+    @Singleton
+    QueryStatsUseCase queries(@Named(Stores.NEW) QueryAggregatesPort fresh, LegacyStore legacy, PhaseStorePort phases) {
+        QueryAggregatesPort store = legacy.ports()
+                .<QueryAggregatesPort>map(l -> new PhaseRoutedQueries(l.queries(), fresh, phases,
+                        settings.migration().shadowReads(),
+                        d -> LOG.warn("shadow read of '{}' differs: {} store answered {}, the other {}",
+                                d.query().metric(), d.primary(), d.primaryAnswer(), d.shadowAnswer())))
+                .orElse(fresh);
+        return new QueryStatsService(store, settings.api().maxBuckets());
+    }
+}

@@ -1,0 +1,38 @@
+package io.statspipe.app.wiring;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import com.google.inject.name.Named;
+import io.statspipe.adapter.kairosdb.KairosAggregateStore;
+import io.statspipe.ports.out.QueryAggregatesPort;
+import io.statspipe.ports.out.ReadBucketsPort;
+import io.statspipe.ports.out.WritePartialsPort;
+
+/** The new store's ports, all served by one {@link KairosAggregateStore} at the engine's URL. */
+final class KairosDbPortsModule extends AbstractModule {
+
+    @Provides
+    @Singleton
+    KairosAggregateStore kairos(AggregateStore engine) {
+        return KairosDbStores.at(engine.url());
+    }
+
+    @Provides
+    @Named(Stores.NEW)
+    QueryAggregatesPort queries(KairosAggregateStore store) {
+        return store;
+    }
+
+    @Provides
+    @Named(Stores.NEW)
+    WritePartialsPort writes(KairosAggregateStore store) {
+        return store;
+    }
+
+    @Provides
+    @Named(Stores.NEW)
+    ReadBucketsPort reads(KairosAggregateStore store) {
+        return store;
+    }
+}

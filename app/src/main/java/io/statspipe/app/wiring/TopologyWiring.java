@@ -1,0 +1,50 @@
+package io.statspipe.app.wiring;
+
+import io.statspipe.adapter.kafka.ProtobufEventBatchFormat;
+import io.statspipe.adapter.storm.DurabilityCheck;
+import io.statspipe.adapter.storm.TopologyPlugs;
+import io.statspipe.adapter.storm.TopologySettings;
+import io.statspipe.app.config.Settings;
+import io.statspipe.domain.RuleSet;
+import io.statspipe.migration.DualWriteStore;
+import io.statspipe.migration.MigrationSettings;
+import io.statspipe.ports.out.WritePartialsPort;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/** The topology's settings and plugs, from the configuration: the same for LocalCluster and a Storm cluster. */
+public final class TopologyWiring {
+    private TopologyWiring() {
+    }
+
+    public static TopologySettings settings(Settings settings, String bootstrapServers) {
+        return TopologySettings.defaults(bootstrapServers).withName(settings.topology().name())
+                .withFlushInterval(settings.topology().flushInterval())
+                .withParallelism(1, settings.topology().rollupParallelism());
+    }
+
+    /**
+     * The plugs: the domain's rules, Kafka's batch format, and the store. With a legacy store the
+     * topology writes through {@link DualWriteStore}, which reads the migration phase on every
+     * flush; without one, straight into the new store.
+     */
+    public static TopologyPlugs plugs(Settings settings, AggregateStore store, LegacyStore legacy) {
+        TopologyPlugs.Factory<WritePartialsPort> fresh = store.writerFactory();
+        Optional<String[]> mongo = legacy.uriAndDatabase();
+        TopologyPlugs.Factory<WritePartialsPort> writer;
+        if (mongo.isEmpty()) {
+            writer = fresh;
+        } else {
+            String uri = mongo.get()[0];
+            String database = mongo.get()[1];
+            String phases = CoreModule.phaseFile(settings).toAbsolutePath().toString();
+            long margin = settings.migration().switchMargin().toMillis();
+            long settle = settings.migration().settleTime().toMillis();
+            writer = () -> new DualWriteStore(LegacyStore.Ports.connect(uri, database).writes(), fresh.get(),
+                    new FilePhaseStore(Path.of(phases)),
+                    new MigrationSettings(Duration.ofMillis(margin), Duration.ofMillis(settle)));
+        }
+        return new TopologyPlugs(RuleSet::defaults, ProtobufEventBatchFormat::new, writer, DurabilityCheck::writeIsDurable);
+    }
+}

@@ -1,0 +1,134 @@
+package io.statspipe.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.statspipe.app.StatspipeCommand;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The command line in-process: help everywhere, and configuration errors that stop start-up naming the problem. */
+class CommandLineTest {
+    @TempDir
+    Path dir;
+
+    record Run(int exit, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = StatspipeCommand.commandLine();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int exit = cl.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void everyCommandHasHelp() {
+        List<String> commands = List.of("", "up", "send", "query", "load", "status", "submit", "migrate", "migrate status",
+                "migrate advance", "migrate rollback", "migrate backfill", "migrate verify");
+        for (String command : commands) {
+            String[] args = (command + " --help").trim().split(" ");
+            Run r = run(args);
+            assertThat(r.exit()).as(String.join(" ", args)).isZero();
+            assertThat(r.out()).as(String.join(" ", args)).contains("Usage: statspipe").contains("--help");
+        }
+    }
+
+    @Test
+    void eachMigrateStepsHelpExplainsIt() {
+        assertThat(run("migrate", "advance", "--help").out()).contains("DUAL_WRITE  -> BACKFILL", "settle time",
+                "clean verification", "There is no way back");
+        assertThat(run("migrate", "rollback", "--help").out()).contains("before NEW_ONLY", "moves reads");
+        assertThat(run("migrate", "backfill", "--help").out()).contains("resumable", "ETA");
+        assertThat(run("migrate", "verify", "--help").out()).contains("JSON report", "Exit code 0");
+    }
+
+    @Test
+    void anUnknownKeyStopsStartUpNamingIt() {
+        Run r = run("up", "--data-dir", dir.toString(), "--set", "statspipe.api.prot=9000");
+        assertThat(r.exit()).isEqualTo(StatspipeCommand.CONFIGURATION_ERROR);
+        assertThat(r.err()).contains("configuration error: unknown configuration key statspipe.api.prot");
+    }
+
+    @Test
+    void aBadPortStopsStartUpNamingKeyAndValue() {
+        Run r = run("up", "--data-dir", dir.toString(), "--api-port", "70000");
+        assertThat(r.exit()).isEqualTo(StatspipeCommand.CONFIGURATION_ERROR);
+        assertThat(r.err()).contains("statspipe.api.port = 70000 is not a port number");
+    }
+
+    @Test
+    void aTakenPortStopsStartUpNamingTheKey() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            Run r = run("up", "--data-dir", dir.toString(), "--api-port", "" + taken.getLocalPort());
+            assertThat(r.exit()).isEqualTo(StatspipeCommand.CONFIGURATION_ERROR);
+            assertThat(r.err()).contains("statspipe.api.port = " + taken.getLocalPort(), "already in use");
+        }
+    }
+
+    @Test
+    void anUnreachableEngineStopsStartUpNamingTheKey() throws Exception {
+        int closed;
+        int api;
+        try (ServerSocket a = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
+             ServerSocket b = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            closed = a.getLocalPort();
+            api = b.getLocalPort();
+        }
+        Run r = run("up", "--data-dir", dir.toString(), "--api-port", "" + api, "--statsd-port", "" + api,
+                "--set", "statspipe.event-log.engine=kafka", "--set", "statspipe.event-log.bootstrap-servers=127.0.0.1:" + closed);
+        assertThat(r.exit()).isEqualTo(StatspipeCommand.CONFIGURATION_ERROR);
+        assertThat(r.err()).contains("statspipe.event-log.bootstrap-servers = '127.0.0.1:" + closed + "': cannot connect");
+        // Nothing is left listening: the API server that answered /health while starting is closed again.
+        try (ServerSocket again = new ServerSocket(api, 1, InetAddress.getByName("127.0.0.1"))) {
+            assertThat(again.getLocalPort()).isEqualTo(api);
+        }
+    }
+
+    @Test
+    void clientCommandsSayWhenStatspipeIsNotRunning() throws Exception {
+        int closed;
+        try (ServerSocket a = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            closed = a.getLocalPort();
+        }
+        Run send = run("send", "--url", "http://127.0.0.1:" + closed, "x:1|c|#tenant:a");
+        assertThat(send.exit()).isEqualTo(2);
+        assertThat(send.err()).contains("cannot connect to statspipe", "0 lines acknowledged");
+        Run status = run("status", "--url", "http://127.0.0.1:" + closed);
+        assertThat(status.exit()).isEqualTo(2);
+        assertThat(status.err()).contains("cannot connect");
+    }
+
+    @Test
+    void migrateStatusAdvanceAndRollbackKeepAGuardedHistory() {
+        String data = dir.toString();
+        Run status = run("migrate", "--set", "statspipe.data-dir=" + data, "status");
+        assertThat(status.exit()).as(status.err()).isZero();
+        assertThat(status.out()).contains("phase: LEGACY_ONLY", "moves to DUAL_WRITE");
+
+        Run advance = run("migrate", "--set", "statspipe.data-dir=" + data, "advance", "--who", "ops", "--why", "start dual-write");
+        assertThat(advance.exit()).as(advance.err()).isZero();
+        assertThat(advance.out()).contains("advanced to DUAL_WRITE", "dual-write boundary:", "ops: start dual-write");
+
+        Run blocked = run("migrate", "--set", "statspipe.data-dir=" + data, "advance", "--why", "too early");
+        assertThat(blocked.exit()).isEqualTo(1);
+        assertThat(blocked.err()).contains("cannot advance from DUAL_WRITE to BACKFILL", "still settling");
+
+        Run back = run("migrate", "--set", "statspipe.data-dir=" + data, "rollback", "--who", "ops", "--why", "not yet");
+        assertThat(back.exit()).as(back.err()).isZero();
+        assertThat(back.out()).contains("rolled back to LEGACY_ONLY", "DUAL_WRITE -> LEGACY_ONLY  by ops: not yet");
+
+        Run noWay = run("migrate", "--set", "statspipe.data-dir=" + data, "rollback", "--why", "again");
+        assertThat(noWay.exit()).isEqualTo(1);
+        assertThat(noWay.err()).contains("it is the first phase");
+    }
+}
