@@ -38,4 +38,16 @@ class BenchmarkSmokeTest {
             assertThat(f.get("baselineValue").asDouble()).as(f.get("figure").asText()).isPositive();
         }
     }
+
+    @Test
+    void theMigrationBenchmarkMeasuresBackfillAndVerifyBesideTheirBaselines() throws Exception {
+        MigrationBench.Figures f = MigrationBench.run(1, 2, 50);
+
+        assertThat(f.points()).isPositive();
+        assertThat(f.buckets()).isPositive();
+        assertThat(f.backfill()).isPositive();
+        assertThat(f.backfillBaseline()).isPositive();
+        assertThat(f.verify()).isPositive();
+        assertThat(f.verifyBaseline()).isPositive();
+    }
 }

@@ -104,7 +104,8 @@ public final class Backfill {
         Instant started = clock.instant();
 
         List<Partial> batch = new ArrayList<>(batchSize);
-        long[] counts = new long[2];
+        // documents seen, buckets written, documents whose position is saved
+        long[] counts = new long[3];
         String[] lastDocument = {resumeAfter};
         boolean[] stopped = {false};
         ScanReport report;
@@ -121,8 +122,11 @@ public final class Backfill {
                 }
                 counts[0]++;
                 lastDocument[0] = document.id();
-                if (batch.size() >= batchSize) {
+                // A document with nothing before the boundary (on the boundary's day) fills no batch: save
+                // its position all the same, so stops there still make progress.
+                if (batch.size() >= batchSize || batch.isEmpty()) {
                     counts[1] += flush(batch, job, document.id());
+                    counts[2] = counts[0];
                     onProgress.accept(new Progress(counts[0], estimate, counts[1], started, clock.instant()));
                 }
             });
@@ -131,7 +135,8 @@ public final class Backfill {
         }
         if (stopped[0]) {
             // Only what was saved counts as done: the partial batch is written again on resume.
-            return new Result(counts[0], counts[1], report.skipped(), false);
+            // Documents seen after the last save are done again on resume: they do not count here.
+            return new Result(counts[2], counts[1], report.skipped(), false);
         }
         counts[1] += flush(batch, job, lastDocument[0]);
         onProgress.accept(new Progress(counts[0], estimate, counts[1], started, clock.instant()));
