@@ -261,6 +261,18 @@ public final class MigrateCommand implements Callable<Integer> {
         @Option(names = "--report", description = "JSON report file (default: <data-dir>/migration/verify-<time>.json).")
         Path report;
 
+        @Option(names = "--sample-confidence", description = "Compare a random sample of series instead of all: the "
+                + "probability (e.g. 0.95) that the sample contains a differing series if at least --sample-tolerance "
+                + "of all series differ. A sampled result never clears the way to NEW_PRIMARY.")
+        Double sampleConfidence;
+
+        @Option(names = "--sample-tolerance", defaultValue = "0.01",
+                description = "With --sample-confidence: the share of differing series to detect (default ${DEFAULT-VALUE}).")
+        double sampleTolerance;
+
+        @Option(names = "--sample-seed", defaultValue = "1", description = "With --sample-confidence: the sample's seed.")
+        long sampleSeed;
+
         @Override
         public Integer call() throws Exception {
             PrintWriter out = parent.spec.commandLine().getOut();
@@ -288,7 +300,8 @@ public final class MigrateCommand implements Callable<Integer> {
             ReadBucketsPort fresh = injector.getInstance(Key.get(ReadBucketsPort.class, Names.named(Stores.NEW)));
             VerificationReport r = new Verification(legacy.reads(), fresh, List.of(Resolution.MINUTE, Resolution.HOUR),
                     java.util.Set.of(io.statspipe.domain.Kind.COUNTER, io.statspipe.domain.Kind.DISTRIBUTION),
-                    ledger, InstantSource.system()).verify(range, prefix, Coverage.allSeries());
+                    ledger, InstantSource.system()).verify(range, prefix, sampleConfidence == null ? Coverage.allSeries()
+                    : Coverage.sample(sampleConfidence, sampleTolerance, sampleSeed));
             Path file = report != null ? report : settings.dataDir().resolve("migration")
                     .resolve("verify-" + now.toString().replace(':', '-') + ".json");
             Files.createDirectories(file.toAbsolutePath().getParent());

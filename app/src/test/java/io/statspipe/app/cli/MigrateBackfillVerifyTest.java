@@ -96,6 +96,11 @@ class MigrateBackfillVerifyTest {
         assertThat(json.path("clean").asBoolean()).isTrue();
         assertThat(json.path("discrepancies")).isEmpty();
 
+        CommandLineTest.Run sampled = migrate("verify", "--report", dir.resolve("sampled.json").toString(),
+                "--sample-confidence", "0.9", "--sample-tolerance", "0.9");
+        assertThat(sampled.exit()).as(sampled.err()).isZero();
+        assertThat(sampled.out()).contains("1 of 3 series sampled", "less than a 10.0% chance");
+
         CommandLineTest.Run toNewPrimary = migrate("advance", "--why", "verified clean");
         assertThat(toNewPrimary.exit()).as(toNewPrimary.err()).isZero();
         assertThat(toNewPrimary.out()).contains("advanced to NEW_PRIMARY");
