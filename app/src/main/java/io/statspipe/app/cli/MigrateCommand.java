@@ -117,6 +117,21 @@ public final class MigrateCommand implements Callable<Integer> {
     }
 
     /** Who and why, recorded with every phase change. */
+    /** Runs one phase change and reports it: 0 when done, 1 when a guard or a concurrent change refused it. */
+    int changePhase(String step, String done, Reason reason,
+                    java.util.function.BiFunction<MigrationControlUseCase, Reason, MigrationStatus> change) {
+        Injector injector = injector();
+        try {
+            MigrationStatus s = change.apply(injector.getInstance(MigrationControlUseCase.class), reason);
+            spec.commandLine().getOut().printf("%s %s%n", done, s.phase());
+            print(spec.commandLine().getOut(), s, injector);
+            return 0;
+        } catch (InvalidStatException | IllegalStateException e) {
+            spec.commandLine().getErr().println("statspipe migrate " + step + ": " + e.getMessage());
+            return 1;
+        }
+    }
+
     static final class Reason {
         @Option(names = "--who", description = "Who makes the change (default: $USER).")
         String who = System.getenv().getOrDefault("USER", "operator");
@@ -144,16 +159,8 @@ public final class MigrateCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            Injector injector = parent.injector();
-            try {
-                MigrationStatus s = injector.getInstance(MigrationControlUseCase.class).advance(reason.who, reason.why);
-                parent.spec.commandLine().getOut().printf("advanced to %s%n", s.phase());
-                print(parent.spec.commandLine().getOut(), s, injector);
-                return 0;
-            } catch (InvalidStatException | IllegalStateException e) {
-                parent.spec.commandLine().getErr().println("statspipe migrate advance: " + e.getMessage());
-                return 1;
-            }
+            return parent.changePhase("advance", "advanced to", reason,
+                    (control, r) -> control.advance(r.who, r.why));
         }
     }
 
@@ -170,16 +177,8 @@ public final class MigrateCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            Injector injector = parent.injector();
-            try {
-                MigrationStatus s = injector.getInstance(MigrationControlUseCase.class).rollback(reason.who, reason.why);
-                parent.spec.commandLine().getOut().printf("rolled back to %s%n", s.phase());
-                print(parent.spec.commandLine().getOut(), s, injector);
-                return 0;
-            } catch (InvalidStatException | IllegalStateException e) {
-                parent.spec.commandLine().getErr().println("statspipe migrate rollback: " + e.getMessage());
-                return 1;
-            }
+            return parent.changePhase("rollback", "rolled back to", reason,
+                    (control, r) -> control.rollback(r.who, r.why));
         }
     }
 
