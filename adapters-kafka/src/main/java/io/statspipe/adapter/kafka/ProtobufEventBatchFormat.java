@@ -1,5 +1,7 @@
 package io.statspipe.adapter.kafka;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.statspipe.adapter.kafka.wire.v1.EventBatchProto;
@@ -14,6 +16,7 @@ import io.statspipe.ports.out.EventBatchFormat;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -25,9 +28,11 @@ import java.util.TreeMap;
  * docs/design/wire-format.md). Each series is written once per batch, events refer to it by
  * index; timestamps are deltas from the batch's base; integral values are varints.
  *
- * <p>Encoding is written by hand against {@link CodedOutputStream} (no builder objects per
- * event: it runs on the agent's hot path); decoding uses the generated parser, then rebuilds
- * domain values, so every rule of the domain is checked again on the way in.
+ * <p>Both directions are written by hand against {@link CodedOutputStream} and
+ * {@link CodedInputStream} (no message object per event: encoding runs on the agent's hot path,
+ * decoding on the topology's). Decoding rebuilds domain values, so every rule of the domain is
+ * checked again on the way in; series are interned by their bytes, so a series seen before costs
+ * a hash lookup instead of a validation. An instance may be shared between threads.
  */
 public final class ProtobufEventBatchFormat implements EventBatchFormat {
     /** The format version this code writes and the only one it reads. */
@@ -56,6 +61,10 @@ public final class ProtobufEventBatchFormat implements EventBatchFormat {
     private static final int EVENT_DOUBLE_VALUE = 5;
     private static final int EVENT_SAMPLE_RATE = 6;
     private static final double LARGEST_EXACT_LONG = 0x1p53;
+    /** Distinct series remembered across batches (a few hundred bytes each); cleared when full. */
+    private static final int SERIES_CACHE_SIZE = 100_000;
+
+    private final Map<ByteString, Series> seriesCache = new HashMap<>();
 
     @Override
     public byte[] encode(EventBatch batch) {
@@ -218,16 +227,18 @@ public final class ProtobufEventBatchFormat implements EventBatchFormat {
         if (record.length > MAX_RECORD_BYTES) {
             throw new InvalidStatException("event batch too large: " + record.length + " > " + MAX_RECORD_BYTES + " bytes");
         }
-        io.statspipe.adapter.kafka.wire.v1.EventBatch wire;
+        WireBatch wire;
         try {
-            wire = io.statspipe.adapter.kafka.wire.v1.EventBatch.parseFrom(record);
+            wire = WireBatch.parse(CodedInputStream.newInstance(record));
         } catch (InvalidProtocolBufferException e) {
             throw new InvalidStatException("not a statspipe event batch (truncated or garbage): " + e.getMessage());
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             throw new InvalidStatException("not a statspipe event batch: " + e);
         }
         try {
-            return toDomain(wire);
+            synchronized (seriesCache) {
+                return toDomain(wire);
+            }
         } catch (InvalidStatException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -235,79 +246,198 @@ public final class ProtobufEventBatchFormat implements EventBatchFormat {
         }
     }
 
-    private static EventBatch toDomain(io.statspipe.adapter.kafka.wire.v1.EventBatch wire) {
-        if (wire.getFormatVersion() != FORMAT_VERSION) {
-            throw new InvalidStatException("unknown event batch format version " + Integer.toUnsignedString(wire.getFormatVersion())
+    private EventBatch toDomain(WireBatch wire) {
+        if (wire.version != FORMAT_VERSION) {
+            throw new InvalidStatException("unknown event batch format version " + Integer.toUnsignedString(wire.version)
                     + " (this reader knows " + FORMAT_VERSION + ")");
         }
-        if (wire.getEventsCount() == 0) {
+        if (wire.eventCount == 0) {
             throw new InvalidStatException("event batch without events (truncated, or not an event batch)");
         }
-        if (wire.getEventCount() != wire.getEventsCount()) {
-            throw new InvalidStatException("truncated event batch: " + wire.getEventsCount() + " events of "
-                    + Integer.toUnsignedString(wire.getEventCount()) + " announced");
+        if (wire.announced != wire.eventCount) {
+            throw new InvalidStatException("truncated event batch: " + wire.eventCount + " events of "
+                    + Integer.toUnsignedString(wire.announced) + " announced");
         }
-        if (wire.getSequence() < 0) {
-            throw new InvalidStatException("batch sequence " + Long.toUnsignedString(wire.getSequence()) + " is above 2^63-1");
+        if (wire.sequence < 0) {
+            throw new InvalidStatException("batch sequence " + Long.toUnsignedString(wire.sequence) + " is above 2^63-1");
         }
-        BatchId id = new BatchId(wire.getProducer(), wire.getSequence());
-        if (wire.getEventsCount() > MAX_EVENTS) {
-            throw new InvalidStatException("too many events in batch " + id + ": " + wire.getEventsCount() + " > " + MAX_EVENTS);
+        BatchId id = new BatchId(wire.producer, wire.sequence);
+        if (wire.eventCount > MAX_EVENTS) {
+            throw new InvalidStatException("too many events in batch " + id + ": " + wire.eventCount + " > " + MAX_EVENTS);
         }
-        List<Series> table = new ArrayList<>(wire.getSeriesCount());
-        for (int s = 0; s < wire.getSeriesCount(); s++) {
-            table.add(series(wire.getSeries(s), s, id));
+        List<Series> table = new ArrayList<>(wire.series.size());
+        for (int s = 0; s < wire.series.size(); s++) {
+            table.add(series(wire.series.get(s), s, id));
         }
-        long base = wire.getBaseTimestampMs();
-        List<Event> events = new ArrayList<>(wire.getEventsCount());
-        for (int i = 0; i < wire.getEventsCount(); i++) {
-            events.add(event(wire.getEvents(i), i, table, base, id));
+        List<Event> events = new ArrayList<>(wire.eventCount);
+        for (int i = 0; i < wire.eventCount; i++) {
+            events.add(event(wire, i, table, id));
         }
         return new EventBatch(id, events);
     }
 
-    private static Series series(io.statspipe.adapter.kafka.wire.v1.Series wire, int index, BatchId id) {
+    /**
+     * The series of a batch, interned by their encoded bytes: a producer writes the same series
+     * in batch after batch, and building one (validating its name and tags) costs more than the
+     * events that refer to it. Equal bytes decode to equal series, so the cache changes nothing
+     * but the cost.
+     */
+    private Series series(ByteString encoded, int index, BatchId id) {
+        Series known = seriesCache.get(encoded);
+        if (known != null) {
+            return known;
+        }
+        Series decoded;
         try {
-            TreeMap<String, String> tags = new TreeMap<>();
-            for (io.statspipe.adapter.kafka.wire.v1.Tag tag : wire.getTagsList()) {
-                if (tags.put(tag.getKey(), tag.getValue()) != null) {
-                    throw new InvalidStatException("tag '" + tag.getKey() + "' given twice");
-                }
-            }
-            return new Series(wire.getMetric(), Tags.of(tags));
+            decoded = series(io.statspipe.adapter.kafka.wire.v1.Series.parseFrom(encoded));
+        } catch (InvalidProtocolBufferException e) {
+            throw new InvalidStatException("batch " + id + ", series " + index + ": not a series (truncated or garbage): "
+                    + e.getMessage());
         } catch (InvalidStatException e) {
             throw new InvalidStatException("batch " + id + ", series " + index + ": " + e.getMessage());
         }
+        if (seriesCache.size() >= SERIES_CACHE_SIZE) {
+            seriesCache.clear();
+        }
+        seriesCache.put(encoded, decoded);
+        return decoded;
     }
 
-    private static Event event(io.statspipe.adapter.kafka.wire.v1.Event wire, int index, List<Series> table, long base, BatchId id) {
-        String where = "batch " + id + ", event " + index + ": ";
-        if (wire.getSeries() < 0 || wire.getSeries() >= table.size()) {
-            throw new InvalidStatException(where + "refers to series " + Integer.toUnsignedString(wire.getSeries())
+    private static Series series(io.statspipe.adapter.kafka.wire.v1.Series wire) {
+        TreeMap<String, String> tags = new TreeMap<>();
+        for (io.statspipe.adapter.kafka.wire.v1.Tag tag : wire.getTagsList()) {
+            if (tags.put(tag.getKey(), tag.getValue()) != null) {
+                throw new InvalidStatException("tag '" + tag.getKey() + "' given twice");
+            }
+        }
+        return new Series(wire.getMetric(), Tags.of(tags));
+    }
+
+    private static Event event(WireBatch wire, int index, List<Series> table, BatchId id) {
+        int series = wire.seriesOf[index];
+        if (series < 0 || series >= table.size()) {
+            throw new InvalidStatException(where(id, index) + "refers to series " + Integer.toUnsignedString(series)
                     + " but the batch has " + table.size());
         }
-        Kind kind = switch (wire.getKind()) {
-            case COUNTER -> Kind.COUNTER;
-            case GAUGE -> Kind.GAUGE;
-            case DISTRIBUTION -> Kind.DISTRIBUTION;
-            default -> throw new InvalidStatException(where + "unknown kind " + wire.getKindValue());
+        Kind kind = switch (wire.kindOf[index]) {
+            case io.statspipe.adapter.kafka.wire.v1.Kind.COUNTER_VALUE -> Kind.COUNTER;
+            case io.statspipe.adapter.kafka.wire.v1.Kind.GAUGE_VALUE -> Kind.GAUGE;
+            case io.statspipe.adapter.kafka.wire.v1.Kind.DISTRIBUTION_VALUE -> Kind.DISTRIBUTION;
+            default -> throw new InvalidStatException(where(id, index) + "unknown kind " + wire.kindOf[index]);
         };
-        double value = switch (wire.getValueCase()) {
-            case LONG_VALUE -> wire.getLongValue();
-            case DOUBLE_VALUE -> wire.getDoubleValue();
-            default -> throw new InvalidStatException(where + "has no value");
+        double value = switch (wire.valueCaseOf[index]) {
+            case EVENT_LONG_VALUE -> wire.longValueOf[index];
+            case EVENT_DOUBLE_VALUE -> wire.doubleValueOf[index];
+            default -> throw new InvalidStatException(where(id, index) + "has no value");
         };
+        long delta = wire.deltaOf[index];
         long timestamp;
         try {
-            timestamp = Math.addExact(base, wire.getTimestampDeltaMs());
+            timestamp = Math.addExact(wire.base, delta);
         } catch (ArithmeticException e) {
-            throw new InvalidStatException(where + "timestamp overflows: " + base + " + " + wire.getTimestampDeltaMs());
+            throw new InvalidStatException(where(id, index) + "timestamp overflows: " + wire.base + " + " + delta);
         }
-        double rate = wire.getSampleRate() == 0 ? 1.0 : wire.getSampleRate();
+        double rate = wire.rateOf[index] == 0 ? 1.0 : wire.rateOf[index];
         try {
-            return new Event(table.get(wire.getSeries()), timestamp, kind, value, rate);
+            return new Event(table.get(series), timestamp, kind, value, rate);
         } catch (InvalidStatException e) {
-            throw new InvalidStatException(where + e.getMessage());
+            throw new InvalidStatException(where(id, index) + e.getMessage());
+        }
+    }
+
+    private static String where(BatchId id, int index) {
+        return "batch " + id + ", event " + index + ": ";
+    }
+
+    /**
+     * One batch as it is on the wire, read field by field with proto3's rules (fields in any
+     * order, the last of a repeated scalar wins, unknown fields skipped) into flat arrays: no
+     * message object per event. Validation happens afterwards, in domain terms.
+     */
+    private static final class WireBatch {
+        int version;
+        String producer = "";
+        long sequence;
+        long base;
+        int announced;
+        final List<ByteString> series = new ArrayList<>();
+        int eventCount;
+        int[] seriesOf = new int[16];
+        int[] kindOf = new int[16];
+        long[] deltaOf = new long[16];
+        int[] valueCaseOf = new int[16];
+        long[] longValueOf = new long[16];
+        double[] doubleValueOf = new double[16];
+        double[] rateOf = new double[16];
+
+        static WireBatch parse(CodedInputStream in) throws IOException {
+            WireBatch b = new WireBatch();
+            for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+                switch (tag) {
+                    case BATCH_VERSION << 3 -> b.version = in.readUInt32();
+                    case BATCH_PRODUCER << 3 | 2 -> b.producer = in.readStringRequireUtf8();
+                    case BATCH_SEQUENCE << 3 -> b.sequence = in.readUInt64();
+                    case BATCH_BASE_TIMESTAMP << 3 -> b.base = in.readInt64();
+                    case BATCH_SERIES << 3 | 2 -> b.series.add(in.readBytes());
+                    case BATCH_EVENTS << 3 | 2 -> b.readEvent(in);
+                    case BATCH_EVENT_COUNT << 3 -> b.announced = in.readUInt32();
+                    default -> {
+                        if (!in.skipField(tag)) {
+                            throw new InvalidProtocolBufferException("unexpected end-group tag in an event batch");
+                        }
+                    }
+                }
+            }
+            return b;
+        }
+
+        private void readEvent(CodedInputStream in) throws IOException {
+            int length = in.readRawVarint32();
+            if (eventCount >= MAX_EVENTS) {
+                // Refused later as too many; counted, not kept.
+                in.skipRawBytes(length);
+                eventCount++;
+                return;
+            }
+            if (eventCount == seriesOf.length) {
+                grow();
+            }
+            int i = eventCount++;
+            int limit = in.pushLimit(length);
+            for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+                switch (tag) {
+                    case EVENT_SERIES << 3 -> seriesOf[i] = in.readUInt32();
+                    case EVENT_KIND << 3 -> kindOf[i] = in.readEnum();
+                    case EVENT_TIMESTAMP_DELTA << 3 -> deltaOf[i] = in.readSInt64();
+                    case EVENT_LONG_VALUE << 3 -> {
+                        longValueOf[i] = in.readSInt64();
+                        valueCaseOf[i] = EVENT_LONG_VALUE;
+                    }
+                    case EVENT_DOUBLE_VALUE << 3 | 1 -> {
+                        doubleValueOf[i] = in.readDouble();
+                        valueCaseOf[i] = EVENT_DOUBLE_VALUE;
+                    }
+                    case EVENT_SAMPLE_RATE << 3 | 1 -> rateOf[i] = in.readDouble();
+                    default -> {
+                        if (!in.skipField(tag)) {
+                            throw new InvalidProtocolBufferException("unexpected end-group tag in event " + i);
+                        }
+                    }
+                }
+            }
+            in.checkLastTagWas(0);
+            in.popLimit(limit);
+        }
+
+        private void grow() {
+            int n = seriesOf.length * 2;
+            seriesOf = Arrays.copyOf(seriesOf, n);
+            kindOf = Arrays.copyOf(kindOf, n);
+            deltaOf = Arrays.copyOf(deltaOf, n);
+            valueCaseOf = Arrays.copyOf(valueCaseOf, n);
+            longValueOf = Arrays.copyOf(longValueOf, n);
+            doubleValueOf = Arrays.copyOf(doubleValueOf, n);
+            rateOf = Arrays.copyOf(rateOf, n);
         }
     }
 

@@ -83,6 +83,55 @@ class ProtobufEventBatchFormatTest {
     }
 
     @Test
+    void readsFieldsInAnyOrderAndSkipsUnknownOnesAsProtobufDoes() throws Exception {
+        // Concatenated messages merge: events first, then the series table and the header, then a
+        // field this reader does not know (number 9), as a newer writer might add.
+        byte[] events = io.statspipe.adapter.kafka.wire.v1.EventBatch.newBuilder()
+                .addEvents(io.statspipe.adapter.kafka.wire.v1.Event.newBuilder().setSeries(1)
+                        .setKind(io.statspipe.adapter.kafka.wire.v1.Kind.GAUGE).setDoubleValue(2.5).setTimestampDeltaMs(-3))
+                .addEvents(io.statspipe.adapter.kafka.wire.v1.Event.newBuilder()
+                        .setKind(io.statspipe.adapter.kafka.wire.v1.Kind.COUNTER).setLongValue(4).setSampleRate(0.5))
+                .build().toByteArray();
+        byte[] header = io.statspipe.adapter.kafka.wire.v1.EventBatch.newBuilder()
+                .addSeries(io.statspipe.adapter.kafka.wire.v1.Series.newBuilder().setMetric("page.views")
+                        .addTags(Tag.newBuilder().setKey("site").setValue("7")))
+                .addSeries(io.statspipe.adapter.kafka.wire.v1.Series.newBuilder().setMetric("queue.depth"))
+                .setFormatVersion(1).setProducer("p").setSequence(9).setBaseTimestampMs(1_700_000_000_000L).setEventCount(2)
+                .build().toByteArray();
+        byte[] unknown = {9 << 3, 42};
+        byte[] record = concat(events, header, unknown);
+
+        EventBatch decoded = format.decode(record);
+
+        assertThat(decoded).isEqualTo(new EventBatch(new BatchId("p", 9), List.of(
+                Event.gauge(Series.of("queue.depth"), 1_699_999_999_997L, 2.5),
+                new Event(Series.of("page.views", "site", "7"), 1_700_000_000_000L, Kind.COUNTER, 4, 0.5))));
+    }
+
+    @Test
+    void aSeriesSeenBeforeIsTheSameInstance() {
+        Series views = Series.of("page.views", "site", "42");
+        EventBatch first = format.decode(format.encode(new EventBatch(new BatchId("a", 1),
+                List.of(Event.counter(views, 1_700_000_000_000L, 1)))));
+        EventBatch second = format.decode(format.encode(new EventBatch(new BatchId("a", 2),
+                List.of(Event.counter(Series.of("queue.depth"), 1_700_000_000_000L, 1),
+                        Event.counter(Series.of("page.views", "site", "42"), 1_700_000_000_001L, 2)))));
+
+        assertThat(second.events().get(1).series()).isEqualTo(views).isSameAs(first.events().get(0).series());
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        int size = Arrays.stream(parts).mapToInt(p -> p.length).sum();
+        byte[] out = new byte[size];
+        int at = 0;
+        for (byte[] p : parts) {
+            System.arraycopy(p, 0, out, at, p.length);
+            at += p.length;
+        }
+        return out;
+    }
+
+    @Test
     void aRepeatedSeriesCostsAFewBytesPerEvent() {
         Series series = Series.of("checkout.payment.latency", "region", "eu-west-1", "service", "payments");
         List<Event> events = new ArrayList<>();

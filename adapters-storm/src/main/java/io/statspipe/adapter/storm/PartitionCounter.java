@@ -41,6 +41,8 @@ final class PartitionCounter {
     }
 
     private static final long NONE = -1;
+    /** Series instances remembered with their rollup references before the map starts over. */
+    private static final int MAX_REMEMBERED_INSTANCES = 250_000;
 
     private final int partition;
     private final RuleSet rules;
@@ -50,6 +52,12 @@ final class PartitionCounter {
     private final int maxRecordBytes;
 
     private Rollup rollup;
+    /**
+     * The rollup's references by series instance and kind. The format interns series across
+     * batches, so most events find theirs by identity, without hashing tags; an instance not
+     * seen before costs one {@link Rollup#register}. Valid only for the current {@link #rollup}.
+     */
+    private final IdentityHashMap<Series, int[]> refs = new IdentityHashMap<>();
     private ProducerSequences producers;
     private Map<String, Long> producersAtStart;
     private long seq;
@@ -85,6 +93,7 @@ final class PartitionCounter {
         }
         FlushIntent intent = latest.get().intent();
         rollup = new Rollup(rules, rollupSettings, intent.watermarkAtStart());
+        refs.clear();
         producers = new ProducerSequences(intent.producersAtStart());
         producersAtStart = producers.snapshot();
         seq = intent.origin().seq();
@@ -166,8 +175,9 @@ final class PartitionCounter {
         }
         rollup.refuseAfter(timestamp > Long.MAX_VALUE - maxClockSkewMillis ? Long.MAX_VALUE
                 : timestamp + maxClockSkewMillis);
-        // A decoded batch shares one Series object per series: intern each once per batch.
-        IdentityHashMap<Series, int[]> refs = new IdentityHashMap<>();
+        if (refs.size() > MAX_REMEMBERED_INSTANCES) {
+            refs.clear();
+        }
         for (Event event : batch.events()) {
             String refusal;
             try {
