@@ -1,6 +1,5 @@
 package io.statspipe.adapter.kafka;
 
-import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -64,7 +63,7 @@ public final class ProtobufEventBatchFormat implements EventBatchFormat {
     /** Distinct series remembered across batches (a few hundred bytes each); cleared when full. */
     private static final int SERIES_CACHE_SIZE = 100_000;
 
-    private final Map<ByteString, Series> seriesCache = new HashMap<>();
+    private final SeriesInterner seriesCache = new SeriesInterner(SERIES_CACHE_SIZE);
 
     @Override
     public byte[] encode(EventBatch batch) {
@@ -237,7 +236,7 @@ public final class ProtobufEventBatchFormat implements EventBatchFormat {
         }
         try {
             synchronized (seriesCache) {
-                return toDomain(wire);
+                return toDomain(wire, record);
             }
         } catch (InvalidStatException e) {
             throw e;
@@ -246,7 +245,7 @@ public final class ProtobufEventBatchFormat implements EventBatchFormat {
         }
     }
 
-    private EventBatch toDomain(WireBatch wire) {
+    private EventBatch toDomain(WireBatch wire, byte[] record) {
         if (wire.version != FORMAT_VERSION) {
             throw new InvalidStatException("unknown event batch format version " + Integer.toUnsignedString(wire.version)
                     + " (this reader knows " + FORMAT_VERSION + ")");
@@ -265,9 +264,9 @@ public final class ProtobufEventBatchFormat implements EventBatchFormat {
         if (wire.eventCount > MAX_EVENTS) {
             throw new InvalidStatException("too many events in batch " + id + ": " + wire.eventCount + " > " + MAX_EVENTS);
         }
-        List<Series> table = new ArrayList<>(wire.series.size());
-        for (int s = 0; s < wire.series.size(); s++) {
-            table.add(series(wire.series.get(s), s, id));
+        List<Series> table = new ArrayList<>(wire.seriesCount);
+        for (int s = 0; s < wire.seriesCount; s++) {
+            table.add(series(record, wire.seriesAt[s], wire.seriesLength[s], s, id));
         }
         List<Event> events = new ArrayList<>(wire.eventCount);
         for (int i = 0; i < wire.eventCount; i++) {
@@ -276,30 +275,24 @@ public final class ProtobufEventBatchFormat implements EventBatchFormat {
         return new EventBatch(id, events);
     }
 
-    /**
-     * The series of a batch, interned by their encoded bytes: a producer writes the same series
-     * in batch after batch, and building one (validating its name and tags) costs more than the
-     * events that refer to it. Equal bytes decode to equal series, so the cache changes nothing
-     * but the cost.
-     */
-    private Series series(ByteString encoded, int index, BatchId id) {
-        Series known = seriesCache.get(encoded);
+    /** A series of the batch, from the interner when its bytes were seen before. */
+    private Series series(byte[] record, int offset, int length, int index, BatchId id) {
+        int hash = SeriesInterner.hash(record, offset, length);
+        Series known = seriesCache.find(record, offset, length, hash);
         if (known != null) {
             return known;
         }
         Series decoded;
         try {
-            decoded = series(io.statspipe.adapter.kafka.wire.v1.Series.parseFrom(encoded));
-        } catch (InvalidProtocolBufferException e) {
+            decoded = series(io.statspipe.adapter.kafka.wire.v1.Series.parseFrom(
+                    CodedInputStream.newInstance(record, offset, length)));
+        } catch (IOException e) {
             throw new InvalidStatException("batch " + id + ", series " + index + ": not a series (truncated or garbage): "
                     + e.getMessage());
         } catch (InvalidStatException e) {
             throw new InvalidStatException("batch " + id + ", series " + index + ": " + e.getMessage());
         }
-        if (seriesCache.size() >= SERIES_CACHE_SIZE) {
-            seriesCache.clear();
-        }
-        seriesCache.put(encoded, decoded);
+        seriesCache.add(record, offset, length, hash, decoded);
         return decoded;
     }
 
@@ -360,7 +353,9 @@ public final class ProtobufEventBatchFormat implements EventBatchFormat {
         long sequence;
         long base;
         int announced;
-        final List<ByteString> series = new ArrayList<>();
+        int seriesCount;
+        int[] seriesAt = new int[8];
+        int[] seriesLength = new int[8];
         int eventCount;
         int[] seriesOf = new int[16];
         int[] kindOf = new int[16];
@@ -378,7 +373,7 @@ public final class ProtobufEventBatchFormat implements EventBatchFormat {
                     case BATCH_PRODUCER << 3 | 2 -> b.producer = in.readStringRequireUtf8();
                     case BATCH_SEQUENCE << 3 -> b.sequence = in.readUInt64();
                     case BATCH_BASE_TIMESTAMP << 3 -> b.base = in.readInt64();
-                    case BATCH_SERIES << 3 | 2 -> b.series.add(in.readBytes());
+                    case BATCH_SERIES << 3 | 2 -> b.readSeries(in);
                     case BATCH_EVENTS << 3 | 2 -> b.readEvent(in);
                     case BATCH_EVENT_COUNT << 3 -> b.announced = in.readUInt32();
                     default -> {
@@ -389,6 +384,19 @@ public final class ProtobufEventBatchFormat implements EventBatchFormat {
                 }
             }
             return b;
+        }
+
+        /** Notes where a series' bytes are: most are interned already and need no decoding. */
+        private void readSeries(CodedInputStream in) throws IOException {
+            int length = in.readRawVarint32();
+            int at = in.getTotalBytesRead();
+            in.skipRawBytes(length);
+            if (seriesCount == seriesAt.length) {
+                seriesAt = Arrays.copyOf(seriesAt, seriesCount * 2);
+                seriesLength = Arrays.copyOf(seriesLength, seriesCount * 2);
+            }
+            seriesAt[seriesCount] = at;
+            seriesLength[seriesCount++] = length;
         }
 
         private void readEvent(CodedInputStream in) throws IOException {
