@@ -39,15 +39,22 @@ public final class DualWriteStore implements WritePartialsPort {
         if (phase.writesLegacy()) {
             legacy.write(partials);
         }
-        if (phase.writesNew()) {
-            List<Partial> fromBoundary = fromBoundary(partials, phase);
-            if (!fromBoundary.isEmpty()) {
-                fresh.write(fromBoundary);
-            }
+        List<Partial> fromBoundary = forNewStore(partials, phase, phases, settings);
+        if (!fromBoundary.isEmpty()) {
+            fresh.write(fromBoundary);
         }
     }
 
-    private List<Partial> fromBoundary(List<Partial> partials, Phase phase) {
+    /**
+     * The partials that phase {@code phase} sends to the new store: none before dual writing,
+     * those of buckets from the dual-write boundary on while both stores are written, all of
+     * them once only the new store is. What a read-back of the new store has to find.
+     */
+    public static List<Partial> forNewStore(List<Partial> partials, Phase phase, PhaseStorePort phases,
+                                            MigrationSettings settings) {
+        if (!phase.writesNew()) {
+            return List.of();
+        }
         if (phase == Phase.NEW_ONLY) {
             return partials;
         }

@@ -59,6 +59,22 @@ class DualWriteAndRoutingTest {
     }
 
     @Test
+    void whatTheNewStoreMustHoldIsExactlyWhatThePhaseSendsIt() {
+        List<Partial> before = partials(BOUNDARY - 60_000, 0);
+        List<Partial> after = partials(BOUNDARY, 1);
+        List<Partial> both = new ArrayList<>(before);
+        both.addAll(after);
+
+        assertThat(DualWriteStore.forNewStore(both, Phase.LEGACY_ONLY, phases, SETTINGS)).isEmpty();
+        phases.record(new PhaseChange(Phase.LEGACY_ONLY, Phase.DUAL_WRITE, "ops", SWITCH, "start"));
+        assertThat(DualWriteStore.forNewStore(both, Phase.DUAL_WRITE, phases, SETTINGS)).isEqualTo(after);
+        store.write(both);
+        assertThat(fresh.storedPoints()).as("the store wrote what the read-back will look for")
+                .isEqualTo(after.size());
+        assertThat(DualWriteStore.forNewStore(both, Phase.NEW_ONLY, phases, SETTINGS)).isEqualTo(both);
+    }
+
+    @Test
     void aFailureOfEitherStoreFailsTheBatchAndItsReplayConvergesBoth() {
         phases.record(new PhaseChange(Phase.LEGACY_ONLY, Phase.DUAL_WRITE, "ops", SWITCH, "start"));
         List<Partial> batch = partials(BOUNDARY, 0);

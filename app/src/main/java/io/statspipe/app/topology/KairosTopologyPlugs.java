@@ -4,6 +4,7 @@ import io.statspipe.adapter.kafka.ProtobufEventBatchFormat;
 import io.statspipe.adapter.kairosdb.KairosAggregateStore;
 import io.statspipe.adapter.kairosdb.KairosMapping;
 import io.statspipe.adapter.kairosdb.KairosStoreConfig;
+import io.statspipe.adapter.storm.DurabilityCheck;
 import io.statspipe.adapter.storm.TopologyPlugs;
 import io.statspipe.domain.RuleSet;
 
@@ -14,6 +15,11 @@ import io.statspipe.domain.RuleSet;
  */
 public final class KairosTopologyPlugs {
     private KairosTopologyPlugs() {
+    }
+
+    /** The read-back of a flush's count points from the KairosDB at {@code kairosUrl}. */
+    public static DurabilityCheck readBackAt(String kairosUrl) {
+        return new KairosReadBack(kairosUrl);
     }
 
     public static TopologyPlugs of(String kairosUrl) {

@@ -1,6 +1,8 @@
 package io.statspipe.app.wiring;
 
+import io.statspipe.adapter.storm.DurabilityCheck;
 import io.statspipe.adapter.storm.TopologyPlugs;
+import io.statspipe.app.topology.KairosTopologyPlugs;
 import io.statspipe.ports.out.WritePartialsPort;
 
 /** The new aggregate store's engine (KairosDB), local or external. */
@@ -11,4 +13,13 @@ public interface AggregateStore extends Engine {
 
     /** How a topology worker builds its own writer (Storm serializes it into the worker). */
     TopologyPlugs.Factory<WritePartialsPort> writerFactory();
+
+    /**
+     * How a topology worker tells that a flush's points are durable: KairosDB acknowledges a
+     * write once the points are in its ingest queue, so the worker reads them back.
+     */
+    default TopologyPlugs.Factory<DurabilityCheck> durabilityFactory() {
+        String url = url();
+        return () -> KairosTopologyPlugs.readBackAt(url);
+    }
 }

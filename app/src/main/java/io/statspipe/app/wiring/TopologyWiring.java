@@ -25,16 +25,20 @@ public final class TopologyWiring {
     }
 
     /**
-     * The plugs: the domain's rules, Kafka's batch format, and the store. With a legacy store the
-     * topology writes through {@link DualWriteStore}, which reads the migration phase on every
-     * flush; without one, straight into the new store.
+     * The plugs: the domain's rules, Kafka's batch format, the store, and the read-back that
+     * completes a flush only once its points are durable. With a legacy store the topology writes
+     * through {@link DualWriteStore}, which reads the migration phase on every flush; without
+     * one, straight into the new store.
      */
     public static TopologyPlugs plugs(Settings settings, AggregateStore store, LegacyStore legacy) {
         TopologyPlugs.Factory<WritePartialsPort> fresh = store.writerFactory();
         Optional<String[]> mongo = legacy.uriAndDatabase();
+        TopologyPlugs.Factory<DurabilityCheck> readBack = store.durabilityFactory();
         TopologyPlugs.Factory<WritePartialsPort> writer;
+        TopologyPlugs.Factory<DurabilityCheck> durability;
         if (mongo.isEmpty()) {
             writer = fresh;
+            durability = readBack;
         } else {
             String uri = mongo.get()[0];
             String database = mongo.get()[1];
@@ -44,7 +48,16 @@ public final class TopologyWiring {
             writer = () -> new DualWriteStore(LegacyStore.Ports.connect(uri, database).writes(), fresh.get(),
                     new FilePhaseStore(Path.of(phases)),
                     new MigrationSettings(Duration.ofMillis(margin), Duration.ofMillis(settle)));
+            // The legacy store acknowledges durable writes; KairosDB's points are read back, but
+            // only those the current phase sent to it.
+            durability = () -> {
+                DurabilityCheck kairos = readBack.get();
+                FilePhaseStore phaseStore = new FilePhaseStore(Path.of(phases));
+                MigrationSettings migration = new MigrationSettings(Duration.ofMillis(margin), Duration.ofMillis(settle));
+                return partials -> kairos.holds(DualWriteStore.forNewStore(partials, phaseStore.current(), phaseStore,
+                        migration));
+            };
         }
-        return new TopologyPlugs(RuleSet::defaults, ProtobufEventBatchFormat::new, writer, DurabilityCheck::writeIsDurable);
+        return new TopologyPlugs(RuleSet::defaults, ProtobufEventBatchFormat::new, writer, durability);
     }
 }
