@@ -64,6 +64,7 @@ public final class ProtobufEventBatchFormat implements EventBatchFormat {
     private static final int SERIES_CACHE_SIZE = 100_000;
 
     private final SeriesInterner seriesCache = new SeriesInterner(SERIES_CACHE_SIZE);
+    private final WireBatch wire = new WireBatch();
 
     @Override
     public byte[] encode(EventBatch batch) {
@@ -226,22 +227,23 @@ public final class ProtobufEventBatchFormat implements EventBatchFormat {
         if (record.length > MAX_RECORD_BYTES) {
             throw new InvalidStatException("event batch too large: " + record.length + " > " + MAX_RECORD_BYTES + " bytes");
         }
-        WireBatch wire;
-        try {
-            wire = WireBatch.parse(CodedInputStream.newInstance(record));
-        } catch (InvalidProtocolBufferException e) {
-            throw new InvalidStatException("not a statspipe event batch (truncated or garbage): " + e.getMessage());
-        } catch (IOException | RuntimeException e) {
-            throw new InvalidStatException("not a statspipe event batch: " + e);
-        }
-        try {
-            synchronized (seriesCache) {
-                return toDomain(wire, record);
+        // One decoder's arrays and interned series serve every batch; an instance shared between
+        // threads decodes one batch at a time.
+        synchronized (wire) {
+            try {
+                wire.parse(CodedInputStream.newInstance(record));
+            } catch (InvalidProtocolBufferException e) {
+                throw new InvalidStatException("not a statspipe event batch (truncated or garbage): " + e.getMessage());
+            } catch (IOException | RuntimeException e) {
+                throw new InvalidStatException("not a statspipe event batch: " + e);
             }
-        } catch (InvalidStatException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw new InvalidStatException("undecodable event batch: " + e);
+            try {
+                return toDomain(wire, record);
+            } catch (InvalidStatException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new InvalidStatException("undecodable event batch: " + e);
+            }
         }
     }
 
@@ -365,17 +367,24 @@ public final class ProtobufEventBatchFormat implements EventBatchFormat {
         double[] doubleValueOf = new double[16];
         double[] rateOf = new double[16];
 
-        static WireBatch parse(CodedInputStream in) throws IOException {
-            WireBatch b = new WireBatch();
+        /** Reads one batch, forgetting the previous one; the arrays stay as large as the largest batch. */
+        void parse(CodedInputStream in) throws IOException {
+            version = 0;
+            producer = "";
+            sequence = 0;
+            base = 0;
+            announced = 0;
+            seriesCount = 0;
+            eventCount = 0;
             for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
                 switch (tag) {
-                    case BATCH_VERSION << 3 -> b.version = in.readUInt32();
-                    case BATCH_PRODUCER << 3 | 2 -> b.producer = in.readStringRequireUtf8();
-                    case BATCH_SEQUENCE << 3 -> b.sequence = in.readUInt64();
-                    case BATCH_BASE_TIMESTAMP << 3 -> b.base = in.readInt64();
-                    case BATCH_SERIES << 3 | 2 -> b.readSeries(in);
-                    case BATCH_EVENTS << 3 | 2 -> b.readEvent(in);
-                    case BATCH_EVENT_COUNT << 3 -> b.announced = in.readUInt32();
+                    case BATCH_VERSION << 3 -> version = in.readUInt32();
+                    case BATCH_PRODUCER << 3 | 2 -> producer = in.readStringRequireUtf8();
+                    case BATCH_SEQUENCE << 3 -> sequence = in.readUInt64();
+                    case BATCH_BASE_TIMESTAMP << 3 -> base = in.readInt64();
+                    case BATCH_SERIES << 3 | 2 -> readSeries(in);
+                    case BATCH_EVENTS << 3 | 2 -> readEvent(in);
+                    case BATCH_EVENT_COUNT << 3 -> announced = in.readUInt32();
                     default -> {
                         if (!in.skipField(tag)) {
                             throw new InvalidProtocolBufferException("unexpected end-group tag in an event batch");
@@ -383,7 +392,6 @@ public final class ProtobufEventBatchFormat implements EventBatchFormat {
                     }
                 }
             }
-            return b;
         }
 
         /** Notes where a series' bytes are: most are interned already and need no decoding. */
@@ -411,6 +419,12 @@ public final class ProtobufEventBatchFormat implements EventBatchFormat {
                 grow();
             }
             int i = eventCount++;
+            // proto3 defaults for what the event leaves out (the arrays hold the previous batch)
+            seriesOf[i] = 0;
+            kindOf[i] = 0;
+            deltaOf[i] = 0;
+            valueCaseOf[i] = 0;
+            rateOf[i] = 0;
             int limit = in.pushLimit(length);
             for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
                 switch (tag) {
