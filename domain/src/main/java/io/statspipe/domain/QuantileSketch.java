@@ -149,10 +149,12 @@ public final class QuantileSketch {
 
     /** A mutable sketch for the rollup's hot path: adding to a bin already in range allocates nothing. */
     public static final class Builder {
+        /** No bins yet: shared, since an empty array cannot change (a rollup holds many builders). */
+        private static final long[] NO_BINS = new long[0];
         private int posOffset;
-        private long[] pos = new long[0];
+        private long[] pos = NO_BINS;
         private int negOffset;
-        private long[] neg = new long[0];
+        private long[] neg = NO_BINS;
         private long zeroCount;
 
         public void add(double value, long weight) {
@@ -205,8 +207,8 @@ public final class QuantileSketch {
         }
 
         public void clear() {
-            pos = new long[0];
-            neg = new long[0];
+            pos = NO_BINS;
+            neg = NO_BINS;
             posOffset = 0;
             negOffset = 0;
             zeroCount = 0;

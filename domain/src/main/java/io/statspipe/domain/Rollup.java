@@ -44,10 +44,11 @@ public final class Rollup {
     private int refCount;
     private Target[][] targetsOfRef = new Target[64][];
     private Kind[] kindOfRef = new Kind[64];
-    private final Map<TargetKey, Target> targetIndex = new HashMap<>();
-    private Target[] targets = new Target[64];
-    private int targetCount;
-    private int[] dirty = new int[64];
+    /** Targets by output series; a series' targets of other kinds and resolutions are chained. */
+    private final Map<Series, Target> targetsByOutput = new HashMap<>();
+    /** What targets share: one per (rule, kind, resolution), not one per series. */
+    private final Map<Spec, Spec> specs = new HashMap<>();
+    private Target[] dirty = new Target[64];
     private int dirtyCount;
 
     private long watermark;
@@ -93,7 +94,7 @@ public final class Rollup {
         for (RollupRule rule : matched) {
             Series output = rule.outputSeries(series);
             for (Resolution resolution : rule.resolutions()) {
-                ids[n++] = target(new TargetKey(output, kind, resolution), rule);
+                ids[n++] = target(output, kind, resolution, rule);
             }
         }
         int ref = refCount++;
@@ -124,7 +125,7 @@ public final class Rollup {
         if (outcome.counted()) {
             for (Target t : targetsOfRef[ref]) {
                 // The common case, an event in the bucket this target last saw, touches only the target.
-                if (!(timestamp >= t.headStart && timestamp < t.headEnd)) {
+                if (!t.holds(timestamp)) {
                     moveHead(t, timestamp);
                 }
                 t.headCount = Math.addExact(t.headCount, increment);
@@ -144,7 +145,7 @@ public final class Rollup {
             // The sketch bin is the costly part (a logarithm): compute it once for every target.
             int bin = kind == Kind.DISTRIBUTION ? QuantileSketch.Builder.binFor(value) : 0;
             for (Target t : targetsOfRef[ref]) {
-                if (!(timestamp >= t.headStart && timestamp < t.headEnd)) {
+                if (!t.holds(timestamp)) {
                     moveHead(t, timestamp);
                 }
                 ValueCell cell = (ValueCell) t.head;
@@ -181,7 +182,7 @@ public final class Rollup {
     public int openCells() {
         int cells = 0;
         for (int i = 0; i < dirtyCount; i++) {
-            for (Cell c = targets[dirty[i]].head; c != null; c = c.next) {
+            for (Cell c = dirty[i].head; c != null; c = c.next) {
                 cells++;
             }
         }
@@ -192,16 +193,17 @@ public final class Rollup {
     public Flush flush(Origin origin) {
         List<Partial> partials = new ArrayList<>(dirtyCount * 2);
         for (int i = 0; i < dirtyCount; i++) {
-            Target t = targets[dirty[i]];
+            Target t = dirty[i];
             t.spillHead();
             for (Cell c = t.head; c != null; c = c.next) {
-                PartialId id = new PartialId(t.key.output(), t.key.kind(), t.key.resolution(),
-                        new Bucket(c.start, t.width), origin);
-                partials.add(new Partial(id, c.toAggregate(t.key.kind()), t.rule.emits()));
+                Spec spec = t.spec;
+                PartialId id = new PartialId(t.output, spec.kind, spec.resolution, new Bucket(c.start, spec.width), origin);
+                partials.add(new Partial(id, c.toAggregate(spec.kind), spec.rule.emits()));
             }
             t.reset();
         }
         Flush flush = new Flush(origin, partials, events, lateEvents, refusedEvents, watermarkAtStart, watermark);
+        Arrays.fill(dirty, 0, dirtyCount, null);
         dirtyCount = 0;
         events = 0;
         lateEvents = 0;
@@ -241,10 +243,11 @@ public final class Rollup {
             if (dirtyCount == dirty.length) {
                 dirty = Arrays.copyOf(dirty, dirtyCount * 2);
             }
-            dirty[dirtyCount++] = t.id;
+            dirty[dirtyCount++] = t;
         }
         t.spillHead();
-        long start = timestamp - Math.floorMod(timestamp, t.width);
+        Spec spec = t.spec;
+        long start = timestamp - Math.floorMod(timestamp, spec.width);
         Cell head = t.head;
         Cell found = null;
         for (Cell previous = null, c = head; c != null; previous = c, c = c.next) {
@@ -258,31 +261,33 @@ public final class Rollup {
             }
         }
         if (found == null) {
-            found = t.key.kind() == Kind.COUNTER ? new Cell(start) : new ValueCell(start, t.key.kind());
+            found = spec.kind == Kind.COUNTER ? new Cell(start) : new ValueCell(start, spec.kind);
             found.next = head;
         }
         t.head = found;
         t.headStart = start;
-        t.headEnd = start + t.width;
         t.headCount = found.count;
     }
 
-    private Target target(TargetKey key, RollupRule rule) {
-        Target known = targetIndex.get(key);
-        if (known != null) {
-            return known;
+    private Target target(Series output, Kind kind, Resolution resolution, RollupRule rule) {
+        Target first = targetsByOutput.get(output);
+        for (Target t = first; t != null; t = t.sameOutput) {
+            if (t.spec.kind == kind && t.spec.resolution.equals(resolution)) {
+                return t;
+            }
         }
-        int id = targetCount++;
-        if (id == targets.length) {
-            targets = Arrays.copyOf(targets, id * 2);
-        }
-        Target created = new Target(id, key, rule);
-        targets[id] = created;
-        targetIndex.put(key, created);
+        Spec spec = specs.computeIfAbsent(new Spec(rule, kind, resolution), s -> s);
+        Target created = new Target(output, spec);
+        created.sameOutput = first;
+        targetsByOutput.put(output, created);
         return created;
     }
 
-    private record TargetKey(Series output, Kind kind, Resolution resolution) {
+    /** The rule, kind and resolution of a target, and the bucket width they imply. */
+    private record Spec(RollupRule rule, Kind kind, Resolution resolution, long width) {
+        Spec(RollupRule rule, Kind kind, Resolution resolution) {
+            this(rule, kind, resolution, resolution.widthMillis());
+        }
     }
 
     /**
@@ -292,24 +297,27 @@ public final class Rollup {
      * head moves and before a flush.
      */
     private static final class Target {
-        final int id;
-        final TargetKey key;
-        final RollupRule rule;
-        final long width;
+        final Series output;
+        final Spec spec;
         long headStart = Long.MAX_VALUE;
-        long headEnd = Long.MIN_VALUE;
         long headCount;
         Cell head;
+        /** The next target of the same output series (another kind or resolution). */
+        Target sameOutput;
 
-        Target(int id, TargetKey key, RollupRule rule) {
-            this.id = id;
-            this.key = key;
-            this.rule = rule;
-            this.width = key.resolution().widthMillis();
+        Target(Series output, Spec spec) {
+            this.output = output;
+            this.spec = spec;
+        }
+
+        /** True when {@code timestamp} falls in the head bucket (never before the first event). */
+        boolean holds(long timestamp) {
+            long into = timestamp - headStart;
+            return into >= 0 && into < spec.width;
         }
 
         void spillHead() {
-            if (head != null && key.kind() == Kind.COUNTER) {
+            if (head != null && spec.kind == Kind.COUNTER) {
                 head.count = headCount;
             }
         }
@@ -317,7 +325,6 @@ public final class Rollup {
         void reset() {
             head = null;
             headStart = Long.MAX_VALUE;
-            headEnd = Long.MIN_VALUE;
             headCount = 0;
         }
     }

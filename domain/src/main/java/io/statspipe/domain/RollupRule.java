@@ -85,7 +85,10 @@ public record RollupRule(String name, MetricPattern metrics, Map<String, String>
 
     /** The series this rule writes for an input series. */
     public Series outputSeries(Series input) {
-        return new Series(outputMetric(input.metric()), keep.apply(input.tags()));
+        String metric = outputMetric(input.metric());
+        Tags tags = keep.apply(input.tags());
+        // An identity rule writes the input series itself: sharing it saves a copy per series.
+        return tags == input.tags() && metric.equals(input.metric()) ? input : new Series(metric, tags);
     }
 
     /** True when this rule could write a series named {@code metric}. */
