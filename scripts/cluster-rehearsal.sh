@@ -88,13 +88,16 @@ result=1
 worker_pids() { ps -ww -eo pid=,args= | awk '/org\.apache\.storm\.daemon\.worker\.Worker/ && !/org\.apache\.storm\.LogWriter/ && !/awk/ {print $1}'; }
 storm_child_pids() { ps -ww -eo pid=,args= | awk '/org\.apache\.storm\.(daemon\.worker\.Worker|LogWriter)/ && !/awk/ {print $1}'; }
 
-stop_pid() { # name pid signal-first
-  local name="$1" pid="$2"
-  kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.2; done
-  say "$name (PID $pid) did not stop on SIGTERM within 10 s: SIGKILL"
-  kill -KILL "$pid" 2>/dev/null || true
+stop_pids() { # what pid... : SIGTERM to all at once, SIGKILL to whichever is left after 20 s
+  local what="$1" pid alive; shift
+  for pid in "$@"; do kill -TERM "$pid" 2>/dev/null; done
+  for _ in $(seq 1 100); do
+    alive=""; for pid in "$@"; do kill -0 "$pid" 2>/dev/null && alive="$alive $pid"; done
+    [ -z "$alive" ] && return 0
+    sleep 0.2
+  done
+  say "$what (PID$alive) did not stop on SIGTERM within 20 s: SIGKILL"
+  kill -KILL $alive 2>/dev/null
 }
 
 cleanup() {
@@ -109,16 +112,23 @@ cleanup() {
     for _ in $(seq 1 60); do [ -z "$(worker_pids)" ] && break; sleep 0.5; done
   fi
   for name in traffic agent supervisor; do
-    [ -n "${pids[$name]:-}" ] && stop_pid "$name" "${pids[$name]}"
+    [ -n "${pids[$name]:-}" ] && stop_pids "$name" "${pids[$name]}"
   done
   # Workers outlive their Supervisor: end them (and their log writers) by PID.
-  for pid in $(storm_child_pids); do
-    say "stopping Storm worker process $pid left by the Supervisor"
-    stop_pid "worker" "$pid"
+  local left_by_supervisor
+  left_by_supervisor=$(storm_child_pids)
+  if [ -n "$left_by_supervisor" ]; then
+    say "stopping Storm worker processes left by the Supervisor: $(echo $left_by_supervisor)"
+    stop_pids "Storm workers" $left_by_supervisor
+  fi
+  for name in nimbus kairosdb; do
+    [ -n "${pids[$name]:-}" ] && stop_pids "$name" "${pids[$name]}"
   done
-  for name in nimbus kairosdb kafka1 kafka2 kafka3 zookeeper; do
-    [ -n "${pids[$name]:-}" ] && stop_pid "$name" "${pids[$name]}"
-  done
+  # The brokers together: one stopping alone waits for a controller quorum the others are leaving.
+  local brokers=""
+  for name in kafka1 kafka2 kafka3; do brokers="$brokers ${pids[$name]:-}"; done
+  [ -n "${brokers// /}" ] && stop_pids "Kafka brokers" $brokers
+  [ -n "${pids[zookeeper]:-}" ] && stop_pids zookeeper "${pids[zookeeper]}"
   local left
   left=$(ps -eo pid=,comm= | awk -v me=$$ '$1 != me && $2 == "java" {print $1}')
   if [ -n "$left" ]; then
