@@ -10,9 +10,10 @@
 # a private network namespace with loopback only, and a private PID namespace: whatever happens,
 # no process of the rehearsal outlives it.
 #
-# Usage: scripts/cluster-rehearsal.sh [--events N] [--seconds S] [--keep]
+# Usage: scripts/cluster-rehearsal.sh [--events N] [--seconds S] [--seed N] [--keep]
 #   --events   events sent through the agent (default 120000)
 #   --seconds  how long the traffic lasts (default 60)
+#   --seed     seed of the traffic's series, values and late batches (default: random, printed)
 #   --keep     keep the work folder target/cluster-rehearsal (logs) even on PASS
 # Needs: root (or user namespaces) for unshare, Java 17, the Maven wrapper's network for the build.
 set -euo pipefail
@@ -23,6 +24,7 @@ work="$here/target/cluster-rehearsal"
 
 events=120000
 seconds=60
+seed=$(( (RANDOM << 15) | RANDOM ))
 keep=0
 inside=0
 args=("$@")
@@ -30,6 +32,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --events) events="$2"; shift 2 ;;
     --seconds) seconds="$2"; shift 2 ;;
+    --seed) seed="$2"; shift 2 ;;
     --keep) keep=1; shift ;;
     --inside-namespace) inside=1; shift ;;
     -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
@@ -54,7 +57,7 @@ if [ "$inside" = 0 ]; then
   ./mvnw -B -q -f scripts/cluster-rehearsal/pom.xml package
   echo "$started" > "$work/started"
   say "entering a private network and PID namespace (loopback only)"
-  exec unshare --net --pid --fork --mount-proc "$0" --inside-namespace "${args[@]}"
+  exec unshare --net --pid --fork --mount-proc "$0" --inside-namespace --seed "$seed" "${args[@]}"
 fi
 
 # ---------------------------------------------------------------------------------------------
@@ -319,8 +322,10 @@ disown
 await_line "$work/logs/agent.log" "statspipe agent ready" 60 "the agent"
 
 # --- traffic, and the two kills while it flows -----------------------------------------------------
-say "traffic: $events events through the agent's HTTP ingest over $seconds s"
-"${harness[@]}" traffic --agent "http://127.0.0.1:$AGENT_HTTP" --events "$events" --seconds "$seconds" \
+ss -ltnp > "$work/logs/listeners.txt"
+say "listening (inside the namespace only): $(awk 'NR > 1 {print $4}' "$work/logs/listeners.txt" | sort -u | tr '\n' ' ')"
+say "traffic: $events events through the agent's HTTP ingest over $seconds s (seed $seed)"
+"${harness[@]}" traffic --agent "http://127.0.0.1:$AGENT_HTTP" --events "$events" --seconds "$seconds" --seed "$seed" \
   --expected "$work/expected.tsv" > "$work/logs/traffic.log" 2>&1 &
 pids[traffic]=$!
 
@@ -371,8 +376,8 @@ redelivered=$(cat "$work"/logs/workers-artifacts/*/*/worker.log 2>/dev/null | gr
 elapsed=$(( $(date +%s) - $(cat "$work/started") ))
 echo
 if [ "$result" = 0 ]; then
-  echo "CLUSTER REHEARSAL PASS: $events events, every bucket's count and sum exact after kill -9 of Storm worker" \
+  echo "CLUSTER REHEARSAL PASS: $events events (seed $seed), every bucket's count and sum exact after kill -9 of Storm worker" \
     "$killed_worker and of Kafka broker $killed_broker ($redelivered interrupted flushes rewritten; ${elapsed}s in all)"
 else
-  echo "CLUSTER REHEARSAL FAIL: figures above; logs in $work/logs (${elapsed}s in all)"
+  echo "CLUSTER REHEARSAL FAIL (seed $seed, replay with --seed $seed): figures above; logs in $work/logs (${elapsed}s in all)"
 fi
