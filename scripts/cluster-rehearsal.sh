@@ -14,8 +14,9 @@
 #   --events   events sent through the agent (default 120000)
 #   --seconds  how long the traffic lasts (default 60)
 #   --seed     seed of the traffic's series, values and late batches (default: random, printed)
-#   --keep     keep the work folder target/cluster-rehearsal (logs) even on PASS
-# Needs: root (or user namespaces) for unshare, Java 17, the Maven wrapper's network for the build.
+#   --keep     keep the engines' data (Kafka, KairosDB, Storm) after a PASS; the logs in
+#              target/cluster-rehearsal/logs are always kept
+# Needs: root for unshare, ip (iproute2), Java 17, and Maven Central for the build.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -35,7 +36,7 @@ while [ $# -gt 0 ]; do
     --seed) seed="$2"; shift 2 ;;
     --keep) keep=1; shift ;;
     --inside-namespace) inside=1; shift ;;
-    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "cluster-rehearsal: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -57,7 +58,9 @@ if [ "$inside" = 0 ]; then
   ./mvnw -B -q -f scripts/cluster-rehearsal/pom.xml package
   echo "$started" > "$work/started"
   say "entering a private network and PID namespace (loopback only)"
-  exec unshare --net --pid --fork --mount-proc "$0" --inside-namespace --seed "$seed" "${args[@]}"
+  # --kill-child: if unshare itself is killed, the script inside gets SIGTERM and cleans up; and
+  # when the script (PID 1 of the namespace) ends, the kernel ends whatever is left in it.
+  exec unshare --net --pid --fork --kill-child=SIGTERM --mount-proc "$0" --inside-namespace --seed "$seed" "${args[@]}"
 fi
 
 # ---------------------------------------------------------------------------------------------
