@@ -94,11 +94,15 @@ result=1
 worker_pids() { ps -ww -eo pid=,args= | awk '/org\.apache\.storm\.daemon\.worker\.Worker/ && !/org\.apache\.storm\.LogWriter/ && !/awk/ {print $1}'; }
 storm_child_pids() { ps -ww -eo pid=,args= | awk '/org\.apache\.storm\.(daemon\.worker\.Worker|LogWriter)/ && !/awk/ {print $1}'; }
 
+# Running: exists and is no zombie (kill -0 succeeds on a zombie, and a JVM killed with SIGKILL
+# takes a moment to be torn down and reaped).
+alive() { [ -e "/proc/$1" ] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null; }
+
 stop_pids() { # what pid... : SIGTERM to all at once, SIGKILL to whichever is left after 20 s
   local what="$1" pid alive; shift
   for pid in "$@"; do kill -TERM "$pid" 2>/dev/null; done
   for _ in $(seq 1 100); do
-    alive=""; for pid in "$@"; do kill -0 "$pid" 2>/dev/null && alive="$alive $pid"; done
+    alive=""; for pid in "$@"; do alive "$pid" && alive="$alive $pid"; done
     [ -z "$alive" ] && return 0
     sleep 0.2
   done
@@ -110,7 +114,7 @@ cleanup() {
   local code=$?
   trap - EXIT INT TERM
   set +e
-  if [ "$topology_submitted" = 1 ] && [ -n "${pids[nimbus]:-}" ] && kill -0 "${pids[nimbus]}" 2>/dev/null; then
+  if [ "$topology_submitted" = 1 ] && [ -n "${pids[nimbus]:-}" ] && alive "${pids[nimbus]}"; then
     say "killing topology $TOPOLOGY through Nimbus"
     "${harness[@]}" kill-topology --name "$TOPOLOGY" --timeout PT30S >> "$work/logs/kill-topology.log" 2>&1 \
       && say "topology $TOPOLOGY killed" || say "could not kill topology $TOPOLOGY through Nimbus (see logs/kill-topology.log)"
@@ -160,7 +164,7 @@ harness=(java "${java_opts[@]}" -Xmx256m -Dstorm.options="nimbus.seeds=[\"127.0.
 await_port() { # name port seconds
   local name="$1" port="$2" deadline=$(( $(date +%s) + $3 ))
   while ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
-    if [ -n "${pids[$name]:-}" ] && ! kill -0 "${pids[$name]}" 2>/dev/null; then
+    if [ -n "${pids[$name]:-}" ] && ! alive "${pids[$name]}"; then
       say "FAIL: $name exited before listening on $port; its log: $work/logs/$name.log"; tail -20 "$work/logs/$name.log"; exit 1
     fi
     [ "$(date +%s)" -lt "$deadline" ] || { say "FAIL: $name is not listening on $port after $3 s"; tail -20 "$work/logs/$name.log"; exit 1; }
@@ -351,8 +355,8 @@ say "kill -9 Kafka broker 2, PID ${pids[kafka2]} (at 50% of the traffic); it sta
 kill -KILL "${pids[kafka2]}"
 killed_broker=${pids[kafka2]}
 unset 'pids[kafka2]'
-sleep 0.5
-kill -0 "$killed_broker" 2>/dev/null && { say "FAIL: Kafka broker $killed_broker still alive after SIGKILL"; exit 1; }
+for _ in $(seq 1 50); do alive "$killed_broker" || break; sleep 0.2; done
+alive "$killed_broker" && { say "FAIL: Kafka broker $killed_broker still running 10 s after SIGKILL"; exit 1; }
 
 deadline=$(( $(date +%s) + 120 ))
 until [ "$(worker_pids | wc -l)" -ge 2 ] && ! worker_pids | grep -qx "$killed_worker"; do

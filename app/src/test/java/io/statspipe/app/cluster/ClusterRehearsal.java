@@ -22,12 +22,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.storm.generated.ClusterSummary;
 import org.apache.storm.generated.KillOptions;
 import org.apache.storm.generated.TopologySummary;
@@ -92,6 +95,8 @@ public final class ClusterRehearsal {
      */
     @Command(name = "traffic")
     static final class Traffic implements Callable<Integer> {
+        private static final Pattern ACCEPTED = Pattern.compile("\"accepted\"\\s*:\\s*(\\d+)");
+
         @Option(names = "--agent", required = true, description = "the agent's HTTP ingest base URL")
         String agent;
         @Option(names = "--events", defaultValue = "200000")
@@ -144,10 +149,11 @@ public final class ClusterRehearsal {
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(json.toString())).build(),
                         HttpResponse.BodyHandlers.ofString());
-                String wanted = "\"accepted\":" + size;
-                if (answer.statusCode() != 200 || !answer.body().replace(" ", "").contains(wanted)) {
-                    System.out.printf("traffic FAILED: batch %d of %d answered %d %s (expected 200 with %s); %d events"
-                            + " acknowledged before it%n", b + 1, batches, answer.statusCode(), answer.body(), wanted, sent);
+                Matcher accepted = ACCEPTED.matcher(answer.body());
+                if (answer.statusCode() != 200 || !accepted.find() || Long.parseLong(accepted.group(1)) != size) {
+                    System.out.printf("traffic FAILED: batch %d of %d answered %d %s (expected 200 with \"accepted\": %d);"
+                            + " %d events acknowledged before it%n", b + 1, batches, answer.statusCode(), answer.body(), size,
+                            sent);
                     return 1;
                 }
                 adds.forEach(Runnable::run);
@@ -238,7 +244,7 @@ public final class ClusterRehearsal {
             if (!want.keySet().equals(got.keySet())) {
                 return false;
             }
-            return want.entrySet().stream().allMatch(e -> java.util.Arrays.equals(e.getValue(), got.get(e.getKey())));
+            return want.entrySet().stream().allMatch(e -> Arrays.equals(e.getValue(), got.get(e.getKey())));
         }
 
         static boolean summary(Map<String, long[]> want, Map<String, long[]> got, Duration waited, PrintStream out) {
@@ -276,7 +282,7 @@ public final class ClusterRehearsal {
                     over++;
                     doubled += g[0] - w[0];
                 }
-                if (!java.util.Arrays.equals(w, g)) {
+                if (!Arrays.equals(w, g)) {
                     addExample(examples, e.getKey() + " expected count " + w[0] + " sum " + w[1] + ", stored count "
                             + g[0] + " sum " + g[1]);
                 }
