@@ -102,6 +102,13 @@ public record TopologySettings(String topologyName, String bootstrapServers, Str
                 rollups, workers, maxSpoutPending, messageTimeout);
     }
 
+    /** Worker JVMs the topology asks of a cluster (LocalCluster runs every executor in its own JVM). */
+    public TopologySettings withWorkers(int count) {
+        return new TopologySettings(topologyName, bootstrapServers, eventsTopic, deadLetterTopic, intentsTopic,
+                consumerGroup, flushInterval, allowedLateness, horizon, maxClockSkew, maxRecordBytes, spoutParallelism,
+                rollupParallelism, count, maxSpoutPending, messageTimeout);
+    }
+
     public TopologySettings withMaxRecordBytes(int bytes) {
         return new TopologySettings(topologyName, bootstrapServers, eventsTopic, deadLetterTopic, intentsTopic,
                 consumerGroup, flushInterval, allowedLateness, horizon, maxClockSkew, bytes, spoutParallelism,

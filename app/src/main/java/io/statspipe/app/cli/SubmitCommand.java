@@ -10,6 +10,8 @@ import io.statspipe.app.wiring.LegacyStore;
 import io.statspipe.app.wiring.TopologyWiring;
 import com.google.inject.Injector;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,9 +22,11 @@ import picocli.CommandLine.Spec;
 @Command(name = "submit", mixinStandardHelpOptions = true,
         description = {"Submit the counting topology to a Storm cluster (StormSubmitter), reading the external Kafka "
                 + "(statspipe.event-log.engine = kafka) and writing the external KairosDB (statspipe.store.engine = kairosdb).",
-                "Run it with the topology jar: STATSPIPE_JAVA_OPTS='-Dstorm.jar=app/target/statspipe-topology.jar "
+                "Run it with the topology jar (./mvnw -B -q -pl app -am package -DskipTests -Ptopology-jar): "
+                        + "STATSPIPE_JAVA_OPTS='-Dstorm.jar=app/target/app-0.1.0-SNAPSHOT-topology.jar "
                         + "-Dstorm.options=nimbus.seeds=[\"127.0.0.1\"]' ./statspipe submit --config cluster.conf",
-                "See README.md, 'Running on a cluster'."})
+                "The topology asks for statspipe.topology.workers worker JVMs.",
+                "See docs/CLUSTER.md."})
 public final class SubmitCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -39,6 +43,15 @@ public final class SubmitCommand implements Callable<Integer> {
             err.println("statspipe submit: a cluster topology needs external engines: set statspipe.event-log.engine = kafka"
                     + " (now " + settings.eventLog().engine().configName() + ") and statspipe.store.engine = kairosdb (now "
                     + settings.store().engine().configName() + ")");
+            return 2;
+        }
+        // StormSubmitter uploads the jar named by storm.jar; without it, it fails with advice about
+        // Storm's own launcher script, which statspipe does not use.
+        String jar = System.getProperty("storm.jar");
+        if (jar == null || jar.isBlank() || !Files.isRegularFile(Path.of(jar))) {
+            err.println("statspipe submit: storm.jar = '" + (jar == null ? "" : jar) + "': no topology jar there; build it"
+                    + " with ./mvnw -B -q -pl app -am package -DskipTests -Ptopology-jar and pass"
+                    + " -Dstorm.jar=app/target/app-0.1.0-SNAPSHOT-topology.jar in STATSPIPE_JAVA_OPTS");
             return 2;
         }
         Injector injector = EngineModules.injector(settings);

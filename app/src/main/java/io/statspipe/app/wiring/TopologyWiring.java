@@ -21,7 +21,8 @@ public final class TopologyWiring {
     public static TopologySettings settings(Settings settings, String bootstrapServers) {
         return TopologySettings.defaults(bootstrapServers).withName(settings.topology().name())
                 .withFlushInterval(settings.topology().flushInterval())
-                .withParallelism(1, settings.topology().rollupParallelism());
+                .withParallelism(1, settings.topology().rollupParallelism())
+                .withWorkers(settings.topology().workers());
     }
 
     /**

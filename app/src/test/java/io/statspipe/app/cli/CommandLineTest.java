@@ -53,6 +53,15 @@ class CommandLineTest {
     }
 
     @Test
+    void submitWithoutATopologyJarSaysHowToBuildAndPassIt() {
+        Run r = run("submit", "--set", "statspipe.event-log.engine=kafka", "--set",
+                "statspipe.event-log.bootstrap-servers=127.0.0.1:9", "--set", "statspipe.store.engine=kairosdb", "--set",
+                "statspipe.store.url=http://127.0.0.1:9");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("storm.jar = ''", "no topology jar", "-Ptopology-jar", "-Dstorm.jar=");
+    }
+
+    @Test
     void anUnknownKeyStopsStartUpNamingIt() {
         Run r = run("up", "--data-dir", dir.toString(), "--set", "statspipe.api.prot=9000");
         assertThat(r.exit()).isEqualTo(StatspipeCommand.CONFIGURATION_ERROR);
