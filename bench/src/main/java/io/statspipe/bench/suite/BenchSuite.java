@@ -35,8 +35,13 @@ public final class BenchSuite {
     private BenchSuite() {
     }
 
-    public static void main(String[] args) throws Exception {
-        run(args);
+    public static void main(String[] args) {
+        try {
+            run(args);
+        } catch (Exception | Error e) {
+            e.printStackTrace();
+            System.exit(1);
+        }
         // the engines leave non-daemon threads behind (Storm, Kafka clients); the figures are out
         System.exit(0);
     }

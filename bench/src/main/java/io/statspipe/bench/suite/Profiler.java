@@ -82,9 +82,11 @@ public final class Profiler {
             if (e.getEventType().getName().equals("jdk.NativeMethodSample")) {
                 String thread = e.getThread("sampledThread") == null ? "?" : e.getThread("sampledThread").getJavaName();
                 RecordedStackTrace stack = e.getStackTrace();
-                String where = stack == null || stack.getFrames().isEmpty() ? "?" : statspipeCaller(stack.getFrames());
-                nativeWaits.merge(String.valueOf(thread).replaceAll("\\d+", "N") + " <- " + where, 1, Integer::sum);
-                nativeSamples++;
+                String where = stack == null || stack.getFrames().isEmpty() ? null : statspipeCaller(stack.getFrames());
+                if (where != null) { // idle engine threads wait in native too: only statspipe's waits say something
+                    nativeWaits.merge(String.valueOf(thread).replaceAll("\\d+", "N") + " <- " + where, 1, Integer::sum);
+                    nativeSamples++;
+                }
                 continue;
             }
             if (!e.getEventType().getName().equals("jdk.ExecutionSample")) {
@@ -114,7 +116,7 @@ public final class Profiler {
         print(out, "hottest statspipe methods (first statspipe frame: self plus JDK/engine calls below it)",
                 statspipeFrames, samples, top);
         print(out, "busiest threads (digits folded)", threads, samples, top);
-        out.printf(Locale.ROOT, "%nin native code (sockets, disk, waits: every 20 ms), %,d samples: thread <- statspipe caller%n",
+        out.printf(Locale.ROOT, "%nstatspipe code waiting in native code (sockets, disk; sampled every 20 ms), %,d samples: thread <- first statspipe frame%n",
                 nativeSamples);
         print(out, "", nativeWaits, nativeSamples, top);
     }
@@ -135,7 +137,7 @@ public final class Profiler {
                 return name(f);
             }
         }
-        return "(no statspipe frame) " + name(frames.get(0));
+        return null;
     }
 
     private static String name(RecordedFrame f) {
