@@ -369,7 +369,11 @@ public final class EndToEnd {
                             inRequest = 0;
                         }
                     }
-                    if (System.nanoTime() > deadline && inRequest == 0) {
+                    if (System.nanoTime() > deadline) {
+                        if (inRequest > 0) {
+                            client.pushMetrics(request);
+                            written += inRequest;
+                        }
                         break outer;
                     }
                 }
