@@ -40,11 +40,21 @@ public final class AgentIngestBenchmark {
     public static void main(String[] args) throws Exception {
         int lines = args.length > 0 ? Integer.parseInt(args[0]) : 3_000_000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        measure(lines, rounds);
+    }
+
+    /** One round's rates: the agent's and the raw producer's, in lines per second. */
+    public record Round(double agent, double raw) {
+    }
+
+    /** Runs the rounds (the first is a warm-up) and returns every round's rates, printing each. */
+    public static List<Round> measure(int lines, int rounds) throws Exception {
         Path dir = Files.createTempDirectory("statspipe-bench");
         List<byte[]> datagrams = datagrams(lines);
         List<byte[]> lineBytes = lines(lines);
         System.out.printf("agent benchmark: %,d StatsD lines in %,d datagrams, %d series, %d cores%n", lines, datagrams.size(), SERIES,
                 Runtime.getRuntime().availableProcessors());
+        List<Round> results = new ArrayList<>();
         try (LocalKafkaBroker broker = new LocalKafkaBroker(dir.resolve("kafka")).start()) {
             List<TopicLayout[]> layouts = new ArrayList<>();
             for (int round = 1; round <= rounds; round++) { // all topics first: no round pays for a new topic's leader election
@@ -61,8 +71,10 @@ public final class AgentIngestBenchmark {
                 double agent = agent(broker.bootstrapServers(), topics, dir.resolve("spool" + round), datagrams, lines);
                 System.out.printf("round %d: agent %,.0f lines/s (parse -> spool -> Kafka acked) | raw producer %,.0f lines/s | ratio %.2f%s%n",
                         round, agent, baseline, agent / baseline, round == 1 ? "  (warm-up)" : "");
+                results.add(new Round(agent, baseline));
             }
         }
+        return results;
     }
 
     private static double agent(String bootstrap, TopicLayout topics, Path spool, List<byte[]> datagrams, int lines) throws Exception {

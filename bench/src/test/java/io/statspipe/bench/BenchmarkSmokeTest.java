@@ -29,14 +29,22 @@ class BenchmarkSmokeTest {
     void theSuiteProducesEveryFigureWithItsBaseline(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("figures.json");
 
-        BenchSuite.main(new String[] {"--quick", "--out", out.toString()});
+        BenchSuite.run(new String[] {"--quick", "--out", out.toString(), "--profile", dir.resolve("e2e.jfr").toString()});
 
         JsonNode figures = new ObjectMapper().readTree(out.toFile()).get("figures");
-        assertThat(figures).isNotEmpty();
+        java.util.Set<String> names = new java.util.HashSet<>();
         for (JsonNode f : figures) {
+            names.add(f.get("figure").asText());
             assertThat(f.get("value").asDouble()).as(f.get("figure").asText()).isPositive();
             assertThat(f.get("baselineValue").asDouble()).as(f.get("figure").asText()).isPositive();
+            assertThat(f.get("gain").asDouble()).as(f.get("figure").asText()).isPositive();
         }
+        assertThat(names).contains("end-to-end events/s (StatsD -> KairosDB)", "end-to-end events/s vs legacy",
+                "end-to-end events/s vs KairosDB point/event", "database writes per event",
+                "freshness p50, sent -> queryable (s)", "freshness p99, sent -> queryable (s)",
+                "heap bytes per active (series, bucket)", "agent lines/s (parse -> spool -> Kafka acked)",
+                "rollup hot path, JMH (counter events/s)");
+        assertThat(dir.resolve("e2e.jfr")).isNotEmptyFile();
     }
 
     @Test

@@ -28,6 +28,7 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.apache.http.client.config.RequestConfig;
 import org.apache.http.impl.client.HttpClientBuilder;
@@ -48,6 +49,7 @@ public final class KairosAggregateStore implements WritePartialsPort, QueryAggre
     private final PartialPoints partialPoints;
     private final PointWriter writer;
     private final KairosReads reads;
+    private final AtomicLong pointsWritten = new AtomicLong();
 
     public KairosAggregateStore(KairosStoreConfig config) {
         this.config = config;
@@ -77,7 +79,13 @@ public final class KairosAggregateStore implements WritePartialsPort, QueryAggre
             partialPoints.addPoints(partial, now, points);
         }
         writer.write(points);
+        pointsWritten.addAndGet(points.size());
         LOG.debug("wrote {} partials as {} points", partials.size(), points.size());
+    }
+
+    /** Data points this store has written to KairosDB (acknowledged), for benchmarks and health pages. */
+    public long pointsWritten() {
+        return pointsWritten.get();
     }
 
     @Override

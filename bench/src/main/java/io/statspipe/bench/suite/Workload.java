@@ -54,6 +54,11 @@ public final class Workload {
         return new Workload("high-cardinality", 1_000_000, 0.2, 0, 200_000, 20261127L);
     }
 
+    /** The same shape with fewer series (and a name that says so), for smoke runs. */
+    public Workload withSeries(int count) {
+        return new Workload(name + " (" + count + " series)", count, timingShare, zipf, eventsPerSimulatedSecond, seed);
+    }
+
     public static Workload skewed() {
         return new Workload("skewed", 10_000, 0.2, 1.2, 20_000, 20261128L);
     }

@@ -44,15 +44,22 @@ import org.apache.storm.utils.TupleUtils;
  * per series and minute, written to KairosDB on one-second ticks. It does not count exactly
  * (it acks on receipt); it only sets the speed to beat.
  */
-final class NaiveTopology {
-    static final AtomicLong EVENTS_WRITTEN = new AtomicLong();
-    static final AtomicLong POINTS_WRITTEN = new AtomicLong();
-    static final AtomicLong FIRST_RECORD_AT = new AtomicLong();
+public final class NaiveTopology {
+    public static final AtomicLong EVENTS_WRITTEN = new AtomicLong();
+    public static final AtomicLong POINTS_WRITTEN = new AtomicLong();
+    public static final AtomicLong FIRST_RECORD_AT = new AtomicLong();
 
     private NaiveTopology() {
     }
 
-    static StormTopology build(String bootstrapServers, String topic, String group, String kairosUrl) {
+    /** Zeroes the counters before a run (they are shared by every naive topology in this JVM). */
+    public static void reset() {
+        EVENTS_WRITTEN.set(0);
+        POINTS_WRITTEN.set(0);
+        FIRST_RECORD_AT.set(0);
+    }
+
+    public static StormTopology build(String bootstrapServers, String topic, String group, String kairosUrl) {
         KafkaSpoutConfig<byte[], byte[]> spout = new KafkaSpoutConfig.Builder<byte[], byte[]>(bootstrapServers, topic)
                 .setProp(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName())
                 .setProp(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName())
@@ -65,7 +72,7 @@ final class NaiveTopology {
         return builder.createTopology();
     }
 
-    static Config config() {
+    public static Config config() {
         Config conf = new Config();
         conf.setMaxSpoutPending(5_000);
         conf.setMessageTimeoutSecs(120);
