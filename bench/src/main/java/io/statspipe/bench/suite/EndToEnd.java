@@ -19,6 +19,7 @@ import io.statspipe.adapter.storm.TopologyPlugs;
 import io.statspipe.adapter.storm.TopologySettings;
 import io.statspipe.app.ingest.StatsdLineParser;
 import io.statspipe.bench.topology.NaiveTopology;
+import io.statspipe.bench.topology.TopologyBenchmark;
 import io.statspipe.domain.Aggregation;
 import io.statspipe.domain.Event;
 import io.statspipe.domain.Kind;
@@ -121,8 +122,8 @@ public final class EndToEnd {
             String bootstrap = broker.bootstrapServers();
             TopicLayout statspipeTopics = new TopicLayout("e2e.events", "e2e.deadletter", PARTITIONS, (short) 1);
             TopicLayout naiveTopics = new TopicLayout("naive.events", "naive.deadletter", PARTITIONS, (short) 1);
-            ensure(statspipeTopics, bootstrap);
-            ensure(naiveTopics, bootstrap);
+            TopologyBenchmark.ensure(statspipeTopics, bootstrap);
+            TopologyBenchmark.ensure(naiveTopics, bootstrap);
 
             Statspipe statspipe = statspipe(workload, plan, dir, bootstrap, statspipeTopics, kairos.httpUrl(), statspipeLines,
                     profiler);
@@ -485,19 +486,6 @@ public final class EndToEnd {
         }
     }
 
-    private static void ensure(TopicLayout layout, String bootstrap) throws InterruptedException {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                layout.ensureExists(bootstrap);
-                return;
-            } catch (IllegalStateException e) {
-                if (attempt == 10) {
-                    throw e;
-                }
-                Thread.sleep(500);
-            }
-        }
-    }
 
     private record Run(long events, double seconds, long writes) {
         double rate() {

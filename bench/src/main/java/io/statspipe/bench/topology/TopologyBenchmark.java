@@ -121,8 +121,8 @@ public final class TopologyBenchmark {
         return new RuleSet(List.of(RollupRule.identity("raw", List.of(Resolution.MINUTE))));
     }
 
-    /** A topic just created may not be in the broker's metadata yet: retry. */
-    private static void ensure(TopicLayout layout, String bootstrap) throws InterruptedException {
+    /** Creates the layout's topics; a topic just created may not be in the broker's metadata yet: retry. */
+    public static void ensure(TopicLayout layout, String bootstrap) throws InterruptedException {
         for (int attempt = 1; ; attempt++) {
             try {
                 layout.ensureExists(bootstrap);
