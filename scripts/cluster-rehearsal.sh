@@ -67,6 +67,9 @@ fi
 # Inside the namespace.
 # ---------------------------------------------------------------------------------------------
 ip link set lo up
+# The namespace must hold loopback only: the one thing that makes Storm's wildcard sockets local.
+others=$(ip -o link show | awk -F': ' '$2 != "lo" {print $2}')
+[ -z "$others" ] || { say "FAIL: the private network namespace has interfaces besides lo: $others"; exit 1; }
 
 topology_jar="$here/app/target/app-0.1.0-SNAPSHOT-topology.jar"
 app_cp="$here/app/target/classes:$(cat "$work/app.classpath")"
@@ -77,6 +80,8 @@ java_opts=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Djava.net.preferIPv4Stack=t
 
 ZK_PORT=2181
 NIMBUS_PORT=6627
+SUPERVISOR_PORT=6628
+WORKER_PORTS=(6700 6701)
 KAFKA_PORTS=(19091 19092 19093)
 CONTROLLER_PORTS=(19191 19192 19193)
 KAIROS_PORT=18080
@@ -191,10 +196,11 @@ storm.zookeeper.servers: ["127.0.0.1"]
 storm.zookeeper.port: $ZK_PORT
 nimbus.seeds: ["127.0.0.1"]
 nimbus.thrift.port: $NIMBUS_PORT
+supervisor.thrift.port: $SUPERVISOR_PORT
 storm.local.hostname: "127.0.0.1"
 storm.local.dir: "$storm_home/data"
 storm.log.dir: "$work/logs"
-supervisor.slots.ports: [6700, 6701]
+supervisor.slots.ports: [${WORKER_PORTS[0]}, ${WORKER_PORTS[1]}]
 worker.heap.memory.mb: 320
 worker.childopts: "-Xmx%HEAP-MEM%m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Djava.net.preferIPv4Stack=true"
 topology.worker.logwriter.childopts: "-Xmx32m -XX:+UseSerialGC"
@@ -329,8 +335,18 @@ disown
 await_line "$work/logs/agent.log" "statspipe agent ready" 60 "the agent"
 
 # --- traffic, and the two kills while it flows -----------------------------------------------------
-ss -ltnp > "$work/logs/listeners.txt"
-say "listening (inside the namespace only): $(awk 'NR > 1 {print $4}' "$work/logs/listeners.txt" | sort -u | tr '\n' ' ')"
+ss -ltunp > "$work/logs/listeners.txt"
+say "listening (inside the namespace only): $(awk 'NR > 1 {print $5}' "$work/logs/listeners.txt" | sort -u | tr '\n' ' ')"
+# Everything of ours binds 127.0.0.1; only Storm's Nimbus, Supervisor and worker ports may be
+# wildcards (Storm has no setting for their address), and only inside this namespace.
+wildcard_allowed=" $NIMBUS_PORT $SUPERVISOR_PORT ${WORKER_PORTS[*]} "
+while read -r address; do
+  port="${address##*:}"
+  case "$address" in
+    127.0.0.1:*|"[::ffff:127.0.0.1]:"*|"[::1]:"*) ;;
+    *) [[ "$wildcard_allowed" == *" $port "* ]] || { say "FAIL: $address is not a loopback listener"; exit 1; } ;;
+  esac
+done < <(awk 'NR > 1 {print $5}' "$work/logs/listeners.txt" | sort -u)
 say "traffic: $events events through the agent's HTTP ingest over $seconds s (seed $seed)"
 "${harness[@]}" traffic --agent "http://127.0.0.1:$AGENT_HTTP" --events "$events" --seconds "$seconds" --seed "$seed" \
   --expected "$work/expected.tsv" > "$work/logs/traffic.log" 2>&1 &
