@@ -13,11 +13,11 @@ import io.statspipe.adapter.kairosdb.KairosStoreConfig;
 import io.statspipe.adapter.kairosdb.server.LocalKairosDb;
 import io.statspipe.adapter.mongo.LegacyEventWriter;
 import io.statspipe.adapter.mongo.LegacyMongoServer;
-import io.statspipe.adapter.storm.DurabilityCheck;
 import io.statspipe.adapter.storm.LocalTopologyRunner;
 import io.statspipe.adapter.storm.TopologyPlugs;
 import io.statspipe.adapter.storm.TopologySettings;
 import io.statspipe.app.ingest.StatsdLineParser;
+import io.statspipe.app.topology.KairosTopologyPlugs;
 import io.statspipe.bench.topology.NaiveTopology;
 import io.statspipe.bench.topology.TopologyBenchmark;
 import io.statspipe.domain.Aggregation;
@@ -177,7 +177,7 @@ public final class EndToEnd {
                 Duration.ofMinutes(5), 16 * 1024 * 1024, 1, 2, 1, 50_000,
                 Duration.ofSeconds(Math.max(120, plan.flushInterval().toSeconds() * 6)));
         TopologyPlugs plugs = new TopologyPlugs(RuleSet::defaults, ProtobufEventBatchFormat::new, countedStore(url),
-                DurabilityCheck::writeIsDurable);
+                () -> KairosTopologyPlugs.readBackAt(url));
         // queries cover whole hours: a range starting inside an hour would miss that hour's points
         long from = (System.currentTimeMillis() / 3_600_000 - 1) * 3_600_000;
         try (LocalTopologyRunner runner = LocalTopologyRunner.start(settings, plugs, dir.resolve("storm-e2e"));

@@ -3,14 +3,12 @@ package io.statspipe.bench.topology;
 import io.statspipe.adapter.kafka.LocalKafkaBroker;
 import io.statspipe.adapter.kafka.ProtobufEventBatchFormat;
 import io.statspipe.adapter.kafka.TopicLayout;
-import io.statspipe.adapter.kairosdb.KairosAggregateStore;
-import io.statspipe.adapter.kairosdb.KairosStoreConfig;
 import io.statspipe.adapter.kairosdb.server.LocalKairosDb;
-import io.statspipe.adapter.storm.DurabilityCheck;
 import io.statspipe.adapter.storm.LocalTopologyRunner;
 import io.statspipe.adapter.storm.PipelineHealth;
 import io.statspipe.adapter.storm.TopologyPlugs;
 import io.statspipe.adapter.storm.TopologySettings;
+import io.statspipe.app.topology.KairosTopologyPlugs;
 import io.statspipe.domain.BatchId;
 import io.statspipe.domain.Event;
 import io.statspipe.domain.EventBatch;
@@ -77,8 +75,8 @@ public final class TopologyBenchmark {
             TopologySettings settings = new TopologySettings("bench", bootstrap, "bench.statspipe", "bench.deadletter",
                     "bench.flush-intents", "bench-statspipe", Duration.ofSeconds(10), Duration.ofSeconds(10),
                     Duration.ofHours(6), Duration.ofMinutes(5), 16 * 1024 * 1024, 1, 2, 1, 50_000, Duration.ofSeconds(120));
-            TopologyPlugs plugs = new TopologyPlugs(TopologyBenchmark::minuteOnly, ProtobufEventBatchFormat::new,
-                    () -> new KairosAggregateStore(KairosStoreConfig.of(url)), DurabilityCheck::writeIsDurable);
+            // The same plugs as the pipeline: a flush completes once its points are read back.
+            TopologyPlugs plugs = KairosTopologyPlugs.of(url, TopologyBenchmark::minuteOnly);
             double statspipeRate;
             long points;
             try (LocalTopologyRunner runner = LocalTopologyRunner.start(settings, plugs, dir.resolve("storm"))) {
