@@ -12,6 +12,16 @@ package io.statspipe.domain;
 public record Event(Series series, long timestamp, Kind kind, double value, double sampleRate) {
 
     public Event {
+        check(series, timestamp, kind, value, sampleRate);
+    }
+
+    /**
+     * The checks of an event, for readers that count events without building one (a decoder
+     * handing events over field by field): they accept exactly what this constructor accepts.
+     *
+     * @throws InvalidStatException naming what is wrong
+     */
+    public static void check(Series series, long timestamp, Kind kind, double value, double sampleRate) {
         if (series == null) {
             throw new InvalidStatException("event has no series");
         }
@@ -48,11 +58,21 @@ public record Event(Series series, long timestamp, Kind kind, double value, doub
 
     /** The exact count a counter event adds. */
     public long increment() {
-        return Math.round(value / sampleRate);
+        return increment(value, sampleRate);
+    }
+
+    /** {@link #increment()} of a counter event with this value and sample rate. */
+    public static long increment(double value, double sampleRate) {
+        return sampleRate == 1.0 ? Math.round(value) : Math.round(value / sampleRate);
     }
 
     /** How many samples a distribution event stands for (1 unless sampled). */
     public long weight() {
+        return weight(sampleRate);
+    }
+
+    /** {@link #weight()} of a distribution event with this sample rate. */
+    public static long weight(double sampleRate) {
         return Math.max(1, Math.round(1 / sampleRate));
     }
 }

@@ -13,6 +13,9 @@ import io.statspipe.domain.Series;
 import io.statspipe.domain.Tags;
 import io.statspipe.ports.out.EventBatchFormat;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -62,6 +65,8 @@ public final class ProtobufEventBatchFormat implements EventBatchFormat {
     private static final double LARGEST_EXACT_LONG = 0x1p53;
     /** Distinct series remembered across batches (a few hundred bytes each); cleared when full. */
     private static final int SERIES_CACHE_SIZE = 100_000;
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final SeriesInterner seriesCache = new SeriesInterner(SERIES_CACHE_SIZE);
     private final WireBatch wire = new WireBatch();
@@ -221,6 +226,37 @@ public final class ProtobufEventBatchFormat implements EventBatchFormat {
 
     @Override
     public EventBatch decode(byte[] record) {
+        List<Event> events = new ArrayList<>();
+        BatchId[] id = new BatchId[1];
+        decodeInto(record, new EventSink() {
+            private Series[] table;
+
+            @Override
+            public boolean begin(BatchId batch, int seriesCount) {
+                id[0] = batch;
+                table = new Series[seriesCount];
+                return true;
+            }
+
+            @Override
+            public void series(int index, Series series) {
+                table[index] = series;
+            }
+
+            @Override
+            public void event(int seriesIndex, long timestamp, Kind kind, double value, double sampleRate) {
+                events.add(new Event(table[seriesIndex], timestamp, kind, value, sampleRate));
+            }
+        });
+        return new EventBatch(id[0], events);
+    }
+
+    /**
+     * Reads the record into reused arrays, checks all of it, and only then hands it to the sink:
+     * a bad record throws before the sink hears of it.
+     */
+    @Override
+    public void decodeInto(byte[] record, EventSink sink) {
         if (record == null || record.length == 0) {
             throw new InvalidStatException("empty record: not a statspipe event batch");
         }
@@ -231,23 +267,44 @@ public final class ProtobufEventBatchFormat implements EventBatchFormat {
         // threads decodes one batch at a time.
         synchronized (wire) {
             try {
-                wire.parse(CodedInputStream.newInstance(record));
+                wire.parse(record);
             } catch (InvalidProtocolBufferException e) {
                 throw new InvalidStatException("not a statspipe event batch (truncated or garbage): " + e.getMessage());
             } catch (IOException | RuntimeException e) {
                 throw new InvalidStatException("not a statspipe event batch: " + e);
             }
+            BatchId id;
             try {
-                return toDomain(wire, record);
+                id = check(wire, record);
             } catch (InvalidStatException e) {
                 throw e;
             } catch (RuntimeException e) {
                 throw new InvalidStatException("undecodable event batch: " + e);
             }
+            if (!sink.begin(id, wire.seriesCount)) {
+                return;
+            }
+            Series[] table = wire.table;
+            for (int s = 0; s < wire.seriesCount; s++) {
+                sink.series(s, table[s]);
+            }
+            int[] seriesOf = wire.seriesOf;
+            long[] timestampOf = wire.deltaOf;
+            Kind[] kindOf = wire.kinds;
+            double[] valueOf = wire.doubleValueOf;
+            double[] rateOf = wire.rateOf;
+            for (int i = 0, n = wire.eventCount; i < n; i++) {
+                sink.event(seriesOf[i], timestampOf[i], kindOf[i], valueOf[i], rateOf[i]);
+            }
         }
     }
 
-    private EventBatch toDomain(WireBatch wire, byte[] record) {
+    /**
+     * Checks the batch against the domain's rules and turns its arrays into domain values in
+     * place: series resolved into {@code table}, {@code deltaOf} into timestamps, every value
+     * into {@code doubleValueOf}, an absent rate into 1. Returns the batch's id.
+     */
+    private BatchId check(WireBatch wire, byte[] record) {
         if (wire.version != FORMAT_VERSION) {
             throw new InvalidStatException("unknown event batch format version " + Integer.toUnsignedString(wire.version)
                     + " (this reader knows " + FORMAT_VERSION + ")");
@@ -266,15 +323,16 @@ public final class ProtobufEventBatchFormat implements EventBatchFormat {
         if (wire.eventCount > MAX_EVENTS) {
             throw new InvalidStatException("too many events in batch " + id + ": " + wire.eventCount + " > " + MAX_EVENTS);
         }
-        List<Series> table = new ArrayList<>(wire.seriesCount);
+        if (wire.table.length < wire.seriesCount) {
+            wire.table = new Series[Math.max(wire.seriesCount, wire.table.length * 2)];
+        }
         for (int s = 0; s < wire.seriesCount; s++) {
-            table.add(series(record, wire.seriesAt[s], wire.seriesLength[s], s, id));
+            wire.table[s] = series(record, wire.seriesAt[s], wire.seriesLength[s], s, id);
         }
-        List<Event> events = new ArrayList<>(wire.eventCount);
         for (int i = 0; i < wire.eventCount; i++) {
-            events.add(event(wire, i, table, id));
+            checkEvent(wire, i, id);
         }
-        return new EventBatch(id, events);
+        return id;
     }
 
     /** A series of the batch, from the interner when its bytes were seen before. */
@@ -308,11 +366,11 @@ public final class ProtobufEventBatchFormat implements EventBatchFormat {
         return new Series(wire.getMetric(), Tags.of(tags));
     }
 
-    private static Event event(WireBatch wire, int index, List<Series> table, BatchId id) {
+    private static void checkEvent(WireBatch wire, int index, BatchId id) {
         int series = wire.seriesOf[index];
-        if (series < 0 || series >= table.size()) {
+        if (series < 0 || series >= wire.seriesCount) {
             throw new InvalidStatException(where(id, index) + "refers to series " + Integer.toUnsignedString(series)
-                    + " but the batch has " + table.size());
+                    + " but the batch has " + wire.seriesCount);
         }
         Kind kind = switch (wire.kindOf[index]) {
             case io.statspipe.adapter.kafka.wire.v1.Kind.COUNTER_VALUE -> Kind.COUNTER;
@@ -334,10 +392,14 @@ public final class ProtobufEventBatchFormat implements EventBatchFormat {
         }
         double rate = wire.rateOf[index] == 0 ? 1.0 : wire.rateOf[index];
         try {
-            return new Event(table.get(series), timestamp, kind, value, rate);
+            Event.check(wire.table[series], timestamp, kind, value, rate);
         } catch (InvalidStatException e) {
             throw new InvalidStatException(where(id, index) + e.getMessage());
         }
+        wire.kinds[index] = kind;
+        wire.doubleValueOf[index] = value;
+        wire.deltaOf[index] = timestamp;
+        wire.rateOf[index] = rate;
     }
 
     private static String where(BatchId id, int index) {
@@ -366,9 +428,15 @@ public final class ProtobufEventBatchFormat implements EventBatchFormat {
         long[] longValueOf = new long[16];
         double[] doubleValueOf = new double[16];
         double[] rateOf = new double[16];
+        /** Filled in by the check: the series of the table, and each event's kind. */
+        Series[] table = new Series[8];
+        Kind[] kinds = new Kind[16];
+        /** Read position of {@link #readKnownFields}. */
+        private int at;
 
         /** Reads one batch, forgetting the previous one; the arrays stay as large as the largest batch. */
-        void parse(CodedInputStream in) throws IOException {
+        void parse(byte[] record) throws IOException {
+            CodedInputStream in = CodedInputStream.newInstance(record);
             version = 0;
             producer = "";
             sequence = 0;
@@ -383,7 +451,7 @@ public final class ProtobufEventBatchFormat implements EventBatchFormat {
                     case BATCH_SEQUENCE << 3 -> sequence = in.readUInt64();
                     case BATCH_BASE_TIMESTAMP << 3 -> base = in.readInt64();
                     case BATCH_SERIES << 3 | 2 -> readSeries(in);
-                    case BATCH_EVENTS << 3 | 2 -> readEvent(in);
+                    case BATCH_EVENTS << 3 | 2 -> readEvent(in, record);
                     case BATCH_EVENT_COUNT << 3 -> announced = in.readUInt32();
                     default -> {
                         if (!in.skipField(tag)) {
@@ -407,7 +475,7 @@ public final class ProtobufEventBatchFormat implements EventBatchFormat {
             seriesLength[seriesCount++] = length;
         }
 
-        private void readEvent(CodedInputStream in) throws IOException {
+        private void readEvent(CodedInputStream in, byte[] record) throws IOException {
             int length = in.readRawVarint32();
             if (eventCount >= MAX_EVENTS) {
                 // Refused later as too many; counted, not kept.
@@ -419,6 +487,94 @@ public final class ProtobufEventBatchFormat implements EventBatchFormat {
                 grow();
             }
             int i = eventCount++;
+            int at = in.getTotalBytesRead();
+            if (length >= 0 && length <= record.length - at && readKnownFields(record, at, at + length, i)) {
+                in.skipRawBytes(length);
+                return;
+            }
+            readFields(in, length, i);
+        }
+
+        /**
+         * The common case, read straight from the bytes: an event made of the fields this reader
+         * knows, each with a one-byte tag and well formed. Returns false on anything else (an
+         * unknown field, a truncated value), for {@link #readFields} to read it by the rules.
+         */
+        private boolean readKnownFields(byte[] b, int from, int end, int i) {
+            int series = 0;
+            int kind = 0;
+            long delta = 0;
+            int valueCase = 0;
+            long longValue = 0;
+            double doubleValue = 0;
+            double rate = 0;
+            at = from;
+            while (at < end) {
+                int tag = b[at++];
+                long v;
+                if (tag < 0) {
+                    return false; // a tag of two bytes or more: no field this reader knows
+                } else if ((tag & 7) == 0) {
+                    v = varint(b, end);
+                } else if ((tag & 7) == 1 && end - at >= 8) {
+                    v = (long) LONGS.get(b, at);
+                    at += 8;
+                } else {
+                    return false;
+                }
+                if (at < 0) {
+                    return false;
+                }
+                switch (tag) {
+                    case EVENT_SERIES << 3 -> series = (int) v;
+                    case EVENT_KIND << 3 -> kind = (int) v;
+                    case EVENT_TIMESTAMP_DELTA << 3 -> delta = CodedInputStream.decodeZigZag64(v);
+                    case EVENT_LONG_VALUE << 3 -> {
+                        longValue = CodedInputStream.decodeZigZag64(v);
+                        valueCase = EVENT_LONG_VALUE;
+                    }
+                    case EVENT_DOUBLE_VALUE << 3 | 1 -> {
+                        doubleValue = Double.longBitsToDouble(v);
+                        valueCase = EVENT_DOUBLE_VALUE;
+                    }
+                    case EVENT_SAMPLE_RATE << 3 | 1 -> rate = Double.longBitsToDouble(v);
+                    default -> {
+                        return false;
+                    }
+                }
+            }
+            seriesOf[i] = series;
+            kindOf[i] = kind;
+            deltaOf[i] = delta;
+            valueCaseOf[i] = valueCase;
+            if (valueCase == EVENT_LONG_VALUE) {
+                longValueOf[i] = longValue;
+            } else if (valueCase == EVENT_DOUBLE_VALUE) {
+                doubleValueOf[i] = doubleValue;
+            }
+            rateOf[i] = rate;
+            return true;
+        }
+
+        /**
+         * The varint at {@link #at}, advancing past it; when it runs past {@code end} or over ten
+         * bytes, {@link #at} becomes negative.
+         */
+        private long varint(byte[] b, int end) {
+            long result = 0;
+            for (int shift = 0; shift < 64 && at < end; shift += 7) {
+                byte x = b[at++];
+                result |= (long) (x & 0x7F) << shift;
+                if (x >= 0) {
+                    return result;
+                }
+            }
+            at = -1;
+            return 0;
+        }
+
+        /** Reads one event's fields by proto3's rules (any order, last wins, unknown fields skipped). */
+        private void readFields(CodedInputStream in, int length, int i) throws IOException {
             // proto3 defaults for what the event leaves out (the arrays hold the previous batch)
             seriesOf[i] = 0;
             kindOf[i] = 0;
@@ -460,6 +616,7 @@ public final class ProtobufEventBatchFormat implements EventBatchFormat {
             longValueOf = Arrays.copyOf(longValueOf, n);
             doubleValueOf = Arrays.copyOf(doubleValueOf, n);
             rateOf = Arrays.copyOf(rateOf, n);
+            kinds = Arrays.copyOf(kinds, n);
         }
     }
 

@@ -1,6 +1,9 @@
 package io.statspipe.adapter.kafka;
 
 import io.statspipe.domain.Series;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -11,6 +14,8 @@ import java.util.Arrays;
  * starts over. Not thread-safe.
  */
 final class SeriesInterner {
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long MIX = 0x9E3779B97F4A7C15L;
     private final int capacity;
     private byte[][] keys;
     private int[] hashes;
@@ -26,12 +31,18 @@ final class SeriesInterner {
         allocate(16);
     }
 
+    /** A hash of the bytes, eight at a time (the bytes of every series of every batch pass here). */
     static int hash(byte[] buffer, int offset, int length) {
-        int h = 1;
-        for (int i = offset, end = offset + length; i < end; i++) {
-            h = 31 * h + buffer[i];
+        long h = length * MIX;
+        int i = offset;
+        for (int end = offset + length - 7; i < end; i += 8) {
+            h = Long.rotateLeft(h ^ (long) LONGS.get(buffer, i), 29) * MIX;
         }
-        return h ^ (h >>> 16);
+        for (int end = offset + length; i < end; i++) {
+            h = Long.rotateLeft(h ^ buffer[i], 29) * MIX;
+        }
+        h ^= h >>> 32;
+        return (int) (h ^ (h >>> 16));
     }
 
     /** The series interned for these bytes, or null. */

@@ -11,6 +11,7 @@ import io.statspipe.domain.EventBatch;
 import io.statspipe.domain.InvalidStatException;
 import io.statspipe.domain.Kind;
 import io.statspipe.domain.Series;
+import io.statspipe.ports.out.EventBatchFormat;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -54,6 +55,92 @@ class ProtobufEventBatchFormatTest {
                                 .isEqualTo(Double.doubleToRawLongBits(events.get(i).value()));
                     }
                 });
+    }
+
+    /** What a sink heard, in order. */
+    private static final class Heard implements EventBatchFormat.EventSink {
+        final List<String> calls = new ArrayList<>();
+        final List<Series> table = new ArrayList<>();
+        final List<Event> events = new ArrayList<>();
+        final boolean take;
+
+        Heard(boolean take) {
+            this.take = take;
+        }
+
+        @Override
+        public boolean begin(BatchId id, int seriesCount) {
+            calls.add("begin " + id + " " + seriesCount);
+            return take;
+        }
+
+        @Override
+        public void series(int index, Series series) {
+            calls.add("series " + index);
+            table.add(series);
+        }
+
+        @Override
+        public void event(int seriesIndex, long timestamp, Kind kind, double value, double sampleRate) {
+            calls.add("event " + seriesIndex);
+            events.add(new Event(table.get(seriesIndex), timestamp, kind, value, sampleRate));
+        }
+    }
+
+    @Test
+    void decodeIntoHandsOverTheBatchThatDecodeReturns() {
+        qt().withExamples(200).forAll(SourceDSL.lists().of(events()).ofSizeBetween(1, 40))
+                .checkAssert(events -> {
+                    EventBatch batch = new EventBatch(new BatchId("agent-2", 5), events);
+                    Heard heard = new Heard(true);
+
+                    format.decodeInto(format.encode(batch), heard);
+
+                    assertThat(new EventBatch(batch.id(), heard.events)).isEqualTo(batch);
+                    assertThat(heard.calls.get(0)).isEqualTo("begin agent-2#5 " + heard.table.size());
+                    assertThat(heard.table).as("each series once in the table").doesNotHaveDuplicates();
+                });
+    }
+
+    @Test
+    void decodeIntoTellsASinkNothingOfABadRecordAndNothingMoreOfASkippedBatch() throws Exception {
+        Series a = Series.of("a");
+        EventBatch batch = new EventBatch(new BatchId("agent-3", 1), List.of(
+                Event.counter(a, 1_000, 1), Event.counter(Series.of("b"), 2_000, 2), Event.counter(a, 3_000, 3)));
+        var wire = io.statspipe.adapter.kafka.wire.v1.EventBatch.parseFrom(format.encode(batch));
+        byte[] lastEventBroken = wire.toBuilder().setEvents(2, wire.getEvents(2).toBuilder().setSeries(7)).build().toByteArray();
+        Heard heard = new Heard(true);
+
+        assertThatThrownBy(() -> format.decodeInto(lastEventBroken, heard))
+                .isInstanceOf(InvalidStatException.class).hasMessageContaining("event 2: refers to series 7 but the batch has 2");
+        assertThat(heard.calls).as("the first two events were valid, yet not handed over").isEmpty();
+
+        Heard skipping = new Heard(false);
+        format.decodeInto(format.encode(batch), skipping);
+        assertThat(skipping.calls).containsExactly("begin agent-3#1 2");
+    }
+
+    @Test
+    void thePortsDefaultDecodeIntoHandsOverWhatDecodeReturns() {
+        EventBatch batch = new EventBatch(new BatchId("agent-4", 9), List.of(
+                Event.counter(Series.of("a"), 1_000, 4), Event.gauge(Series.of("b", "k", "v"), 2_000, 2.5)));
+        EventBatchFormat plain = new EventBatchFormat() {
+            @Override
+            public byte[] encode(EventBatch b) {
+                return format.encode(b);
+            }
+
+            @Override
+            public EventBatch decode(byte[] record) {
+                return format.decode(record);
+            }
+        };
+        Heard heard = new Heard(true);
+
+        plain.decodeInto(plain.encode(batch), heard);
+
+        assertThat(new EventBatch(batch.id(), heard.events)).isEqualTo(batch);
+        assertThat(heard.calls).containsExactly("begin agent-4#9 2", "series 0", "series 1", "event 0", "event 1");
     }
 
     @Test

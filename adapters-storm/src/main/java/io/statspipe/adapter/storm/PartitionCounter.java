@@ -1,17 +1,18 @@
 package io.statspipe.adapter.storm;
 
+import io.statspipe.domain.BatchId;
 import io.statspipe.domain.Event;
 import io.statspipe.domain.EventBatch;
+import io.statspipe.domain.Kind;
 import io.statspipe.domain.Origin;
 import io.statspipe.domain.ProducerSequences;
 import io.statspipe.domain.Rollup;
 import io.statspipe.domain.RollupSettings;
 import io.statspipe.domain.RuleSet;
+import io.statspipe.domain.Series;
 import io.statspipe.ports.out.EventBatchFormat;
 import io.statspipe.ports.out.FlushIntent;
 import io.statspipe.ports.out.FlushIntentPort.IntentState;
-import io.statspipe.domain.Kind;
-import io.statspipe.domain.Series;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -58,6 +59,7 @@ final class PartitionCounter {
      * seen before costs one {@link Rollup#register}. Valid only for the current {@link #rollup}.
      */
     private final IdentityHashMap<Series, int[]> refs = new IdentityHashMap<>();
+    private final Counting counting = new Counting();
     private ProducerSequences producers;
     private Map<String, Long> producersAtStart;
     private long seq;
@@ -162,55 +164,93 @@ final class PartitionCounter {
                     : "oversized record: " + value.length + " bytes > limit of " + maxRecordBytes + " bytes", value));
             return;
         }
-        EventBatch batch;
+        counting.offset = offset;
+        counting.recordTimestamp = timestamp;
+        counting.begun = false;
         try {
-            batch = format.decode(value);
+            format.decodeInto(value, counting);
         } catch (RuntimeException e) {
+            if (counting.begun) {
+                // not the record's fault: some of it is counted already, so fail it, not dead-letter it
+                throw e;
+            }
             deadLetters.add(new DeadLetter(partition, offset, "undecodable record: " + e.getMessage(), value));
-            return;
-        }
-        if (!producers.firstTime(batch.id())) {
-            duplicateBatches++;
-            return;
-        }
-        rollup.refuseAfter(timestamp > Long.MAX_VALUE - maxClockSkewMillis ? Long.MAX_VALUE
-                : timestamp + maxClockSkewMillis);
-        if (refs.size() > MAX_REMEMBERED_INSTANCES) {
-            refs.clear();
-        }
-        for (Event event : batch.events()) {
-            String refusal;
-            try {
-                int[] byKind = refs.computeIfAbsent(event.series(), k -> new int[] {-1, -1, -1});
-                int ref = byKind[event.kind().ordinal()];
-                if (ref < 0) {
-                    ref = rollup.register(event.series(), event.kind());
-                    byKind[event.kind().ordinal()] = ref;
-                }
-                Rollup.Outcome outcome = event.kind() == Kind.COUNTER
-                        ? rollup.addCount(ref, event.timestamp(), event.increment())
-                        : rollup.addValue(ref, event.timestamp(), event.value(), event.weight());
-                refusal = switch (outcome) {
-                    case COUNTED, LATE -> null;
-                    case TOO_OLD -> "TOO_OLD: event at " + event.timestamp() + " of " + event.series()
-                            + " is older than the watermark " + rollup.watermark() + " minus the horizon "
-                            + rollupSettings.horizon();
-                    case TOO_NEW -> "TOO_NEW: event at " + event.timestamp() + " of " + event.series()
-                            + " is later than its record's time " + timestamp + " plus the allowed clock skew of "
-                            + maxClockSkewMillis + " ms";
-                };
-            } catch (IllegalArgumentException | ArithmeticException e) {
-                refusal = e.getMessage();
-            }
-            if (refusal != null) {
-                deadLetters.add(new DeadLetter(partition, offset, refusal, encodeAlone(batch, event)));
-            }
         }
     }
 
-    private byte[] encodeAlone(EventBatch batch, Event event) {
+    /**
+     * Counts the events of one record as the format hands them over: a batch's series are looked
+     * up once per batch (by instance, then in the rollup), its events go straight into the
+     * rollup by reference. Nothing is allocated per event.
+     */
+    private final class Counting implements EventBatchFormat.EventSink {
+        long offset;
+        long recordTimestamp;
+        boolean begun;
+        private BatchId batch;
+        private Series[] series = new Series[64];
+        /** Per entry of the batch's table, the rollup references by kind ({@code -1}: not registered yet). */
+        private int[][] refsOf = new int[64][];
+
+        @Override
+        public boolean begin(BatchId id, int seriesCount) {
+            if (!producers.firstTime(id)) {
+                duplicateBatches++;
+                return false;
+            }
+            begun = true;
+            batch = id;
+            rollup.refuseAfter(recordTimestamp > Long.MAX_VALUE - maxClockSkewMillis ? Long.MAX_VALUE
+                    : recordTimestamp + maxClockSkewMillis);
+            if (refs.size() > MAX_REMEMBERED_INSTANCES) {
+                refs.clear();
+            }
+            if (series.length < seriesCount) {
+                series = new Series[seriesCount];
+                refsOf = new int[seriesCount][];
+            }
+            return true;
+        }
+
+        @Override
+        public void series(int index, Series s) {
+            series[index] = s;
+            refsOf[index] = refs.computeIfAbsent(s, k -> new int[] {-1, -1, -1});
+        }
+
+        @Override
+        public void event(int seriesIndex, long timestamp, Kind kind, double value, double sampleRate) {
+            String refusal;
+            try {
+                int[] byKind = refsOf[seriesIndex];
+                int ref = byKind[kind.ordinal()];
+                if (ref < 0) {
+                    ref = rollup.register(series[seriesIndex], kind);
+                    byKind[kind.ordinal()] = ref;
+                }
+                Rollup.Outcome outcome = kind == Kind.COUNTER
+                        ? rollup.addCount(ref, timestamp, Event.increment(value, sampleRate))
+                        : rollup.addValue(ref, timestamp, value, Event.weight(sampleRate));
+                if (outcome == Rollup.Outcome.COUNTED || outcome == Rollup.Outcome.LATE) {
+                    return;
+                }
+                Series s = series[seriesIndex];
+                refusal = outcome == Rollup.Outcome.TOO_OLD
+                        ? "TOO_OLD: event at " + timestamp + " of " + s + " is older than the watermark "
+                                + rollup.watermark() + " minus the horizon " + rollupSettings.horizon()
+                        : "TOO_NEW: event at " + timestamp + " of " + s + " is later than its record's time "
+                                + recordTimestamp + " plus the allowed clock skew of " + maxClockSkewMillis + " ms";
+            } catch (IllegalArgumentException | ArithmeticException e) {
+                refusal = e.getMessage();
+            }
+            Event refused = new Event(series[seriesIndex], timestamp, kind, value, sampleRate);
+            deadLetters.add(new DeadLetter(partition, offset, refusal, encodeAlone(batch, refused)));
+        }
+    }
+
+    private byte[] encodeAlone(BatchId batch, Event event) {
         try {
-            return format.encode(new EventBatch(batch.id(), List.of(event)));
+            return format.encode(new EventBatch(batch, List.of(event)));
         } catch (RuntimeException e) {
             return event.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
         }
