@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
 final class RollupBolt extends BaseRichBolt {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(RollupBolt.class);
+    private static final byte[] NO_BYTES = new byte[0];
 
     private final TopologySettings settings;
     private final TopologyPlugs plugs;
@@ -99,8 +100,12 @@ final class RollupBolt extends BaseRichBolt {
                     tuple.getBinaryByField(StatsTopology.VALUE));
             switch (admission) {
                 case ALREADY_COUNTED -> collector.ack(tuple);
-                case NEW -> open.computeIfAbsent(partition, p -> new Range()).tuples.add(tuple);
+                case NEW -> {
+                    dropValue(tuple);
+                    open.computeIfAbsent(partition, p -> new Range()).tuples.add(tuple);
+                }
                 case HELD_DUPLICATE -> {
+                    dropValue(tuple);
                     Range flying = inFlight.get(partition);
                     Range holder = flying != null && offset <= flying.flush.intent().lastOffset() ? flying
                             : open.computeIfAbsent(partition, p -> new Range());
@@ -194,6 +199,19 @@ final class RollupBolt extends BaseRichBolt {
             } catch (RuntimeException e) {
                 LOG.debug("cannot read the end offset of partition {}: {}", done.partition(), e.toString());
             }
+        }
+    }
+
+    /**
+     * A counted tuple is held only to be acked once its flush completes (a flush interval and
+     * more): its record's bytes are not needed again (a replay re-reads the range from Kafka), so
+     * the tuple lets go of them instead of keeping every record of the interval on the heap.
+     */
+    private static void dropValue(Tuple tuple) {
+        try {
+            tuple.getValues().set(tuple.fieldIndex(StatsTopology.VALUE), NO_BYTES);
+        } catch (UnsupportedOperationException e) {
+            // values that cannot be replaced are kept until the ack
         }
     }
 
