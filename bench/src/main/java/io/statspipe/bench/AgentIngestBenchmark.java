@@ -8,7 +8,6 @@ import io.statspipe.adapter.kafka.spool.SpoolSettings;
 import io.statspipe.app.ingest.StatsdLineParser;
 import io.statspipe.domain.Event;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,13 +48,13 @@ public final class AgentIngestBenchmark {
 
     /** Runs the rounds (the first is a warm-up) and returns every round's rates, printing each. */
     public static List<Round> measure(int lines, int rounds) throws Exception {
-        Path dir = Files.createTempDirectory("statspipe-bench");
         List<byte[]> datagrams = datagrams(lines);
         List<byte[]> lineBytes = lines(lines);
         System.out.printf("agent benchmark: %,d StatsD lines in %,d datagrams, %d series, %d cores%n", lines, datagrams.size(), SERIES,
                 Runtime.getRuntime().availableProcessors());
         List<Round> results = new ArrayList<>();
-        try (LocalKafkaBroker broker = new LocalKafkaBroker(dir.resolve("kafka")).start()) {
+        try (ScratchDir dir = ScratchDir.create("statspipe-bench");
+             LocalKafkaBroker broker = new LocalKafkaBroker(dir.resolve("kafka")).start()) {
             List<TopicLayout[]> layouts = new ArrayList<>();
             for (int round = 1; round <= rounds; round++) { // all topics first: no round pays for a new topic's leader election
                 TopicLayout raw = new TopicLayout("bench.raw" + round, "bench.raw.deadletter" + round, 4, (short) 1);

@@ -15,8 +15,6 @@ import io.statspipe.ports.in.Point;
 import io.statspipe.ports.in.SeriesResult;
 import io.statspipe.ports.in.StatsQuery;
 import io.statspipe.ports.in.TimeRange;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -49,9 +47,10 @@ public final class KairosWriteBench {
             }
         }
         LocalKairosDb server = null;
+        ScratchDir dir = null;
         if (url == null) {
-            Path dir = Files.createTempDirectory("statspipe-bench-kairosdb");
-            server = LocalKairosDb.builder().dataDir(dir).h2().build().start();
+            dir = ScratchDir.create("statspipe-bench-kairosdb");
+            server = LocalKairosDb.builder().dataDir(dir.path()).h2().build().start();
             url = server.httpUrl();
         }
         try {
@@ -77,6 +76,7 @@ public final class KairosWriteBench {
         } finally {
             if (server != null) {
                 server.stop();
+                dir.close();
             }
         }
     }

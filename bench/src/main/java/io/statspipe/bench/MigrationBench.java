@@ -28,7 +28,6 @@ import io.statspipe.ports.out.DayRange;
 import io.statspipe.ports.out.ProgressPort;
 import io.statspipe.ports.out.SeriesKey;
 import io.statspipe.ports.out.StoredBucket;
-import java.nio.file.Files;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.LocalDate;
@@ -90,9 +89,10 @@ public final class MigrationBench {
         LegacyHistoryGenerator.Plan plan = new LegacyHistoryGenerator.Plan(today.minusDays(days + 1L), days, series, 0,
                 events, 5L);
         Instant boundary = today.atStartOfDay(ZoneOffset.UTC).toInstant().minusSeconds(86_400);
-        try (LegacyMongoServer mongo = LegacyMongoServer.inMemory().start();
+        try (ScratchDir dir = ScratchDir.create("statspipe-bench-migration");
+             LegacyMongoServer mongo = LegacyMongoServer.inMemory().start();
              MongoClient client = MongoClients.create(mongo.connectionString());
-             LocalKairosDb kairos = LocalKairosDb.builder().dataDir(Files.createTempDirectory("statspipe-bench-migration"))
+             LocalKairosDb kairos = LocalKairosDb.builder().dataDir(dir.path())
                      .h2().build().start();
              KairosAggregateStore batched = store(kairos.httpUrl(), false);
              KairosAggregateStore single = store(kairos.httpUrl(), true)) {

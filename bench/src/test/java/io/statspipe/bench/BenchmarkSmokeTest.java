@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.statspipe.bench.suite.BenchSuite;
+import io.statspipe.bench.topology.TopologyBenchmark;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,6 +24,16 @@ class BenchmarkSmokeTest {
 
         assertThat(benchmark.rollup()).isEqualTo(RollupBenchmark.EVENTS);
         assertThat(benchmark.hashMapBaseline()).isPositive();
+    }
+
+    @Test
+    void theTopologyBenchmarkCountsEveryEventBesideTheNaiveTopology() throws Exception {
+        TopologyBenchmark.Figures f = TopologyBenchmark.run(200_000, 1_000, 20_000, 0, 0);
+
+        assertThat(f.events()).isEqualTo(200_000);
+        assertThat(f.statspipePerSecond()).isPositive();
+        assertThat(f.naivePerSecond()).isPositive();
+        assertThat(f.statspipePoints()).as("one point per series and minute, at least").isGreaterThanOrEqualTo(1_000);
     }
 
     @Test

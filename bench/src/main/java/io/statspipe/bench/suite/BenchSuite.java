@@ -3,19 +3,17 @@ package io.statspipe.bench.suite;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.statspipe.bench.AgentIngestBenchmark;
+import io.statspipe.bench.ScratchDir;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * Runs the benchmark suite and prints one table: every figure beside its baseline (measured in
@@ -60,9 +58,9 @@ public final class BenchSuite {
         Profiler profiler = Profiler.to(profile);
         long began = System.nanoTime();
         Duration each = quick ? Duration.ofSeconds(1) : Duration.ofSeconds(5);
-        Path dir = Files.createTempDirectory("statspipe-suite");
         List<Figure> figures = new ArrayList<>();
-        try {
+        try (ScratchDir scratch = ScratchDir.create("statspipe-suite")) {
+            Path dir = scratch.path();
             // the smoke run sends a few seconds of the reference shape over fewer series: KairosDB on H2 takes
             // a few thousand points per second, and every series touched writes its points on each flush
             figures.addAll(EndToEnd.measure(quick ? Workload.reference().withSeries(500) : Workload.reference(),
@@ -79,8 +77,6 @@ public final class BenchSuite {
                 System.err.println("rollup throughput and heap on the " + w.name() + " workload...");
                 figures.addAll(RollupFigures.measure(w, each));
             }
-        } finally {
-            delete(dir);
         }
         double seconds = (System.nanoTime() - began) / 1e9;
         print(figures, quick, seconds);
@@ -183,19 +179,5 @@ public final class BenchSuite {
             }
         }
         return otherwise;
-    }
-
-    private static void delete(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
-                try {
-                    Files.deleteIfExists(path);
-                } catch (IOException e) {
-                    // a file an engine still holds: the temporary folder is cleaned by the OS
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
-            System.err.println("could not delete " + dir + ": " + e);
-        }
     }
 }

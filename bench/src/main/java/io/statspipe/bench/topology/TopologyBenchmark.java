@@ -5,10 +5,10 @@ import io.statspipe.adapter.kafka.ProtobufEventBatchFormat;
 import io.statspipe.adapter.kafka.TopicLayout;
 import io.statspipe.adapter.kairosdb.server.LocalKairosDb;
 import io.statspipe.adapter.storm.LocalTopologyRunner;
-import io.statspipe.adapter.storm.PipelineHealth;
 import io.statspipe.adapter.storm.TopologyPlugs;
 import io.statspipe.adapter.storm.TopologySettings;
 import io.statspipe.app.topology.KairosTopologyPlugs;
+import io.statspipe.bench.ScratchDir;
 import io.statspipe.domain.BatchId;
 import io.statspipe.domain.Event;
 import io.statspipe.domain.EventBatch;
@@ -19,7 +19,6 @@ import io.statspipe.domain.Series;
 import io.statspipe.domain.SeriesPartitioner;
 import java.io.File;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,6 +32,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.storm.LocalCluster;
+import org.apache.storm.generated.KillOptions;
 import org.apache.storm.shade.org.apache.zookeeper.server.NIOServerCnxnFactory;
 import org.apache.storm.shade.org.apache.zookeeper.server.ZooKeeperServer;
 
@@ -53,65 +53,135 @@ public final class TopologyBenchmark {
     public static void main(String[] args) throws Exception {
         // Enough events for a minute or more of counting, so that waiting for the last flush
         // (up to one flush interval) weighs little in the figure.
-        int events = args.length > 0 ? Integer.parseInt(args[0]) : 80_000_000;
+        int events = args.length > 0 ? Integer.parseInt(args[0]) : 160_000_000;
         int seriesCount = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
-        int naiveEvents = args.length > 2 ? Integer.parseInt(args[2]) : 1_000_000;
-        Path dir = Files.createTempDirectory("statspipe-bench");
-        try (LocalKafkaBroker broker = new LocalKafkaBroker(dir.resolve("kafka")).start();
+        int naiveEvents = args.length > 2 ? Integer.parseInt(args[2]) : 3_000_000;
+        // Both topologies are measured warm, as they run in production: each first counts a
+        // share of its events on a topic (and metric) of its own, and that run is not timed.
+        run(events, seriesCount, naiveEvents, Math.max(events / 8, 2_000_000), Math.max(naiveEvents / 4, 250_000));
+        System.exit(0);
+    }
+
+    /** What one run measured. */
+    public record Figures(double statspipePerSecond, double naivePerSecond, long statspipePoints, long events) {
+        public double ratio() {
+            return statspipePerSecond / naivePerSecond;
+        }
+    }
+
+    /**
+     * Runs the benchmark, printing its figures, and returns them; every engine it started is
+     * stopped. A warm-up of zero events skips that warm-up.
+     */
+    public static Figures run(int events, int seriesCount, int naiveEvents, int warmup, int naiveWarmup)
+            throws Exception {
+        try (ScratchDir dir = ScratchDir.create("statspipe-bench");
+             LocalKafkaBroker broker = new LocalKafkaBroker(dir.resolve("kafka")).start();
              LocalKairosDb kairos = LocalKairosDb.builder().dataDir(dir.resolve("kairosdb")).h2().build().start()) {
             String bootstrap = broker.bootstrapServers();
-            ensure(new TopicLayout("bench.statspipe", "bench.deadletter", PARTITIONS, (short) 1), bootstrap);
-            ensure(new TopicLayout("bench.naive", "bench.naive-deadletter", PARTITIONS, (short) 1), bootstrap);
-            List<Series> series = new ArrayList<>();
-            for (int i = 0; i < seriesCount; i++) {
-                series.add(Series.of("bench.hits", "series", "s" + i));
+            for (String topic : List.of("bench.statspipe", "bench.warmup", "bench.naive", "bench.naive-warmup")) {
+                ensure(new TopicLayout(topic, topic + "-deadletter", PARTITIONS, (short) 1), bootstrap);
             }
+            List<Series> series = series("bench.hits", seriesCount);
+            List<Series> warmSeries = series("bench.warmup", seriesCount);
             long now = System.currentTimeMillis();
-            System.out.printf("producing %,d events of %,d series (statspipe) and %,d (naive)...%n", events, seriesCount, naiveEvents);
+            System.out.printf("producing %,d events of %,d series (statspipe) and %,d (naive), and %,d and %,d to warm up...%n",
+                    events, seriesCount, naiveEvents, warmup, naiveWarmup);
             produce(bootstrap, "bench.statspipe", series, events, now);
+            if (warmup > 0) {
+                produce(bootstrap, "bench.warmup", warmSeries, warmup, now);
+            }
             produce(bootstrap, "bench.naive", series, naiveEvents, now);
+            if (naiveWarmup > 0) {
+                produce(bootstrap, "bench.naive-warmup", warmSeries, naiveWarmup, now);
+            }
 
             String url = kairos.httpUrl();
-            TopologySettings settings = new TopologySettings("bench", bootstrap, "bench.statspipe", "bench.deadletter",
-                    "bench.flush-intents", "bench-statspipe", Duration.ofSeconds(10), Duration.ofSeconds(10),
-                    Duration.ofHours(6), Duration.ofMinutes(5), 16 * 1024 * 1024, 1, 2, 1, 50_000, Duration.ofSeconds(120));
-            // The same plugs as the pipeline: a flush completes once its points are read back.
-            TopologyPlugs plugs = KairosTopologyPlugs.of(url, TopologyBenchmark::minuteOnly);
-            double statspipeRate;
-            long points;
-            try (LocalTopologyRunner runner = LocalTopologyRunner.start(settings, plugs, dir.resolve("storm"))) {
-                Rate rate = measure(() -> runner.health().eventsCounted(), () -> runner.health().firstRecordAtMillis(), events,
-                        Duration.ofMinutes(10));
-                statspipeRate = rate.perSecond();
-                PipelineHealth.Snapshot h = runner.health();
-                points = h.partialsWritten();
-                System.out.printf("statspipe: %,d events in %.1f s = %,.0f events/s; %,d data points written "
-                        + "(%.5f per event, 1 per %,.0f events)%n", rate.events(), rate.seconds(), statspipeRate, points,
-                        points / (double) events, events / (double) points);
+            if (warmup > 0) {
+                System.out.println("warming up statspipe (not timed)...");
+                countWithStatspipe(bootstrap, url, "bench.warmup", warmup, dir.resolve("storm-warmup"));
             }
+            Counted statspipe = countWithStatspipe(bootstrap, url, "bench.statspipe", events, dir.resolve("storm"));
+            System.out.printf("statspipe: %,d events in %.1f s = %,.0f events/s; %,d data points written "
+                    + "(%.5f per event, 1 per %,.0f events)%n", statspipe.events(), statspipe.seconds(),
+                    statspipe.perSecond(), statspipe.points(), statspipe.points() / (double) events,
+                    events / (double) statspipe.points());
 
-            double naiveRate;
             File zk = new File(dir.resolve("naive-zk").toString());
             zk.mkdirs();
             ZooKeeperServer zooKeeper = new ZooKeeperServer(zk, zk, 2000);
             NIOServerCnxnFactory connections = new NIOServerCnxnFactory();
             connections.configure(new InetSocketAddress("127.0.0.1", 0), 100, -1, false);
             connections.startup(zooKeeper, true);
+            Counted naive;
             try (LocalCluster cluster = new LocalCluster("127.0.0.1", (long) connections.getLocalPort())) {
-                cluster.submitTopology("naive", NaiveTopology.config(), NaiveTopology.build(bootstrap, "bench.naive", "bench-naive", url));
-                Rate rate = measure(NaiveTopology.EVENTS_WRITTEN::get, NaiveTopology.FIRST_RECORD_AT::get, naiveEvents,
-                        Duration.ofMinutes(10));
-                naiveRate = rate.perSecond();
-                System.out.printf("naive:     %,d events in %.1f s = %,.0f events/s; %,d data points written%n",
-                        rate.events(), rate.seconds(), naiveRate, NaiveTopology.POINTS_WRITTEN.get());
-                cluster.killTopology("naive");
+                if (naiveWarmup > 0) {
+                    System.out.println("warming up the naive topology (not timed)...");
+                    countWithNaive(cluster, bootstrap, url, "bench.naive-warmup", naiveWarmup);
+                }
+                naive = countWithNaive(cluster, bootstrap, url, "bench.naive", naiveEvents);
             } finally {
                 connections.shutdown();
                 zooKeeper.shutdown();
             }
-            System.out.printf("ratio statspipe / naive: %.1fx%n", statspipeRate / naiveRate);
+            System.out.printf("naive:     %,d events in %.1f s = %,.0f events/s; %,d data points written%n",
+                    naive.events(), naive.seconds(), naive.perSecond(), naive.points());
+            Figures figures = new Figures(statspipe.perSecond(), naive.perSecond(), statspipe.points(), events);
+            System.out.printf("ratio statspipe / naive: %.1fx%n", figures.ratio());
+            return figures;
         }
-        System.exit(0);
+    }
+
+    private static List<Series> series(String metric, int count) {
+        List<Series> series = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            series.add(Series.of(metric, "series", "s" + i));
+        }
+        return series;
+    }
+
+    /** Counts a topic's events with statspipe on a LocalCluster of its own, until the last flush is completed. */
+    private static Counted countWithStatspipe(String bootstrap, String url, String topic, long events, Path workDir)
+            throws Exception {
+        TopologySettings settings = new TopologySettings(topic.replace('.', '-'), bootstrap, topic, topic + "-deadletter",
+                topic + "-flush-intents", topic + "-statspipe", Duration.ofSeconds(10), Duration.ofSeconds(10),
+                Duration.ofHours(6), Duration.ofMinutes(5), 16 * 1024 * 1024, 1, 2, 1, 50_000, Duration.ofSeconds(120));
+        // The same plugs as the pipeline: a flush completes once its points are read back.
+        TopologyPlugs plugs = KairosTopologyPlugs.of(url, TopologyBenchmark::minuteOnly);
+        try (LocalTopologyRunner runner = LocalTopologyRunner.start(settings, plugs, workDir)) {
+            Rate rate = measure(() -> runner.health().eventsCounted(), () -> runner.health().firstRecordAtMillis(), events,
+                    Duration.ofMinutes(10));
+            return new Counted(rate, runner.health().partialsWritten());
+        }
+    }
+
+    /** Counts a topic's events with the naive topology, until it has written every event. */
+    private static Counted countWithNaive(LocalCluster cluster, String bootstrap, String url, String topic, long events)
+            throws Exception {
+        NaiveTopology.reset();
+        String name = topic.replace('.', '-');
+        cluster.submitTopology(name, NaiveTopology.config(), NaiveTopology.build(bootstrap, topic, name, url));
+        Rate rate = measure(NaiveTopology.EVENTS_WRITTEN::get, NaiveTopology.FIRST_RECORD_AT::get, events,
+                Duration.ofMinutes(10));
+        long points = NaiveTopology.POINTS_WRITTEN.get();
+        KillOptions now = new KillOptions();
+        now.set_wait_secs(0);
+        cluster.killTopologyWithOpts(name, now);
+        return new Counted(rate, points);
+    }
+
+    private record Counted(Rate rate, long points) {
+        long events() {
+            return rate.events();
+        }
+
+        double seconds() {
+            return rate.seconds();
+        }
+
+        double perSecond() {
+            return rate.perSecond();
+        }
     }
 
     /** 10k series at one-minute buckets, as the target figure is stated. */
