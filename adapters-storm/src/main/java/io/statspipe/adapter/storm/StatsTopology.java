@@ -61,6 +61,10 @@ public final class StatsTopology {
         // nothing. Storm's default first wakes an idle bolt 1,000 times (parkNanos(1), ~50 µs
         // each) before napping: the acker and an idle rollup task burnt CPU the busy one needed.
         conf.put(Config.TOPOLOGY_BOLT_WAIT_PROGRESSIVE_LEVEL2_COUNT, 10);
+        // A queued tuple holds a whole record. Storm's default queue of 32,768 tuples per executor
+        // let the spout run far ahead of the rollup tasks (gigabytes of records waiting, in the
+        // old generation by the time they were counted); 1,024 records are still seconds of work.
+        conf.put(Config.TOPOLOGY_EXECUTOR_RECEIVE_BUFFER_SIZE, 1024);
         return conf;
     }
 
