@@ -171,7 +171,9 @@ final class PartitionCounter {
             format.decodeInto(value, counting);
         } catch (RuntimeException e) {
             if (counting.begun) {
-                // not the record's fault: some of it is counted already, so fail it, not dead-letter it
+                // A format checks the whole record before counting begins, so this is a defect, not bad
+                // input: part of the record is counted already. Fail loudly (the bolt logs and reports it)
+                // rather than dead-letter a record as if none of it had counted.
                 throw e;
             }
             deadLetters.add(new DeadLetter(partition, offset, "undecodable record: " + e.getMessage(), value));
