@@ -27,6 +27,21 @@ class BenchmarkSmokeTest {
     }
 
     @Test
+    void theDecodeBenchmarkReadsTheSameEventsThreeWays() throws Exception {
+        DecodeBenchmark benchmark = new DecodeBenchmark();
+        benchmark.series = 2_500;
+        benchmark.generate();
+
+        long events = benchmark.decodeToEvents();
+        assertThat(events).as("increments of 1 to 3 per event")
+                .isBetween((long) DecodeBenchmark.RECORDS * DecodeBenchmark.EVENTS_PER_RECORD,
+                        3L * DecodeBenchmark.RECORDS * DecodeBenchmark.EVENTS_PER_RECORD);
+        assertThat(benchmark.generatedParser()).isEqualTo(events);
+        assertThat(benchmark.decodeInto()).isEqualTo(events);
+        assertThat(benchmark.decodeInto()).as("the same again: nothing left over from the first call").isEqualTo(events);
+    }
+
+    @Test
     void theTopologyBenchmarkCountsEveryEventBesideTheNaiveTopology() throws Exception {
         TopologyBenchmark.Figures f = TopologyBenchmark.run(200_000, 1_000, 20_000, 0, 0);
 
