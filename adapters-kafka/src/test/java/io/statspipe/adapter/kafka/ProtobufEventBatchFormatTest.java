@@ -280,6 +280,53 @@ class ProtobufEventBatchFormatTest {
         assertThatThrownBy(() -> format.decode(noValue.toByteArray())).hasMessageContaining("has no value");
     }
 
+    /**
+     * The reader's fast path (events read straight from the bytes) against protobuf's own parser:
+     * on records mutated at random, whenever both accept a record they must read the same events.
+     */
+    @Test
+    void whereProtobufAndThisReaderBothAcceptAMutatedRecordTheyReadTheSameEvents() throws Exception {
+        Series views = Series.of("page.views", "site", "1");
+        Series depth = Series.of("queue.depth");
+        byte[] good = format.encode(new EventBatch(new BatchId("a", 1), List.of(
+                Event.counter(views, 1_700_000_000_000L, 1),
+                new Event(depth, 1_700_000_000_001L, Kind.GAUGE, 2.5, 0.5),
+                Event.counter(views, 1_699_999_999_000L, 300),
+                Event.distribution(depth, 1_700_000_000_002L, 12))));
+        Random random = new Random(7);
+        int bothAccepted = 0;
+        for (int i = 0; i < 50_000; i++) {
+            byte[] input = good.clone();
+            for (int flips = 1 + random.nextInt(3); flips > 0; flips--) {
+                input[random.nextInt(input.length)] = (byte) random.nextInt(256);
+            }
+            io.statspipe.adapter.kafka.wire.v1.EventBatch wire;
+            EventBatch ours;
+            try {
+                wire = io.statspipe.adapter.kafka.wire.v1.EventBatch.parseFrom(input);
+                ours = format.decode(input);
+            } catch (com.google.protobuf.InvalidProtocolBufferException | InvalidStatException refused) {
+                continue;
+            }
+            bothAccepted++;
+            assertThat(ours.events()).hasSize(wire.getEventsCount());
+            for (int e = 0; e < wire.getEventsCount(); e++) {
+                var w = wire.getEvents(e);
+                Event event = ours.events().get(e);
+                var s = wire.getSeries(w.getSeries());
+                assertThat(event.series().metric()).isEqualTo(s.getMetric());
+                assertThat(event.series().tags().asMap()).hasSize(s.getTagsCount());
+                assertThat(event.timestamp()).isEqualTo(wire.getBaseTimestampMs() + w.getTimestampDeltaMs());
+                assertThat(event.kind().ordinal() + 1).isEqualTo(w.getKindValue());
+                double value = w.hasDoubleValue() ? w.getDoubleValue() : w.getLongValue();
+                assertThat(Double.doubleToRawLongBits(event.value())).isEqualTo(Double.doubleToRawLongBits(value));
+                assertThat(event.sampleRate()).isEqualTo(w.getSampleRate() == 0 ? 1.0 : w.getSampleRate());
+            }
+        }
+        assertThat(bothAccepted).as("mutations both readers accept, so the comparison compared something")
+                .isGreaterThan(1_000);
+    }
+
     @Test
     void garbageAndMutatedRecordsOnlyEverRaiseInvalidStat() {
         byte[] good = format.encode(new EventBatch(new BatchId("a", 1), List.of(
