@@ -226,29 +226,33 @@ public final class ProtobufEventBatchFormat implements EventBatchFormat {
 
     @Override
     public EventBatch decode(byte[] record) {
-        List<Event> events = new ArrayList<>();
-        BatchId[] id = new BatchId[1];
-        decodeInto(record, new EventSink() {
-            private Series[] table;
+        Collecting batch = new Collecting();
+        decodeInto(record, batch);
+        return new EventBatch(batch.id, batch.events);
+    }
 
-            @Override
-            public boolean begin(BatchId batch, int seriesCount) {
-                id[0] = batch;
-                table = new Series[seriesCount];
-                return true;
-            }
+    /** A sink that builds the batch's {@link Event}s. */
+    private static final class Collecting implements EventSink {
+        private final List<Event> events = new ArrayList<>();
+        private BatchId id;
+        private Series[] table;
 
-            @Override
-            public void series(int index, Series series) {
-                table[index] = series;
-            }
+        @Override
+        public boolean begin(BatchId batch, int seriesCount) {
+            id = batch;
+            table = new Series[seriesCount];
+            return true;
+        }
 
-            @Override
-            public void event(int seriesIndex, long timestamp, Kind kind, double value, double sampleRate) {
-                events.add(new Event(table[seriesIndex], timestamp, kind, value, sampleRate));
-            }
-        });
-        return new EventBatch(id[0], events);
+        @Override
+        public void series(int index, Series series) {
+            table[index] = series;
+        }
+
+        @Override
+        public void event(int seriesIndex, long timestamp, Kind kind, double value, double sampleRate) {
+            events.add(new Event(table[seriesIndex], timestamp, kind, value, sampleRate));
+        }
     }
 
     /**
