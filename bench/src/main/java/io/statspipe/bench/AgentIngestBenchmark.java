@@ -12,8 +12,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -79,18 +77,8 @@ public final class AgentIngestBenchmark {
     private static double agent(String bootstrap, TopicLayout topics, Path spool, List<byte[]> datagrams, int lines) throws Exception {
         AgentSettings settings = AgentSettings.of(bootstrap, topics, SpoolSettings.defaults(spool));
         try (StoreAndForwardAgent agent = StoreAndForwardAgent.start(settings)) {
-            BlockingQueue<List<Event>> parsed = new ArrayBlockingQueue<>(64);
             long start = System.nanoTime();
-            Thread spooler = new Thread(() -> {
-                try {
-                    for (List<Event> chunk = parsed.take(); !chunk.isEmpty(); chunk = parsed.take()) {
-                        agent.offer(chunk);
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-            spooler.start();
+            Spooler spooler = new Spooler(agent);
             StatsdLineParser parser = new StatsdLineParser();
             long now = System.currentTimeMillis();
             List<Event> pending = new ArrayList<>(4096);
@@ -99,13 +87,12 @@ public final class AgentIngestBenchmark {
                     throw new IllegalStateException(reason);
                 });
                 if (pending.size() >= 4096) {
-                    parsed.put(pending);
+                    spooler.put(pending);
                     pending = new ArrayList<>(4096);
                 }
             }
-            parsed.put(pending);
-            parsed.put(List.of());
-            spooler.join();
+            spooler.put(pending);
+            spooler.finish();
             while (agent.health().forwardedEvents() < lines) {
                 Thread.sleep(1);
             }

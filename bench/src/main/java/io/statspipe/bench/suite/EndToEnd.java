@@ -18,6 +18,7 @@ import io.statspipe.adapter.storm.TopologyPlugs;
 import io.statspipe.adapter.storm.TopologySettings;
 import io.statspipe.app.ingest.StatsdLineParser;
 import io.statspipe.app.topology.KairosTopologyPlugs;
+import io.statspipe.bench.Spooler;
 import io.statspipe.bench.topology.NaiveTopology;
 import io.statspipe.bench.topology.TopologyBenchmark;
 import io.statspipe.domain.Aggregation;
@@ -41,8 +42,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Queue;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -310,32 +309,14 @@ public final class EndToEnd {
 
     // ---- legacy: one $inc per event ------------------------------------------------------------
 
-    private static Run legacy(StatsdLines lines, Duration duration) {
+    private static Run legacy(StatsdLines lines, Duration duration) throws Exception {
         System.err.printf("legacy: one $inc per event for %d s...%n", duration.toSeconds());
         try (LegacyMongoServer server = LegacyMongoServer.inMemory().start();
              MongoClient client = MongoClients.create(server.connectionString())) {
             LegacyEventWriter writer = new LegacyEventWriter(client.getDatabase("legacy"));
-            StatsdLineParser parser = new StatsdLineParser();
-            List<Event> events = new ArrayList<>();
-            long written = 0;
             long began = System.nanoTime();
-            long deadline = began + duration.toNanos();
-            outer:
-            while (true) {
-                for (byte[] datagram : lines.datagrams()) {
-                    events.clear();
-                    parser.parse(datagram, 0, datagram.length, System.currentTimeMillis(), events, EndToEnd::refuse);
-                    for (Event e : events) {
-                        writer.record(e);
-                        written++;
-                    }
-                    if (System.nanoTime() > deadline) {
-                        break outer;
-                    }
-                }
-            }
-            double seconds = (System.nanoTime() - began) / 1e9;
-            return new Run(written, seconds, written);
+            long written = eachEventFor(lines, duration, writer::record);
+            return new Run(written, (System.nanoTime() - began) / 1e9, written);
         }
     }
 
@@ -344,43 +325,66 @@ public final class EndToEnd {
     private static Run pointPerEvent(StatsdLines lines, Duration duration, String url) throws Exception {
         System.err.printf("one KairosDB point per event for %d s...%n", duration.toSeconds());
         try (HttpClient client = new HttpClient(url)) {
-            StatsdLineParser parser = new StatsdLineParser();
-            List<Event> events = new ArrayList<>();
-            MetricBuilder request = newRequest();
-            int inRequest = 0;
-            long written = 0;
-            long began = System.nanoTime();
-            long deadline = began + duration.toNanos();
-            outer:
-            while (true) {
-                for (byte[] datagram : lines.datagrams()) {
-                    events.clear();
-                    parser.parse(datagram, 0, datagram.length, System.currentTimeMillis(), events, EndToEnd::refuse);
-                    for (Event e : events) {
-                        var metric = request.addMetric(e.series().metric()).addTags(e.series().tags().asMap());
-                        if (e.kind() == Kind.COUNTER) {
-                            metric.addDataPoint(e.timestamp(), e.increment());
-                        } else {
-                            metric.addDataPoint(e.timestamp(), e.value());
-                        }
-                        if (++inRequest == 5_000) {
-                            client.pushMetrics(request);
-                            written += inRequest;
-                            request = newRequest();
-                            inRequest = 0;
-                        }
+            /** Events as points, 5,000 per gzipped request. */
+            final class Requests implements EventHandler {
+                private MetricBuilder request = newRequest();
+                private int points;
+
+                @Override
+                public void handle(Event e) throws Exception {
+                    var metric = request.addMetric(e.series().metric()).addTags(e.series().tags().asMap());
+                    if (e.kind() == Kind.COUNTER) {
+                        metric.addDataPoint(e.timestamp(), e.increment());
+                    } else {
+                        metric.addDataPoint(e.timestamp(), e.value());
                     }
-                    if (System.nanoTime() > deadline) {
-                        if (inRequest > 0) {
-                            client.pushMetrics(request);
-                            written += inRequest;
-                        }
-                        break outer;
+                    if (++points == 5_000) {
+                        send();
+                    }
+                }
+
+                void send() throws Exception {
+                    if (points > 0) {
+                        client.pushMetrics(request);
+                        request = newRequest();
+                        points = 0;
                     }
                 }
             }
-            double seconds = (System.nanoTime() - began) / 1e9;
-            return new Run(written, seconds, written);
+            Requests requests = new Requests();
+            long began = System.nanoTime();
+            long written = eachEventFor(lines, duration, requests);
+            requests.send();
+            return new Run(written, (System.nanoTime() - began) / 1e9, written);
+        }
+    }
+
+    /** What a baseline does with each event. */
+    private interface EventHandler {
+        void handle(Event event) throws Exception;
+    }
+
+    /**
+     * Parses the lines' datagrams over and over, handing every event to {@code handler}, until
+     * {@code duration} has passed at the end of a datagram; returns the events handed over.
+     */
+    private static long eachEventFor(StatsdLines lines, Duration duration, EventHandler handler) throws Exception {
+        StatsdLineParser parser = new StatsdLineParser();
+        List<Event> events = new ArrayList<>();
+        long handled = 0;
+        long deadline = System.nanoTime() + duration.toNanos();
+        while (true) {
+            for (byte[] datagram : lines.datagrams()) {
+                events.clear();
+                parser.parse(datagram, 0, datagram.length, System.currentTimeMillis(), events, EndToEnd::refuse);
+                for (Event e : events) {
+                    handler.handle(e);
+                    handled++;
+                }
+                if (System.nanoTime() > deadline) {
+                    return handled;
+                }
+            }
         }
     }
 
@@ -401,18 +405,7 @@ public final class EndToEnd {
      */
     private static long send(StoreAndForwardAgent agent, StatsdLines lines, Duration duration, long maxLines, LongSupplier counted,
                              LongSupplier extra, long floor, double horizonSeconds) throws InterruptedException {
-        BlockingQueue<List<Event>> parsed = new ArrayBlockingQueue<>(64);
-        Thread spooler = new Thread(() -> {
-            try {
-                for (List<Event> chunk = parsed.take(); !chunk.isEmpty(); chunk = parsed.take()) {
-                    agent.offer(chunk);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "bench-spooler");
-        spooler.setDaemon(true);
-        spooler.start();
+        Spooler spooler = new Spooler(agent);
         StatsdLineParser parser = new StatsdLineParser();
         long sent = 0;
         long began = System.nanoTime();
@@ -423,7 +416,7 @@ public final class EndToEnd {
             for (byte[] datagram : lines.datagrams()) {
                 parser.parse(datagram, 0, datagram.length, System.currentTimeMillis(), pending, EndToEnd::refuse);
                 if (pending.size() >= CHUNK_EVENTS) {
-                    parsed.put(pending);
+                    spooler.put(pending);
                     sent += pending.size();
                     pending = new ArrayList<>(CHUNK_EVENTS);
                     while (true) {
@@ -441,12 +434,9 @@ public final class EndToEnd {
                 }
             }
         }
-        if (!pending.isEmpty()) {
-            parsed.put(pending);
-            sent += pending.size();
-        }
-        parsed.put(List.of());
-        spooler.join();
+        spooler.put(pending);
+        sent += pending.size();
+        spooler.finish();
         return sent;
     }
 

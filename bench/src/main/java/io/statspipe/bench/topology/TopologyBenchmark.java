@@ -149,9 +149,9 @@ public final class TopologyBenchmark {
         // The same plugs as the pipeline: a flush completes once its points are read back.
         TopologyPlugs plugs = KairosTopologyPlugs.of(url, TopologyBenchmark::minuteOnly);
         try (LocalTopologyRunner runner = LocalTopologyRunner.start(settings, plugs, workDir)) {
-            Rate rate = measure(() -> runner.health().eventsCounted(), () -> runner.health().firstRecordAtMillis(), events,
-                    Duration.ofMinutes(10));
-            return new Counted(rate, runner.health().partialsWritten());
+            double seconds = measure(() -> runner.health().eventsCounted(), () -> runner.health().firstRecordAtMillis(),
+                    events, Duration.ofMinutes(10));
+            return new Counted(events, seconds, runner.health().partialsWritten());
         }
     }
 
@@ -161,26 +161,19 @@ public final class TopologyBenchmark {
         NaiveTopology.reset();
         String name = topic.replace('.', '-');
         cluster.submitTopology(name, NaiveTopology.config(), NaiveTopology.build(bootstrap, topic, name, url));
-        Rate rate = measure(NaiveTopology.EVENTS_WRITTEN::get, NaiveTopology.FIRST_RECORD_AT::get, events,
+        double seconds = measure(NaiveTopology.EVENTS_WRITTEN::get, NaiveTopology.FIRST_RECORD_AT::get, events,
                 Duration.ofMinutes(10));
         long points = NaiveTopology.POINTS_WRITTEN.get();
         KillOptions now = new KillOptions();
         now.set_wait_secs(0);
         cluster.killTopologyWithOpts(name, now);
-        return new Counted(rate, points);
+        return new Counted(events, seconds, points);
     }
 
-    private record Counted(Rate rate, long points) {
-        long events() {
-            return rate.events();
-        }
-
-        double seconds() {
-            return rate.seconds();
-        }
-
+    /** One timed run: its events, the seconds they took, and the KairosDB points it wrote. */
+    private record Counted(long events, double seconds, long points) {
         double perSecond() {
-            return rate.perSecond();
+            return events / seconds;
         }
     }
 
@@ -204,14 +197,11 @@ public final class TopologyBenchmark {
         }
     }
 
-    private record Rate(long events, double seconds) {
-        double perSecond() {
-            return events / seconds;
-        }
-    }
-
-    /** From the first record a task took to the last event written (and, for statspipe, its intent completed). */
-    private static Rate measure(java.util.function.LongSupplier written, java.util.function.LongSupplier firstRecordAt,
+    /**
+     * Seconds from the first record a task took to the last event written (and, for statspipe,
+     * its flush completed).
+     */
+    private static double measure(java.util.function.LongSupplier written, java.util.function.LongSupplier firstRecordAt,
                                 long total, Duration within) throws InterruptedException {
         long deadline = System.nanoTime() + within.toNanos();
         long count = 0;
@@ -226,7 +216,7 @@ public final class TopologyBenchmark {
         if (count < total) {
             throw new IllegalStateException("only " + count + " of " + total + " events written within " + within);
         }
-        return new Rate(count, (done - firstRecordAt.getAsLong()) / 1e3);
+        return (done - firstRecordAt.getAsLong()) / 1e3;
     }
 
     private static void produce(String bootstrap, String topic, List<Series> series, int events, long now) throws Exception {
