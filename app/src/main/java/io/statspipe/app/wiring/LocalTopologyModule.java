@@ -6,29 +6,15 @@ import com.google.inject.Singleton;
 import io.statspipe.adapter.storm.LocalTopologyRunner;
 import io.statspipe.adapter.storm.PipelineHealth;
 import io.statspipe.app.config.Settings;
-import java.io.IOException;
-import java.nio.file.Files;
+import io.statspipe.app.embedded.ScratchFolder;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** {@code statspipe.topology.engine = local}: the topology on Storm's LocalCluster in this process. */
 public final class LocalTopologyModule extends AbstractModule {
     private static final Logger LOG = LoggerFactory.getLogger(LocalTopologyModule.class);
-
-    static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
-    }
 
     @Provides
     @Singleton
@@ -52,7 +38,7 @@ public final class LocalTopologyModule extends AbstractModule {
                 // offsets, flush intents) lives in Kafka. A state left by a killed process would stop
                 // Nimbus from gaining leadership, so every start begins from an empty folder.
                 Path work = settings.dataDir().resolve("storm");
-                deleteRecursively(work);
+                ScratchFolder.deleteRecursively(work);
                 runner = LocalTopologyRunner.start(TopologyWiring.settings(settings, eventLog.bootstrapServers()),
                         TopologyWiring.plugs(settings, store, legacy), work);
             }

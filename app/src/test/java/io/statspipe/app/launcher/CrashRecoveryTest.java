@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -17,6 +18,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,6 +77,11 @@ class CrashRecoveryTest {
             double total = statspipe.total("metric=crash.events&from=-1h&to=now", ACME_TOKEN);
             return total >= 20 * BATCH;
         });
+        // Storm's LocalCluster keeps its folders in the scratch folder of this process, not in /tmp.
+        Path scratch = statspipe.dataDir.resolve("tmp").resolve(Long.toString(statspipe.process.pid()));
+        try (Stream<Path> inScratch = Files.list(scratch)) {
+            assertThat(inScratch.count()).as("folders in %s", scratch).isPositive();
+        }
         statspipe.process.destroyForcibly(); // SIGKILL, while send keeps sending
         assertThat(statspipe.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
 
@@ -94,6 +101,8 @@ class CrashRecoveryTest {
 
         statspipe.start();
         statspipe.awaitHealthy(Duration.ofMinutes(4));
+        // What the killed process could not delete, the next start did.
+        assertThat(scratch).doesNotExist();
 
         // Acknowledged batches hold exactly BATCH each; the one in flight at the kill 0 or BATCH (a batch
         // is spooled whole or not at all); nothing else exists.

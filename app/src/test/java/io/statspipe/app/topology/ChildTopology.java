@@ -20,11 +20,13 @@ final class ChildTopology implements AutoCloseable {
             throws IOException {
         Files.createDirectories(workDir);
         Path log = workDir.resolve("topology.log");
+        // A killed LocalCluster cannot delete its folders: keep them in the test's folder, not in /tmp.
+        Path scratch = Files.createDirectories(workDir.resolve("tmp"));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx768m", "-XX:+UseSerialGC",
                 "-Djava.net.preferIPv4Stack=true", "-Dlog4j2.configurationFile=log4j2-test.xml",
-                "-cp", System.getProperty("java.class.path"), TopologyProcess.class.getName(), bootstrapServers,
-                kairosUrl, workDir.resolve("storm").toString(), Integer.toString(flushSeconds)));
+                "-Djava.io.tmpdir=" + scratch, "-cp", System.getProperty("java.class.path"),
+                TopologyProcess.class.getName(), bootstrapServers, kairosUrl, workDir.resolve("storm").toString(), Integer.toString(flushSeconds)));
         builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         return new ChildTopology(builder.start(), log);
     }
