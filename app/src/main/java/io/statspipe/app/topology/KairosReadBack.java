@@ -16,12 +16,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * Reads a flush's count points back from KairosDB before its intent is completed. KairosDB
@@ -56,63 +54,66 @@ final class KairosReadBack implements DurabilityCheck {
     }
 
     /**
-     * One query per metric and stream: every point of the stream between the first and the last
-     * slot, grouped by every tag key the series use (so each group is one exact tag set).
+     * One query per slot of the flush (a flush usually spans one or two buckets, so one or two
+     * slots): every point of the metric with the flush's {@code _src} at that millisecond. Under
+     * a finest count's metric and one {@code _src}, a slot holds only points of the one flush
+     * whose slot it is (kairosdb-mapping.md, exact-counting.md), so the flush is stored once each
+     * of its counts is among the values there, counted as a multiset: two series with equal
+     * counts need two points. Comparing values rather than tag sets lets KairosDB answer
+     * without grouping thousands of series, and the answer is one short list of numbers.
      */
     private boolean holdsAll(List<Partial> partials) {
-        long start = Long.MAX_VALUE;
-        long end = Long.MIN_VALUE;
-        Set<String> keys = new TreeSet<>();
+        Map<Long, List<Long>> expectedBySlot = new TreeMap<>();
         for (Partial p : partials) {
-            start = Math.min(start, p.id().slot());
-            end = Math.max(end, p.id().slot());
-            keys.addAll(p.id().series().tags().asMap().keySet());
+            expectedBySlot.computeIfAbsent(p.id().slot(), k -> new ArrayList<>()).add(p.aggregate().count());
         }
         Partial first = partials.get(0);
-        JsonObject tags = new JsonObject();
-        tags.add("_src", array(first.id().origin().stream()));
-        JsonArray groupKeys = new JsonArray();
-        keys.forEach(groupKeys::add);
-        JsonObject byTags = new JsonObject();
-        byTags.addProperty("name", "tag");
-        byTags.add("tags", groupKeys);
-        JsonArray groupBy = new JsonArray();
-        groupBy.add(byTags);
-        JsonObject metric = new JsonObject();
-        metric.addProperty("name", first.id().series().metric());
-        metric.add("tags", tags);
-        if (!keys.isEmpty()) {
-            metric.add("group_by", groupBy);
-        }
-        JsonArray metrics = new JsonArray();
-        metrics.add(metric);
-        JsonObject query = new JsonObject();
-        query.addProperty("start_absolute", start);
-        query.addProperty("end_absolute", end);
-        query.add("metrics", metrics);
-
-        Set<String> stored = new HashSet<>();
-        JsonObject answer = post(query).getAsJsonArray("queries").get(0).getAsJsonObject();
-        for (JsonElement r : answer.getAsJsonArray("results")) {
-            JsonObject result = r.getAsJsonObject();
-            Map<String, String> group = new TreeMap<>();
-            JsonObject resultTags = result.has("tags") ? result.getAsJsonObject("tags") : new JsonObject();
-            for (String key : keys) {
-                JsonArray values = resultTags.has(key) ? resultTags.getAsJsonArray(key) : new JsonArray();
-                group.put(key, values.size() == 1 ? values.get(0).getAsString() : "");
-            }
-            for (JsonElement v : result.getAsJsonArray("values")) {
-                JsonArray point = v.getAsJsonArray();
-                stored.add(group + "@" + point.get(0).getAsLong() + "=" + point.get(1).getAsLong());
-            }
-        }
-        for (Partial p : partials) {
-            Map<String, String> own = new TreeMap<>();
-            keys.forEach(k -> own.put(k, ""));
-            own.putAll(p.id().series().tags().asMap());
-            if (!stored.contains(own + "@" + p.id().slot() + "=" + p.aggregate().count())) {
+        for (Map.Entry<Long, List<Long>> slot : expectedBySlot.entrySet()) {
+            long[] stored = storedAt(first.id().series().metric(), first.id().origin().stream(), slot.getKey());
+            if (!contains(stored, slot.getValue().stream().mapToLong(Long::longValue).toArray())) {
                 return false;
             }
+        }
+        return true;
+    }
+
+    /** The values of every point of {@code metric} with {@code _src=stream} at {@code slot}. */
+    private long[] storedAt(String metric, String stream, long slot) {
+        JsonObject tags = new JsonObject();
+        tags.add("_src", array(stream));
+        JsonObject query = new JsonObject();
+        query.addProperty("name", metric);
+        query.add("tags", tags);
+        JsonArray metrics = new JsonArray();
+        metrics.add(query);
+        JsonObject request = new JsonObject();
+        request.addProperty("start_absolute", slot);
+        request.addProperty("end_absolute", slot);
+        request.add("metrics", metrics);
+        JsonArray values = new JsonArray();
+        for (JsonElement result : post(request).getAsJsonArray("queries").get(0).getAsJsonObject().getAsJsonArray("results")) {
+            values.addAll(result.getAsJsonObject().getAsJsonArray("values"));
+        }
+        long[] stored = new long[values.size()];
+        for (int i = 0; i < stored.length; i++) {
+            stored[i] = values.get(i).getAsJsonArray().get(1).getAsLong();
+        }
+        return stored;
+    }
+
+    /** True when every value of {@code expected} is in {@code stored}, as many times as it is expected. */
+    static boolean contains(long[] stored, long[] expected) {
+        Arrays.sort(stored);
+        Arrays.sort(expected);
+        int s = 0;
+        for (long value : expected) {
+            while (s < stored.length && stored[s] < value) {
+                s++;
+            }
+            if (s == stored.length || stored[s] != value) {
+                return false;
+            }
+            s++;
         }
         return true;
     }
