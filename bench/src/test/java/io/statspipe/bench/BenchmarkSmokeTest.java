@@ -43,11 +43,12 @@ class BenchmarkSmokeTest {
 
     @Test
     void theTopologyBenchmarkCountsEveryEventBesideTheNaiveTopology() throws Exception {
-        TopologyBenchmark.Figures f = TopologyBenchmark.run(200_000, 1_000, 20_000, 0, 0);
+        TopologyBenchmark.Figures f = TopologyBenchmark.run(new TopologyBenchmark.Plan(200_000, 1_000, 5_000, 20_000, 0, 0, 0));
 
         assertThat(f.events()).isEqualTo(200_000);
-        assertThat(f.statspipePerSecond()).isPositive();
-        assertThat(f.naivePerSecond()).isPositive();
+        assertThat(f.statspipe().endToEnd()).isPositive();
+        assertThat(f.naive().endToEnd()).isPositive();
+        assertThat(f.batchedNaive().endToEnd()).isPositive();
         assertThat(f.statspipePoints()).as("one point per series and minute, at least").isGreaterThanOrEqualTo(1_000);
     }
 
