@@ -3,9 +3,7 @@ package io.statspipe.app.cli;
 import io.statspipe.app.config.Settings;
 import io.statspipe.app.embedded.Pipeline;
 import io.statspipe.app.embedded.ScratchFolder;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -72,17 +70,19 @@ public final class UpCommand implements Callable<Integer> {
         Settings settings = config.settings(overrides);
         out.println("statspipe: starting the pipeline (data in " + settings.dataDir().toAbsolutePath() + ") ...");
         out.flush();
-        Path scratch = ScratchFolder.claim(settings.dataDir());
-        Pipeline pipeline = Pipeline.start(settings);
+        ScratchFolder scratch = ScratchFolder.claim(settings.dataDir());
+        Pipeline pipeline;
+        try {
+            pipeline = Pipeline.start(settings);
+        } catch (Exception | Error e) {
+            scratch.close();
+            throw e;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.err.println("statspipe: stopping ...");
             pipeline.close();
-            try {
-                ScratchFolder.deleteRecursively(scratch);
-            } catch (IOException e) {
-                System.err.println("statspipe: could not delete " + scratch + " (the next start will): " + e);
-            }
+            scratch.close();
             System.err.println("statspipe: stopped");
             stopped.countDown();
         }, "statspipe-shutdown"));

@@ -18,19 +18,26 @@ import org.slf4j.LoggerFactory;
  * {@code up} would leave about 90 MB in /tmp for good. {@code up} therefore points
  * {@code java.io.tmpdir} at {@code <data-dir>/tmp/<pid>} and, when it starts, deletes the folders
  * of earlier processes that no longer run. A folder whose process still runs (another
- * {@code up}, or a reused PID) is left alone.
+ * {@code up}, or a reused PID) is left alone. Closing it deletes the folder and gives
+ * {@code java.io.tmpdir} back, so that an {@code up} that fails to start leaves its JVM as it was.
  */
-public final class ScratchFolder {
+public final class ScratchFolder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ScratchFolder.class);
+    private static final String TMPDIR = "java.io.tmpdir";
 
-    private ScratchFolder() {
+    private final Path path;
+    private final String previous;
+
+    private ScratchFolder(Path path, String previous) {
+        this.path = path;
+        this.previous = previous;
     }
 
     /**
      * Deletes the scratch folders of stopped processes under {@code dataDir}, creates this
      * process's and makes it {@code java.io.tmpdir}. Call it before any library has started.
      */
-    public static Path claim(Path dataDir) throws IOException {
+    public static ScratchFolder claim(Path dataDir) throws IOException {
         Path parent = dataDir.resolve("tmp");
         Files.createDirectories(parent);
         long self = ProcessHandle.current().pid();
@@ -44,8 +51,20 @@ public final class ScratchFolder {
             }
         }
         Path mine = Files.createDirectories(parent.resolve(Long.toString(self)));
-        System.setProperty("java.io.tmpdir", mine.toAbsolutePath().toString());
-        return mine;
+        String previous = System.getProperty(TMPDIR);
+        System.setProperty(TMPDIR, mine.toAbsolutePath().toString());
+        return new ScratchFolder(mine, previous);
+    }
+
+    /** Gives {@code java.io.tmpdir} back and deletes the folder; what cannot be deleted, the next start will. */
+    @Override
+    public void close() {
+        System.setProperty(TMPDIR, previous);
+        try {
+            deleteRecursively(path);
+        } catch (IOException e) {
+            LOG.warn("could not delete the scratch folder {} (the next start will): {}", path, e.toString());
+        }
     }
 
     private static OptionalLong pidOf(Path folder) {

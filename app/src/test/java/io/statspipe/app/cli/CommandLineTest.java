@@ -77,11 +77,15 @@ class CommandLineTest {
 
     @Test
     void aTakenPortStopsStartUpNamingTheKey() throws Exception {
+        String tmpdir = System.getProperty("java.io.tmpdir");
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             Run r = run("up", "--data-dir", dir.toString(), "--api-port", "" + taken.getLocalPort());
             assertThat(r.exit()).isEqualTo(StatspipeCommand.CONFIGURATION_ERROR);
             assertThat(r.err()).contains("statspipe.api.port = " + taken.getLocalPort(), "already in use");
         }
+        // An up that did not start leaves this JVM's temporary folder, and no scratch folder, behind.
+        assertThat(System.getProperty("java.io.tmpdir")).isEqualTo(tmpdir);
+        assertThat(dir.resolve("tmp").resolve(Long.toString(ProcessHandle.current().pid()))).doesNotExist();
     }
 
     @Test
