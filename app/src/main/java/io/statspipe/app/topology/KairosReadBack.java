@@ -102,7 +102,7 @@ final class KairosReadBack implements DurabilityCheck {
     }
 
     /** True when every value of {@code expected} is in {@code stored}, as many times as it is expected. */
-    static boolean contains(long[] stored, long[] expected) {
+    private static boolean contains(long[] stored, long[] expected) {
         Arrays.sort(stored);
         Arrays.sort(expected);
         int s = 0;
