@@ -1,11 +1,9 @@
 package io.statspipe.bench;
 
+import io.statspipe.app.embedded.ScratchFolder;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * A temporary folder for a benchmark's engines, deleted with everything in it when closed: a
@@ -33,16 +31,11 @@ public final class ScratchDir implements AutoCloseable {
 
     @Override
     public void close() {
-        try (Stream<Path> paths = Files.walk(path)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    // a file an engine still holds: the temporary folder is cleaned by the OS
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
-            System.err.println("could not delete " + path + ": " + e);
+        try {
+            ScratchFolder.deleteRecursively(path);
+        } catch (IOException e) {
+            // a file an engine still holds: the rest is deleted, and the OS cleans its temporary folder
+            System.err.println("could not delete all of " + path + ": " + e);
         }
     }
 }

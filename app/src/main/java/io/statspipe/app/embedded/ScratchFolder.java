@@ -1,9 +1,11 @@
 package io.statspipe.app.embedded;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.OptionalLong;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -79,15 +81,31 @@ public final class ScratchFolder implements AutoCloseable {
         return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
 
-    /** Deletes a folder and everything in it; a folder that does not exist is already deleted. */
+    /**
+     * Deletes a folder and everything in it; a folder that does not exist is already deleted.
+     * A file that cannot be deleted (one a process still holds) does not stop the rest from
+     * going: everything else is deleted, then the first failure is thrown.
+     */
     public static void deleteRecursively(Path folder) throws IOException {
         if (!Files.exists(folder)) {
             return;
         }
-        try (Stream<Path> paths = Files.walk(folder)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
+        List<Path> paths;
+        try (Stream<Path> walk = Files.walk(folder)) {
+            paths = walk.sorted(Comparator.reverseOrder()).toList();
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        IOException first = null;
+        for (Path p : paths) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException e) {
+                first = first == null ? e : first;
             }
+        }
+        if (first != null) {
+            throw first;
         }
     }
 }
