@@ -191,20 +191,40 @@ public final class Rollup {
 
     /** Hands back every aggregate held since the last flush as partials of {@code origin}, and starts empty. */
     public Flush flush(Origin origin) {
+        return flush(origin, true);
+    }
+
+    /**
+     * Hands back the aggregates of each rule's finest resolution held since the last flush, and,
+     * when {@code coarseToo}, those of its coarser resolutions held since the last flush that
+     * included them; what is handed back starts empty, the rest stays open.
+     *
+     * <p>Coarser resolutions are cut less often because each cut writes a point per series: at a
+     * 10 s flush interval, cutting hours with every flush doubles the database's writes for
+     * buckets nobody reads at that freshness. Their cells are folded event by event across the
+     * finest flushes in between, so re-folding the same records from the same state reproduces
+     * them bit for bit (a sum of doubles folded in one order is not the merge of partial sums).
+     */
+    public Flush flush(Origin origin, boolean coarseToo) {
         List<Partial> partials = new ArrayList<>(dirtyCount * 2);
+        int kept = 0;
         for (int i = 0; i < dirtyCount; i++) {
             Target t = dirty[i];
+            Spec spec = t.spec;
+            if (!spec.finestOfRule && !coarseToo) {
+                dirty[kept++] = t;
+                continue;
+            }
             t.spillHead();
             for (Cell c = t.head; c != null; c = c.next) {
-                Spec spec = t.spec;
                 PartialId id = new PartialId(t.output, spec.kind, spec.resolution, new Bucket(c.start, spec.width), origin);
                 partials.add(new Partial(id, c.toAggregate(spec.kind), spec.rule.emits()));
             }
             t.reset();
         }
         Flush flush = new Flush(origin, partials, events, lateEvents, refusedEvents, watermarkAtStart, watermark);
-        Arrays.fill(dirty, 0, dirtyCount, null);
-        dirtyCount = 0;
+        Arrays.fill(dirty, kept, dirtyCount, null);
+        dirtyCount = kept;
         events = 0;
         lateEvents = 0;
         refusedEvents = 0;
@@ -283,11 +303,19 @@ public final class Rollup {
         return created;
     }
 
-    /** The rule, kind and resolution of a target, and the bucket width they imply. */
-    private record Spec(RollupRule rule, Kind kind, Resolution resolution, long width) {
+    /**
+     * The rule, kind and resolution of a target, the bucket width they imply, and whether it is
+     * the rule's finest resolution (written with every flush; the rule's others less often).
+     */
+    private record Spec(RollupRule rule, Kind kind, Resolution resolution, long width, boolean finestOfRule) {
         Spec(RollupRule rule, Kind kind, Resolution resolution) {
-            this(rule, kind, resolution, resolution.widthMillis());
+            this(rule, kind, resolution, resolution.widthMillis(), resolution.equals(rule.resolutions().get(0)));
         }
+    }
+
+    /** True when some rule writes a resolution coarser than its finest: those are cut on their own cadence. */
+    public boolean hasCoarseResolutions() {
+        return rules.rules().stream().anyMatch(r -> r.resolutions().size() > 1);
     }
 
     /**

@@ -42,6 +42,33 @@ class RollupTest {
     }
 
     @Test
+    void coarserResolutionsStayOpenAcrossFinestFlushesAndFoldAsOneRange() {
+        Series latency = Series.of("latency");
+        Rollup cadenced = new Rollup(RuleSet.defaults(), SETTINGS);
+        Rollup whole = new Rollup(RuleSet.defaults(), SETTINGS);
+        double[] values = {0.1, 0.2, 1e9, 3.3, 1e-7, 0.7};
+        for (int i = 0; i < values.length; i++) {
+            Event e = Event.distribution(latency, M0 + i * 20_000L, values[i]);
+            cadenced.accept(e);
+            whole.accept(e);
+            if (i % 2 == 1) {
+                assertThat(cadenced.flush(Origin.ofPartition(0, i, i), false).partials())
+                        .isNotEmpty().allMatch(p -> p.id().resolution().equals(Resolution.MINUTE));
+            }
+        }
+
+        Flush coarse = cadenced.flush(Origin.ofPartition(0, 9, 9), true);
+        Flush reference = whole.flush(Origin.ofPartition(0, 9, 9), true);
+
+        // the hour folded event by event across three finest flushes is the one-pass hour, bit for bit
+        assertThat(coarse.partials()).singleElement().satisfies(p -> assertThat(p).isEqualTo(
+                reference.partials().stream().filter(r -> r.id().resolution().equals(Resolution.HOUR)).findFirst()
+                        .orElseThrow()));
+        assertThat(cadenced.isEmpty()).isTrue();
+        assertThat(cadenced.openCells()).isZero();
+    }
+
+    @Test
     void bucketingNeverLosesOrAddsAnEvent() {
         qt().withExamples(200).forAll(lists().of(longs().between(0, 3 * 3_600_000L)).ofSizeBetween(1, 300),
                 integers().between(1, 20)).checkAssert((offsets, series) -> {

@@ -10,12 +10,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Collectors;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -37,7 +40,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * Writes use {@code acks=all} and wait for the broker, so {@link #begin} and {@link #complete}
  * are durable when they return, whatever happens to the topology's JVM afterwards.
  *
- * <p>Value format, one line of text: {@code v1 B|C seq=N first=O last=O wm=MS producers=id:seq,...}.
+ * <p>Value format: JSON, version 2 ({@link StoredIntent}); version 1 (one line of text) is still read.
  */
 public final class KafkaFlushIntents implements FlushIntentPort, AutoCloseable {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -125,18 +128,67 @@ public final class KafkaFlushIntents implements FlushIntentPort, AutoCloseable {
         }
     }
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The version this code writes; readers refuse a newer one rather than guess its meaning. */
+    static final int VERSION = 2;
+
+    /** The record as stored: JSON, versioned, field names spelled out for an operator reading the topic. */
+    record StoredIntent(int v, String state, String stream, long seq, long first, long last, long wm,
+                        SortedMap<String, Long> producers, StoredCoarse coarse, SortedMap<String, String> counting) {
+    }
+
+    record StoredCoarse(long first, long wm, SortedMap<String, Long> producers, boolean cut) {
+    }
+
     static String encode(IntentState state) {
         FlushIntent i = state.intent();
-        String producers = new TreeMap<>(i.producersAtStart()).entrySet().stream()
-                .map(e -> e.getKey() + ":" + e.getValue()).collect(Collectors.joining(","));
-        return "v1 " + (state.completed() ? "C" : "B") + " stream=" + i.origin().stream() + " seq=" + i.origin().seq()
-                + " first=" + i.origin().firstOffset() + " last=" + i.lastOffset() + " wm=" + i.watermarkAtStart()
-                + " producers=" + producers;
+        FlushIntent.CoarseRange c = i.coarse();
+        StoredIntent stored = new StoredIntent(VERSION, state.completed() ? "completed" : "begun", i.origin().stream(),
+                i.origin().seq(), i.origin().firstOffset(), i.lastOffset(), i.watermarkAtStart(),
+                new TreeMap<>(i.producersAtStart()),
+                new StoredCoarse(c.firstOffset(), c.watermarkAtStart(), new TreeMap<>(c.producersAtStart()), c.cut()),
+                i.counting());
+        try {
+            return JSON.writeValueAsString(stored);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode flush intent " + i, e);
+        }
     }
 
     static IntentState decode(String value) {
+        if (value.startsWith("v1 ")) {
+            return decodeV1(value);
+        }
+        StoredIntent s;
+        try {
+            JsonNode node = JSON.readTree(value);
+            int version = node.path("v").asInt(-1);
+            if (version != VERSION) {
+                throw new IllegalStateException("flush intent record of version " + node.path("v")
+                        + " cannot be read by this statspipe, which reads versions 1 and " + VERSION + ": '" + value + "'");
+            }
+            s = JSON.treeToValue(node, StoredIntent.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("unreadable flush intent record '" + value + "': " + e.getOriginalMessage(), e);
+        }
+        if (s.coarse() == null || s.counting() == null || s.producers() == null || s.coarse().producers() == null
+                || !(s.state().equals("begun") || s.state().equals("completed"))) {
+            throw new IllegalStateException("unreadable flush intent record '" + value + "': a field is missing");
+        }
+        FlushIntent intent = new FlushIntent(new Origin(s.stream(), s.seq(), s.first()), s.last(), s.wm(), s.producers(),
+                new FlushIntent.CoarseRange(s.coarse().first(), s.coarse().wm(), s.coarse().producers(), s.coarse().cut()),
+                s.counting());
+        return new IntentState(intent, s.state().equals("completed"));
+    }
+
+    /**
+     * Version 1, one line of text, written before coarser resolutions had their own cadence: its
+     * range was its own coarse range, and it recorded no counting settings: a completed one is
+     * read as such, a pending one is refused on resume (its settings are unknown).
+     */
+    private static IntentState decodeV1(String value) {
         String[] parts = value.split(" ", -1);
-        if (parts.length != 8 || !parts[0].equals("v1")) {
+        if (parts.length != 8) {
             throw new IllegalStateException("unreadable flush intent record '" + value + "'");
         }
         Map<String, String> fields = new HashMap<>();
@@ -154,8 +206,9 @@ public final class KafkaFlushIntents implements FlushIntentPort, AutoCloseable {
         }
         Origin origin = new Origin(fields.get("stream"), Long.parseLong(fields.get("seq")),
                 Long.parseLong(fields.get("first")));
-        FlushIntent intent = new FlushIntent(origin, Long.parseLong(fields.get("last")),
-                Long.parseLong(fields.get("wm")), producers);
+        long wm = Long.parseLong(fields.get("wm"));
+        FlushIntent intent = new FlushIntent(origin, Long.parseLong(fields.get("last")), wm, producers,
+                new FlushIntent.CoarseRange(origin.firstOffset(), wm, producers, true), new TreeMap<>());
         return new IntentState(intent, parts[1].equals("C"));
     }
 

@@ -27,6 +27,11 @@ import java.util.Optional;
  * in {@code [openFirst, highestSeen]} that were not counted before, and what a record
  * contributes depends only on its bytes, its Kafka timestamp and the state the range began
  * with (watermark and producer sequences, both recorded in the range's intent). No wall clock.
+ *
+ * <p>Coarser resolutions (a rule's hours beside its minutes) are not cut with every range: they
+ * fold over the <em>coarse range</em> {@code [coarseFirst, highestSeen]}, several consecutive
+ * ranges, and are cut only when the caller says so. Every intent records where the coarse range
+ * began and the state there, so a recovery re-reads the coarse range to rebuild them.
  * Not thread-safe: one owner per partition.
  */
 final class PartitionCounter {
@@ -66,6 +71,11 @@ final class PartitionCounter {
     private long countedThrough = NONE;
     private long highestSeen = NONE;
     private long openFirst = NONE;
+    /** Where the coarse range began, and the state there; NONE while no coarse range is open. */
+    private long coarseFirst = NONE;
+    private long coarseWatermarkAtStart;
+    private Map<String, Long> coarseProducersAtStart = Map.of();
+    private final java.util.SortedMap<String, String> countingSettings;
     private final List<DeadLetter> deadLetters = new ArrayList<>();
     private long duplicateBatches;
 
@@ -80,36 +90,106 @@ final class PartitionCounter {
         this.rollup = new Rollup(rules, rollupSettings);
         this.producers = new ProducerSequences();
         this.producersAtStart = producers.snapshot();
+        this.countingSettings = countingSettings(rules, rollupSettings, maxClockSkewMillis, maxRecordBytes);
     }
 
     /**
-     * Resumes the partition from its newest intent: re-reads the intent's range from the state it
-     * began with, and returns the flush it reproduces; the caller writes it if the intent did not
-     * complete, and then calls {@link #completed}. Empty when the partition never flushed.
+     * What decides what a record contributes, by name, recorded with every intent: a pending
+     * flush must replay under exactly these.
+     */
+    static java.util.SortedMap<String, String> countingSettings(RuleSet rules, RollupSettings settings,
+                                                               long maxClockSkewMillis, int maxRecordBytes) {
+        java.util.SortedMap<String, String> c = new java.util.TreeMap<>();
+        c.put("allowed-lateness", settings.allowedLateness().toString());
+        c.put("horizon", settings.horizon().toString());
+        c.put("max-clock-skew", maxClockSkewMillis + "ms");
+        c.put("max-record-bytes", Integer.toString(maxRecordBytes));
+        for (io.statspipe.domain.RollupRule r : rules.rules()) {
+            c.put("rule." + r.name(), "metrics=" + r.metrics() + " where=" + new java.util.TreeMap<>(r.where())
+                    + " keep=" + r.keep() + " resolutions=" + r.resolutions() + " emits="
+                    + new java.util.TreeSet<>(r.emits()) + " output=" + r.output());
+        }
+        return c;
+    }
+
+    /**
+     * Resumes the partition from its newest intent: re-reads the intent's coarse range from the
+     * state it began with (the finest ranges before the intent's own are folded and dropped: they
+     * were written), then the intent's own range, and returns the flush it reproduces; the caller
+     * writes it if the intent did not complete, and then calls {@link #completed}. Afterwards the
+     * coarser resolutions hold what they held when the intent was cut. Empty when the partition
+     * never flushed.
      *
-     * @throws IllegalStateException when the log no longer holds the range as it was (retention)
+     * @throws IllegalStateException when the log no longer holds the range as it was (retention),
+     *                               or a pending flush was cut under other counting settings
      */
     Optional<PendingFlush> resume(Optional<IntentState> latest, RangeSource log) {
         if (latest.isEmpty()) {
             return Optional.empty();
         }
         FlushIntent intent = latest.get().intent();
-        rollup = new Rollup(rules, rollupSettings, intent.watermarkAtStart());
+        boolean pending = !latest.get().completed();
+        if (pending && !intent.counting().equals(countingSettings)) {
+            throw new IllegalStateException("partition " + partition + ": flush " + intent.origin().seq()
+                    + " did not complete and was cut under other counting settings (" + changed(intent.counting())
+                    + "); start with the settings it was cut with until it completes, then change them");
+        }
+        FlushIntent.CoarseRange coarse = intent.coarse();
+        rollup = new Rollup(rules, rollupSettings, coarse.watermarkAtStart());
         refs.clear();
-        producers = new ProducerSequences(intent.producersAtStart());
+        producers = new ProducerSequences(coarse.producersAtStart());
         producersAtStart = producers.snapshot();
         seq = intent.origin().seq();
-        countedThrough = intent.origin().firstOffset() - 1;
+        countedThrough = coarse.firstOffset() - 1;
         highestSeen = countedThrough;
         openFirst = NONE;
-        log.read(partition, intent.origin().firstOffset(), intent.lastOffset(), this::offer);
-        PendingFlush replayed = cut().orElseThrow(() -> new IllegalStateException("partition " + partition
-                + " no longer holds the records of " + intent + ": cannot replay it"));
-        if (!replayed.intent().equals(intent)) {
+        coarseFirst = NONE;
+        long first = intent.origin().firstOffset();
+        if (coarse.firstOffset() < first) {
+            log.read(partition, coarse.firstOffset(), first - 1, this::offer);
+            if (highestSeen != first - 1) {
+                throw new IllegalStateException("partition " + partition + " no longer holds offsets "
+                        + coarse.firstOffset() + " to " + (first - 1) + " of the coarse range of " + intent);
+            }
+            // Those ranges were written already: keep what they folded into coarser buckets only.
+            rollup.flush(Origin.ofPartition(partition, seq, coarse.firstOffset()), false);
+            deadLetters.clear();
+            duplicateBatches = 0;
+            producersAtStart = producers.snapshot();
+            openFirst = NONE;
+        }
+        if (intent.hasFinestRange()) {
+            log.read(partition, first, intent.lastOffset(), this::offer);
+        }
+        PendingFlush replayed = cut(coarse.cut()).orElseThrow(() -> new IllegalStateException("partition "
+                + partition + " no longer holds the records of " + intent + ": cannot replay it"));
+        FlushIntent again = replayed.intent();
+        boolean same = pending ? again.equals(intent) : sameRange(again, intent);
+        if (!same) {
             throw new IllegalStateException("replaying " + intent + " of partition " + partition + " gave "
-                    + replayed.intent() + ": the log no longer holds the range as it was");
+                    + again + ": the log no longer holds the range as it was");
         }
         return Optional.of(replayed);
+    }
+
+    /** Equal but for the counting settings: a completed flush is re-read only to rebuild state. */
+    private static boolean sameRange(FlushIntent a, FlushIntent b) {
+        return a.origin().equals(b.origin()) && a.lastOffset() == b.lastOffset()
+                && a.watermarkAtStart() == b.watermarkAtStart() && a.producersAtStart().equals(b.producersAtStart())
+                && a.coarse().equals(b.coarse());
+    }
+
+    private String changed(java.util.SortedMap<String, String> recorded) {
+        java.util.SortedSet<String> keys = new java.util.TreeSet<>(recorded.keySet());
+        keys.addAll(countingSettings.keySet());
+        List<String> diff = new ArrayList<>();
+        for (String k : keys) {
+            if (!java.util.Objects.equals(recorded.get(k), countingSettings.get(k))) {
+                diff.add(k + " was " + recorded.getOrDefault(k, "absent") + ", now "
+                        + countingSettings.getOrDefault(k, "absent"));
+            }
+        }
+        return String.join("; ", diff);
     }
 
     /** Offers one record; counts it if it is new. */
@@ -122,27 +202,54 @@ final class PartitionCounter {
         }
         if (openFirst == NONE) {
             openFirst = offset;
+            if (coarseFirst == NONE) {
+                coarseFirst = offset;
+                coarseWatermarkAtStart = rollup.watermark();
+                coarseProducersAtStart = producersAtStart;
+            }
         }
         highestSeen = offset;
         count(offset, timestamp, value);
         return Admission.NEW;
     }
 
-    /** Cuts the open range into a flush of the next sequence number; empty when nothing is open. */
+    /** Cuts the open range and the coarse range together; see {@link #cut(boolean)}. */
     Optional<PendingFlush> cut() {
-        if (openFirst == NONE) {
+        return cut(true);
+    }
+
+    /**
+     * Cuts the open range into a flush of the next sequence number, with the coarser resolutions'
+     * partials of the whole coarse range when {@code coarseToo} (or when no rule has a coarser
+     * resolution). Empty when there is nothing to write: no open range, and no coarse range to cut.
+     */
+    Optional<PendingFlush> cut(boolean coarseToo) {
+        boolean coarseCut = coarseToo || !rollup.hasCoarseResolutions();
+        if (openFirst == NONE && !(coarseCut && coarseFirst != NONE)) {
             return Optional.empty();
         }
-        Origin origin = Origin.ofPartition(partition, seq, openFirst);
-        var flush = rollup.flush(origin);
-        FlushIntent intent = new FlushIntent(origin, highestSeen, flush.watermarkAtStart(), producersAtStart);
+        long first = openFirst != NONE ? openFirst : highestSeen + 1;
+        Origin origin = Origin.ofPartition(partition, seq, first);
+        var flush = rollup.flush(origin, coarseCut);
+        FlushIntent.CoarseRange coarse = new FlushIntent.CoarseRange(coarseFirst, coarseWatermarkAtStart,
+                coarseProducersAtStart, coarseCut);
+        FlushIntent intent = new FlushIntent(origin, highestSeen, flush.watermarkAtStart(), producersAtStart, coarse,
+                countingSettings);
         PendingFlush pending = new PendingFlush(partition, intent, flush, deadLetters, duplicateBatches);
         deadLetters.clear();
         duplicateBatches = 0;
         producersAtStart = producers.snapshot();
         openFirst = NONE;
+        if (coarseCut) {
+            coarseFirst = NONE;
+        }
         seq++;
         return Optional.of(pending);
+    }
+
+    /** True when coarser resolutions hold folded records not yet cut. */
+    boolean hasOpenCoarseRange() {
+        return coarseFirst != NONE && rollup.hasCoarseResolutions();
     }
 
     /** Everything up to the flush's last offset is counted and stored. */

@@ -44,6 +44,8 @@ final class RollupBolt extends BaseRichBolt {
     private transient Map<Integer, PartitionCounter> counters;
     private transient Map<Integer, Range> open;
     private transient Map<Integer, Range> inFlight;
+    /** Per partition, when its coarse range opened (nanoTime): coarser resolutions are cut on their own cadence. */
+    private transient Map<Integer, Long> coarseOpenedAt;
 
     /** The tuples of a range, to ack once it is committed; {@code openedAt} for the flush interval. */
     private static final class Range {
@@ -72,14 +74,16 @@ final class RollupBolt extends BaseRichBolt {
         this.counters = new HashMap<>();
         this.open = new HashMap<>();
         this.inFlight = new HashMap<>();
+        this.coarseOpenedAt = new HashMap<>();
         context.registerGauge("statspipe.lag", () -> health.snapshot().totalLag());
         context.registerGauge("statspipe.flushMillis", () -> health.snapshot().lastFlushMillis());
         context.registerGauge("statspipe.partialsWritten", () -> health.snapshot().partialsWritten());
         context.registerGauge("statspipe.eventsCounted", () -> health.snapshot().eventsCounted());
         context.registerGauge("statspipe.lateEvents", () -> health.snapshot().lateEvents());
         context.registerGauge("statspipe.deadLetters", () -> health.snapshot().deadLetters());
-        LOG.info("rollup task {} of topology {} ready: flush every {}, allowed lateness {}",
-                context.getThisTaskId(), settings.topologyName(), settings.flushInterval(), settings.allowedLateness());
+        LOG.info("rollup task {} of topology {} ready: flush every {}, coarser resolutions every {}, allowed lateness {}",
+                context.getThisTaskId(), settings.topologyName(), settings.flushInterval(),
+                settings.coarseFlushInterval(), settings.allowedLateness());
     }
 
     @Override
@@ -159,30 +163,53 @@ final class RollupBolt extends BaseRichBolt {
             }
             counter.completed(flush);
         }
+        if (counter.hasOpenCoarseRange()) {
+            coarseOpenedAt.put(partition, System.nanoTime());
+        }
         LOG.info("partition {} taken over: counted through offset {}", partition, counter.countedThrough());
         counters.put(partition, counter);
         return counter;
     }
 
+    /**
+     * Cuts every partition whose open range is a flush interval old. Coarser resolutions are cut
+     * with it once their coarse range is a coarse flush interval old, and alone (an empty finest
+     * range) when the partition went quiet with a coarse range still open.
+     */
     private void cutDueRanges() {
         long intervalNanos = settings.flushInterval().toNanos();
+        long coarseNanos = settings.coarseFlushInterval().toNanos();
         long now = System.nanoTime();
         for (Map.Entry<Integer, PartitionCounter> e : counters.entrySet()) {
             int partition = e.getKey();
-            Range range = open.get(partition);
-            if (range == null || inFlight.containsKey(partition) || now - range.openedAt < intervalNanos) {
+            PartitionCounter counter = e.getValue();
+            if (inFlight.containsKey(partition)) {
                 continue;
             }
-            Optional<PendingFlush> cut = e.getValue().cut();
+            Range range = open.get(partition);
+            if (range != null && counter.hasOpenRange() && !coarseOpenedAt.containsKey(partition)) {
+                coarseOpenedAt.put(partition, range.openedAt);
+            }
+            Long coarseSince = coarseOpenedAt.get(partition);
+            boolean coarseDue = coarseSince != null && now - coarseSince >= coarseNanos;
+            boolean finestDue = range != null && now - range.openedAt >= intervalNanos;
+            if (!finestDue && !(coarseDue && counter.hasOpenCoarseRange())) {
+                continue;
+            }
+            Optional<PendingFlush> cut = counter.cut(coarseDue);
             open.remove(partition);
+            if (!counter.hasOpenCoarseRange()) {
+                coarseOpenedAt.remove(partition);
+            }
+            Range flying = range != null ? range : new Range();
             if (cut.isEmpty()) {
                 // Only duplicates of the completed past were held: nothing new to commit.
-                range.tuples.forEach(collector::ack);
+                flying.tuples.forEach(collector::ack);
                 continue;
             }
-            range.flush = cut.get();
-            inFlight.put(partition, range);
-            committer.submit(range.flush);
+            flying.flush = cut.get();
+            inFlight.put(partition, flying);
+            committer.submit(flying.flush);
         }
     }
 

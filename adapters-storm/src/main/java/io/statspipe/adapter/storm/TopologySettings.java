@@ -26,13 +26,16 @@ import java.time.Duration;
  * @param maxSpoutPending    unacked records per spout task; it must cover a flush interval of input,
  *                           since a record is acked only once its flush is completed
  * @param messageTimeout     Storm's tuple timeout; a timed-out record comes back as a duplicate
+ * @param coarseFlushInterval how long coarser resolutions (a rule's hours beside its minutes) fold
+ *                           before their partials are written (at least the flush interval): their
+ *                           freshness, and the most Kafka a recovery re-reads per partition
  */
 public record TopologySettings(String topologyName, String bootstrapServers, String eventsTopic,
                                String deadLetterTopic, String intentsTopic, String consumerGroup,
                                Duration flushInterval, Duration allowedLateness, Duration horizon,
                                Duration maxClockSkew, int maxRecordBytes, int spoutParallelism,
                                int rollupParallelism, int workers, int maxSpoutPending,
-                               Duration messageTimeout) implements Serializable {
+                               Duration messageTimeout, Duration coarseFlushInterval) implements Serializable {
     private static final long serialVersionUID = 1L;
 
     public TopologySettings {
@@ -60,10 +63,28 @@ public record TopologySettings(String topologyName, String bootstrapServers, Str
         if (maxSpoutPending < 1) {
             throw new InvalidStatException("maxSpoutPending must be at least 1, got " + maxSpoutPending);
         }
+        if (coarseFlushInterval == null || coarseFlushInterval.compareTo(flushInterval) < 0) {
+            throw new InvalidStatException("coarseFlushInterval must be at least flushInterval " + flushInterval
+                    + ", got " + coarseFlushInterval);
+        }
         if (messageTimeout == null || messageTimeout.compareTo(flushInterval) <= 0) {
             throw new InvalidStatException("messageTimeout " + messageTimeout + " must be longer than flushInterval "
                     + flushInterval + ", or every record would time out before its flush");
         }
+    }
+
+    /** Coarser resolutions are written every 5 minutes unless said otherwise. */
+    public static final Duration DEFAULT_COARSE_FLUSH_INTERVAL = Duration.ofMinutes(5);
+
+    /** Settings with the default coarse flush interval (or the flush interval, if that is longer). */
+    public TopologySettings(String topologyName, String bootstrapServers, String eventsTopic, String deadLetterTopic,
+                            String intentsTopic, String consumerGroup, Duration flushInterval, Duration allowedLateness,
+                            Duration horizon, Duration maxClockSkew, int maxRecordBytes, int spoutParallelism,
+                            int rollupParallelism, int workers, int maxSpoutPending, Duration messageTimeout) {
+        this(topologyName, bootstrapServers, eventsTopic, deadLetterTopic, intentsTopic, consumerGroup, flushInterval,
+                allowedLateness, horizon, maxClockSkew, maxRecordBytes, spoutParallelism, rollupParallelism, workers,
+                maxSpoutPending, messageTimeout, flushInterval == null || DEFAULT_COARSE_FLUSH_INTERVAL.compareTo(flushInterval) > 0
+                        ? DEFAULT_COARSE_FLUSH_INTERVAL : flushInterval);
     }
 
     /** Defaults for one machine, reading from {@code bootstrapServers}. */
@@ -81,38 +102,46 @@ public record TopologySettings(String topologyName, String bootstrapServers, Str
     public TopologySettings withName(String name) {
         return new TopologySettings(name, bootstrapServers, eventsTopic, deadLetterTopic, intentsTopic, consumerGroup,
                 flushInterval, allowedLateness, horizon, maxClockSkew, maxRecordBytes, spoutParallelism,
-                rollupParallelism, workers, maxSpoutPending, messageTimeout);
+                rollupParallelism, workers, maxSpoutPending, messageTimeout, coarseFlushInterval);
     }
 
+    /** The flush interval; the coarse one becomes at least as long. */
     public TopologySettings withFlushInterval(Duration interval) {
         return new TopologySettings(topologyName, bootstrapServers, eventsTopic, deadLetterTopic, intentsTopic,
                 consumerGroup, interval, allowedLateness, horizon, maxClockSkew, maxRecordBytes, spoutParallelism,
-                rollupParallelism, workers, maxSpoutPending, messageTimeout);
+                rollupParallelism, workers, maxSpoutPending, messageTimeout,
+                interval != null && interval.compareTo(coarseFlushInterval) > 0 ? interval : coarseFlushInterval);
+    }
+
+    public TopologySettings withCoarseFlushInterval(Duration interval) {
+        return new TopologySettings(topologyName, bootstrapServers, eventsTopic, deadLetterTopic, intentsTopic,
+                consumerGroup, flushInterval, allowedLateness, horizon, maxClockSkew, maxRecordBytes, spoutParallelism,
+                rollupParallelism, workers, maxSpoutPending, messageTimeout, interval);
     }
 
     public TopologySettings withLateness(Duration lateness, Duration newHorizon) {
         return new TopologySettings(topologyName, bootstrapServers, eventsTopic, deadLetterTopic, intentsTopic,
                 consumerGroup, flushInterval, lateness, newHorizon, maxClockSkew, maxRecordBytes, spoutParallelism,
-                rollupParallelism, workers, maxSpoutPending, messageTimeout);
+                rollupParallelism, workers, maxSpoutPending, messageTimeout, coarseFlushInterval);
     }
 
     public TopologySettings withParallelism(int spouts, int rollups) {
         return new TopologySettings(topologyName, bootstrapServers, eventsTopic, deadLetterTopic, intentsTopic,
                 consumerGroup, flushInterval, allowedLateness, horizon, maxClockSkew, maxRecordBytes, spouts,
-                rollups, workers, maxSpoutPending, messageTimeout);
+                rollups, workers, maxSpoutPending, messageTimeout, coarseFlushInterval);
     }
 
     /** Worker JVMs the topology asks of a cluster (LocalCluster runs every executor in its own JVM). */
     public TopologySettings withWorkers(int count) {
         return new TopologySettings(topologyName, bootstrapServers, eventsTopic, deadLetterTopic, intentsTopic,
                 consumerGroup, flushInterval, allowedLateness, horizon, maxClockSkew, maxRecordBytes, spoutParallelism,
-                rollupParallelism, count, maxSpoutPending, messageTimeout);
+                rollupParallelism, count, maxSpoutPending, messageTimeout, coarseFlushInterval);
     }
 
     public TopologySettings withMaxRecordBytes(int bytes) {
         return new TopologySettings(topologyName, bootstrapServers, eventsTopic, deadLetterTopic, intentsTopic,
                 consumerGroup, flushInterval, allowedLateness, horizon, maxClockSkew, bytes, spoutParallelism,
-                rollupParallelism, workers, maxSpoutPending, messageTimeout);
+                rollupParallelism, workers, maxSpoutPending, messageTimeout, coarseFlushInterval);
     }
 
     private static void requireName(String key, String value) {

@@ -113,4 +113,128 @@ class PartitionCounterTest {
         assertThat(flush.flush().events()).isEqualTo(1);
         assertThat(flush.intent().lastOffset()).isEqualTo(3);
     }
+
+    void appendTimings(String producer, long seq, long at, double... values) {
+        List<Event> events = new ArrayList<>();
+        for (double v : values) {
+            events.add(Event.distribution(Series.of("latency"), at, v));
+            events.add(Event.counter(Series.of("clicks"), at, 1));
+        }
+        log.add(format.encode(new EventBatch(new BatchId(producer, seq), events)));
+    }
+
+    /** Offers offsets [from, to) and cuts them, the coarser resolutions only when {@code coarseToo}. */
+    static PendingFlush countAndCut(PartitionCounter c, List<byte[]> log, int from, int to, boolean coarseToo) {
+        for (int o = from; o < to; o++) {
+            c.offer(o, T0, log.get(o));
+        }
+        PendingFlush flush = c.cut(coarseToo).orElseThrow();
+        c.completed(flush);
+        return flush;
+    }
+
+    static List<io.statspipe.domain.Partial> ofResolution(PendingFlush f, io.statspipe.domain.Resolution r) {
+        return f.flush().partials().stream().filter(p -> p.id().resolution().equals(r)).toList();
+    }
+
+    @Test
+    void coarserResolutionsFoldAcrossFlushesAndAreWrittenOnlyWhenCut() {
+        appendTimings("a", 1, T0 + 1_000, 0.1, 0.2);
+        appendTimings("a", 2, T0 + 70_000, 0.3);
+        appendTimings("a", 3, T0 + 130_000, 0.7, 1e6);
+        PartitionCounter c = counter();
+
+        PendingFlush first = countAndCut(c, log, 0, 1, false);
+        PendingFlush second = countAndCut(c, log, 1, 2, false);
+        PendingFlush third = countAndCut(c, log, 2, 3, true);
+
+        var hour = io.statspipe.domain.Resolution.HOUR;
+        assertThat(ofResolution(first, hour)).isEmpty();
+        assertThat(ofResolution(second, hour)).isEmpty();
+        assertThat(ofResolution(first, io.statspipe.domain.Resolution.MINUTE)).hasSize(2);
+        assertThat(ofResolution(third, hour)).hasSize(2).allSatisfy(p -> assertThat(p.aggregate().count()).isEqualTo(5));
+        assertThat(second.intent().coarse().firstOffset()).isZero();
+        assertThat(second.intent().coarse().cut()).isFalse();
+        assertThat(third.intent().coarse()).isEqualTo(new io.statspipe.ports.out.FlushIntent.CoarseRange(
+                0, Long.MIN_VALUE, java.util.Map.of(), true));
+        // the next coarse range starts with the next range
+        appendTimings("a", 4, T0 + 140_000, 2.0);
+        assertThat(countAndCut(c, log, 3, 4, false).intent().coarse().firstOffset()).isEqualTo(3);
+    }
+
+    @Test
+    void aPendingCoarseCutReplaysTheWholeCoarseRangeBitForBit() {
+        appendTimings("a", 1, T0 + 1_000, 0.1, 0.2, 1e-3);
+        appendTimings("a", 2, T0 + 70_000, 0.3, 1e9);
+        appendTimings("a", 1, T0 + 71_000, 5.0); // a resent batch: dropped in both passes
+        appendTimings("a", 3, T0 + 130_000, 0.7, 3.3);
+        PartitionCounter live = counter();
+        countAndCut(live, log, 0, 2, false);
+        for (int o = 2; o < 4; o++) {
+            live.offer(o, T0, log.get(o));
+        }
+        PendingFlush original = live.cut(true).orElseThrow();
+
+        Optional<PendingFlush> replayed = counter().resume(Optional.of(new IntentState(original.intent(), false)), source());
+
+        assertThat(replayed).contains(original);
+        assertThat(ofResolution(original, io.statspipe.domain.Resolution.HOUR)).isNotEmpty();
+    }
+
+    @Test
+    void aCompletedFlushInsideAnOpenCoarseRangeRebuildsTheCoarseCells() {
+        appendTimings("a", 1, T0 + 1_000, 0.1, 0.2);
+        appendTimings("b", 1, T0 + 70_000, 0.3);
+        appendTimings("a", 2, T0 + 130_000, 0.7, 8.5);
+        PartitionCounter uninterrupted = counter();
+        countAndCut(uninterrupted, log, 0, 1, false);
+        PendingFlush completedBeforeCrash = countAndCut(uninterrupted, log, 1, 2, false);
+        PendingFlush expected = countAndCut(uninterrupted, log, 2, 3, true);
+
+        PartitionCounter recovered = counter();
+        PendingFlush rebuilt = recovered.resume(Optional.of(new IntentState(completedBeforeCrash.intent(), true)),
+                source()).orElseThrow();
+        recovered.completed(rebuilt);
+        assertThat(recovered.hasOpenCoarseRange()).isTrue();
+        assertThat(recovered.offer(1, T0, log.get(1))).isEqualTo(Admission.ALREADY_COUNTED);
+
+        assertThat(countAndCut(recovered, log, 2, 3, true)).isEqualTo(expected);
+    }
+
+    @Test
+    void aQuietPartitionCutsItsCoarseRangeAloneAndThatCutReplays() {
+        appendTimings("a", 1, T0 + 1_000, 0.1, 0.2);
+        appendTimings("a", 2, T0 + 70_000, 0.3);
+        PartitionCounter c = counter();
+        countAndCut(c, log, 0, 2, false);
+        assertThat(c.cut(false)).isEmpty();
+
+        PendingFlush coarseOnly = c.cut(true).orElseThrow();
+
+        assertThat(coarseOnly.intent().hasFinestRange()).isFalse();
+        assertThat(coarseOnly.intent().origin().firstOffset()).isEqualTo(2);
+        assertThat(coarseOnly.flush().partials()).isNotEmpty()
+                .allSatisfy(p -> assertThat(p.id().resolution()).isEqualTo(io.statspipe.domain.Resolution.HOUR));
+        assertThat(counter().resume(Optional.of(new IntentState(coarseOnly.intent(), false)), source()))
+                .contains(coarseOnly);
+        c.completed(coarseOnly);
+        assertThat(c.cut(true)).isEmpty();
+    }
+
+    @Test
+    void aPendingFlushIsNotReplayedUnderOtherCountingSettings() {
+        append("a", 1, T0, T0 + 1);
+        PartitionCounter c = counter();
+        c.offer(0, T0, log.get(0));
+        PendingFlush pending = c.cut(true).orElseThrow();
+        PartitionCounter otherHorizon = new PartitionCounter(3, RuleSet.defaults(),
+                new RollupSettings(Duration.ofSeconds(10), Duration.ofHours(2)), format, 300_000, 10_000);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> otherHorizon.resume(
+                        Optional.of(new IntentState(pending.intent(), false)), source()))
+                .hasMessageContaining("did not complete and was cut under other counting settings")
+                .hasMessageContaining("horizon was PT6H, now PT2H");
+        // once it completed, the new settings apply to what comes next
+        assertThat(otherHorizon.resume(Optional.of(new IntentState(pending.intent(), true)), source())).isPresent();
+    }
 }

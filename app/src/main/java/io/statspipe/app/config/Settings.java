@@ -47,8 +47,8 @@ public record Settings(Path dataDir, Api api, Statsd statsd, EventLog eventLog, 
         }
     }
 
-    public record Topology(Engines.Topology engine, String name, Duration flushInterval, int rollupParallelism,
-                           int workers) {
+    public record Topology(Engines.Topology engine, String name, Duration flushInterval, Duration coarseFlushInterval,
+                           int rollupParallelism, int workers) {
     }
 
     public record Legacy(Engines.Legacy engine, String uri, int port, String database) {

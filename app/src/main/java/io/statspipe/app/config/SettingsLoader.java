@@ -90,9 +90,11 @@ public final class SettingsLoader {
         }
         Settings.Store store = new Settings.Store(storeEngine, url, r.port("statspipe.store.port"),
                 r.positiveInt("statspipe.store.heap-mb"));
+        Duration flushInterval = r.atLeast("statspipe.topology.flush-interval", Duration.ofSeconds(1));
         Settings.Topology topology = new Settings.Topology(
                 Engines.parse(Engines.Topology.class, "statspipe.topology.engine", r.string("statspipe.topology.engine")),
-                r.nonEmpty("statspipe.topology.name"), r.atLeast("statspipe.topology.flush-interval", Duration.ofSeconds(1)),
+                r.nonEmpty("statspipe.topology.name"), flushInterval,
+                r.atLeast("statspipe.topology.coarse-flush-interval", flushInterval),
                 r.positiveInt("statspipe.topology.rollup-parallelism"), r.positiveInt("statspipe.topology.workers"));
         Engines.Legacy legacyEngine = Engines.parse(Engines.Legacy.class, "statspipe.legacy.engine",
                 r.string("statspipe.legacy.engine"));

@@ -21,6 +21,7 @@ public final class TopologyWiring {
     public static TopologySettings settings(Settings settings, String bootstrapServers) {
         return TopologySettings.defaults(bootstrapServers).withName(settings.topology().name())
                 .withFlushInterval(settings.topology().flushInterval())
+                .withCoarseFlushInterval(settings.topology().coarseFlushInterval())
                 .withParallelism(1, settings.topology().rollupParallelism())
                 .withWorkers(settings.topology().workers());
     }

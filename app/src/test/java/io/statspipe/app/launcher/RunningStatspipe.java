@@ -60,7 +60,8 @@ final class RunningStatspipe {
         this.config = dir.resolve("statspipe.conf");
         Files.writeString(config, "statspipe.api.tokens = [ { tenant = acme, sha256 = \"" + TenantTokens.sha256Hex(ACME_TOKEN)
                 + "\" } ]\nstatspipe.api.admin-sha256 = [ \"" + TenantTokens.sha256Hex(ADMIN_TOKEN) + "\" ]\n"
-                + "statspipe.topology.flush-interval = 1s\n");
+                + "statspipe.topology.flush-interval = 1s\n"
+                + "statspipe.topology.coarse-flush-interval = 3s\n");
         this.out = dir.resolve("up.out");
         this.err = dir.resolve("up.err");
     }

@@ -156,7 +156,7 @@ class MigrationEndToEndTest {
 
         // Live traffic through the new pipeline, all of it after the boundary.
         TopologySettings settings = TopologySettings.defaults(broker.bootstrapServers()).withName("migration-e2e")
-                .withFlushInterval(Duration.ofSeconds(1));
+                .withFlushInterval(Duration.ofSeconds(1)).withCoarseFlushInterval(Duration.ofSeconds(3));
         topology = LocalTopologyRunner.start(settings, dualWritePlugs(mongo.connectionString(), kairos.httpUrl(),
                 phaseFile.toAbsolutePath().toString(), MIGRATION.switchMargin().toMillis(), MIGRATION.settleTime().toMillis()),
                 dir.resolve("storm"));

@@ -72,7 +72,7 @@ class StoreOutageTest {
         Topics.ensure(broker.bootstrapServers(), PARTITIONS);
         String url = kairos.httpUrl();
         TopologySettings settings = TopologySettings.defaults(broker.bootstrapServers()).withName("outage")
-                .withFlushInterval(Duration.ofSeconds(2));
+                .withFlushInterval(Duration.ofSeconds(2)).withCoarseFlushInterval(Duration.ofSeconds(4));
         List<Series> series = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
             series.add(Series.of("outage.hits", "series", "s" + i));

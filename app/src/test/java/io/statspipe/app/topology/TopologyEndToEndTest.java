@@ -75,7 +75,8 @@ class TopologyEndToEndTest {
         Topics.ensure(broker.bootstrapServers(), PARTITIONS);
         kairos = LocalKairosDb.builder().dataDir(dir.resolve("kairosdb")).h2().build().start();
         settings = TopologySettings.defaults(broker.bootstrapServers()).withName("e2e")
-                .withFlushInterval(Duration.ofSeconds(1)).withMaxRecordBytes(64 * 1024);
+                .withFlushInterval(Duration.ofSeconds(1)).withCoarseFlushInterval(Duration.ofSeconds(3))
+                .withMaxRecordBytes(64 * 1024);
         topology = LocalTopologyRunner.start(settings, KairosTopologyPlugs.of(kairos.httpUrl(), TopologyEndToEndTest::rules),
                 dir.resolve("storm"));
     }
