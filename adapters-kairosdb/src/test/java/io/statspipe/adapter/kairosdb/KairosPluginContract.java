@@ -58,6 +58,8 @@ abstract class KairosPluginContract {
     /** minute -> site -> the partials of that bucket, per kind. */
     final Map<Integer, Map<String, List<Aggregate>>> dists = new TreeMap<>();
     final Map<Integer, Map<String, List<Aggregate>>> gauges = new TreeMap<>();
+    /** The body that pushed them all. */
+    String pushed;
 
     @BeforeAll
     void startAndPushPartials() throws Exception {
@@ -110,7 +112,8 @@ abstract class KairosPluginContract {
             }
         }
         body.append(']');
-        HttpResponse<String> push = post("/api/v1/datapoints", body.toString());
+        pushed = body.toString();
+        HttpResponse<String> push = post("/api/v1/datapoints", pushed);
         assertThat(push.statusCode()).as(push.body()).isEqualTo(204);
         // visible once the count of every bucket is there
         long expectedCount = dists.values().stream().flatMap(m -> m.values().stream()).flatMap(List::stream)
@@ -186,6 +189,28 @@ abstract class KairosPluginContract {
                 assertMerged(group.getAsJsonObject(), bySite.get(site));
             }
         }
+    }
+
+    @Test
+    void replayingPartialsWithTheSameValuesChangesNothing() throws Exception {
+        long before = total(metric + ".dist");
+        long gaugesBefore = total(metric + ".gauge");
+        String marker = "{\"name\":\"" + metric + ".marker\",\"tags\":{\"_src\":\"p0\"},\"datapoints\":[[" + T0 + ",1]]}";
+        // the replay, then a marker in the same request: once the marker is visible, so is the replay
+        HttpResponse<String> push = post("/api/v1/datapoints", pushed.substring(0, pushed.length() - 1) + "," + marker + "]");
+        assertThat(push.statusCode()).as(push.body()).isEqualTo(204);
+        await("marker visible", () -> {
+            try {
+                return query(metric + ".marker", null, Map.of(), List.of()).get(0).getAsJsonObject()
+                        .getAsJsonArray("values").size() == 1;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertThat(total(metric + ".dist")).isEqualTo(before);
+        assertThat(total(metric + ".gauge")).isEqualTo(gaugesBefore);
+        assertMerged(query(metric + ".dist", KairosPlugin.MERGE, Map.of(), List.of()).get(0).getAsJsonObject(),
+                expected(dists, null).get(""));
     }
 
     @Test
