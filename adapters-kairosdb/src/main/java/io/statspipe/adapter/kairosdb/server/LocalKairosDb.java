@@ -1,5 +1,6 @@
 package io.statspipe.adapter.kairosdb.server;
 
+import io.statspipe.adapter.kairosdb.KairosPlugin;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
@@ -192,6 +193,11 @@ public final class LocalKairosDb implements AutoCloseable {
         c.append("kairosdb.query_cache.cache_dir: ").append(quoted(dir.resolve("cache"))).append('\n');
         // statspipe tag values may hold ':'; no value of ours may be read as a regular expression.
         c.append("kairosdb.queries.regex_prefix: \"~regex~\"\n");
+        // statspipe's plugin (its jars are on the server's classpath): the statspipe_dist and
+        // statspipe_gauge data point types and the statspipe_* aggregators
+        for (String line : KairosPlugin.CONFIGURATION) {
+            c.append(line).append('\n');
+        }
         if (config.datastore() == Datastore.H2) {
             c.append("kairosdb.service.datastore: \"org.kairosdb.datastore.h2.H2Module\"\n");
             c.append("kairosdb.datastore.h2.database_path: ").append(quoted(dir.resolve("h2db"))).append('\n');
