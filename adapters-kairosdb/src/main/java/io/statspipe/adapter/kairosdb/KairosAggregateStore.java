@@ -49,6 +49,7 @@ public final class KairosAggregateStore implements WritePartialsPort, QueryAggre
     private final PartialPoints partialPoints;
     private final PointWriter writer;
     private final KairosReads reads;
+    private final StoredPoints storedPoints;
     private final AtomicLong pointsWritten = new AtomicLong();
 
     public KairosAggregateStore(KairosStoreConfig config) {
@@ -67,6 +68,7 @@ public final class KairosAggregateStore implements WritePartialsPort, QueryAggre
         this.partialPoints = new PartialPoints(config.mapping());
         this.writer = new PointWriter(client, config);
         this.reads = new KairosReads(client, config, this::retrying);
+        this.storedPoints = new StoredPoints(client, config.mapping(), this::retrying);
         LOG.info("KairosDB store at {} ({} points per request, gzip {})", config.url(), config.pointsPerRequest(),
                 config.gzip());
     }
@@ -83,6 +85,15 @@ public final class KairosAggregateStore implements WritePartialsPort, QueryAggre
         LOG.debug("wrote {} partials as {} points", partials.size(), points.size());
     }
 
+    /**
+     * True once every point of {@code partials} is readable from KairosDB with the value it was
+     * written with (see {@link StoredPoints}): what makes a flush durable, since KairosDB answers a
+     * write before its points reach the datastore.
+     */
+    public boolean holds(List<Partial> partials) {
+        return storedPoints.hold(partials);
+    }
+
     /** Data points this store has written to KairosDB (acknowledged), for benchmarks and health pages. */
     public long pointsWritten() {
         return pointsWritten.get();
@@ -90,17 +101,13 @@ public final class KairosAggregateStore implements WritePartialsPort, QueryAggre
 
     @Override
     public List<SeriesResult> query(StatsQuery query) {
-        SortedMap<Tags, SortedMap<Long, BucketFields>> groups = reads.read(query.metric(), query.kind(),
-                query.resolution(), query.filter(), query.groupBy(),
-                KairosMapping.fieldsToRead(query.kind(), query.aggregation()), query.range().from(), query.range().to());
+        SortedMap<Tags, SortedMap<Long, Aggregate>> groups = reads.read(query.metric(), query.kind(),
+                query.resolution(), query.filter(), query.groupBy(), query.range().from(), query.range().to());
         List<SeriesResult> results = new ArrayList<>();
         groups.forEach((group, buckets) -> {
             List<Point> points = new ArrayList<>();
-            buckets.forEach((start, fields) -> fields.value(query.kind(), query.aggregation())
-                    .ifPresent(v -> points.add(new Point(start, v))));
-            if (!points.isEmpty()) {
-                results.add(new SeriesResult(group, points));
-            }
+            buckets.forEach((start, aggregate) -> points.add(new Point(start, aggregate.value(query.aggregation()))));
+            results.add(new SeriesResult(group, points));
         });
         return results;
     }
@@ -113,7 +120,7 @@ public final class KairosAggregateStore implements WritePartialsPort, QueryAggre
             if (!name.startsWith(metricPrefix)) {
                 continue;
             }
-            Optional<KairosMapping.Stored> stored = KairosMapping.parseCountMetric(name);
+            Optional<KairosMapping.Stored> stored = KairosMapping.parseMetric(name);
             if (stored.isEmpty()) {
                 continue;
             }
@@ -122,7 +129,7 @@ public final class KairosAggregateStore implements WritePartialsPort, QueryAggre
                 continue; // not written by statspipe (KairosDB's own metrics, for one)
             }
             keys.removeIf(KairosMapping::isInternalTag);
-            for (KairosReads.Group group : reads.groups(name, keys, Tags.none(), range.from(), end)) {
+            for (KairosReads.Group group : reads.groups(name, stored.get().kind(), keys, Tags.none(), range.from(), end)) {
                 found.add(new SeriesKey(new Series(stored.get().metric(), group.tagsAmong(keys)), stored.get().kind()));
             }
         }
@@ -131,20 +138,17 @@ public final class KairosAggregateStore implements WritePartialsPort, QueryAggre
 
     @Override
     public List<StoredBucket> readBuckets(SeriesKey key, Resolution resolution, TimeRange range) {
-        SortedMap<Tags, SortedMap<Long, BucketFields>> groups = reads.read(key.series().metric(), key.kind(), resolution,
-                TagFilter.exactly(key.series().tags()), new TreeSet<>(), KairosReads.allFields(key.kind()),
-                range.from(), range.to());
+        SortedMap<Tags, SortedMap<Long, Aggregate>> groups = reads.read(key.series().metric(), key.kind(), resolution,
+                TagFilter.exactly(key.series().tags()), new TreeSet<>(), range.from(), range.to());
         List<StoredBucket> buckets = new ArrayList<>();
-        for (Map.Entry<Long, BucketFields> bucket : groups.getOrDefault(Tags.none(), new java.util.TreeMap<>()).entrySet()) {
-            Optional<Aggregate> aggregate = bucket.getValue().aggregate(key.kind());
-            aggregate.ifPresent(a -> buckets.add(new StoredBucket(key.series(), resolution,
-                    new Bucket(bucket.getKey(), resolution.widthMillis()), a)));
-        }
+        groups.getOrDefault(Tags.none(), new java.util.TreeMap<>()).forEach((start, aggregate) -> buckets.add(
+                new StoredBucket(key.series(), resolution, new Bucket(start, resolution.widthMillis()), aggregate)));
         return buckets;
     }
 
     @Override
     public void close() {
+        writer.close();
         try {
             client.close();
         } catch (IOException e) {

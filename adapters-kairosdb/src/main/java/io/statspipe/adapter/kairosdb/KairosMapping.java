@@ -1,13 +1,10 @@
 package io.statspipe.adapter.kairosdb;
 
-import io.statspipe.domain.Aggregation;
 import io.statspipe.domain.Kind;
 import io.statspipe.domain.Resolution;
 import io.statspipe.domain.RollupRule;
 import io.statspipe.domain.RuleSet;
-import java.util.EnumSet;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -15,12 +12,15 @@ import java.util.function.Function;
  *
  * <ul>
  *   <li>The finest resolution of a counter {@code X} is metric {@code X} itself, as long counts:
- *       a plain {@code sum} in KairosDB's own UI gives the exact count over any range and tags.</li>
- *   <li>Everything else is {@code X:<resolution>:<field>}: {@code X:1h:count},
- *       {@code X:1m:gauge.last}, {@code X:1m:dist.bins}. User metric names cannot hold {@code :},
- *       so a derived name never equals a user's metric, and no two resolutions or kinds share one.</li>
- *   <li>Every point carries the user's tags and {@link #SOURCE_TAG} (the partial's input stream);
- *       sketch bins also carry {@link #BIN_TAG}. User tag keys cannot start with {@code _}.</li>
+ *       a plain {@code sum} in KairosDB's own UI gives the exact count over any range and tags.
+ *       Its coarser resolutions are {@code X:<resolution>:count}, also long counts.</li>
+ *   <li>A gauge or distribution partial is one data point of statspipe's own KairosDB types
+ *       ({@link KairosPlugin#GAUGE_TYPE}, {@link KairosPlugin#DIST_TYPE}, from statspipe's KairosDB plugin)
+ *       holding its whole mergeable state, under {@code X:<resolution>:gauge} or
+ *       {@code X:<resolution>:dist}. User metric names cannot hold {@code :}, so a derived name
+ *       never equals a user's metric, and no two resolutions or kinds share one.</li>
+ *   <li>Every point carries the user's tags and {@link #SOURCE_TAG} (the partial's input stream).
+ *       User tag keys cannot start with {@code _}.</li>
  * </ul>
  *
  * <p>"Finest" is per metric: the finest resolution of the rule that writes it.
@@ -28,8 +28,6 @@ import java.util.function.Function;
 public final class KairosMapping {
     /** The input stream a partial came from ({@code p3}, {@code bf}): part of every point's identity. */
     public static final String SOURCE_TAG = "_src";
-    /** The sketch bin a bin count belongs to: {@code p12}, {@code n3}, {@code z}. */
-    public static final String BIN_TAG = "_bin";
     static final char SEPARATOR = ':';
 
     private final Function<String, Resolution> finestOf;
@@ -58,65 +56,26 @@ public final class KairosMapping {
         return finestOf.apply(metric).widthMillis() == resolution.widthMillis();
     }
 
-    /** The KairosDB metric that holds one field of a series' aggregates at one resolution. */
-    String metricName(String metric, Kind kind, Resolution resolution, Field field) {
-        if (kind == Kind.COUNTER && field == Field.COUNT && isFinest(metric, resolution)) {
-            return metric;
-        }
-        return metric + SEPARATOR + resolution.name() + SEPARATOR + field.nameIn(kind);
-    }
-
-    /**
-     * The fields written for a partial: the count always (it makes the stored aggregate whole and
-     * is what a bucket's existence is read from), distributions' sketch bins always (a distribution
-     * aggregate is not valid without them), the rest as the rule's aggregations need them.
-     */
-    static Set<Field> fieldsFor(Kind kind, Set<Aggregation.Type> emits) {
-        EnumSet<Field> fields = EnumSet.of(Field.COUNT);
-        if (kind == Kind.COUNTER) {
-            return fields;
-        }
-        if (kind == Kind.DISTRIBUTION) {
-            fields.add(Field.BINS);
-        }
-        for (Aggregation.Type type : emits) {
-            switch (type) {
-                case SUM -> fields.add(Field.SUM);
-                case AVG -> fields.add(Field.SUM);
-                case MIN -> fields.add(Field.MIN);
-                case MAX -> fields.add(Field.MAX);
-                case LAST -> {
-                    if (kind == Kind.GAUGE) {
-                        fields.add(Field.LAST);
-                        fields.add(Field.LAST_AT);
-                    }
-                }
-                case COUNT, PERCENTILE -> {
-                    // count and bins are always written
-                }
-            }
-        }
-        return fields;
-    }
-
-    /** The fields a query of {@code aggregation} over a {@code kind} reads. */
-    static Set<Field> fieldsToRead(Kind kind, Aggregation aggregation) {
-        if (kind == Kind.COUNTER) {
-            return EnumSet.of(Field.COUNT);
-        }
-        return switch (aggregation.type()) {
-            case COUNT -> EnumSet.of(Field.COUNT);
-            case SUM -> EnumSet.of(Field.SUM);
-            case MIN -> EnumSet.of(Field.MIN);
-            case MAX -> EnumSet.of(Field.MAX);
-            case AVG -> EnumSet.of(Field.SUM, Field.COUNT);
-            case LAST -> EnumSet.of(Field.LAST, Field.LAST_AT);
-            case PERCENTILE -> EnumSet.of(Field.BINS);
+    /** The KairosDB metric that holds a series' partials of one kind at one resolution. */
+    String metricName(String metric, Kind kind, Resolution resolution) {
+        return switch (kind) {
+            case COUNTER -> isFinest(metric, resolution) ? metric : metric + SEPARATOR + resolution.name() + SEPARATOR + "count";
+            case GAUGE -> metric + SEPARATOR + resolution.name() + SEPARATOR + "gauge";
+            case DISTRIBUTION -> metric + SEPARATOR + resolution.name() + SEPARATOR + "dist";
         };
     }
 
-    /** The series' metric and kind behind a stored count metric name, if it is one. */
-    static Optional<Stored> parseCountMetric(String name) {
+    /** The KairosDB data point type of a kind's partials: plain longs for counters, the plugin's types otherwise. */
+    static Optional<String> typeOf(Kind kind) {
+        return switch (kind) {
+            case COUNTER -> Optional.empty();
+            case GAUGE -> Optional.of(KairosPlugin.GAUGE_TYPE);
+            case DISTRIBUTION -> Optional.of(KairosPlugin.DIST_TYPE);
+        };
+    }
+
+    /** The series' metric and kind behind a stored metric name, if it is one of statspipe's. */
+    static Optional<Stored> parseMetric(String name) {
         int first = name.indexOf(SEPARATOR);
         if (first < 0) {
             return Optional.of(new Stored(name, Kind.COUNTER));
@@ -128,8 +87,8 @@ public final class KairosMapping {
         String metric = name.substring(0, first);
         return switch (name.substring(second + 1)) {
             case "count" -> Optional.of(new Stored(metric, Kind.COUNTER));
-            case "gauge.count" -> Optional.of(new Stored(metric, Kind.GAUGE));
-            case "dist.count" -> Optional.of(new Stored(metric, Kind.DISTRIBUTION));
+            case "gauge" -> Optional.of(new Stored(metric, Kind.GAUGE));
+            case "dist" -> Optional.of(new Stored(metric, Kind.DISTRIBUTION));
             default -> Optional.empty();
         };
     }

@@ -11,13 +11,15 @@ import java.time.Duration;
  * @param mapping          where aggregates live (see {@link KairosMapping})
  * @param pointsPerRequest data points per HTTP request; KairosDB takes thousands per POST cheaply
  * @param gzip             compress write requests (JSON of data points shrinks about tenfold)
+ * @param requestsInFlight write requests one store sends at once (a flush's points are split
+ *                         over them; the write returns once every request is answered)
  * @param attempts         tries per request before a write fails with EngineUnavailableException
  * @param firstBackoff     wait before the second try; doubled for each further one
  * @param requestTimeout   connect and read timeout of one request
  * @param clock            the clock TTLs are computed from
  */
-public record KairosStoreConfig(String url, KairosMapping mapping, int pointsPerRequest, boolean gzip, int attempts,
-                                Duration firstBackoff, Duration requestTimeout, Clock clock) {
+public record KairosStoreConfig(String url, KairosMapping mapping, int pointsPerRequest, boolean gzip,
+                                int requestsInFlight, int attempts, Duration firstBackoff, Duration requestTimeout, Clock clock) {
 
     public KairosStoreConfig {
         if (url == null || !url.matches("https?://.+")) {
@@ -29,6 +31,9 @@ public record KairosStoreConfig(String url, KairosMapping mapping, int pointsPer
         }
         if (pointsPerRequest < 1) {
             throw new IllegalArgumentException("kairosdb pointsPerRequest must be at least 1, got " + pointsPerRequest);
+        }
+        if (requestsInFlight < 1) {
+            throw new IllegalArgumentException("kairosdb requestsInFlight must be at least 1, got " + requestsInFlight);
         }
         if (attempts < 1) {
             throw new IllegalArgumentException("kairosdb attempts must be at least 1, got " + attempts);
@@ -46,30 +51,35 @@ public record KairosStoreConfig(String url, KairosMapping mapping, int pointsPer
 
     /**
      * Defaults for one machine: finest resolution 1 minute, 5,000 points per gzipped request,
-     * 4 tries 0.25 s, 0.5 s, 1 s apart, 30 s timeout.
+     * 4 requests in flight, 4 tries 0.25 s, 0.5 s, 1 s apart, 30 s timeout.
      */
     public static KairosStoreConfig of(String url) {
-        return new KairosStoreConfig(url, KairosMapping.finestEverywhere(Resolution.MINUTE), 5_000, true, 4,
+        return new KairosStoreConfig(url, KairosMapping.finestEverywhere(Resolution.MINUTE), 5_000, true, 4, 4,
                 Duration.ofMillis(250), Duration.ofSeconds(30), Clock.systemUTC());
     }
 
     public KairosStoreConfig withMapping(KairosMapping newMapping) {
-        return new KairosStoreConfig(url, newMapping, pointsPerRequest, gzip, attempts, firstBackoff, requestTimeout,
+        return new KairosStoreConfig(url, newMapping, pointsPerRequest, gzip, requestsInFlight, attempts, firstBackoff, requestTimeout,
                 clock);
     }
 
     public KairosStoreConfig withBatching(int newPointsPerRequest, boolean newGzip) {
-        return new KairosStoreConfig(url, mapping, newPointsPerRequest, newGzip, attempts, firstBackoff, requestTimeout,
+        return new KairosStoreConfig(url, mapping, newPointsPerRequest, newGzip, requestsInFlight, attempts, firstBackoff, requestTimeout,
                 clock);
     }
 
+    public KairosStoreConfig withRequestsInFlight(int requests) {
+        return new KairosStoreConfig(url, mapping, pointsPerRequest, gzip, requests, attempts, firstBackoff,
+                requestTimeout, clock);
+    }
+
     public KairosStoreConfig withRetries(int newAttempts, Duration newFirstBackoff) {
-        return new KairosStoreConfig(url, mapping, pointsPerRequest, gzip, newAttempts, newFirstBackoff, requestTimeout,
+        return new KairosStoreConfig(url, mapping, pointsPerRequest, gzip, requestsInFlight, newAttempts, newFirstBackoff, requestTimeout,
                 clock);
     }
 
     public KairosStoreConfig withClock(Clock newClock) {
-        return new KairosStoreConfig(url, mapping, pointsPerRequest, gzip, attempts, firstBackoff, requestTimeout,
+        return new KairosStoreConfig(url, mapping, pointsPerRequest, gzip, requestsInFlight, attempts, firstBackoff, requestTimeout,
                 newClock);
     }
 }

@@ -1,8 +1,14 @@
 package io.statspipe.adapter.kairosdb;
 
 import io.statspipe.ports.out.EngineUnavailableException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.kairosdb.client.HttpClient;
 import org.kairosdb.client.builder.Metric;
 import org.kairosdb.client.builder.MetricBuilder;
@@ -11,28 +17,64 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends data points to KairosDB in batches of {@code pointsPerRequest}, gzipped, each retried with
- * exponential backoff. A batch that still fails makes the whole write fail: nothing is dropped,
- * the caller keeps the partials and rewrites them (batches already sent are rewritten with the
- * same values, which changes nothing).
+ * Sends data points to KairosDB in batches of {@code pointsPerRequest}, gzipped, up to
+ * {@code requestsInFlight} requests at once over reused connections, each retried with
+ * exponential backoff. A batch that still fails makes the whole write fail, once every other
+ * request of the write has been answered: nothing is dropped, the caller keeps the partials and
+ * rewrites them (batches already sent are rewritten with the same values, which changes nothing).
  */
-final class PointWriter {
+final class PointWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PointWriter.class);
 
     private final HttpClient client;
     private final KairosStoreConfig config;
+    private final ExecutorService requests;
 
     PointWriter(HttpClient client, KairosStoreConfig config) {
         this.client = client;
         this.config = config;
+        AtomicInteger threads = new AtomicInteger();
+        this.requests = Executors.newFixedThreadPool(config.requestsInFlight(), r -> {
+            Thread t = new Thread(r, "kairosdb-write-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     void write(List<DataPointRow> points) {
         int batchSize = config.pointsPerRequest();
+        if (points.size() <= batchSize) {
+            send(points, 0, points.size());
+            return;
+        }
+        List<Future<?>> sent = new ArrayList<>();
         for (int from = 0; from < points.size(); from += batchSize) {
             List<DataPointRow> batch = points.subList(from, Math.min(points.size(), from + batchSize));
-            send(batch, from, points.size());
+            int before = from;
+            sent.add(requests.submit(() -> send(batch, before, points.size())));
         }
+        RuntimeException failure = null;
+        for (Future<?> request : sent) {
+            try {
+                request.get();
+            } catch (ExecutionException e) {
+                if (failure == null) {
+                    failure = e.getCause() instanceof RuntimeException r ? r
+                            : new EngineUnavailableException("write to KairosDB at " + config.url() + " failed", e.getCause());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new EngineUnavailableException("interrupted while writing to KairosDB at " + config.url(), e);
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    @Override
+    public void close() {
+        requests.shutdownNow();
     }
 
     private void send(List<DataPointRow> batch, int sentBefore, int total) {
@@ -77,13 +119,14 @@ final class PointWriter {
             // Consecutive points of one series and TTL share one metric entry of the request.
             if (previous == null || !previous.metric().equals(point.metric()) || !previous.tags().equals(point.tags())
                     || previous.ttlSeconds() != point.ttlSeconds()) {
-                current = builder.addMetric(point.metric()).addTags(point.tags()).addTtl(point.ttlSeconds());
+                current = (point.type().isPresent() ? builder.addMetric(point.metric(), point.type().get())
+                        : builder.addMetric(point.metric())).addTags(point.tags()).addTtl(point.ttlSeconds());
             }
             Objects.requireNonNull(current);
             if (point.value() instanceof Long l) {
                 current.addDataPoint(point.timestamp(), l.longValue());
             } else {
-                current.addDataPoint(point.timestamp(), point.value().doubleValue());
+                current.addDataPoint(point.timestamp(), point.value());
             }
             previous = point;
         }

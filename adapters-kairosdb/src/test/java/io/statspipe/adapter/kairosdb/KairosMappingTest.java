@@ -9,6 +9,7 @@ import static org.quicktheories.generators.SourceDSL.lists;
 
 import io.statspipe.domain.Aggregation;
 import io.statspipe.domain.DistributionAggregate;
+import io.statspipe.domain.GaugeAggregate;
 import io.statspipe.domain.InvalidStatException;
 import io.statspipe.domain.KeepTags;
 import io.statspipe.domain.Kind;
@@ -26,7 +27,6 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
@@ -36,23 +36,18 @@ class KairosMappingTest {
 
     @Test
     void theFinestCounterLivesUnderItsOwnNameAndEverythingElseUnderDerivedNames() {
-        assertThat(mapping.metricName("clicks", Kind.COUNTER, Resolution.MINUTE, Field.COUNT)).isEqualTo("clicks");
-        assertThat(mapping.metricName("clicks", Kind.COUNTER, Resolution.HOUR, Field.COUNT)).isEqualTo("clicks:1h:count");
-        assertThat(mapping.metricName("cpu", Kind.GAUGE, Resolution.MINUTE, Field.COUNT)).isEqualTo("cpu:1m:gauge.count");
-        assertThat(mapping.metricName("cpu", Kind.GAUGE, Resolution.MINUTE, Field.LAST_AT))
-                .isEqualTo("cpu:1m:gauge.last_at");
-        assertThat(mapping.metricName("latency", Kind.DISTRIBUTION, Resolution.HOUR, Field.BINS))
-                .isEqualTo("latency:1h:dist.bins");
+        assertThat(mapping.metricName("clicks", Kind.COUNTER, Resolution.MINUTE)).isEqualTo("clicks");
+        assertThat(mapping.metricName("clicks", Kind.COUNTER, Resolution.HOUR)).isEqualTo("clicks:1h:count");
+        assertThat(mapping.metricName("cpu", Kind.GAUGE, Resolution.MINUTE)).isEqualTo("cpu:1m:gauge");
+        assertThat(mapping.metricName("latency", Kind.DISTRIBUTION, Resolution.HOUR)).isEqualTo("latency:1h:dist");
     }
 
     @Test
     void noDerivedNameCanBeAUsersMetricName() {
         for (Kind kind : Kind.values()) {
-            for (Field field : Field.values()) {
-                String derived = mapping.metricName("api.requests", kind, Resolution.HOUR, field);
-                assertThatThrownBy(() -> new Series(derived, io.statspipe.domain.Tags.none()))
-                        .isInstanceOf(InvalidStatException.class);
-            }
+            String derived = mapping.metricName("api.requests", kind, Resolution.HOUR);
+            assertThatThrownBy(() -> new Series(derived, io.statspipe.domain.Tags.none()))
+                    .isInstanceOf(InvalidStatException.class);
         }
     }
 
@@ -63,34 +58,18 @@ class KairosMappingTest {
                 List.of(Resolution.HOUR), EnumSet.of(Aggregation.Type.COUNT), "{metric}.by_site");
         KairosMapping perRule = KairosMapping.forRules(new RuleSet(List.of(raw, bySite)));
 
-        assertThat(perRule.metricName("clicks", Kind.COUNTER, TEN_SECONDS, Field.COUNT)).isEqualTo("clicks");
-        assertThat(perRule.metricName("clicks.by_site", Kind.COUNTER, Resolution.HOUR, Field.COUNT))
-                .isEqualTo("clicks.by_site");
-        assertThat(perRule.metricName("clicks", Kind.COUNTER, Resolution.HOUR, Field.COUNT)).isEqualTo("clicks:1h:count");
+        assertThat(perRule.metricName("clicks", Kind.COUNTER, TEN_SECONDS)).isEqualTo("clicks");
+        assertThat(perRule.metricName("clicks.by_site", Kind.COUNTER, Resolution.HOUR)).isEqualTo("clicks.by_site");
+        assertThat(perRule.metricName("clicks", Kind.COUNTER, Resolution.HOUR)).isEqualTo("clicks:1h:count");
     }
 
     @Test
-    void onlyTheFieldsARuleEmitsAreWrittenBesidesCountAndBins() {
-        assertThat(KairosMapping.fieldsFor(Kind.GAUGE, Set.of(Aggregation.Type.LAST)))
-                .containsExactlyInAnyOrder(Field.COUNT, Field.LAST, Field.LAST_AT);
-        assertThat(KairosMapping.fieldsFor(Kind.GAUGE, Set.of(Aggregation.Type.AVG)))
-                .containsExactlyInAnyOrder(Field.COUNT, Field.SUM);
-        assertThat(KairosMapping.fieldsFor(Kind.DISTRIBUTION, Set.of(Aggregation.Type.MAX)))
-                .containsExactlyInAnyOrder(Field.COUNT, Field.MAX, Field.BINS);
-        assertThat(KairosMapping.fieldsFor(Kind.COUNTER, EnumSet.allOf(Aggregation.Type.class)))
-                .containsExactly(Field.COUNT);
-    }
-
-    @Test
-    void storedCountNamesParseBackToTheirSeriesMetricAndKind() {
-        assertThat(KairosMapping.parseCountMetric("clicks")).contains(new KairosMapping.Stored("clicks", Kind.COUNTER));
-        assertThat(KairosMapping.parseCountMetric("clicks:1h:count"))
-                .contains(new KairosMapping.Stored("clicks", Kind.COUNTER));
-        assertThat(KairosMapping.parseCountMetric("cpu:1m:gauge.count"))
-                .contains(new KairosMapping.Stored("cpu", Kind.GAUGE));
-        assertThat(KairosMapping.parseCountMetric("lat:1m:dist.count"))
-                .contains(new KairosMapping.Stored("lat", Kind.DISTRIBUTION));
-        assertThat(KairosMapping.parseCountMetric("cpu:1m:gauge.max")).isEmpty();
+    void storedNamesParseBackToTheirSeriesMetricAndKind() {
+        assertThat(KairosMapping.parseMetric("clicks")).contains(new KairosMapping.Stored("clicks", Kind.COUNTER));
+        assertThat(KairosMapping.parseMetric("clicks:1h:count")).contains(new KairosMapping.Stored("clicks", Kind.COUNTER));
+        assertThat(KairosMapping.parseMetric("cpu:1m:gauge")).contains(new KairosMapping.Stored("cpu", Kind.GAUGE));
+        assertThat(KairosMapping.parseMetric("lat:1m:dist")).contains(new KairosMapping.Stored("lat", Kind.DISTRIBUTION));
+        assertThat(KairosMapping.parseMetric("cpu:1m:gauge.max")).isEmpty();
     }
 
     @Test
@@ -106,7 +85,7 @@ class KairosMappingTest {
     }
 
     @Test
-    void sketchBinsWrittenAsTaggedCountsRebuildTheSameSketch() {
+    void aPartialIsOnePointWhoseValueReadsBackAsTheSameAggregate() {
         qt().forAll(lists().of(doubles().between(-1e6, 1e6)).ofSizeBetween(1, 200), integers().between(1, 5))
                 .checkAssert((values, weight) -> {
                     QuantileSketch.Builder builder = new QuantileSketch.Builder();
@@ -119,20 +98,37 @@ class KairosMappingTest {
                         min = Math.min(min, v);
                         max = Math.max(max, v);
                     }
-                    QuantileSketch sketch = builder.build();
-                    Partial partial = new Partial(new PartialId(Series.of("lat"), Kind.DISTRIBUTION, Resolution.MINUTE,
-                            Resolution.MINUTE.bucketOf(0), Origin.ofPartition(1, 2, 3)),
-                            new DistributionAggregate((long) values.size() * weight, sum, min, max, sketch),
-                            EnumSet.of(Aggregation.Type.PERCENTILE));
+                    DistributionAggregate aggregate = new DistributionAggregate((long) values.size() * weight, sum, min,
+                            max, builder.build());
+                    Partial partial = new Partial(new PartialId(Series.of("lat", "page", "home"), Kind.DISTRIBUTION,
+                            Resolution.MINUTE, Resolution.MINUTE.bucketOf(0), Origin.ofPartition(1, 2, 3)),
+                            aggregate, EnumSet.of(Aggregation.Type.PERCENTILE));
                     List<DataPointRow> rows = new ArrayList<>();
                     new PartialPoints(mapping).addPoints(partial, 0, rows);
 
-                    Map<String, Long> bins = new TreeMap<>();
-                    rows.stream().filter(r -> r.metric().equals("lat:1m:dist.bins"))
-                            .forEach(r -> bins.merge(r.tags().get(KairosMapping.BIN_TAG), r.value().longValue(), Long::sum));
-                    assertThat(PartialPoints.sketchFromBins(bins)).isEqualTo(sketch);
-                    assertThat(rows).allSatisfy(r -> assertThat(r.tags()).containsEntry(KairosMapping.SOURCE_TAG, "p1"));
-                    assertThat(rows).allSatisfy(r -> assertThat(r.timestamp()).isEqualTo(partial.id().slot()));
+                    assertThat(rows).singleElement().satisfies(r -> {
+                        assertThat(r.metric()).isEqualTo("lat:1m:dist");
+                        assertThat(r.type()).contains(KairosPlugin.DIST_TYPE);
+                        assertThat(r.tags()).containsExactlyEntriesOf(new TreeMap<>(Map.of("page", "home",
+                                KairosMapping.SOURCE_TAG, "p1")));
+                        assertThat(r.timestamp()).isEqualTo(partial.id().slot());
+                        // through JSON text, as KairosDB sees it
+                        com.google.gson.JsonElement text = com.google.gson.JsonParser.parseString(r.value().toString());
+                        assertThat(AggregateJson.fromJson(Kind.DISTRIBUTION, text)).isEqualTo(aggregate);
+                    });
                 });
+    }
+
+    @Test
+    void aGaugeReadsBackExactlyAndAnUnknownVersionIsRefused() {
+        GaugeAggregate gauge = new GaugeAggregate(3, 0.1 + 0.2, -0.0, 1e300, 4.5, 1_700_000_000_123L);
+        com.google.gson.JsonObject json = AggregateJson.toJson(gauge);
+
+        assertThat(AggregateJson.fromJson(Kind.GAUGE, com.google.gson.JsonParser.parseString(json.toString())))
+                .isEqualTo(gauge);
+        json.addProperty("v", 2);
+        assertThatThrownBy(() -> AggregateJson.fromJson(Kind.GAUGE, json)).hasMessageContaining("version 2");
+        assertThatThrownBy(() -> AggregateJson.fromJson(Kind.GAUGE, new com.google.gson.JsonPrimitive(7)))
+                .hasMessageContaining("is statspipe's KairosDB plugin installed?");
     }
 }

@@ -17,9 +17,9 @@ public final class KairosTopologyPlugs {
     private KairosTopologyPlugs() {
     }
 
-    /** The read-back of a flush's count points from the KairosDB at {@code kairosUrl}. */
+    /** The read-back of a flush's points from the KairosDB at {@code kairosUrl}, under the default rules. */
     public static DurabilityCheck readBackAt(String kairosUrl) {
-        return new KairosReadBack(kairosUrl);
+        return new KairosReadBack(KairosStoreConfig.of(kairosUrl));
     }
 
     public static TopologyPlugs of(String kairosUrl) {
@@ -29,7 +29,11 @@ public final class KairosTopologyPlugs {
     /** With the rule set {@code rules} builds (in each worker). */
     public static TopologyPlugs of(String kairosUrl, TopologyPlugs.Factory<RuleSet> rules) {
         return new TopologyPlugs(rules, ProtobufEventBatchFormat::new,
-                () -> new KairosAggregateStore(KairosStoreConfig.of(kairosUrl).withMapping(KairosMapping.forRules(rules.get()))),
-                () -> new KairosReadBack(kairosUrl));
+                () -> new KairosAggregateStore(storeConfig(kairosUrl, rules.get())),
+                () -> new KairosReadBack(storeConfig(kairosUrl, rules.get())));
+    }
+
+    private static KairosStoreConfig storeConfig(String kairosUrl, RuleSet rules) {
+        return KairosStoreConfig.of(kairosUrl).withMapping(KairosMapping.forRules(rules));
     }
 }

@@ -67,6 +67,7 @@ public final class KairosDbH2Module extends AbstractModule {
                 b.h2();
             }
             server = b.build().start();
+            Reachability.requireStatspipePlugin("statspipe.store.port", url());
         }
 
         @Override

@@ -45,6 +45,7 @@ public final class KairosDbModule extends AbstractModule {
             @Override
             public void start() {
                 Reachability.requireHttp("statspipe.store.url", url, "/api/v1/version");
+                Reachability.requireStatspipePlugin("statspipe.store.url", url);
                 checked = true;
             }
 

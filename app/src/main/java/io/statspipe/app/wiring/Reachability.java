@@ -62,4 +62,17 @@ public final class Reachability {
             throw new ConfigurationException("interrupted while checking " + key);
         }
     }
+
+    /**
+     * The KairosDB at {@code baseUrl} must have statspipe's plugin: without it every gauge and
+     * distribution write would be refused at flush time, so this is a configuration error found
+     * at start-up, with what to install.
+     */
+    public static void requireStatspipePlugin(String key, String baseUrl) {
+        try {
+            io.statspipe.adapter.kairosdb.KairosPlugin.requireInstalled(baseUrl);
+        } catch (IllegalStateException e) {
+            throw new ConfigurationException(key + " = '" + baseUrl + "': " + e.getMessage());
+        }
+    }
 }

@@ -1,17 +1,19 @@
-package io.statspipe.app.topology;
+package io.statspipe.adapter.kairosdb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.statspipe.adapter.kairosdb.KairosAggregateStore;
-import io.statspipe.adapter.kairosdb.KairosStoreConfig;
 import io.statspipe.adapter.kairosdb.server.LocalKairosDb;
+import io.statspipe.domain.Aggregate;
 import io.statspipe.domain.Aggregation;
 import io.statspipe.domain.Bucket;
 import io.statspipe.domain.CounterAggregate;
+import io.statspipe.domain.DistributionAggregate;
+import io.statspipe.domain.GaugeAggregate;
 import io.statspipe.domain.Kind;
 import io.statspipe.domain.Origin;
 import io.statspipe.domain.Partial;
 import io.statspipe.domain.PartialId;
+import io.statspipe.domain.QuantileSketch;
 import io.statspipe.domain.Resolution;
 import io.statspipe.domain.Series;
 import java.nio.file.Path;
@@ -26,9 +28,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The read-back that lets a flush complete, on a real KairosDB: it confirms a flush once every
- * count point is stored with its value, and not while one is missing or holds another value.
- * Each test writes under a metric of its own.
+ * The read-back that lets a flush complete ({@link KairosAggregateStore#holds}), on a real
+ * KairosDB with statspipe's plugin: it confirms a flush once every point — counters, gauges and
+ * distributions, minutes and hours — is stored with its value, and not while one is missing or
+ * holds another value. Each test writes under metrics of its own.
  */
 class KairosReadBackTest {
     static final long MINUTE = Resolution.MINUTE.widthMillis();
@@ -38,13 +41,11 @@ class KairosReadBackTest {
     static Path dir;
     static LocalKairosDb kairos;
     static KairosAggregateStore store;
-    static KairosReadBack readBack;
 
     @BeforeAll
     static void start() {
         kairos = LocalKairosDb.builder().dataDir(dir.resolve("kairosdb")).h2().build().start();
         store = new KairosAggregateStore(KairosStoreConfig.of(kairos.httpUrl()));
-        readBack = new KairosReadBack(kairos.httpUrl());
     }
 
     @AfterAll
@@ -58,30 +59,53 @@ class KairosReadBackTest {
     }
 
     /**
-     * A flush of partition 3: counts of series with nested tag sets (one's tags a superset of
-     * another's, and one without tags) over two one-minute buckets, so two slots.
+     * A flush of partition 3: series with nested tag sets (one's tags a superset of another's, and
+     * one without tags) over two one-minute buckets, so two slots, and their hour; each series as
+     * a counter, a gauge and a distribution.
      */
     static List<Partial> flush(String metric, long seq) {
         List<Series> series = List.of(Series.of(metric), Series.of(metric, "page", "home"),
                 Series.of(metric, "page", "home", "site", "eu"), Series.of(metric, "page", "cart"));
         List<Partial> partials = new ArrayList<>();
         Origin origin = Origin.ofPartition(3, seq, 1_000 * seq);
-        long count = 1;
-        for (long start : List.of(BASE, BASE + MINUTE)) {
+        long n = 1;
+        for (Kind kind : Kind.values()) {
             for (Series s : series) {
-                partials.add(counter(s, start, origin, count++));
+                for (long start : List.of(BASE, BASE + MINUTE)) {
+                    partials.add(partial(s, kind, Resolution.MINUTE, start, origin, n++));
+                }
+                partials.add(partial(s, kind, Resolution.HOUR, Resolution.HOUR.bucketOf(BASE).start(), origin, n++));
             }
         }
         return partials;
     }
 
-    static Partial counter(Series series, long bucketStart, Origin origin, long count) {
-        return new Partial(new PartialId(series, Kind.COUNTER, Resolution.MINUTE, new Bucket(bucketStart, MINUTE), origin),
-                new CounterAggregate(count), EnumSet.of(Aggregation.Type.COUNT));
+    static Partial partial(Series series, Kind kind, Resolution resolution, long bucketStart, Origin origin, long n) {
+        Aggregate aggregate = switch (kind) {
+            case COUNTER -> new CounterAggregate(n);
+            case GAUGE -> new GaugeAggregate(n, n * 1.5, -n, n, n / 3.0, BASE + n);
+            case DISTRIBUTION -> {
+                QuantileSketch.Builder sketch = new QuantileSketch.Builder();
+                sketch.add(0.001, 1);
+                sketch.add(0.25 * n, n);
+                yield new DistributionAggregate(n + 1, 0.001 + 0.25 * n * n, 0.001, 0.25 * n, sketch.build());
+            }
+        };
+        return new Partial(new PartialId(series, kind, resolution, new Bucket(bucketStart, resolution.widthMillis()),
+                origin), aggregate, EnumSet.of(Aggregation.Type.COUNT));
     }
 
-    static Partial withCount(Partial p, long count) {
-        return new Partial(p.id(), new CounterAggregate(count), p.emits());
+    /** The partial with another value: its count (counters) or its sum (gauges, distributions) moved by {@code delta}. */
+    static Partial changed(Partial p, long delta) {
+        Aggregate changed;
+        if (p.aggregate() instanceof GaugeAggregate g) {
+            changed = new GaugeAggregate(g.count(), g.sum() + delta, g.min(), g.max(), g.last(), g.lastAt());
+        } else if (p.aggregate() instanceof DistributionAggregate d) {
+            changed = new DistributionAggregate(d.count(), d.sum() + delta, d.min(), d.max(), d.sketch());
+        } else {
+            changed = new CounterAggregate(p.aggregate().count() + delta);
+        }
+        return new Partial(p.id(), changed, p.emits());
     }
 
     static void await(String what, BooleanSupplier condition) throws InterruptedException {
@@ -96,7 +120,7 @@ class KairosReadBackTest {
     void confirmsAFlushOnceEveryPointIsStored() throws Exception {
         List<Partial> partials = flush("readback.all", 7);
         store.write(partials);
-        await("the flush confirmed", () -> readBack.holds(partials));
+        await("the flush confirmed", () -> store.holds(partials));
     }
 
     @Test
@@ -108,11 +132,11 @@ class KairosReadBackTest {
             // another flush (another slot) of the same partition, each leaving out another partial
             List<Partial> shifted = shift(written, left + 10);
             store.write(shifted);
-            await("the points written confirmed", () -> readBack.holds(shifted));
+            await("the points written confirmed", () -> store.holds(shifted));
             Partial absent = shift(List.of(missing), left + 10).get(0);
             List<Partial> whole = new ArrayList<>(shifted);
             whole.add(absent);
-            assertThat(readBack.holds(whole)).as("confirmed without %s", absent.id()).isFalse();
+            assertThat(store.holds(whole)).as("confirmed without %s", absent.id()).isFalse();
         }
     }
 
@@ -120,13 +144,13 @@ class KairosReadBackTest {
     void doesNotConfirmAPointStoredWithAnotherValue() throws Exception {
         List<Partial> partials = flush("readback.value", 7);
         store.write(partials);
-        await("the flush confirmed", () -> readBack.holds(partials));
+        await("the flush confirmed", () -> store.holds(partials));
         for (int changed = 0; changed < partials.size(); changed++) {
             // one more than stored, a value no point holds; one less, often the value of another point
             for (long delta : new long[] {100, -1}) {
                 List<Partial> expected = new ArrayList<>(partials);
-                expected.set(changed, withCount(partials.get(changed), partials.get(changed).aggregate().count() + delta));
-                assertThat(readBack.holds(expected)).as("confirmed %s", expected.get(changed)).isFalse();
+                expected.set(changed, changed(partials.get(changed), delta));
+                assertThat(store.holds(expected)).as("confirmed %s", expected.get(changed)).isFalse();
             }
         }
     }
@@ -135,9 +159,9 @@ class KairosReadBackTest {
     void confirmsNothingWhenTheFlushWentElsewhere() throws Exception {
         List<Partial> partials = flush("readback.elsewhere", 7);
         store.write(partials);
-        await("the flush confirmed", () -> readBack.holds(partials));
+        await("the flush confirmed", () -> store.holds(partials));
         // the same series and buckets, but the next flush of the partition: other slots
-        assertThat(readBack.holds(shift(partials, 8))).isFalse();
+        assertThat(store.holds(shift(partials, 8))).isFalse();
     }
 
     /** The same partials as flush {@code seq} of their partition. */
