@@ -13,6 +13,15 @@ import io.statspipe.domain.Aggregate;
 import io.statspipe.domain.Aggregation;
 import io.statspipe.domain.DistributionAggregate;
 import io.statspipe.domain.GaugeAggregate;
+import io.statspipe.domain.Kind;
+import io.statspipe.domain.Origin;
+import io.statspipe.domain.Partial;
+import io.statspipe.domain.PartialId;
+import io.statspipe.domain.Resolution;
+import io.statspipe.domain.Series;
+import io.statspipe.ports.in.StatsQuery;
+import io.statspipe.ports.in.TimeRange;
+import io.statspipe.ports.in.SeriesResult;
 import io.statspipe.domain.QuantileSketch;
 import java.io.IOException;
 import java.net.URI;
@@ -21,6 +30,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -249,6 +259,73 @@ abstract class KairosPluginContract {
                 List.of()));
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(response.body()).contains("percentile").contains("must be greater than 0 and at most 1");
+    }
+
+    /**
+     * The promise to a Grafana or KairosDB-UI user: asking KairosDB itself, with the plugin's
+     * aggregators, gives per minute the numbers statspipe's own query API gives, for the same
+     * partials written by statspipe's store (several flushes and partitions per bucket).
+     */
+    @Test
+    void kairosDbsOwnQueryAnswersWhatStatspipesQueryApiAnswers() throws Exception {
+        String name = metric + ".api";
+        List<Partial> partials = new ArrayList<>();
+        for (var kind : List.of(Map.entry(Kind.DISTRIBUTION, dists), Map.entry(Kind.GAUGE, gauges))) {
+            kind.getValue().forEach((minute, bySite) -> bySite.forEach((site, aggregates) -> {
+                for (int i = 0; i < aggregates.size(); i++) {
+                    int partition = i / FLUSHES;
+                    int flush = i % FLUSHES;
+                    partials.add(new Partial(new PartialId(Series.of(name, "site", site), kind.getKey(),
+                            Resolution.MINUTE, Resolution.MINUTE.bucketOf(T0 + minute * MINUTE),
+                            Origin.ofPartition(partition, flush, flush * 100L)), aggregates.get(i),
+                            EnumSet.of(Aggregation.Type.COUNT)));
+                }
+            }));
+        }
+        try (KairosAggregateStore store = new KairosAggregateStore(KairosStoreConfig.of(kairosUrl()))) {
+            store.write(partials);
+            await("statspipe's points read back", () -> store.holds(partials));
+            TimeRange range = new TimeRange(T0, T0 + 2 * MINUTE);
+            for (var kind : List.of(Map.entry(Kind.DISTRIBUTION, List.of("count", "sum", "avg", "min", "max", "p50", "p99")),
+                    Map.entry(Kind.GAUGE, List.of("count", "sum", "avg", "min", "max", "last")))) {
+                String kairosMetric = name + ":1m:" + (kind.getKey() == Kind.GAUGE ? "gauge" : "dist");
+                for (String text : kind.getValue()) {
+                    Aggregation aggregation = Aggregation.parse(text);
+                    String aggregator = aggregator(aggregation.type() == Aggregation.Type.PERCENTILE
+                            ? KairosPlugin.PERCENTILE : "statspipe_" + aggregation)
+                            .replace("\"percentile\":0.5", "\"percentile\":" + aggregation.quantile());
+                    StatsQuery all = StatsQuery.of(name, kind.getKey(), range, Resolution.MINUTE, aggregation);
+                    sameAnswer(aggregation, store.query(all).get(0),
+                            query(kairosMetric, aggregator, Map.of(), List.of()).get(0).getAsJsonObject());
+                    List<SeriesResult> bySite = store.query(all.groupedBy("site"));
+                    JsonArray kairosBySite = query(kairosMetric, aggregator, Map.of(), List.of("site"));
+                    assertThat(bySite).hasSize(SITES.size());
+                    for (JsonElement group : kairosBySite) {
+                        String site = group.getAsJsonObject().getAsJsonObject("tags").getAsJsonArray("site").get(0)
+                                .getAsString();
+                        SeriesResult ours = bySite.stream().filter(r -> r.group().asMap().get("site").equals(site))
+                                .findFirst().orElseThrow();
+                        sameAnswer(aggregation, ours, group.getAsJsonObject());
+                    }
+                }
+            }
+        }
+    }
+
+    static void sameAnswer(Aggregation aggregation, SeriesResult statspipe, JsonObject kairos) {
+        JsonArray values = kairos.getAsJsonArray("values");
+        assertThat(statspipe.points()).as(aggregation.toString()).hasSize(values.size()).hasSize(2);
+        for (int minute = 0; minute < values.size(); minute++) {
+            JsonArray point = values.get(minute).getAsJsonArray();
+            double ours = statspipe.points().get(minute).value();
+            assertThat(statspipe.points().get(minute).bucketStart()).isEqualTo(point.get(0).getAsLong());
+            if (aggregation.type() == Aggregation.Type.SUM || aggregation.type() == Aggregation.Type.AVG) {
+                // both merge the same partials, possibly in another order: a sum of doubles differs in its last bits
+                assertThat(point.get(1).getAsDouble()).as(aggregation.toString()).isCloseTo(ours, within(1e-9 * Math.abs(ours)));
+            } else {
+                assertThat(point.get(1).getAsDouble()).as(aggregation.toString()).isEqualTo(ours);
+            }
+        }
     }
 
     // ------------------------------------------------------------------ checks

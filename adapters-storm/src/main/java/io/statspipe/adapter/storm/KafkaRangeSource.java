@@ -61,6 +61,15 @@ final class KafkaRangeSource implements RangeSource, AutoCloseable {
         }
     }
 
+    /** How many partitions the topic has now. */
+    int partitionCount() {
+        try {
+            return consumer.partitionsFor(topic, STALL).size();
+        } catch (KafkaException e) {
+            throw new EngineUnavailableException("cannot read the partitions of " + topic, e);
+        }
+    }
+
     /** The partition's end offset (the offset the next record will get). */
     long endOffset(int partition) {
         TopicPartition tp = new TopicPartition(topic, partition);

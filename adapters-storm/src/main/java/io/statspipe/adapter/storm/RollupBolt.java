@@ -46,6 +46,9 @@ final class RollupBolt extends BaseRichBolt {
     private transient Map<Integer, Range> inFlight;
     /** Per partition, when its coarse range opened (nanoTime): coarser resolutions are cut on their own cadence. */
     private transient Map<Integer, Long> coarseOpenedAt;
+    private transient int taskIndex;
+    private transient int tasks;
+    private transient boolean ownPartitionsResumed;
 
     /** The tuples of a range, to ack once it is committed; {@code openedAt} for the flush interval. */
     private static final class Range {
@@ -75,6 +78,8 @@ final class RollupBolt extends BaseRichBolt {
         this.open = new HashMap<>();
         this.inFlight = new HashMap<>();
         this.coarseOpenedAt = new HashMap<>();
+        this.taskIndex = context.getThisTaskIndex();
+        this.tasks = context.getComponentTasks(context.getThisComponentId()).size();
         context.registerGauge("statspipe.lag", () -> health.snapshot().totalLag());
         context.registerGauge("statspipe.flushMillis", () -> health.snapshot().lastFlushMillis());
         context.registerGauge("statspipe.partialsWritten", () -> health.snapshot().partialsWritten());
@@ -91,6 +96,7 @@ final class RollupBolt extends BaseRichBolt {
         try {
             ackCompleted();
             if (TupleUtils.isTick(tuple)) {
+                resumeOwnPartitions();
                 cutDueRanges();
                 return;
             }
@@ -141,6 +147,29 @@ final class RollupBolt extends BaseRichBolt {
                     throw new IllegalStateException("interrupted while waiting for Kafka", interrupted);
                 }
             }
+        }
+    }
+
+    /**
+     * Resumes every partition this task owns, once, without waiting for its records: a partition
+     * that went quiet may hold a coarse range whose records were all acked (so none comes back),
+     * and only its owner can cut it. Retried on the next tick while Kafka cannot be asked.
+     */
+    private void resumeOwnPartitions() {
+        if (ownPartitionsResumed) {
+            return;
+        }
+        try {
+            int partitions = log.partitionCount();
+            for (int p = 0; p < partitions; p++) {
+                if (PartitionGrouping.owns(taskIndex, tasks, p) && !counters.containsKey(p) && !inFlight.containsKey(p)) {
+                    resume(p);
+                }
+            }
+            ownPartitionsResumed = true;
+        } catch (RuntimeException e) {
+            LOG.warn("cannot resume the partitions of rollup task {} yet: {}; trying again in a second", taskIndex,
+                    e.toString());
         }
     }
 

@@ -22,7 +22,7 @@ import org.apache.storm.tuple.Fields;
  *
  * <pre>
  *   stats.events ─▶ KafkaSpout "events" (at-least-once; a tuple = one record = one batch of events)
- *                     │ fieldsGrouping(partition): one rollup task owns whole partitions
+ *                     │ PartitionGrouping: partition p to rollup task p mod tasks (whole partitions, known in advance)
  *                     ▼
  *                  RollupBolt "rollup": decode → drop duplicate batches → Rollup → flush
  *                     ├─▶ intent (stats.flush-intents) → partials (WritePartialsPort) → complete → ack
@@ -46,7 +46,7 @@ public final class StatsTopology {
         TopologyBuilder builder = new TopologyBuilder();
         builder.setSpout(SPOUT, new KafkaSpout<>(spoutConfig(settings)), settings.spoutParallelism());
         builder.setBolt(ROLLUP, new RollupBolt(settings, plugs), settings.rollupParallelism())
-                .fieldsGrouping(SPOUT, new Fields(PARTITION));
+                .customGrouping(SPOUT, new PartitionGrouping());
         return builder.createTopology();
     }
 

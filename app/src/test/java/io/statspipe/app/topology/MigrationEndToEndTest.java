@@ -299,14 +299,17 @@ class MigrationEndToEndTest {
         return HISTORY.series().stream().map(Series::metric).distinct().sorted().toList();
     }
 
+    /** Both resolutions: hours are written on their own cadence, after the minutes. */
     static void awaitTotal(QueryAggregatesPort queries, TimeRange range, long expected, Duration within)
             throws InterruptedException {
         long deadline = System.nanoTime() + within.toNanos();
-        long seen = total(queries, range, Resolution.MINUTE);
-        while (seen != expected && System.nanoTime() < deadline) {
-            Thread.sleep(250);
-            seen = total(queries, range, Resolution.MINUTE);
+        for (Resolution resolution : RESOLUTIONS) {
+            long seen = total(queries, range, resolution);
+            while (seen != expected && System.nanoTime() < deadline) {
+                Thread.sleep(250);
+                seen = total(queries, range, resolution);
+            }
+            assertThat(seen).as("counts stored since the boundary at %s", resolution).isEqualTo(expected);
         }
-        assertThat(seen).as("counts stored since the boundary").isEqualTo(expected);
     }
 }
