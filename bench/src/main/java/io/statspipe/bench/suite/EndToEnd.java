@@ -39,15 +39,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Queue;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.apache.storm.LocalCluster;
 import org.apache.storm.shade.org.apache.zookeeper.server.NIOServerCnxnFactory;
@@ -287,7 +283,7 @@ public final class EndToEnd {
      * @param pairs   (series, finest bucket) pairs written: partials of the finest resolution
      */
     private record Statspipe(Run run, long counted, long points, long flushes, long pairs, String note,
-                             Freshness freshness) {
+                             FreshnessProbe.Samples freshness) {
         double pointsPerEvent() {
             return points / (double) counted;
         }
@@ -326,7 +322,7 @@ public final class EndToEnd {
              StoreAndForwardAgent agent = StoreAndForwardAgent.start(
                      AgentSettings.of(bootstrap, topics, SpoolSettings.defaults(dir.resolve("spool-" + name))));
              KairosAggregateStore reader = new KairosAggregateStore(KairosStoreConfig.of(url))) {
-            Probe probe = new Probe(agent, reader, lines.prefix() + "probe", plan.probeEvery(), from);
+            FreshnessProbe probe = new FreshnessProbe(agent, reader, lines.prefix() + "probe", plan.probeEvery(), from, FINEST);
             // the topology's tasks take seconds to start after it is submitted: events counted before the
             // clock starts keep that start-up out of the rate and out of the freshness markers
             int warmUp = warmUp(agent, lines.prefix() + "warmup", () -> runner.health().eventsCounted());
@@ -341,7 +337,7 @@ public final class EndToEnd {
             long done;
             double seconds;
             String note;
-            Freshness freshness;
+            FreshnessProbe.Samples freshness;
             try {
                 probe.start();
                 sent = send(agent, lines, duration, plan.maxLines(), counted, probe::sent, plan.maxAhead(), 0, pace);
@@ -674,160 +670,6 @@ public final class EndToEnd {
     private record Run(long events, double seconds, long writes) {
         double rate() {
             return events / seconds;
-        }
-    }
-
-    // ---- freshness probe --------------------------------------------------------------------
-
-    /** Freshness samples: seconds from a marker sent to its bucket queryable. */
-    record Freshness(double[] seconds, Duration probeEvery, int unseen) {
-        double p50() {
-            return quantile(0.50);
-        }
-
-        double p99() {
-            return quantile(0.99);
-        }
-
-        double quantile(double q) {
-            double[] sorted = seconds.clone();
-            Arrays.sort(sorted);
-            return sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)];
-        }
-
-        String describe() {
-            return String.format(Locale.ROOT, "%d markers, one every %d ms through the same agent path during the run; "
-                    + "max %.1f s; KairosDB polled every 500 ms%s", seconds.length, probeEvery.toMillis(), quantile(1.0),
-                    unseen == 0 ? "" : "; " + unseen + " markers never became queryable: counted with their age when "
-                            + "the run ended (a lower bound)");
-        }
-    }
-
-    /**
-     * Sends a marker event (a counter of a series of its own) at a steady rate through the agent,
-     * and polls KairosDB for the markers' buckets of the finest resolution; a marker is fresh once its bucket
-     * counts it.
-     */
-    private static final class Probe {
-        private final StoreAndForwardAgent agent;
-        private final KairosAggregateStore reader;
-        private final String metric;
-        private final Duration every;
-        private final long from;
-        private final Map<String, Long> sentAt = new ConcurrentHashMap<>();
-        private final Map<String, Long> seenAt = new ConcurrentHashMap<>();
-        private final AtomicLong sent = new AtomicLong();
-        private volatile boolean sending = true;
-        private volatile boolean polling = true;
-        private Thread sender;
-        private Thread poller;
-
-        Probe(StoreAndForwardAgent agent, KairosAggregateStore reader, String metric, Duration every, long from) {
-            this.agent = agent;
-            this.reader = reader;
-            this.metric = metric;
-            this.every = every;
-            this.from = from;
-        }
-
-        void start() {
-            sender = new Thread(this::sendMarkers, "bench-probe-sender");
-            poller = new Thread(this::poll, "bench-probe-poller");
-            sender.setDaemon(true);
-            poller.setDaemon(true);
-            sender.start();
-            poller.start();
-        }
-
-        long sent() {
-            return sent.get();
-        }
-
-        /** Stops both threads, whatever state the run is in. */
-        void stop() throws InterruptedException {
-            sending = false;
-            polling = false;
-            sender.interrupt();
-            poller.interrupt();
-            sender.join();
-            poller.join();
-        }
-
-        void stopSending() throws InterruptedException {
-            sending = false;
-            sender.join();
-        }
-
-        /**
-         * Waits up to {@code within} for every marker; a marker still not queryable then counts with
-         * its age at that moment (a lower bound), and the figure's note says how many did.
-         */
-        Freshness awaitAll(Duration within) throws InterruptedException {
-            long deadline = System.nanoTime() + within.toNanos();
-            while (seenAt.size() < sentAt.size() && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
-            polling = false;
-            poller.join();
-            if (sentAt.isEmpty()) {
-                throw new IllegalStateException("no freshness marker was sent");
-            }
-            long now = System.currentTimeMillis();
-            double[] seconds = new double[sentAt.size()];
-            int i = 0;
-            int unseen = 0;
-            for (Map.Entry<String, Long> marker : sentAt.entrySet()) {
-                Long seen = seenAt.get(marker.getKey());
-                if (seen == null) {
-                    unseen++;
-                }
-                seconds[i++] = ((seen == null ? now : seen) - marker.getValue()) / 1e3;
-            }
-            return new Freshness(seconds, every, unseen);
-        }
-
-        private void sendMarkers() {
-            StatsdLineParser parser = new StatsdLineParser();
-            int n = 0;
-            while (sending) {
-                String id = "m" + n++;
-                byte[] line = (metric + ":1|c|#probe:" + id).getBytes(StandardCharsets.US_ASCII);
-                List<Event> events = new ArrayList<>(1);
-                long now = System.currentTimeMillis();
-                parser.parse(line, 0, line.length, now, events, EndToEnd::refuse);
-                sentAt.put(id, now);
-                agent.offer(events);
-                sent.incrementAndGet();
-                try {
-                    Thread.sleep(every.toMillis());
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }
-
-        private void poll() {
-            while (polling) {
-                try {
-                    StatsQuery query = StatsQuery.of(metric, Kind.COUNTER, new TimeRange(from, System.currentTimeMillis() + 120_000),
-                            FINEST, Aggregation.COUNT).groupedBy("probe");
-                    List<SeriesResult> results = reader.query(query);
-                    long now = System.currentTimeMillis();
-                    for (SeriesResult r : results) {
-                        String id = r.group().asMap().get("probe");
-                        if (id != null && sum(List.of(r)) >= 1) {
-                            seenAt.putIfAbsent(id, now);
-                        }
-                    }
-                } catch (RuntimeException e) {
-                    System.err.println("freshness poll failed (retrying): " + e);
-                }
-                try {
-                    Thread.sleep(500);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
         }
     }
 }
