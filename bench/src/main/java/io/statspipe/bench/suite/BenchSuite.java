@@ -62,8 +62,8 @@ public final class BenchSuite {
         Profiler profiler = Profiler.to(profile);
         EndToEnd.Plan plan = quick ? EndToEnd.Plan.quick() : EndToEnd.Plan.full();
         plan = plan.on(EndToEnd.Store.parse(argAfter(args, "--store", "h2")))
-                .limitedTo(Long.parseLong(argAfter(args, "--max-ahead", Long.toString(plan.maxAhead())).replace("_", "")),
-                        Duration.ofSeconds(Long.parseLong(argAfter(args, "--drain", Long.toString(plan.drain().toSeconds())))));
+                .limitedTo(number(args, "--max-ahead", plan.maxAhead()),
+                        Duration.ofSeconds(number(args, "--drain", plan.drain().toSeconds())));
         long began = System.nanoTime();
         Duration each = quick ? Duration.ofSeconds(1) : Duration.ofSeconds(5);
         List<Figure> figures = new ArrayList<>();
@@ -183,6 +183,16 @@ public final class BenchSuite {
             return String.format(Locale.ROOT, "%.2f", v);
         }
         return String.format(Locale.ROOT, "%.5f", v);
+    }
+
+    /** A whole number after {@code flag} ({@code 30_000_000} or {@code 30000000}), or {@code otherwise}. */
+    private static long number(String[] args, String flag, long otherwise) {
+        String value = argAfter(args, flag, Long.toString(otherwise));
+        try {
+            return Long.parseLong(value.replace("_", ""));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(flag + " takes a whole number, got '" + value + "'", e);
+        }
     }
 
     private static String argAfter(String[] args, String flag, String otherwise) {
