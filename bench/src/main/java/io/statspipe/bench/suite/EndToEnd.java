@@ -390,13 +390,14 @@ public final class EndToEnd {
     }
 
     /**
-     * Sends one counter event on each of a few series of the metric (enough to reach every
-     * partition) and waits until the topology has counted them all; returns the events sent.
+     * Sends one counter event on each of 64 series of the metric and waits until the topology has
+     * counted them all; returns the events sent. Series are spread over partitions by hash: 64 of
+     * them leave none of 4 partitions out but with a chance of 4 x (3/4)^64, about 1 in 25 million.
      */
     private static int warmUp(StoreAndForwardAgent agent, String metric, LongSupplier counted) throws InterruptedException {
         StatsdLineParser parser = new StatsdLineParser();
         List<Event> events = new ArrayList<>();
-        for (int i = 0; i < 4 * PARTITIONS; i++) {
+        for (int i = 0; i < 64; i++) {
             byte[] line = (metric + ":1|c|#w:" + i).getBytes(StandardCharsets.US_ASCII);
             parser.parse(line, 0, line.length, System.currentTimeMillis(), events, EndToEnd::refuse);
         }
