@@ -58,10 +58,15 @@ class BenchmarkSmokeTest {
 
         BenchSuite.run(new String[] {"--quick", "--out", out.toString(), "--profile", dir.resolve("e2e.jfr").toString()});
 
-        JsonNode figures = new ObjectMapper().readTree(out.toFile()).get("figures");
+        JsonNode doc = new ObjectMapper().readTree(out.toFile());
+        JsonNode figures = doc.get("figures");
         java.util.Set<String> names = new java.util.HashSet<>();
+        java.util.List<String> freshnessWorkloads = new java.util.ArrayList<>();
         for (JsonNode f : figures) {
             names.add(f.get("figure").asText());
+            if (f.get("figure").asText().equals("freshness p99, sent -> queryable (s)")) {
+                freshnessWorkloads.add(f.get("workload").asText());
+            }
             assertThat(f.get("value").asDouble()).as(f.get("figure").asText()).isPositive();
             assertThat(f.get("baselineValue").asDouble()).as(f.get("figure").asText()).isPositive();
             assertThat(f.get("gain").asDouble()).as(f.get("figure").asText()).isPositive();
@@ -72,6 +77,10 @@ class BenchmarkSmokeTest {
                 "heap bytes per active (series, bucket)", "agent lines/s (parse -> spool -> Kafka acked)",
                 "rollup hot path, JMH (counter events/s)");
         assertThat(dir.resolve("e2e.jfr")).isNotEmptyFile();
+        assertThat(names).contains("KairosDB points per flush", "KairosDB points per (series, finest bucket) pair");
+        assertThat(freshnessWorkloads).as("freshness of the full-rate run and of the steady one").hasSize(2)
+                .anyMatch(w -> w.contains("steady"));
+        assertThat(doc.get("store").asText()).isEqualTo("h2");
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.statspipe.adapter.storm;
 
+import io.statspipe.domain.Partial;
+import io.statspipe.domain.Resolution;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -7,8 +9,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The pipeline's health figures for one topology, shared by its tasks in this JVM: consumer lag
- * per partition, flush latency, flushes and partials written, events counted, late and
- * dead-lettered events, duplicate batches dropped, failed store attempts. In local mode the app
+ * per partition, flush latency, flushes and partials written (in all and per resolution), events
+ * counted, late and dead-lettered events, duplicate batches dropped, failed store attempts. In local mode the app
  * reads {@link #snapshot()}; in a cluster the same figures are Storm metrics of each task.
  */
 public final class PipelineHealth {
@@ -19,6 +21,7 @@ public final class PipelineHealth {
     private final AtomicLong maxFlushMillis = new AtomicLong();
     private final AtomicLong flushes = new AtomicLong();
     private final AtomicLong partials = new AtomicLong();
+    private final Map<Resolution, Long> partialsByResolution = new ConcurrentHashMap<>();
     private final AtomicLong events = new AtomicLong();
     private final AtomicLong late = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
@@ -36,22 +39,26 @@ public final class PipelineHealth {
     /** A copy of every figure. */
     public Snapshot snapshot() {
         return new Snapshot(new TreeMap<>(lag), lastFlushMillis.get(), maxFlushMillis.get(), flushes.get(),
-                partials.get(), events.get(), late.get(), refused.get(), deadLettered.get(), duplicateBatches.get(),
-                storeFailures.get(), recoveries.get(), firstRecordAtMillis.get());
+                partials.get(), Map.copyOf(partialsByResolution), events.get(), late.get(), refused.get(),
+                deadLettered.get(), duplicateBatches.get(), storeFailures.get(), recoveries.get(), firstRecordAtMillis.get());
     }
 
     /**
      * The figures at one moment.
      *
      * @param lagByPartition      records of each partition not yet counted into a completed flush
+     * @param partialsWrittenByResolution partials written per resolution; each partial of the finest resolution
+     *                            is one (output series, finest bucket) pair a partition's flush touched
      * @param firstRecordAtMillis when a task of this topology took its first record (0: not yet)
      */
     public record Snapshot(Map<Integer, Long> lagByPartition, long lastFlushMillis, long maxFlushMillis,
-                           long flushes, long partialsWritten, long eventsCounted, long lateEvents,
+                           long flushes, long partialsWritten, Map<Resolution, Long> partialsWrittenByResolution,
+                           long eventsCounted, long lateEvents,
                            long refusedEvents, long deadLetters, long duplicateBatches, long storeFailures,
                            long recoveries, long firstRecordAtMillis) {
         public Snapshot {
             lagByPartition = Map.copyOf(lagByPartition);
+            partialsWrittenByResolution = Map.copyOf(partialsWrittenByResolution);
         }
 
         public long totalLag() {
@@ -64,6 +71,9 @@ public final class PipelineHealth {
         maxFlushMillis.accumulateAndGet(millis, Math::max);
         flushes.incrementAndGet();
         partials.addAndGet(flush.flush().partials().size());
+        for (Partial p : flush.flush().partials()) {
+            partialsByResolution.merge(p.id().resolution(), 1L, Long::sum);
+        }
         events.addAndGet(flush.flush().events());
         late.addAndGet(flush.flush().lateEvents());
         refused.addAndGet(flush.flush().refusedEvents());

@@ -22,12 +22,16 @@ import java.util.Map;
  *
  * <pre>
  * java -cp bench/target/benchmarks.jar io.statspipe.bench.suite.BenchSuite [--quick] [--profile [FILE]] [--out FILE]
+ *     [--store h2|cassandra] [--max-ahead LINES] [--drain SECONDS]
  * </pre>
  *
  * <p>{@code --quick} runs every figure for a few seconds (a smoke run: proves the benchmarks
  * still work, measures nothing worth recording). {@code --profile} records the end-to-end run
  * with JFR (default {@code bench/target/e2e.jfr}) and prints its hottest methods. {@code --out}
- * sets the JSON file (default {@code bench/target/bench-results.json}).
+ * sets the JSON file (default {@code bench/target/bench-results.json}). {@code --store} picks
+ * KairosDB's datastore in the end-to-end part (default H2). {@code --max-ahead} and
+ * {@code --drain} set the end-to-end run's backlog bound and how long it may drain (see
+ * {@link EndToEnd.Plan}).
  */
 public final class BenchSuite {
     private BenchSuite() {
@@ -56,6 +60,10 @@ public final class BenchSuite {
             Files.createDirectories(profile.toAbsolutePath().getParent());
         }
         Profiler profiler = Profiler.to(profile);
+        EndToEnd.Plan plan = quick ? EndToEnd.Plan.quick() : EndToEnd.Plan.full();
+        plan = plan.on(EndToEnd.Store.parse(argAfter(args, "--store", "h2")))
+                .limitedTo(number(args, "--max-ahead", plan.maxAhead()),
+                        Duration.ofSeconds(number(args, "--drain", plan.drain().toSeconds())));
         long began = System.nanoTime();
         Duration each = quick ? Duration.ofSeconds(1) : Duration.ofSeconds(5);
         List<Figure> figures = new ArrayList<>();
@@ -63,8 +71,8 @@ public final class BenchSuite {
             Path dir = scratch.path();
             // the smoke run sends a few seconds of the reference shape over fewer series: KairosDB on H2 takes
             // a few thousand points per second, and every series touched writes its points on each flush
-            figures.addAll(EndToEnd.measure(quick ? Workload.reference().withSeries(500) : Workload.reference(),
-                    quick ? EndToEnd.Plan.quick() : EndToEnd.Plan.full(), dir, profiler));
+            figures.addAll(EndToEnd.measure(quick ? Workload.reference().withSeries(500) : Workload.reference(), plan, dir,
+                    profiler));
 
             System.err.println("agent: parse -> spool -> Kafka beside the raw producer...");
             figures.add(agent(quick ? 200_000 : 2_000_000, quick ? 2 : 3));
@@ -79,9 +87,9 @@ public final class BenchSuite {
             }
         }
         double seconds = (System.nanoTime() - began) / 1e9;
-        print(figures, quick, seconds);
+        print(figures, quick, plan, seconds);
         profiler.summarise(System.out, 15);
-        write(out, figures, quick, seconds);
+        write(out, figures, quick, plan, seconds);
         return figures;
     }
 
@@ -97,11 +105,13 @@ public final class BenchSuite {
                         all.size() - measured.size()));
     }
 
-    static void print(List<Figure> figures, boolean quick, double seconds) {
+    static void print(List<Figure> figures, boolean quick, EndToEnd.Plan plan, double seconds) {
         System.out.println();
         System.out.printf(Locale.ROOT, "statspipe benchmark suite%s: %d cores, max heap %,d MB, Java %s, %.0f s%n",
                 quick ? " (--quick: a smoke run, not a measurement)" : "", Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().maxMemory() >> 20, System.getProperty("java.version"), seconds);
+        System.out.printf(Locale.ROOT, "end to end on %s; backlog bound %,d lines, drain bound %d s%n", plan.store().label(),
+                plan.maxAhead(), plan.drain().toSeconds());
         System.out.println("gain = how many times better than the baseline (value/baseline, or baseline/value where lower is better)");
         System.out.println();
         System.out.println("| figure | workload | value | baseline | baseline value | gain | target | verdict |");
@@ -126,11 +136,14 @@ public final class BenchSuite {
         return String.join(", ", parts);
     }
 
-    static void write(Path out, List<Figure> figures, boolean quick, double seconds) throws IOException {
+    static void write(Path out, List<Figure> figures, boolean quick, EndToEnd.Plan plan, double seconds) throws IOException {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("at", Instant.now().toString());
         doc.put("quick", quick);
         doc.put("seconds", seconds);
+        doc.put("store", plan.store().key());
+        doc.put("maxAheadLines", plan.maxAhead());
+        doc.put("drainSeconds", plan.drain().toSeconds());
         doc.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(),
                 "maxHeapBytes", Runtime.getRuntime().maxMemory(), "java", System.getProperty("java.version")));
         List<Map<String, Object>> rows = new ArrayList<>();
@@ -170,6 +183,16 @@ public final class BenchSuite {
             return String.format(Locale.ROOT, "%.2f", v);
         }
         return String.format(Locale.ROOT, "%.5f", v);
+    }
+
+    /** A whole number after {@code flag} ({@code 30_000_000} or {@code 30000000}), or {@code otherwise}. */
+    private static long number(String[] args, String flag, long otherwise) {
+        String value = argAfter(args, flag, Long.toString(otherwise));
+        try {
+            return Long.parseLong(value.replace("_", ""));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(flag + " takes a whole number, got '" + value + "'", e);
+        }
     }
 
     private static String argAfter(String[] args, String flag, String otherwise) {

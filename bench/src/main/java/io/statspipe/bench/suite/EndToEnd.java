@@ -10,10 +10,12 @@ import io.statspipe.adapter.kafka.TopicLayout;
 import io.statspipe.adapter.kafka.spool.SpoolSettings;
 import io.statspipe.adapter.kairosdb.KairosAggregateStore;
 import io.statspipe.adapter.kairosdb.KairosStoreConfig;
+import io.statspipe.adapter.kairosdb.server.LocalCassandra;
 import io.statspipe.adapter.kairosdb.server.LocalKairosDb;
 import io.statspipe.adapter.mongo.LegacyEventWriter;
 import io.statspipe.adapter.mongo.LegacyMongoServer;
 import io.statspipe.adapter.storm.LocalTopologyRunner;
+import io.statspipe.adapter.storm.PipelineHealth;
 import io.statspipe.adapter.storm.TopologyPlugs;
 import io.statspipe.adapter.storm.TopologySettings;
 import io.statspipe.app.ingest.StatsdLineParser;
@@ -37,15 +39,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Queue;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.apache.storm.LocalCluster;
 import org.apache.storm.shade.org.apache.zookeeper.server.NIOServerCnxnFactory;
@@ -54,34 +52,75 @@ import org.kairosdb.client.HttpClient;
 import org.kairosdb.client.builder.MetricBuilder;
 
 /**
- * The end-to-end figures on real engines started here (an in-process KRaft broker, KairosDB on
- * H2 as a child JVM, Storm's LocalCluster, the MongoDB-protocol server), all on 127.0.0.1:
+ * The end-to-end figures on real engines started here (an in-process KRaft broker, KairosDB as a
+ * child JVM on H2 or on a local Cassandra, Storm's LocalCluster, the MongoDB-protocol server), all
+ * on 127.0.0.1:
  *
  * <ul>
- *   <li>statspipe: StatsD datagrams parsed by the agent's parser, spooled and forwarded by the
- *       store-and-forward agent to Kafka, counted by the topology, written to KairosDB; the clock
- *       runs from the first line sent until the exact totals of every line sent are queryable in
- *       KairosDB. Beside it, in the same run, on the same lines:</li>
+ *   <li>statspipe at full rate: StatsD datagrams parsed by the agent's parser, spooled and
+ *       forwarded by the store-and-forward agent to Kafka, counted by the topology, written to
+ *       KairosDB; the clock runs from the first line sent until the exact totals of every line sent
+ *       are queryable in KairosDB at the finest resolution (the coarser ones are checked exact
+ *       too, untimed). Beside it, in the same run, on the same lines:</li>
  *   <li>the naive topology (one tuple per event), fed by the same agent path;</li>
  *   <li>the legacy path: one {@code $inc} upsert per parsed event into the MongoDB-protocol server;</li>
  *   <li>one KairosDB data point per parsed event (5,000 points per gzipped request).</li>
  * </ul>
  *
- * Also measured during the statspipe run: database writes per event, and freshness (marker
- * events sent at a steady rate, KairosDB polled until each marker's bucket shows it).
+ * Also measured during the full-rate run: database writes per event, KairosDB points per flush
+ * beside the (series, finest bucket) pairs the flushes touched, and freshness (marker events sent
+ * at a steady rate, KairosDB polled until each marker's bucket shows it). A second statspipe run,
+ * on a topology of its own, sends the same workload paced at a steady rate and measures freshness
+ * the same way.
  */
 public final class EndToEnd {
     private static final int PARTITIONS = 4;
     private static final int CHUNK_EVENTS = 4096;
     private static final Duration VISIBLE_WITHIN = Duration.ofMinutes(5);
+    /** Coarser resolutions may be written only every few flushes: their exact totals get longer to show. */
+    private static final Duration COARSER_VISIBLE_WITHIN = Duration.ofMinutes(10);
+    /** Freshness target: a flush interval, plus this for the commit and the query to see it. */
+    private static final Duration FRESHNESS_MARGIN = Duration.ofSeconds(5);
+    /** The rules the topology runs with (the defaults: 1m and 1h). */
+    private static final RuleSet RULES = RuleSet.defaults();
+    private static final Resolution FINEST = RULES.finestResolution();
 
     /** Stores the topology creates in this JVM, so their written points can be added up. */
     private static final Queue<KairosAggregateStore> STORES = new ConcurrentLinkedQueue<>();
 
+    /** The datastore KairosDB runs on in the end-to-end part. */
+    public enum Store {
+        H2("KairosDB on H2"), CASSANDRA("KairosDB on a local Cassandra");
+
+        private final String label;
+
+        Store(String label) {
+            this.label = label;
+        }
+
+        /** {@code h2} or {@code cassandra}, as {@code --store} takes it. */
+        public static Store parse(String name) {
+            for (Store s : values()) {
+                if (s.key().equals(name)) {
+                    return s;
+                }
+            }
+            throw new IllegalArgumentException("--store must be h2 or cassandra, got '" + name + "'");
+        }
+
+        public String key() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        public String label() {
+            return label;
+        }
+    }
+
     /**
      * How long each part runs.
      *
-     * @param run            how long StatsD lines are sent to statspipe
+     * @param run            how long StatsD lines are sent to statspipe at full rate
      * @param naiveRun       the same for the naive topology
      * @param legacyRun      how long the legacy path writes
      * @param pointRun       how long the one-point-per-event writer writes
@@ -92,17 +131,53 @@ public final class EndToEnd {
      * @param maxAhead       the most lines sent to statspipe and not yet counted (bounds the backlog drained at the end)
      * @param drain          how long statspipe may take after the last line to count everything; past it the
      *                       figure is what was counted by then (and says so), with exactness unchecked
+     * @param steadyRate     events/s of the paced run that measures freshness at a steady load
+     * @param steadyRun      how long the paced run sends
+     * @param store          the datastore under KairosDB
      */
     public record Plan(Duration run, Duration naiveRun, Duration legacyRun, Duration pointRun, Duration flushInterval,
-                       int renderedLines, Duration probeEvery, long maxLines, long maxAhead, Duration drain) {
+                       int renderedLines, Duration probeEvery, long maxLines, long maxAhead, Duration drain,
+                       double steadyRate, Duration steadyRun, Store store) {
+        /**
+         * The backlog bound of a full run: about 30 s of input at 1M events/s, so that the lines a
+         * flush interval holds unacked (and those on their way through the spool and Kafka) fit
+         * under it at the rates the targets ask for.
+         */
+        public static final long MAX_AHEAD = 30_000_000;
+        /** How long a full run may drain: a backlog of {@link #MAX_AHEAD} at 500,000 events/s takes a minute. */
+        public static final Duration DRAIN = Duration.ofMinutes(3);
+
+        public Plan {
+            if (maxAhead < CHUNK_EVENTS) {
+                throw new IllegalArgumentException("--max-ahead must be at least " + CHUNK_EVENTS + " lines, got " + maxAhead);
+            }
+            if (drain.isNegative() || drain.isZero()) {
+                throw new IllegalArgumentException("--drain must be a positive number of seconds, got " + drain.toSeconds());
+            }
+        }
+
         public static Plan full() {
             return new Plan(Duration.ofSeconds(60), Duration.ofSeconds(20), Duration.ofSeconds(10), Duration.ofSeconds(15),
-                    Duration.ofSeconds(10), 2_000_000, Duration.ofMillis(500), Long.MAX_VALUE, 12_000_000, Duration.ofMinutes(3));
+                    Duration.ofSeconds(10), 2_000_000, Duration.ofMillis(500), Long.MAX_VALUE, MAX_AHEAD, DRAIN,
+                    100_000, Duration.ofSeconds(60), Store.H2);
         }
 
         public static Plan quick() {
             return new Plan(Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(1),
-                    Duration.ofSeconds(2), 100_000, Duration.ofMillis(250), 100_000, 100_000, Duration.ofMinutes(4));
+                    Duration.ofSeconds(2), 100_000, Duration.ofMillis(250), 100_000, 100_000, Duration.ofMinutes(4),
+                    5_000, Duration.ofSeconds(4), Store.H2);
+        }
+
+        /** The same plan with KairosDB on {@code store}. */
+        public Plan on(Store store) {
+            return new Plan(run, naiveRun, legacyRun, pointRun, flushInterval, renderedLines, probeEvery, maxLines, maxAhead,
+                    drain, steadyRate, steadyRun, store);
+        }
+
+        /** The same plan with other backlog and drain bounds. */
+        public Plan limitedTo(long maxAhead, Duration drain) {
+            return new Plan(run, naiveRun, legacyRun, pointRun, flushInterval, renderedLines, probeEvery, maxLines, maxAhead,
+                    drain, steadyRate, steadyRun, store);
         }
     }
 
@@ -112,30 +187,38 @@ public final class EndToEnd {
     public static List<Figure> measure(Workload workload, Plan plan, Path dir, Profiler profiler) throws Exception {
         System.err.printf("end to end on the %s workload: rendering %,d StatsD lines...%n", workload.name(), plan.renderedLines());
         StatsdLines statspipeLines = StatsdLines.render(workload, "e2e.", plan.renderedLines());
+        StatsdLines steadyLines = StatsdLines.render(workload, "steady.", plan.renderedLines());
         StatsdLines naiveLines = StatsdLines.render(workload, "naive.", plan.renderedLines());
         StatsdLines legacyLines = StatsdLines.render(workload, "legacy.", Math.min(plan.renderedLines(), 500_000));
         StatsdLines pointLines = StatsdLines.render(workload, "point.", Math.min(plan.renderedLines(), 1_000_000));
+        // a null resource is allowed (and not closed): Cassandra runs only under --store cassandra
         try (LocalKafkaBroker broker = new LocalKafkaBroker(dir.resolve("kafka")).start();
-             LocalKairosDb kairos = LocalKairosDb.builder().dataDir(dir.resolve("kairosdb")).h2().heapMegabytes(768)
-                     .build().start()) {
+             LocalCassandra cassandra = plan.store() == Store.CASSANDRA ? new LocalCassandra(
+                     new LocalCassandra.Config(dir.resolve("cassandra"), 1024, Duration.ofMinutes(3))).start() : null;
+             LocalKairosDb kairos = kairosOn(cassandra, dir).start()) {
             String bootstrap = broker.bootstrapServers();
             TopicLayout statspipeTopics = new TopicLayout("e2e.events", "e2e.deadletter", PARTITIONS, (short) 1);
+            TopicLayout steadyTopics = new TopicLayout("steady.events", "steady.deadletter", PARTITIONS, (short) 1);
             TopicLayout naiveTopics = new TopicLayout("naive.events", "naive.deadletter", PARTITIONS, (short) 1);
             TopologyBenchmark.ensure(statspipeTopics, bootstrap);
+            TopologyBenchmark.ensure(steadyTopics, bootstrap);
             TopologyBenchmark.ensure(naiveTopics, bootstrap);
 
-            Statspipe statspipe = statspipe(workload, plan, dir, bootstrap, statspipeTopics, kairos.httpUrl(), statspipeLines,
-                    profiler);
+            Statspipe statspipe = statspipe("e2e", workload, plan, plan.run(), 0, dir, bootstrap, statspipeTopics,
+                    kairos.httpUrl(), statspipeLines, profiler);
+            Statspipe steady = statspipe("steady", workload, plan, plan.steadyRun(), plan.steadyRate(), dir, bootstrap,
+                    steadyTopics, kairos.httpUrl(), steadyLines, Profiler.to(null));
             Run naive = naive(plan, dir, bootstrap, naiveTopics, kairos.httpUrl(), naiveLines);
             Run legacy = legacy(legacyLines, plan.legacyRun());
             Run point = pointPerEvent(pointLines, plan.pointRun(), kairos.httpUrl());
 
             List<Figure> figures = new ArrayList<>();
             String w = workload.name();
+            String store = plan.store().label();
             figures.add(new Figure("end-to-end events/s (StatsD -> KairosDB)", w, statspipe.run.rate(), "events/s",
                     "naive topology (1 tuple/event)", naive.rate(), true, 1_000_000, 25,
-                    String.format(Locale.ROOT, "statspipe: %s; naive: %,d events over %.1f s, timed until written (it does "
-                            + "not count exactly)", statspipe.note, naive.events, naive.seconds)));
+                    String.format(Locale.ROOT, "%s; statspipe: %s; naive: %,d events over %.1f s, timed until written (it "
+                            + "does not count exactly)", store, statspipe.note, naive.events, naive.seconds)));
             figures.add(new Figure("end-to-end events/s vs legacy", w, statspipe.run.rate(), "events/s",
                     "legacy: 1 $inc per event", legacy.rate(), true, Double.NaN,
                     String.format(Locale.ROOT, "legacy ran %.1f s (%,d events) on the in-process MongoDB-protocol server,"
@@ -146,89 +229,189 @@ public final class EndToEnd {
                             + "acknowledged the last request", point.seconds, point.events)));
             figures.add(new Figure("database writes per event", w, statspipe.pointsPerEvent(), "writes/event",
                     "legacy: $inc updates per event", legacy.writes / (double) legacy.events, false, 0.001, 1000,
-                    String.format(Locale.ROOT, "statspipe wrote %,d KairosDB points for %,d events (1 per %,.0f); flush "
-                            + "interval %d s; points = active (series, bucket) per flush, so they fall as the rate rises",
+                    String.format(Locale.ROOT, "statspipe wrote %,d KairosDB points for %,d events (1 per %,.0f) at the "
+                            + "%,.0f events/s reached; at that rate one point per series touched per flush would be 1 per "
+                            + "%,.0f (the target of 1 per 1,000 is that floor at 1M events/s, 10k series and a 10 s flush)",
                             statspipe.points, statspipe.counted, statspipe.counted / (double) Math.max(1, statspipe.points),
-                            plan.flushInterval().toSeconds())));
-            double freshnessTarget = plan.flushInterval().toMillis() / 1e3 + 3;
+                            statspipe.run.rate(), 1 / floorPointsPerEvent(workload.seriesCount(), statspipe.run.rate(),
+                                    plan.flushInterval()))));
+            figures.add(new Figure("KairosDB points per flush", w, statspipe.pointsPerFlush(), "points/flush",
+                    "(series, " + FINEST.name() + " bucket) pairs per flush", statspipe.pairsPerFlush(), false, Double.NaN,
+                    String.format(Locale.ROOT, "%,d points over %,d flushes (a flush: one partition's range; %d partitions, "
+                            + "flush interval %d s), %,d (series, %s bucket) pairs (partials of the finest resolution)",
+                            statspipe.points, statspipe.flushes, PARTITIONS, plan.flushInterval().toSeconds(),
+                            statspipe.pairs, FINEST.name())));
+            figures.add(new Figure("KairosDB points per (series, finest bucket) pair", w, statspipe.pointsPerPair(),
+                    "points/pair", "1 point per pair", 1, false, 1.2,
+                    "points per flush / pairs per flush, over all the run's flushes (the sums' ratio)"));
+            double freshnessTarget = (plan.flushInterval().plus(FRESHNESS_MARGIN)).toMillis() / 1e3;
+            String targetName = "flush interval + " + FRESHNESS_MARGIN.toSeconds() + " s";
+            String steadyWorkload = String.format(Locale.ROOT, "%s, steady %,.0f events/s", w, plan.steadyRate());
             figures.add(new Figure("freshness p50, sent -> queryable (s)", w, statspipe.freshness.p50(), "s",
-                    "flush interval + 3 s", freshnessTarget, false, Double.NaN,
-                    statspipe.freshness.describe()));
+                    targetName, freshnessTarget, false, Double.NaN, "full rate; " + statspipe.freshness.describe()));
+            figures.add(new Figure("freshness p50, sent -> queryable (s)", steadyWorkload, steady.freshness.p50(), "s",
+                    targetName, freshnessTarget, false, Double.NaN, String.format(Locale.ROOT, "%s; %s; %s", store,
+                            steady.note, steady.freshness.describe())));
             figures.add(new Figure("freshness p99, sent -> queryable (s)", w, statspipe.freshness.p99(), "s",
-                    "flush interval + 3 s", freshnessTarget, false, freshnessTarget, ""));
+                    targetName, freshnessTarget, false, freshnessTarget, ""));
+            figures.add(new Figure("freshness p99, sent -> queryable (s)", steadyWorkload, steady.freshness.p99(), "s",
+                    targetName, freshnessTarget, false, freshnessTarget, ""));
             return figures;
         }
     }
 
+    private static LocalKairosDb kairosOn(LocalCassandra cassandra, Path dir) {
+        LocalKairosDb.Builder kairos = LocalKairosDb.builder().dataDir(dir.resolve("kairosdb")).heapMegabytes(768);
+        return (cassandra == null ? kairos.h2() : kairos.cassandra(cassandra.cqlHost())).build();
+    }
+
+    /**
+     * Points per event when each flush writes one point per series it touched: {@code E} events
+     * per flush interval spread evenly over {@code n} series touch {@code n (1 - e^(-E/n))} of them.
+     */
+    static double floorPointsPerEvent(int series, double eventsPerSecond, Duration flushInterval) {
+        double perFlush = eventsPerSecond * flushInterval.toMillis() / 1e3;
+        return perFlush <= 0 ? 1 : series * -Math.expm1(-perFlush / series) / perFlush;
+    }
+
     // ---- statspipe --------------------------------------------------------------------------
 
-    private record Statspipe(Run run, long counted, long points, String note, Freshness freshness) {
+    /**
+     * One statspipe run's figures.
+     *
+     * @param flushes flushes completed (one per partition's range)
+     * @param pairs   (series, finest bucket) pairs written: partials of the finest resolution
+     */
+    private record Statspipe(Run run, long counted, long points, long flushes, long pairs, String note,
+                             FreshnessProbe.Samples freshness) {
         double pointsPerEvent() {
             return points / (double) counted;
         }
+
+        double pointsPerFlush() {
+            return points / (double) Math.max(1, flushes);
+        }
+
+        double pairsPerFlush() {
+            return pairs / (double) Math.max(1, flushes);
+        }
+
+        double pointsPerPair() {
+            return points / (double) Math.max(1, pairs);
+        }
     }
 
-    private static Statspipe statspipe(Workload workload, Plan plan, Path dir, String bootstrap, TopicLayout topics, String url,
-                                       StatsdLines lines, Profiler profiler) throws Exception {
+    /**
+     * Runs statspipe on a topology of its own (named {@code name}: its topics, metric prefix,
+     * spool and health are its own) and sends the lines for {@code duration}, as fast as the
+     * backlog bound lets it or paced at {@code pace} events/s (when above 0).
+     */
+    private static Statspipe statspipe(String name, Workload workload, Plan plan, Duration duration, double pace, Path dir,
+                                       String bootstrap, TopicLayout topics, String url, StatsdLines lines, Profiler profiler)
+            throws Exception {
         STORES.clear();
-        TopologySettings settings = new TopologySettings("e2e", bootstrap, topics.events(), topics.deadLetters(),
-                "e2e.flush-intents", "e2e-statspipe", plan.flushInterval(), Duration.ofSeconds(10), Duration.ofHours(6),
+        TopologySettings settings = new TopologySettings(name, bootstrap, topics.events(), topics.deadLetters(),
+                name + ".flush-intents", name + "-statspipe", plan.flushInterval(), Duration.ofSeconds(10), Duration.ofHours(6),
                 Duration.ofMinutes(5), 16 * 1024 * 1024, 1, 2, 1, 50_000,
                 Duration.ofSeconds(Math.max(120, plan.flushInterval().toSeconds() * 6)));
-        TopologyPlugs plugs = new TopologyPlugs(RuleSet::defaults, ProtobufEventBatchFormat::new, countedStore(url),
+        TopologyPlugs plugs = new TopologyPlugs(() -> RULES, ProtobufEventBatchFormat::new, countedStore(url),
                 () -> KairosTopologyPlugs.readBackAt(url));
         // queries cover whole hours: a range starting inside an hour would miss that hour's points
         long from = (System.currentTimeMillis() / 3_600_000 - 1) * 3_600_000;
-        try (LocalTopologyRunner runner = LocalTopologyRunner.start(settings, plugs, dir.resolve("storm-e2e"));
+        try (LocalTopologyRunner runner = LocalTopologyRunner.start(settings, plugs, dir.resolve("storm-" + name));
              StoreAndForwardAgent agent = StoreAndForwardAgent.start(
-                     AgentSettings.of(bootstrap, topics, SpoolSettings.defaults(dir.resolve("spool-e2e"))));
+                     AgentSettings.of(bootstrap, topics, SpoolSettings.defaults(dir.resolve("spool-" + name))));
              KairosAggregateStore reader = new KairosAggregateStore(KairosStoreConfig.of(url))) {
-            Probe probe = new Probe(agent, reader, lines.prefix() + "probe", plan.probeEvery(), from);
-            LongSupplier counted = () -> runner.health().eventsCounted();
-            double flushSeconds = plan.flushInterval().toMillis() / 1e3;
-            System.err.printf("statspipe: sending StatsD lines for %d s...%n", plan.run().toSeconds());
+            FreshnessProbe probe = new FreshnessProbe(agent, reader, lines.prefix() + "probe", plan.probeEvery(), from, FINEST);
+            // the topology's tasks take seconds to start after it is submitted: events counted before the
+            // clock starts keep that start-up out of the rate and out of the freshness markers
+            int warmUp = warmUp(agent, lines.prefix() + "warmup", () -> runner.health().eventsCounted());
+            PipelineHealth.Snapshot atStart = runner.health();
+            long pointsAtStart = STORES.stream().mapToLong(KairosAggregateStore::pointsWritten).sum();
+            LongSupplier counted = () -> runner.health().eventsCounted() - warmUp;
+            String paced = pace > 0 ? String.format(Locale.ROOT, " paced at %,.0f events/s", pace) : "";
+            System.err.printf("%s: sending StatsD lines%s for %d s...%n", name, paced, duration.toSeconds());
             profiler.start();
             long began = System.nanoTime();
             long sent;
             long done;
-            int metrics;
             double seconds;
             String note;
-            Freshness freshness;
+            FreshnessProbe.Samples freshness;
             try {
                 probe.start();
-                sent = send(agent, lines, plan.run(), plan.maxLines(), counted, probe::sent, plan.maxAhead(), 0);
+                sent = send(agent, lines, duration, plan.maxLines(), counted, probe::sent, plan.maxAhead(), 0, pace);
+                double sending = (System.nanoTime() - began) / 1e9;
                 probe.stopSending();
                 long expected = sent + probe.sent();
-                System.err.printf(Locale.ROOT, "statspipe: %,d lines sent in %.1f s; waiting for the topology to count them...%n",
-                        sent, (System.nanoTime() - began) / 1e9);
+                System.err.printf(Locale.ROOT, "%s: %,d lines sent in %.1f s; waiting for the topology to count them...%n",
+                        name, sent, sending);
+                String sentAt = String.format(Locale.ROOT, "%,d lines sent in %.1f s (%,.0f events/s%s)", sent, sending,
+                        sent / sending, pace > 0 ? String.format(Locale.ROOT, ", paced at %,.0f", pace) : "");
                 boolean drained = reached(counted, expected, plan.drain());
                 if (drained) {
-                    System.err.printf(Locale.ROOT, "statspipe: all counted after %.1f s; waiting for exact totals in KairosDB...%n",
-                            (System.nanoTime() - began) / 1e9);
-                    metrics = awaitExactTotals(reader, workload, lines.prefix(), from, sent);
+                    System.err.printf(Locale.ROOT, "%s: all counted after %.1f s; waiting for exact totals in KairosDB...%n",
+                            name, (System.nanoTime() - began) / 1e9);
+                    int queries = awaitExactTotals(reader, workload, lines.prefix(), from, sent, FINEST, VISIBLE_WITHIN);
                     seconds = (System.nanoTime() - began) / 1e9;
                     done = sent;
-                    note = String.format(Locale.ROOT, "%,d lines sent for %.0f s; exact totals of every line queryable after "
-                            + "%.1f s (%d KairosDB queries)", sent, plan.run().toMillis() / 1e3, seconds, metrics);
+                    StringBuilder coarser = new StringBuilder();
+                    for (Resolution r : resolutions()) {
+                        if (!r.equals(FINEST)) {
+                            queries += awaitExactTotals(reader, workload, lines.prefix(), from, sent, r, COARSER_VISIBLE_WITHIN);
+                            coarser.append(String.format(Locale.ROOT, ", at %s after %.1f s", r.name(),
+                                    (System.nanoTime() - began) / 1e9));
+                        }
+                    }
+                    note = String.format(Locale.ROOT, "%s; exact totals of every line queryable at %s after %.1f s (the "
+                            + "figure's clock)%s (%d KairosDB queries)", sentAt, FINEST.name(), seconds, coarser, queries);
                 } else {
                     seconds = (System.nanoTime() - began) / 1e9;
                     done = Math.max(0, counted.getAsLong() - probe.sent());
-                    note = String.format(Locale.ROOT, "NOT DRAINED: %,d lines sent for %.0f s, only %,d counted %.0f s after "
-                            + "the last line; the figure is counted / %.1f s, exactness not checked", sent,
-                            plan.run().toMillis() / 1e3, done, plan.drain().toMillis() / 1e3, seconds);
+                    note = String.format(Locale.ROOT, "NOT DRAINED: %s, only %,d counted %.0f s after the last line; the "
+                            + "figure is counted / %.1f s, exactness not checked", sentAt, done,
+                            plan.drain().toMillis() / 1e3, seconds);
                 }
                 profiler.stop();
                 freshness = probe.awaitAll(drained ? VISIBLE_WITHIN : Duration.ofSeconds(1));
             } finally {
                 probe.stop();
             }
-            long points = STORES.stream().mapToLong(KairosAggregateStore::pointsWritten).sum();
-            long countedEvents = counted.getAsLong();
-            System.err.printf(Locale.ROOT, "statspipe: %,d events exact in KairosDB after %.1f s = %,.0f events/s; %,d points%n",
-                    done, seconds, done / seconds, points);
-            return new Statspipe(new Run(done, seconds, points), countedEvents, points, note, freshness);
+            long points = STORES.stream().mapToLong(KairosAggregateStore::pointsWritten).sum() - pointsAtStart;
+            PipelineHealth.Snapshot health = runner.health();
+            long flushes = health.flushes() - atStart.flushes();
+            long pairs = health.partialsWrittenByResolution().getOrDefault(FINEST, 0L)
+                    - atStart.partialsWrittenByResolution().getOrDefault(FINEST, 0L);
+            System.err.printf(Locale.ROOT, "%s: %,d events exact in KairosDB after %.1f s = %,.0f events/s; %,d points in "
+                    + "%,d flushes, %,d (series, %s bucket) pairs%n", name, done, seconds, done / seconds, points, flushes,
+                    pairs, FINEST.name());
+            return new Statspipe(new Run(done, seconds, points), counted.getAsLong(), points, flushes, pairs, note, freshness);
         }
+    }
+
+    /**
+     * Sends one counter event on each of 64 series of the metric and waits until the topology has
+     * counted them all; returns the events sent. Series are spread over partitions by hash: 64 of
+     * them leave none of 4 partitions out but with a chance of 4 x (3/4)^64, about 1 in 25 million.
+     */
+    private static int warmUp(StoreAndForwardAgent agent, String metric, LongSupplier counted) throws InterruptedException {
+        StatsdLineParser parser = new StatsdLineParser();
+        List<Event> events = new ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            byte[] line = (metric + ":1|c|#w:" + i).getBytes(StandardCharsets.US_ASCII);
+            parser.parse(line, 0, line.length, System.currentTimeMillis(), events, EndToEnd::refuse);
+        }
+        agent.offer(events);
+        if (!reached(counted, events.size(), VISIBLE_WITHIN)) {
+            throw new IllegalStateException("the topology did not count " + events.size() + " warm-up events within "
+                    + VISIBLE_WITHIN);
+        }
+        return events.size();
+    }
+
+    /** Every resolution the rules write, finest first. */
+    private static List<Resolution> resolutions() {
+        return RULES.rules().stream().flatMap(r -> r.resolutions().stream()).distinct().sorted().toList();
     }
 
     private static TopologyPlugs.Factory<io.statspipe.ports.out.WritePartialsPort> countedStore(String url) {
@@ -239,10 +422,13 @@ public final class EndToEnd {
         };
     }
 
-    /** Polls KairosDB until the counts of the workload's metrics add up to the lines sent; returns the queries made. */
-    private static int awaitExactTotals(KairosAggregateStore reader, Workload workload, String prefix, long from, long sent)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + VISIBLE_WITHIN.toNanos();
+    /**
+     * Polls KairosDB until the counts of the workload's metrics at {@code resolution} add up to the
+     * lines sent; more fails the run as inexact. Returns the queries of the last poll.
+     */
+    private static int awaitExactTotals(KairosAggregateStore reader, Workload workload, String prefix, long from, long sent,
+                                        Resolution resolution, Duration within) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
         List<String> metrics = StatsdLines.metrics(workload, prefix);
         long total = -1;
         long nextReport = System.nanoTime() + 10_000_000_000L;
@@ -251,21 +437,24 @@ public final class EndToEnd {
             total = 0;
             for (int m = 0; m < metrics.size(); m++) {
                 Kind kind = workload.kindOf(m) == Kind.COUNTER ? Kind.COUNTER : Kind.DISTRIBUTION;
-                total += sum(reader.query(StatsQuery.of(metrics.get(m), kind, range, Resolution.HOUR, Aggregation.COUNT)));
+                total += sum(reader.query(StatsQuery.of(metrics.get(m), kind, range, resolution, Aggregation.COUNT)));
             }
             if (total == sent) {
                 return metrics.size();
             }
             if (total > sent) {
-                throw new IllegalStateException("KairosDB holds " + total + " counts for " + sent + " lines sent: not exact");
+                throw new IllegalStateException("KairosDB holds " + total + " counts at " + resolution.name() + " for "
+                        + sent + " lines sent: not exact");
             }
             if (System.nanoTime() > nextReport) {
-                System.err.printf(Locale.ROOT, "  KairosDB shows %,d of %,d lines so far%n", total, sent);
+                System.err.printf(Locale.ROOT, "  KairosDB shows %,d of %,d lines at %s so far%n", total, sent,
+                        resolution.name());
                 nextReport = System.nanoTime() + 10_000_000_000L;
             }
             Thread.sleep(200);
         }
-        throw new IllegalStateException("KairosDB shows " + total + " of " + sent + " lines after " + VISIBLE_WITHIN);
+        throw new IllegalStateException("KairosDB shows " + total + " of " + sent + " lines at " + resolution.name()
+                + " after " + within);
     }
 
     private static long sum(List<SeriesResult> results) {
@@ -295,7 +484,7 @@ public final class EndToEnd {
                     NaiveTopology.build(bootstrap, topics.events(), "naive", url));
             System.err.printf("naive: sending StatsD lines for %d s...%n", plan.naiveRun().toSeconds());
             long began = System.nanoTime();
-            long sent = send(agent, lines, plan.naiveRun(), plan.maxLines(), NaiveTopology.EVENTS_WRITTEN::get, () -> 0, 300_000, 3);
+            long sent = send(agent, lines, plan.naiveRun(), plan.maxLines(), NaiveTopology.EVENTS_WRITTEN::get, () -> 0, 300_000, 3, 0);
             awaitAtLeast(NaiveTopology.EVENTS_WRITTEN::get, sent, "naive written");
             double seconds = (System.nanoTime() - began) / 1e9;
             System.err.printf(Locale.ROOT, "naive: %,d events written in %.1f s = %,.0f events/s%n", sent, seconds, sent / seconds);
@@ -401,10 +590,11 @@ public final class EndToEnd {
      * does (this thread parses, a second one spools), returns the events sent. It holds back when
      * more than {@code max(floor, horizonSeconds x the rate counted so far)} events are sent but
      * not yet counted downstream, so the run ends with a bounded backlog instead of a queue that
-     * takes minutes to drain.
+     * takes minutes to drain. With {@code pace} above 0 it also holds back to send no more than
+     * {@code pace} events per second (chunk by chunk).
      */
     private static long send(StoreAndForwardAgent agent, StatsdLines lines, Duration duration, long maxLines, LongSupplier counted,
-                             LongSupplier extra, long floor, double horizonSeconds) throws InterruptedException {
+                             LongSupplier extra, long floor, double horizonSeconds, double pace) throws InterruptedException {
         Spooler spooler = new Spooler(agent);
         StatsdLineParser parser = new StatsdLineParser();
         long sent = 0;
@@ -426,7 +616,8 @@ public final class EndToEnd {
                         }
                         long done = counted.getAsLong();
                         double rate = done / ((now - began) / 1e9);
-                        if (sent + extra.getAsLong() - done <= Math.max(floor, horizonSeconds * rate)) {
+                        boolean onPace = pace <= 0 || now - began >= sent / pace * 1e9;
+                        if (onPace && sent + extra.getAsLong() - done <= Math.max(floor, horizonSeconds * rate)) {
                             break;
                         }
                         Thread.sleep(5);
@@ -480,160 +671,6 @@ public final class EndToEnd {
     private record Run(long events, double seconds, long writes) {
         double rate() {
             return events / seconds;
-        }
-    }
-
-    // ---- freshness probe --------------------------------------------------------------------
-
-    /** Freshness samples: seconds from a marker sent to its bucket queryable. */
-    record Freshness(double[] seconds, Duration probeEvery, int unseen) {
-        double p50() {
-            return quantile(0.50);
-        }
-
-        double p99() {
-            return quantile(0.99);
-        }
-
-        double quantile(double q) {
-            double[] sorted = seconds.clone();
-            Arrays.sort(sorted);
-            return sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)];
-        }
-
-        String describe() {
-            return String.format(Locale.ROOT, "%d markers, one every %d ms through the same agent path during the run; "
-                    + "max %.1f s; KairosDB polled every 500 ms%s", seconds.length, probeEvery.toMillis(), quantile(1.0),
-                    unseen == 0 ? "" : "; " + unseen + " markers never became queryable: counted with their age when "
-                            + "the run ended (a lower bound)");
-        }
-    }
-
-    /**
-     * Sends a marker event (a counter of a series of its own) at a steady rate through the agent,
-     * and polls KairosDB for the markers' one-minute buckets; a marker is fresh once its bucket
-     * counts it.
-     */
-    private static final class Probe {
-        private final StoreAndForwardAgent agent;
-        private final KairosAggregateStore reader;
-        private final String metric;
-        private final Duration every;
-        private final long from;
-        private final Map<String, Long> sentAt = new ConcurrentHashMap<>();
-        private final Map<String, Long> seenAt = new ConcurrentHashMap<>();
-        private final AtomicLong sent = new AtomicLong();
-        private volatile boolean sending = true;
-        private volatile boolean polling = true;
-        private Thread sender;
-        private Thread poller;
-
-        Probe(StoreAndForwardAgent agent, KairosAggregateStore reader, String metric, Duration every, long from) {
-            this.agent = agent;
-            this.reader = reader;
-            this.metric = metric;
-            this.every = every;
-            this.from = from;
-        }
-
-        void start() {
-            sender = new Thread(this::sendMarkers, "bench-probe-sender");
-            poller = new Thread(this::poll, "bench-probe-poller");
-            sender.setDaemon(true);
-            poller.setDaemon(true);
-            sender.start();
-            poller.start();
-        }
-
-        long sent() {
-            return sent.get();
-        }
-
-        /** Stops both threads, whatever state the run is in. */
-        void stop() throws InterruptedException {
-            sending = false;
-            polling = false;
-            sender.interrupt();
-            poller.interrupt();
-            sender.join();
-            poller.join();
-        }
-
-        void stopSending() throws InterruptedException {
-            sending = false;
-            sender.join();
-        }
-
-        /**
-         * Waits up to {@code within} for every marker; a marker still not queryable then counts with
-         * its age at that moment (a lower bound), and the figure's note says how many did.
-         */
-        Freshness awaitAll(Duration within) throws InterruptedException {
-            long deadline = System.nanoTime() + within.toNanos();
-            while (seenAt.size() < sentAt.size() && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
-            polling = false;
-            poller.join();
-            if (sentAt.isEmpty()) {
-                throw new IllegalStateException("no freshness marker was sent");
-            }
-            long now = System.currentTimeMillis();
-            double[] seconds = new double[sentAt.size()];
-            int i = 0;
-            int unseen = 0;
-            for (Map.Entry<String, Long> marker : sentAt.entrySet()) {
-                Long seen = seenAt.get(marker.getKey());
-                if (seen == null) {
-                    unseen++;
-                }
-                seconds[i++] = ((seen == null ? now : seen) - marker.getValue()) / 1e3;
-            }
-            return new Freshness(seconds, every, unseen);
-        }
-
-        private void sendMarkers() {
-            StatsdLineParser parser = new StatsdLineParser();
-            int n = 0;
-            while (sending) {
-                String id = "m" + n++;
-                byte[] line = (metric + ":1|c|#probe:" + id).getBytes(StandardCharsets.US_ASCII);
-                List<Event> events = new ArrayList<>(1);
-                long now = System.currentTimeMillis();
-                parser.parse(line, 0, line.length, now, events, EndToEnd::refuse);
-                sentAt.put(id, now);
-                agent.offer(events);
-                sent.incrementAndGet();
-                try {
-                    Thread.sleep(every.toMillis());
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }
-
-        private void poll() {
-            while (polling) {
-                try {
-                    StatsQuery query = StatsQuery.of(metric, Kind.COUNTER, new TimeRange(from, System.currentTimeMillis() + 120_000),
-                            Resolution.MINUTE, Aggregation.COUNT).groupedBy("probe");
-                    List<SeriesResult> results = reader.query(query);
-                    long now = System.currentTimeMillis();
-                    for (SeriesResult r : results) {
-                        String id = r.group().asMap().get("probe");
-                        if (id != null && sum(List.of(r)) >= 1) {
-                            seenAt.putIfAbsent(id, now);
-                        }
-                    }
-                } catch (RuntimeException e) {
-                    System.err.println("freshness poll failed (retrying): " + e);
-                }
-                try {
-                    Thread.sleep(500);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
         }
     }
 }
