@@ -1,6 +1,7 @@
 package io.statspipe.app.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
 
 import io.statspipe.adapter.kafka.LocalKafkaBroker;
 import io.statspipe.adapter.kafka.TopicLayout;
@@ -166,7 +167,8 @@ final class FaultInjectionContract {
                 // KairosDB shows writes with a delay: wait until every bucket's count is there
                 // (six queries a round), then read and compare the whole aggregates once.
                 Map<String, Long> counts = Map.of();
-                long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+                long waitStart = System.nanoTime();
+                long deadline = waitStart + Duration.ofMinutes(5).toNanos();
                 while (System.nanoTime() < deadline) {
                     try {
                         counts = counts(queries, range);
@@ -178,13 +180,13 @@ final class FaultInjectionContract {
                     }
                     Thread.sleep(2_000);
                 }
-                assertThat(diff(wantCounts, counts, (a, b) -> a.equals(b) ? null : "count " + a + ", stored " + b))
-                        .as("buckets whose count differs, seed %d; topology log %s", seed, child.log()).isEmpty();
+                assertSame("buckets whose count differs after waiting "
+                        + TestEvents.sinceStart(waitStart).toSeconds() + " s, seed " + seed + "; topology log " + child.log(),
+                        diff(wantCounts, counts, (a, b) -> a.equals(b) ? null : "count " + a + ", stored " + b));
                 long read = System.nanoTime();
                 Map<String, Aggregate> stored = storedAggregates(store, range);
-                List<String> differing = diff(want, stored, FaultInjectionContract::difference);
-                assertThat(differing).as("buckets whose stored aggregate differs from the produced events' (first %d of %d), seed %d",
-                        Math.min(20, differing.size()), differing.size(), seed).isEmpty();
+                assertSame("buckets whose stored aggregate differs from that of the produced events, seed " + seed,
+                        diff(want, stored, FaultInjectionContract::difference));
                 System.out.println("compared " + summary(want) + " whole buckets, read in "
                         + TestEvents.sinceStart(read).toSeconds() + " s: every one equal (sums within " + SUM_TOLERANCE + ")");
             }
@@ -305,10 +307,16 @@ final class FaultInjectionContract {
         }
     }
 
-    /**
-     * The keys whose values differ (by {@code difference}, null when equal), are missing or are
-     * extra, sorted, with what differs: the first 20, then how many more.
-     */
+    /** Fails naming the first 20 differing buckets and how many differ, unless none does. */
+    static void assertSame(String what, List<String> differing) {
+        if (!differing.isEmpty()) {
+            List<String> shown = differing.subList(0, Math.min(20, differing.size()));
+            fail(differing.size() + " " + what + (differing.size() > shown.size() ? " (the first 20)" : "") + ":\n  "
+                    + String.join("\n  ", shown));
+        }
+    }
+
+    /** The keys whose values differ (by {@code difference}, null when equal), are missing or are extra, sorted, with what differs. */
     static <V> List<String> diff(Map<String, V> want, Map<String, V> got, BiFunction<V, V, String> difference) {
         List<String> differing = new ArrayList<>();
         Set<String> keys = new TreeSet<>(want.keySet());
@@ -320,11 +328,6 @@ final class FaultInjectionContract {
             if (d != null) {
                 differing.add(key + ": " + d);
             }
-        }
-        if (differing.size() > 20) {
-            int more = differing.size() - 20;
-            differing = new ArrayList<>(differing.subList(0, 20));
-            differing.add("... and " + more + " more");
         }
         return differing;
     }
