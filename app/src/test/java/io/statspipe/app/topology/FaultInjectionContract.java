@@ -1,13 +1,18 @@
 package io.statspipe.app.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
 
 import io.statspipe.adapter.kafka.LocalKafkaBroker;
 import io.statspipe.adapter.kafka.TopicLayout;
 import io.statspipe.adapter.kairosdb.KairosAggregateStore;
 import io.statspipe.adapter.kairosdb.KairosStoreConfig;
+import io.statspipe.domain.Aggregate;
 import io.statspipe.domain.Aggregation;
+import io.statspipe.domain.DistributionAggregate;
 import io.statspipe.domain.Event;
+import io.statspipe.domain.GaugeAggregate;
+import io.statspipe.domain.QuantileSketch;
 import io.statspipe.domain.Kind;
 import io.statspipe.domain.Resolution;
 import io.statspipe.domain.Series;
@@ -15,33 +20,84 @@ import io.statspipe.ports.in.Point;
 import io.statspipe.ports.in.SeriesResult;
 import io.statspipe.ports.in.StatsQuery;
 import io.statspipe.ports.in.TimeRange;
+import io.statspipe.ports.out.SeriesKey;
+import io.statspipe.ports.out.StoredBucket;
 import io.statspipe.ports.service.QueryStatsService;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiFunction;
 
 /**
  * The fault-injection scenario, run against a KairosDB over some datastore: while a million
- * events of a thousand series flow into {@code stats.events}, the topology's JVM is killed with
- * SIGKILL at random moments and restarted; some agent batches are sent twice and some events
- * arrive later than the allowed lateness. At the end every bucket's count and sum, read through
- * the query port, equals what was produced. The seed of the random kills is printed.
+ * events of a thousand series flow into {@code stats.events} (70% of the series counters, 15%
+ * gauges, 15% timings, i.e. distributions), the topology's JVM is killed with SIGKILL five times,
+ * each at a random moment within two flush intervals after it took its partitions over, and
+ * restarted; hours are cut every third flush, so kills land inside open coarse ranges and on
+ * coarse cuts. Some agent batches are sent twice (the topology must drop them) and some events
+ * arrive three minutes late, past the allowed lateness of 10 s (they must still be counted).
+ *
+ * <p>At the end it reads every stored bucket of every kind at both resolutions (1m and 1h) as a
+ * whole aggregate ({@link KairosAggregateStore#readBuckets}) and compares it with the domain's own
+ * aggregate of what was produced ({@link TestEvents#expectedAggregates}): the same buckets, and in
+ * each the count, min, max and (gauges) last and its timestamp exactly, the quantile sketch bin
+ * for bin, and the sum within a relative {@value #SUM_TOLERANCE}. A failure lists the first
+ * differing buckets. The seed of the random kills and events is printed.
  */
 final class FaultInjectionContract {
     static final int PARTITIONS = 6;
     static final int SERIES = 1_000;
+    /** Series {@code s0 .. s699} are counters, {@code s700 .. s849} gauges, the rest distributions. */
+    static final int COUNTER_SERIES = 700;
+    static final int GAUGE_SERIES = 150;
     static final int EVENTS = 1_000_000;
     static final int EVENTS_PER_SEND = 2_500;
     static final int KILLS = 5;
     static final List<Resolution> RESOLUTIONS = List.of(Resolution.MINUTE, Resolution.HOUR);
+    static final List<Kind> KINDS = List.of(Kind.COUNTER, Kind.GAUGE, Kind.DISTRIBUTION);
+    static final String METRIC = "fault.events";
+    /**
+     * Sums are doubles, and the topology adds a bucket's samples in another order than this test
+     * does (per partition and flush, then the partials merged by KairosDB), so they may differ in
+     * the last bits. Every value here is positive, so the relative difference of two orders of
+     * addition stays near (samples x 2^-53), far below this; a lost or doubled sample is not.
+     */
+    static final double SUM_TOLERANCE = 1e-9;
 
     private FaultInjectionContract() {
+    }
+
+    static Kind kindOf(int series) {
+        return series < COUNTER_SERIES ? Kind.COUNTER
+                : series < COUNTER_SERIES + GAUGE_SERIES ? Kind.GAUGE : Kind.DISTRIBUTION;
+    }
+
+    /** One event of series {@code i} near {@code ts}. */
+    static Event event(Series series, int i, long ts, Random r) {
+        return switch (kindOf(i)) {
+            case COUNTER -> Event.counter(series, ts, 1 + r.nextInt(3));
+            // Gauge samples fall on 50 ms steps, so samples of one series often share a
+            // millisecond: "last" is then the larger value (GaugeAggregate's rule, which the
+            // topology and the expected fold both apply), whatever order they were counted in.
+            case GAUGE -> Event.gauge(series, ts - Math.floorMod(ts, 50), r.nextInt(100_000) / 100.0);
+            // Timings in ms, spread over several decades (many sketch bins); one in 50 is 0 (the zero bin).
+            case DISTRIBUTION -> Event.distribution(series, ts,
+                    r.nextInt(50) == 0 ? 0.0 : Math.round(Math.exp(3 + 1.5 * r.nextGaussian()) * 1_000) / 1_000.0);
+        };
     }
 
     static void run(LocalKafkaBroker broker, String kairosUrl, Path dir, String variant) throws Exception {
@@ -51,10 +107,10 @@ final class FaultInjectionContract {
         Topics.ensure(broker.bootstrapServers(), PARTITIONS);
         List<Series> series = new ArrayList<>();
         for (int i = 0; i < SERIES; i++) {
-            series.add(Series.of("fault.events", "series", "s" + i));
+            series.add(Series.of(METRIC, "series", "s" + i));
         }
         long now = System.currentTimeMillis();
-        AtomicReference<Map<String, Long>> expected = new AtomicReference<>();
+        AtomicReference<Map<String, Aggregate>> expected = new AtomicReference<>();
         AtomicReference<Throwable> producerFailure = new AtomicReference<>();
         Thread producer = new Thread(() -> {
             Random r = new Random(seed + 1);
@@ -66,7 +122,8 @@ final class FaultInjectionContract {
                     for (int e = 0; e < EVENTS_PER_SEND; e++) {
                         // one send in 10 carries events three minutes late (allowed lateness: 10 s)
                         long ts = s % 10 == 9 && e % 5 == 0 ? base - 180_000 : base - r.nextInt(5_000);
-                        batch.add(Event.counter(series.get(r.nextInt(SERIES)), ts, 1 + r.nextInt(3)));
+                        int i = r.nextInt(SERIES);
+                        batch.add(event(series.get(i), i, ts, r));
                     }
                     events.send(batch, RESOLUTIONS);
                     if (s % 40 == 39) {
@@ -78,7 +135,7 @@ final class FaultInjectionContract {
                     Thread.sleep(150); // about a minute of traffic, so the kills land while it flows
                 }
                 events.flush();
-                expected.set(events.expected());
+                expected.set(events.expectedAggregates());
             } catch (Throwable t) {
                 producerFailure.set(t);
             }
@@ -100,27 +157,38 @@ final class FaultInjectionContract {
             producer.join();
             assertThat(producerFailure.get()).isNull();
 
-            Map<String, Long> want = expected.get();
-            long total = want.entrySet().stream().filter(e -> e.getKey().contains("@1h@")).mapToLong(Map.Entry::getValue).sum();
-            System.out.println("produced " + EVENTS + " events adding " + total + " counts over " + want.size() + " buckets");
+            Map<String, Aggregate> want = expected.get();
+            Map<String, Long> wantCounts = new HashMap<>();
+            want.forEach((k, a) -> wantCounts.put(k, a.count()));
+            System.out.println("produced " + EVENTS + " events into " + want.size() + " buckets");
             try (KairosAggregateStore store = new KairosAggregateStore(KairosStoreConfig.of(kairosUrl))) {
                 QueryStatsService queries = new QueryStatsService(store, 1_000_000);
                 TimeRange range = new TimeRange(now - 3_600_000L * 2, now + 3_600_000L * 2);
+                // KairosDB shows writes with a delay: wait until every bucket's count is there
+                // (six queries a round), then read and compare the whole aggregates once.
                 Map<String, Long> counts = Map.of();
-                long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+                long waitStart = System.nanoTime();
+                long deadline = waitStart + Duration.ofMinutes(5).toNanos();
                 while (System.nanoTime() < deadline) {
                     try {
-                        counts = stored(queries, range, Aggregation.COUNT);
+                        counts = counts(queries, range);
                     } catch (RuntimeException e) {
                         System.out.println("query failed, retrying: " + e);
                     }
-                    if (counts.equals(want)) {
+                    if (counts.equals(wantCounts)) {
                         break;
                     }
                     Thread.sleep(2_000);
                 }
-                assertThat(counts).as("every bucket's count, seed %d; topology log %s", seed, child.log()).isEqualTo(want);
-                assertThat(stored(queries, range, Aggregation.SUM)).as("every bucket's sum, seed %d", seed).isEqualTo(want);
+                assertSame("buckets whose count differs after waiting "
+                        + TestEvents.sinceStart(waitStart).toSeconds() + " s, seed " + seed + "; topology log " + child.log(),
+                        diff(wantCounts, counts, (a, b) -> a.equals(b) ? null : "count " + a + ", stored " + b));
+                long read = System.nanoTime();
+                Map<String, Aggregate> stored = storedAggregates(store, range);
+                assertSame("buckets whose stored aggregate differs from that of the produced events, seed " + seed,
+                        diff(want, stored, FaultInjectionContract::difference));
+                System.out.println("compared " + summary(want) + " whole buckets, read in "
+                        + TestEvents.sinceStart(read).toSeconds() + " s: every one equal (sums within " + SUM_TOLERANCE + ")");
             }
             System.out.println("topology log tail: " + tail(child.log()));
             System.out.println("flushes begun but not completed at a kill, rewritten on restart: " + rewrites(work));
@@ -129,18 +197,148 @@ final class FaultInjectionContract {
         }
     }
 
-    static Map<String, Long> stored(QueryStatsService queries, TimeRange range, Aggregation aggregation) {
+    /** Every bucket's count (samples for gauges and distributions), through the query port. */
+    static Map<String, Long> counts(QueryStatsService queries, TimeRange range) {
         Map<String, Long> stored = new HashMap<>();
-        for (Resolution resolution : RESOLUTIONS) {
-            StatsQuery query = StatsQuery.of("fault.events", Kind.COUNTER, range, resolution, aggregation).groupedBy("series");
-            for (SeriesResult result : queries.query(query)) {
-                Series s = new Series("fault.events", result.group());
-                for (Point p : result.points()) {
-                    stored.put(TestEvents.key(s, resolution, p.bucketStart()), (long) p.value());
+        for (Kind kind : KINDS) {
+            for (Resolution resolution : RESOLUTIONS) {
+                StatsQuery query = StatsQuery.of(METRIC, kind, range, resolution, Aggregation.COUNT).groupedBy("series");
+                for (SeriesResult result : queries.query(query)) {
+                    Series s = new Series(METRIC, result.group());
+                    for (Point p : result.points()) {
+                        stored.put(TestEvents.key(s, kind, resolution, p.bucketStart()), (long) p.value());
+                    }
                 }
             }
         }
         return stored;
+    }
+
+    /** The whole aggregate of every bucket of every series, at both resolutions, one series at a time. */
+    static Map<String, Aggregate> storedAggregates(KairosAggregateStore store, TimeRange range)
+            throws Exception {
+        Set<SeriesKey> seriesKeys = new TreeSet<>(Comparator.comparing(SeriesKey::toString));
+        for (int i = 0; i < SERIES; i++) {
+            seriesKeys.add(new SeriesKey(Series.of(METRIC, "series", "s" + i), kindOf(i)));
+        }
+        Map<String, Aggregate> stored = new ConcurrentHashMap<>();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> reads = new ArrayList<>();
+            for (SeriesKey key : seriesKeys) {
+                for (Resolution resolution : RESOLUTIONS) {
+                    reads.add(pool.submit(() -> {
+                        for (StoredBucket b : store.readBuckets(key, resolution, range)) {
+                            stored.put(TestEvents.key(b.series(), key.kind(), resolution, b.bucket().start()), b.aggregate());
+                        }
+                    }));
+                }
+            }
+            for (Future<?> read : reads) {
+                read.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        return stored;
+    }
+
+    /** What differs between an expected and a stored aggregate of one bucket, or null when they are equal. */
+    static String difference(Aggregate want, Aggregate got) {
+        if (want.kind() != got.kind()) {
+            return "kind " + want.kind() + ", stored " + got.kind();
+        }
+        List<String> differs = new ArrayList<>();
+        if (want.count() != got.count()) {
+            differs.add("count " + want.count() + " vs " + got.count());
+        }
+        if (want instanceof GaugeAggregate w && got instanceof GaugeAggregate g) {
+            same(differs, "min", w.min(), g.min());
+            same(differs, "max", w.max(), g.max());
+            same(differs, "last", w.last(), g.last());
+            if (w.lastAt() != g.lastAt()) {
+                differs.add("last_at " + w.lastAt() + " vs " + g.lastAt());
+            }
+            sum(differs, w.sum(), g.sum());
+        } else if (want instanceof DistributionAggregate w && got instanceof DistributionAggregate g) {
+            same(differs, "min", w.min(), g.min());
+            same(differs, "max", w.max(), g.max());
+            if (!w.sketch().equals(g.sketch())) {
+                differs.add("sketch " + sketchDifference(w.sketch(), g.sketch()));
+            }
+            sum(differs, w.sum(), g.sum());
+        }
+        return differs.isEmpty() ? null : String.join(", ", differs) + " (expected vs stored)";
+    }
+
+    /** The sketch bins that differ (at most five), as bin=expected/stored. */
+    private static String sketchDifference(QuantileSketch want, QuantileSketch got) {
+        List<String> bins = new ArrayList<>();
+        if (want.zeroCount() != got.zeroCount()) {
+            bins.add("zero=" + want.zeroCount() + "/" + got.zeroCount());
+        }
+        binDifference(bins, "+", want.positiveBins(), got.positiveBins());
+        binDifference(bins, "-", want.negativeBins(), got.negativeBins());
+        return "bins " + (bins.size() > 5 ? String.join(" ", bins.subList(0, 5)) + " ... (" + bins.size() + " bins)"
+                : String.join(" ", bins));
+    }
+
+    private static void binDifference(List<String> out, String sign, Map<Integer, Long> want, Map<Integer, Long> got) {
+        Set<Integer> bins = new TreeSet<>(want.keySet());
+        bins.addAll(got.keySet());
+        for (int bin : bins) {
+            long w = want.getOrDefault(bin, 0L);
+            long g = got.getOrDefault(bin, 0L);
+            if (w != g) {
+                out.add(sign + bin + "=" + w + "/" + g);
+            }
+        }
+    }
+
+    private static void same(List<String> differs, String what, double want, double got) {
+        if (Double.compare(want, got) != 0) {
+            differs.add(what + " " + want + " vs " + got);
+        }
+    }
+
+    private static void sum(List<String> differs, double want, double got) {
+        if (!(Math.abs(want - got) <= SUM_TOLERANCE * Math.max(Math.abs(want), Math.abs(got)))) {
+            differs.add("sum " + want + " vs " + got);
+        }
+    }
+
+    /** Fails naming the first 20 differing buckets and how many differ, unless none does. */
+    static void assertSame(String what, List<String> differing) {
+        if (!differing.isEmpty()) {
+            List<String> shown = differing.subList(0, Math.min(20, differing.size()));
+            fail(differing.size() + " " + what + (differing.size() > shown.size() ? " (the first 20)" : "") + ":\n  "
+                    + String.join("\n  ", shown));
+        }
+    }
+
+    /** The keys whose values differ (by {@code difference}, null when equal), are missing or are extra, sorted, with what differs. */
+    static <V> List<String> diff(Map<String, V> want, Map<String, V> got, BiFunction<V, V, String> difference) {
+        List<String> differing = new ArrayList<>();
+        Set<String> keys = new TreeSet<>(want.keySet());
+        keys.addAll(got.keySet());
+        for (String key : keys) {
+            V w = want.get(key);
+            V g = got.get(key);
+            String d = w == null ? "not produced, stored " + g : g == null ? "produced " + w + ", not stored" : difference.apply(w, g);
+            if (d != null) {
+                differing.add(key + ": " + d);
+            }
+        }
+        return differing;
+    }
+
+    /** Buckets per kind and resolution, e.g. "counter 1m 1400 1h 700, gauge ...". */
+    private static String summary(Map<String, Aggregate> buckets) {
+        Map<String, Long> per = new TreeMap<>();
+        buckets.forEach((k, a) -> per.merge(a.kind().name().toLowerCase() + " " + k.split("@")[1], 1L, Long::sum));
+        List<String> parts = new ArrayList<>();
+        per.forEach((what, n) -> parts.add(what + " " + n));
+        return buckets.size() + " (" + String.join(", ", parts) + ")";
     }
 
     private static long rewrites(Path work) throws java.io.IOException {

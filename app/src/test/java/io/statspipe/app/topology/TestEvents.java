@@ -1,9 +1,14 @@
 package io.statspipe.app.topology;
 
 import io.statspipe.adapter.kafka.ProtobufEventBatchFormat;
+import io.statspipe.domain.Aggregate;
 import io.statspipe.domain.BatchId;
+import io.statspipe.domain.CounterAggregate;
+import io.statspipe.domain.DistributionAggregate;
 import io.statspipe.domain.Event;
 import io.statspipe.domain.EventBatch;
+import io.statspipe.domain.GaugeAggregate;
+import io.statspipe.domain.Kind;
 import io.statspipe.domain.Resolution;
 import io.statspipe.domain.Series;
 import io.statspipe.domain.SeriesPartitioner;
@@ -21,9 +26,11 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Produces counter events to {@code stats.events} the way the agent does (one batch per record,
- * the events of one partition, an increasing sequence per producer and partition) and keeps what
- * every (series, resolution, bucket) must end up holding.
+ * Produces events to {@code stats.events} the way the agent does (one batch per record, the
+ * events of one partition, an increasing sequence per producer and partition) and keeps what
+ * every (series, kind, resolution, bucket) must end up holding: the domain's own aggregate of the
+ * events sent once, folded event by event with {@link Aggregate#merge}. A batch sent again with
+ * {@link #resend} adds nothing, since the topology drops it as a duplicate.
  */
 final class TestEvents implements AutoCloseable {
     private final ProtobufEventBatchFormat format = new ProtobufEventBatchFormat();
@@ -32,7 +39,7 @@ final class TestEvents implements AutoCloseable {
     private final int partitions;
     private final String producerId;
     private final Map<Integer, Long> sequences = new HashMap<>();
-    private final Map<String, Long> expected = new HashMap<>();
+    private final Map<String, Aggregate> expected = new HashMap<>();
     private final List<ProducerRecord<byte[], byte[]>> sent = new ArrayList<>();
     private final List<Future<RecordMetadata>> pending = new ArrayList<>();
 
@@ -55,7 +62,7 @@ final class TestEvents implements AutoCloseable {
         for (Event e : events) {
             byPartition.computeIfAbsent(SeriesPartitioner.partitionOf(e.series(), partitions), k -> new ArrayList<>()).add(e);
             for (Resolution r : resolutions) {
-                expected.merge(key(e.series(), r, r.bucketOf(e.timestamp()).start()), e.increment(), Long::sum);
+                add(e.series(), r, e);
             }
         }
         byPartition.forEach((partition, batch) -> {
@@ -73,8 +80,7 @@ final class TestEvents implements AutoCloseable {
         for (Event e : events) {
             for (io.statspipe.domain.RollupRule rule : rules.matching(e.series())) {
                 for (Resolution r : rule.resolutions()) {
-                    expected.merge(key(rule.outputSeries(e.series()), r, r.bucketOf(e.timestamp()).start()),
-                            e.increment(), Long::sum);
+                    add(rule.outputSeries(e.series()), r, e);
                 }
             }
         }
@@ -102,12 +108,44 @@ final class TestEvents implements AutoCloseable {
         pending.clear();
     }
 
+    private void add(Series series, Resolution resolution, Event e) {
+        expected.merge(key(series, e.kind(), resolution, resolution.bucketOf(e.timestamp()).start()), aggregateOf(e),
+                Aggregate::merge);
+    }
+
+    private static Aggregate aggregateOf(Event e) {
+        return switch (e.kind()) {
+            case COUNTER -> new CounterAggregate(e.increment());
+            case GAUGE -> GaugeAggregate.of(e.value(), e.timestamp());
+            case DISTRIBUTION -> {
+                if (e.weight() != 1) {
+                    throw new IllegalArgumentException("sampled distribution events are not modelled here: " + e);
+                }
+                yield DistributionAggregate.of(e.value());
+            }
+        };
+    }
+
+    /** The count every (series, kind, resolution, bucket) must end up with, keyed by {@link #key}. */
     Map<String, Long> expected() {
+        Map<String, Long> counts = new HashMap<>();
+        expected.forEach((k, aggregate) -> counts.put(k, aggregate.count()));
+        return Map.copyOf(counts);
+    }
+
+    /** The whole aggregate every (series, kind, resolution, bucket) must end up with, keyed by {@link #key}. */
+    Map<String, Aggregate> expectedAggregates() {
         return Map.copyOf(expected);
     }
 
+    /** The key of a counter bucket. */
     static String key(Series series, Resolution resolution, long bucketStart) {
-        return series + "@" + resolution.name() + "@" + bucketStart;
+        return key(series, Kind.COUNTER, resolution, bucketStart);
+    }
+
+    static String key(Series series, Kind kind, Resolution resolution, long bucketStart) {
+        String prefix = kind == Kind.COUNTER ? "" : kind.name().toLowerCase() + " ";
+        return prefix + series + "@" + resolution.name() + "@" + bucketStart;
     }
 
     static Duration sinceStart(long startNanos) {
