@@ -15,7 +15,6 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,9 +43,26 @@ public final class StoreAndForwardAgent implements PublishEventsPort, AutoClosea
     private final Thread forwarderThread;
     private final ProtobufEventBatchFormat format = new ProtobufEventBatchFormat();
     private final AtomicLong rejected = new AtomicLong();
-    // by instance first: a Series hashes its whole tag map on every call (see partitionOf below)
-    private final Map<Series, Integer> partitionsByInstance = new IdentityHashMap<>();
-    private final Map<Series, Integer> partitions = new HashMap<>();
+    /**
+     * What a chunk needs of a series, looked up by instance first: a Series hashes and compares its
+     * whole tag map, and the parser hands over the same instance for the same series.
+     */
+    private final Map<Series, SeriesInfo> infoByInstance = new IdentityHashMap<>();
+    private final Map<Series, SeriesInfo> infoBySeries = new HashMap<>();
+    /** Stamps chunks, so that a series' table entry is counted once per chunk without a set per chunk. */
+    private long chunks;
+
+    /** A series' partition and the bytes of its entry in a batch's series table (an estimate). */
+    private static final class SeriesInfo {
+        final int partition;
+        final int tableBytes;
+        long lastChunk = -1;
+
+        SeriesInfo(int partition, int tableBytes) {
+            this.partition = partition;
+            this.tableBytes = tableBytes;
+        }
+    }
 
     private StoreAndForwardAgent(AgentSettings settings) {
         this.settings = settings;
@@ -119,31 +135,56 @@ public final class StoreAndForwardAgent implements PublishEventsPort, AutoClosea
         long last = -1;
         int from = 0;
         while (from < events.size()) {
-            int to = chunkEnd(events, from);
+            int[] partitionOf = new int[Math.min(MAX_BATCH_EVENTS, events.size() - from)];
+            int to = chunk(events, from, partitionOf);
             List<Event> chunk = events.subList(from, to);
-            int[] partitionOf = new int[chunk.size()];
-            synchronized (partitions) {
-                if (partitionsByInstance.size() > PARTITION_CACHE) {
-                    partitionsByInstance.clear();
-                    partitions.clear();
-                }
-                for (int i = 0; i < chunk.size(); i++) {
-                    partitionOf[i] = partitionOf(chunk.get(i).series());
-                }
-            }
             last = spool.append(chunk.size(), sequence -> encode(sequence, chunk, partitionOf));
             from = to;
         }
         return last;
     }
 
-    private int partitionOf(Series series) {
-        Integer partition = partitionsByInstance.get(series);
-        if (partition == null) {
-            partition = partitions.computeIfAbsent(series, s -> SeriesPartitioner.partitionOf(s, settings.topics().partitions()));
-            partitionsByInstance.put(series, partition);
+    /**
+     * Where the chunk starting at {@code from} ends (at most MAX_BATCH_EVENTS events and about
+     * MAX_BATCH_BYTES), filling in each of its events' partitions.
+     */
+    private int chunk(List<Event> events, int from, int[] partitionOf) {
+        synchronized (infoByInstance) {
+            if (infoByInstance.size() > PARTITION_CACHE) {
+                infoByInstance.clear();
+                infoBySeries.clear();
+            }
+            long chunk = ++chunks;
+            long bytes = 0;
+            int i = from;
+            while (i < events.size() && i - from < MAX_BATCH_EVENTS) {
+                SeriesInfo info = infoOf(events.get(i).series());
+                long cost = info.lastChunk == chunk ? 16 : 16 + info.tableBytes;
+                if (bytes + cost > MAX_BATCH_BYTES && i > from) {
+                    break;
+                }
+                info.lastChunk = chunk;
+                bytes += cost;
+                partitionOf[i - from] = info.partition;
+                i++;
+            }
+            return i;
         }
-        return partition;
+    }
+
+    private SeriesInfo infoOf(Series series) {
+        SeriesInfo info = infoByInstance.get(series);
+        if (info == null) {
+            info = infoBySeries.computeIfAbsent(series, s -> {
+                int bytes = 8 + s.metric().length();
+                for (Map.Entry<String, String> tag : s.tags().asMap().entrySet()) {
+                    bytes += 6 + tag.getKey().length() + tag.getValue().length();
+                }
+                return new SeriesInfo(SeriesPartitioner.partitionOf(s, settings.topics().partitions()), bytes);
+            });
+            infoByInstance.put(series, info);
+        }
+        return info;
     }
 
     private byte[] encode(long sequence, List<Event> chunk, int[] partitionOf) {
@@ -167,29 +208,6 @@ public final class StoreAndForwardAgent implements PublishEventsPort, AutoClosea
             }
         }
         return SubBatches.write(subBatches);
-    }
-
-    /** Where the chunk starting at {@code from} ends: at most MAX_BATCH_EVENTS events and about MAX_BATCH_BYTES. */
-    private static int chunkEnd(List<Event> events, int from) {
-        Set<Series> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>()); // an estimate: identity is enough
-        long bytes = 0;
-        int i = from;
-        while (i < events.size() && i - from < MAX_BATCH_EVENTS) {
-            Series series = events.get(i).series();
-            long cost = 16;
-            if (seen.add(series)) {
-                cost += 8 + series.metric().length();
-                for (Map.Entry<String, String> tag : series.tags().asMap().entrySet()) {
-                    cost += 6 + tag.getKey().length() + tag.getValue().length();
-                }
-            }
-            if (bytes + cost > MAX_BATCH_BYTES && i > from) {
-                break;
-            }
-            bytes += cost;
-            i++;
-        }
-        return i;
     }
 
     /** Stops forwarding and closes the spool; whatever Kafka has not acknowledged is forwarded after the next start. */

@@ -178,8 +178,11 @@ final class RollupBolt extends BaseRichBolt {
         health.firstRecord();
         PartitionCounter counter = new PartitionCounter(partition, rules, settings.rollupSettings(), format,
                 settings.maxClockSkew().toMillis(), settings.maxRecordBytes());
+        long started = System.nanoTime();
         var latest = intents.latest("p" + partition);
         Optional<PendingFlush> replayed = counter.resume(latest, log);
+        long reread = latest.map(l -> l.intent().lastOffset() - l.intent().coarse().firstOffset() + 1).orElse(0L);
+        long rereadMillis = (System.nanoTime() - started) / 1_000_000;
         if (replayed.isPresent()) {
             PendingFlush flush = replayed.get();
             if (!latest.orElseThrow().completed()) {
@@ -195,7 +198,9 @@ final class RollupBolt extends BaseRichBolt {
         if (counter.hasOpenCoarseRange()) {
             coarseOpenedAt.put(partition, System.nanoTime());
         }
-        LOG.info("partition {} taken over: counted through offset {}", partition, counter.countedThrough());
+        // "re-read" is the recovery's cost: at most a coarse flush interval of the partition's records
+        LOG.info("partition {} taken over: counted through offset {}; re-read {} offsets in {} ms", partition,
+                counter.countedThrough(), reread, rereadMillis);
         counters.put(partition, counter);
         return counter;
     }

@@ -106,6 +106,33 @@ class StatsdLineParserTest {
     }
 
     @Test
+    void everySeriesOfManyIsItsOwnWhateverTheCacheHoldsAndARepeatIsTheSameInstance() {
+        // far more series than the cache has sets: colliding bytes must never share an entry
+        int series = 150_000;
+        for (int pass = 0; pass < 2; pass++) {
+            StringBuilder datagram = new StringBuilder();
+            for (int i = 0; i < series; i++) {
+                datagram.append("m").append(i % 7).append(":1|c|#s:").append(i).append('\n');
+            }
+            parse(datagram.toString());
+        }
+        assertThat(rejected).isEmpty();
+        assertThat(events).hasSize(2 * series);
+        for (int i = 0; i < 2 * series; i++) {
+            int n = i % series;
+            assertThat(events.get(i).series()).isEqualTo(Series.of("m" + n % 7, "s", Integer.toString(n)));
+        }
+        // two hot series, over and over: each is parsed into one instance, however their bytes hash
+        events.clear();
+        for (int i = 0; i < 4; i++) {
+            parse("hot.a:1|c|#k:v\nhot.b:1|c|#k:v\n");
+        }
+        assertThat(events.stream().map(Event::series).distinct().count()).isEqualTo(2);
+        assertThat(events.get(6).series()).isSameAs(events.get(0).series());
+        assertThat(events.get(7).series()).isSameAs(events.get(1).series());
+    }
+
+    @Test
     void decimalValuesParseExactlyAsJavaDoes() {
         String[] values = {"0", "-0", "0.1", "123456789012345", "1.000000000000001", "-98.7654321", "3.14159", "1e3", "2.5E-3", "0.30000000000000004"};
         for (String v : values) {
