@@ -69,6 +69,10 @@ public final class ProtobufEventBatchFormat implements EventBatchFormat {
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final SeriesInterner seriesCache = new SeriesInterner(SERIES_CACHE_SIZE);
+    private static final int ENCODED_SERIES_CACHE = 200_000;
+    /** Encoded table entries by series; concurrent, since an agent encodes from every ingest thread. */
+    private final java.util.concurrent.ConcurrentHashMap<Series, byte[]> encodedSeries =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final WireBatch wire = new WireBatch();
 
     @Override
@@ -102,15 +106,15 @@ public final class ProtobufEventBatchFormat implements EventBatchFormat {
             }
             seriesOf[i] = at;
         }
-        int[] seriesSizes = new int[table.size()];
+        byte[][] seriesBytes = new byte[table.size()][];
         int size = CodedOutputStream.computeUInt32Size(BATCH_VERSION, FORMAT_VERSION)
                 + CodedOutputStream.computeStringSize(BATCH_PRODUCER, id.producer())
                 + (id.sequence() == 0 ? 0 : CodedOutputStream.computeUInt64Size(BATCH_SEQUENCE, id.sequence()))
                 + (base == 0 ? 0 : CodedOutputStream.computeInt64Size(BATCH_BASE_TIMESTAMP, base));
         for (int s = 0; s < table.size(); s++) {
-            seriesSizes[s] = seriesSize(table.get(s));
+            seriesBytes[s] = encodedSeries(table.get(s));
             size += CodedOutputStream.computeTagSize(BATCH_SERIES)
-                    + CodedOutputStream.computeUInt32SizeNoTag(seriesSizes[s]) + seriesSizes[s];
+                    + CodedOutputStream.computeUInt32SizeNoTag(seriesBytes[s].length) + seriesBytes[s].length;
         }
         int[] eventSizes = new int[events.size()];
         for (int i = 0; i < events.size(); i++) {
@@ -134,8 +138,8 @@ public final class ProtobufEventBatchFormat implements EventBatchFormat {
             }
             for (int s = 0; s < table.size(); s++) {
                 o.writeTag(BATCH_SERIES, 2);
-                o.writeUInt32NoTag(seriesSizes[s]);
-                writeSeries(o, table.get(s));
+                o.writeUInt32NoTag(seriesBytes[s].length);
+                o.writeRawBytes(seriesBytes[s]);
             }
             for (int i = 0; i < events.size(); i++) {
                 o.writeTag(BATCH_EVENTS, 2);
@@ -150,6 +154,31 @@ public final class ProtobufEventBatchFormat implements EventBatchFormat {
             throw new UncheckedIOException("event batch size miscomputed", e);
         }
         return out;
+    }
+
+    /**
+     * A series' table entry, encoded once and kept: with thousands of series per partition, nearly
+     * every event of a batch brings its series into the batch's table, and encoding the names and
+     * tags again for every batch was a third of the agent's CPU. Bounded: it starts over past
+     * {@link #ENCODED_SERIES_CACHE} series.
+     */
+    private byte[] encodedSeries(Series series) {
+        byte[] bytes = encodedSeries.get(series);
+        if (bytes == null) {
+            bytes = new byte[seriesSize(series)];
+            CodedOutputStream o = CodedOutputStream.newInstance(bytes);
+            try {
+                writeSeries(o, series);
+                o.checkNoSpaceLeft();
+            } catch (IOException e) {
+                throw new UncheckedIOException("series size miscomputed", e);
+            }
+            if (encodedSeries.size() >= ENCODED_SERIES_CACHE) {
+                encodedSeries.clear();
+            }
+            encodedSeries.put(series, bytes);
+        }
+        return bytes;
     }
 
     private static int seriesSize(Series series) {
