@@ -310,7 +310,7 @@ statspipe {
   data-dir = "$work/statspipe-data"
   event-log { engine = "kafka", bootstrap-servers = "$BOOTSTRAP", partitions = 4 }
   store     { engine = "kairosdb", url = "http://127.0.0.1:$KAIROS_PORT" }
-  topology  { engine = "cluster", name = "$TOPOLOGY", rollup-parallelism = 2, workers = 2, flush-interval = 2s }
+  topology  { engine = "cluster", name = "$TOPOLOGY", rollup-parallelism = 2, workers = 2, flush-interval = 2s, coarse-flush-interval = 6s }
 }
 EOF
 say "submitting $topology_jar ($(du -m "$topology_jar" | cut -f1) MB) to Nimbus with statspipe submit"

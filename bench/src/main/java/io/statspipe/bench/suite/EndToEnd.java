@@ -125,6 +125,7 @@ public final class EndToEnd {
      * @param legacyRun      how long the legacy path writes
      * @param pointRun       how long the one-point-per-event writer writes
      * @param flushInterval  statspipe's flush interval
+     * @param coarseFlushInterval how often statspipe writes its coarser (1h) partials
      * @param renderedLines  lines rendered up front and sent over and over
      * @param probeEvery     how often a freshness marker is sent
      * @param maxLines       the most lines sent to statspipe and to the naive topology (a smoke run's bound)
@@ -136,7 +137,7 @@ public final class EndToEnd {
      * @param store          the datastore under KairosDB
      */
     public record Plan(Duration run, Duration naiveRun, Duration legacyRun, Duration pointRun, Duration flushInterval,
-                       int renderedLines, Duration probeEvery, long maxLines, long maxAhead, Duration drain,
+                       Duration coarseFlushInterval, int renderedLines, Duration probeEvery, long maxLines, long maxAhead, Duration drain,
                        double steadyRate, Duration steadyRun, Store store) {
         /**
          * The backlog bound of a full run: about 30 s of input at 1M events/s, so that the lines a
@@ -158,25 +159,29 @@ public final class EndToEnd {
 
         public static Plan full() {
             return new Plan(Duration.ofSeconds(60), Duration.ofSeconds(20), Duration.ofSeconds(10), Duration.ofSeconds(15),
-                    Duration.ofSeconds(10), 2_000_000, Duration.ofMillis(500), Long.MAX_VALUE, MAX_AHEAD, DRAIN,
+                    Duration.ofSeconds(10), TopologySettings.DEFAULT_COARSE_FLUSH_INTERVAL, 2_000_000,
+                    Duration.ofMillis(500), Long.MAX_VALUE, MAX_AHEAD, DRAIN,
                     100_000, Duration.ofSeconds(60), Store.H2);
         }
 
         public static Plan quick() {
             return new Plan(Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(1),
-                    Duration.ofSeconds(2), 100_000, Duration.ofMillis(250), 100_000, 100_000, Duration.ofMinutes(4),
+                    Duration.ofSeconds(2), Duration.ofSeconds(6), 100_000, Duration.ofMillis(250), 100_000, 100_000,
+                    Duration.ofMinutes(4),
                     5_000, Duration.ofSeconds(4), Store.H2);
         }
 
         /** The same plan with KairosDB on {@code store}. */
         public Plan on(Store store) {
-            return new Plan(run, naiveRun, legacyRun, pointRun, flushInterval, renderedLines, probeEvery, maxLines, maxAhead,
+            return new Plan(run, naiveRun, legacyRun, pointRun, flushInterval, coarseFlushInterval, renderedLines, probeEvery,
+                    maxLines, maxAhead,
                     drain, steadyRate, steadyRun, store);
         }
 
         /** The same plan with other backlog and drain bounds. */
         public Plan limitedTo(long maxAhead, Duration drain) {
-            return new Plan(run, naiveRun, legacyRun, pointRun, flushInterval, renderedLines, probeEvery, maxLines, maxAhead,
+            return new Plan(run, naiveRun, legacyRun, pointRun, flushInterval, coarseFlushInterval, renderedLines, probeEvery,
+                    maxLines, maxAhead,
                     drain, steadyRate, steadyRun, store);
         }
     }
@@ -313,7 +318,8 @@ public final class EndToEnd {
         TopologySettings settings = new TopologySettings(name, bootstrap, topics.events(), topics.deadLetters(),
                 name + ".flush-intents", name + "-statspipe", plan.flushInterval(), Duration.ofSeconds(10), Duration.ofHours(6),
                 Duration.ofMinutes(5), 16 * 1024 * 1024, 1, 2, 1, 50_000,
-                Duration.ofSeconds(Math.max(120, plan.flushInterval().toSeconds() * 6)));
+                Duration.ofSeconds(Math.max(120, plan.flushInterval().toSeconds() * 6)))
+                .withCoarseFlushInterval(plan.coarseFlushInterval());
         TopologyPlugs plugs = new TopologyPlugs(() -> RULES, ProtobufEventBatchFormat::new, countedStore(url),
                 () -> KairosTopologyPlugs.readBackAt(url));
         // queries cover whole hours: a range starting inside an hour would miss that hour's points
