@@ -5,9 +5,11 @@ import io.statspipe.domain.Kind;
 import io.statspipe.domain.Partial;
 import io.statspipe.domain.PartialId;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.kairosdb.client.HttpClient;
@@ -47,7 +49,7 @@ final class StoredPoints {
 
     boolean hold(List<Partial> partials) {
         // resolution + stream -> KairosDB metric -> slot -> expected values
-        Map<String, Map<String, Map<Long, List<Object>>>> expected = new TreeMap<>();
+        Map<String, Map<String, NavigableMap<Long, List<Object>>>> expected = new TreeMap<>();
         Map<String, Kind> kinds = new HashMap<>();
         for (Partial p : partials) {
             PartialId id = p.id();
@@ -58,15 +60,15 @@ final class StoredPoints {
                     .computeIfAbsent(id.slot(), k -> new ArrayList<>())
                     .add(id.kind() == Kind.COUNTER ? (Object) p.aggregate().count() : p.aggregate());
         }
-        for (Map.Entry<String, Map<String, Map<Long, List<Object>>>> group : expected.entrySet()) {
+        for (Map.Entry<String, Map<String, NavigableMap<Long, List<Object>>>> group : expected.entrySet()) {
             String stream = group.getKey().substring(group.getKey().indexOf(' ') + 1);
             List<String> metrics = new ArrayList<>(group.getValue().keySet());
             for (int from = 0; from < metrics.size(); from += METRICS_PER_QUERY) {
                 List<String> some = metrics.subList(from, Math.min(metrics.size(), from + METRICS_PER_QUERY));
-                Map<String, Map<Long, List<Object>>> want = new TreeMap<>();
+                Map<String, NavigableMap<Long, List<Object>>> want = new TreeMap<>();
                 some.forEach(m -> want.put(m, group.getValue().get(m)));
                 Map<String, Map<Long, List<Object>>> stored = storedAt(want, kinds, stream);
-                for (Map.Entry<String, Map<Long, List<Object>>> metric : want.entrySet()) {
+                for (Map.Entry<String, NavigableMap<Long, List<Object>>> metric : want.entrySet()) {
                     Map<Long, List<Object>> storedSlots = stored.getOrDefault(metric.getKey(), Map.of());
                     for (Map.Entry<Long, List<Object>> slot : metric.getValue().entrySet()) {
                         if (!containsAll(storedSlots.getOrDefault(slot.getKey(), List.of()), slot.getValue())) {
@@ -80,19 +82,12 @@ final class StoredPoints {
     }
 
     /** The values of every point of the given metrics with {@code _src=stream} between their first and last slot. */
-    private Map<String, Map<Long, List<Object>>> storedAt(Map<String, Map<Long, List<Object>>> want, Map<String, Kind> kinds,
-                                                          String stream) {
-        long first = Long.MAX_VALUE;
-        long last = Long.MIN_VALUE;
-        for (Map<Long, List<Object>> slots : want.values()) {
-            first = Math.min(first, ((TreeMap<Long, List<Object>>) slots).firstKey());
-            last = Math.max(last, ((TreeMap<Long, List<Object>>) slots).lastKey());
-        }
-        long start = first;
-        long end = last;
+    private Map<String, Map<Long, List<Object>>> storedAt(Map<String, NavigableMap<Long, List<Object>>> want,
+                                                          Map<String, Kind> kinds, String stream) {
+        long start = want.values().stream().mapToLong(NavigableMap::firstKey).min().orElseThrow();
+        long end = want.values().stream().mapToLong(NavigableMap::lastKey).max().orElseThrow();
         Supplier<Map<String, Map<Long, List<Object>>>> query = () -> {
-            QueryBuilder builder = QueryBuilder.getInstance().setStart(new java.util.Date(start))
-                    .setEnd(new java.util.Date(end));
+            QueryBuilder builder = QueryBuilder.getInstance().setStart(new Date(start)).setEnd(new Date(end));
             for (String metric : want.keySet()) {
                 builder.addMetric(metric).addTag(KairosMapping.SOURCE_TAG, stream);
             }

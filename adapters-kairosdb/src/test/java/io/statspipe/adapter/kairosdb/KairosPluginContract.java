@@ -22,7 +22,6 @@ import io.statspipe.domain.Series;
 import io.statspipe.ports.in.StatsQuery;
 import io.statspipe.ports.in.TimeRange;
 import io.statspipe.ports.in.SeriesResult;
-import io.statspipe.domain.QuantileSketch;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -415,44 +414,14 @@ abstract class KairosPluginContract {
 
     // ------------------------------------------------------------------ JSON and HTTP
 
-    /** The value of a statspipe_dist / statspipe_gauge point, as statspipe writes it. */
+    /** The value of a statspipe_dist / statspipe_gauge point, as statspipe's store writes it. */
     static String json(Aggregate aggregate) {
-        StringBuilder s = new StringBuilder("{\"v\":1,\"count\":").append(aggregate.count());
-        if (aggregate instanceof DistributionAggregate d) {
-            s.append(",\"sum\":").append(d.sum()).append(",\"min\":").append(d.min()).append(",\"max\":")
-                    .append(d.max()).append(",\"zero\":").append(d.sketch().zeroCount())
-                    .append(",\"pos\":").append(bins(d.sketch().positiveBins()))
-                    .append(",\"neg\":").append(bins(d.sketch().negativeBins()));
-        } else {
-            GaugeAggregate g = (GaugeAggregate) aggregate;
-            s.append(",\"sum\":").append(g.sum()).append(",\"min\":").append(g.min()).append(",\"max\":")
-                    .append(g.max()).append(",\"last\":").append(g.last()).append(",\"last_at\":").append(g.lastAt());
-        }
-        return s.append('}').toString();
+        return AggregateJson.toJson(aggregate).toString();
     }
 
-    private static String bins(Map<Integer, Long> bins) {
-        List<String> pairs = new ArrayList<>();
-        bins.forEach((bin, n) -> pairs.add("[" + bin + "," + n + "]"));
-        return "[" + String.join(",", pairs) + "]";
-    }
-
+    /** A point's value read back as statspipe's store reads it. */
     static Aggregate aggregate(JsonObject o) {
-        if (o.has("zero")) {
-            return new DistributionAggregate(o.get("count").getAsLong(), o.get("sum").getAsDouble(),
-                    o.get("min").getAsDouble(), o.get("max").getAsDouble(), QuantileSketch.fromBins(
-                    bins(o.getAsJsonArray("pos")), bins(o.getAsJsonArray("neg")), o.get("zero").getAsLong()));
-        }
-        return new GaugeAggregate(o.get("count").getAsLong(), o.get("sum").getAsDouble(), o.get("min").getAsDouble(),
-                o.get("max").getAsDouble(), o.get("last").getAsDouble(), o.get("last_at").getAsLong());
-    }
-
-    private static Map<Integer, Long> bins(JsonArray pairs) {
-        Map<Integer, Long> bins = new TreeMap<>();
-        for (JsonElement pair : pairs) {
-            bins.put(pair.getAsJsonArray().get(0).getAsInt(), pair.getAsJsonArray().get(1).getAsLong());
-        }
-        return bins;
+        return AggregateJson.fromJson(o.has("zero") ? Kind.DISTRIBUTION : Kind.GAUGE, o);
     }
 
     static String aggregator(String name) {

@@ -7,6 +7,7 @@ import io.statspipe.domain.Kind;
 import io.statspipe.domain.Origin;
 import io.statspipe.domain.ProducerSequences;
 import io.statspipe.domain.Rollup;
+import io.statspipe.domain.RollupRule;
 import io.statspipe.domain.RollupSettings;
 import io.statspipe.domain.RuleSet;
 import io.statspipe.domain.Series;
@@ -17,7 +18,12 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Counts one Kafka partition exactly: decodes its records, drops duplicate batches, folds the
@@ -75,7 +81,7 @@ final class PartitionCounter {
     private long coarseFirst = NONE;
     private long coarseWatermarkAtStart;
     private Map<String, Long> coarseProducersAtStart = Map.of();
-    private final java.util.SortedMap<String, String> countingSettings;
+    private final SortedMap<String, String> countingSettings;
     private final List<DeadLetter> deadLetters = new ArrayList<>();
     private long duplicateBatches;
 
@@ -97,17 +103,17 @@ final class PartitionCounter {
      * What decides what a record contributes, by name, recorded with every intent: a pending
      * flush must replay under exactly these.
      */
-    static java.util.SortedMap<String, String> countingSettings(RuleSet rules, RollupSettings settings,
+    static SortedMap<String, String> countingSettings(RuleSet rules, RollupSettings settings,
                                                                long maxClockSkewMillis, int maxRecordBytes) {
-        java.util.SortedMap<String, String> c = new java.util.TreeMap<>();
+        SortedMap<String, String> c = new TreeMap<>();
         c.put("allowed-lateness", settings.allowedLateness().toString());
         c.put("horizon", settings.horizon().toString());
         c.put("max-clock-skew", maxClockSkewMillis + "ms");
         c.put("max-record-bytes", Integer.toString(maxRecordBytes));
-        for (io.statspipe.domain.RollupRule r : rules.rules()) {
-            c.put("rule." + r.name(), "metrics=" + r.metrics() + " where=" + new java.util.TreeMap<>(r.where())
+        for (RollupRule r : rules.rules()) {
+            c.put("rule." + r.name(), "metrics=" + r.metrics() + " where=" + new TreeMap<>(r.where())
                     + " keep=" + r.keep() + " resolutions=" + r.resolutions() + " emits="
-                    + new java.util.TreeSet<>(r.emits()) + " output=" + r.output());
+                    + new TreeSet<>(r.emits()) + " output=" + r.output());
         }
         return c;
     }
@@ -179,12 +185,12 @@ final class PartitionCounter {
                 && a.coarse().equals(b.coarse());
     }
 
-    private String changed(java.util.SortedMap<String, String> recorded) {
-        java.util.SortedSet<String> keys = new java.util.TreeSet<>(recorded.keySet());
+    private String changed(SortedMap<String, String> recorded) {
+        SortedSet<String> keys = new TreeSet<>(recorded.keySet());
         keys.addAll(countingSettings.keySet());
         List<String> diff = new ArrayList<>();
         for (String k : keys) {
-            if (!java.util.Objects.equals(recorded.get(k), countingSettings.get(k))) {
+            if (!Objects.equals(recorded.get(k), countingSettings.get(k))) {
                 diff.add(k + " was " + recorded.getOrDefault(k, "absent") + ", now "
                         + countingSettings.getOrDefault(k, "absent"));
             }
