@@ -21,6 +21,19 @@ public sealed interface Aggregate permits CounterAggregate, GaugeAggregate, Dist
     /** The value of one statistic, as a query reports it. */
     double value(Aggregation aggregation);
 
+    /**
+     * The count of two merged aggregates. The rollup refuses events that would overflow one
+     * partial, but partials of many flushes and partitions can still add up past a long: that
+     * is refused with a message rather than wrapped around.
+     */
+    static long addCounts(long a, long b) {
+        long sum = a + b;
+        if (((a ^ sum) & (b ^ sum)) < 0) {
+            throw new InvalidStatException("merged count overflows a long: " + a + " + " + b);
+        }
+        return sum;
+    }
+
     static InvalidStatException kindMismatch(Aggregate a, Aggregate b) {
         return new InvalidStatException("cannot merge a " + a.kind() + " aggregate with a " + b.kind() + " aggregate");
     }

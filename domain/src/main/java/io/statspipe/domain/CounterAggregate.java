@@ -13,7 +13,7 @@ public record CounterAggregate(long count) implements Aggregate {
         if (!(other instanceof CounterAggregate c)) {
             throw Aggregate.kindMismatch(this, other);
         }
-        return new CounterAggregate(Math.addExact(count, c.count));
+        return new CounterAggregate(Aggregate.addCounts(count, c.count));
     }
 
     @Override

@@ -34,7 +34,7 @@ public record DistributionAggregate(long count, double sum, double min, double m
         if (!(other instanceof DistributionAggregate d)) {
             throw Aggregate.kindMismatch(this, other);
         }
-        return new DistributionAggregate(Math.addExact(count, d.count), sum + d.sum, Math.min(min, d.min),
+        return new DistributionAggregate(Aggregate.addCounts(count, d.count), sum + d.sum, Math.min(min, d.min),
                 Math.max(max, d.max), sketch.merge(d.sketch));
     }
 

@@ -8,6 +8,10 @@ package io.statspipe.domain;
  * {@code round(value / rate)} counts, and a distribution sample for {@link #weight()} =
  * {@code round(1 / rate)} samples. Rounding happens once, here, so every later stage counts
  * integers and stays exact.
+ *
+ * <p>Values, rates and increments are bounded ({@link Limits#MAX_ABS_VALUE},
+ * {@link Limits#MIN_SAMPLE_RATE}, {@link Limits#INCREMENT_BOUND}) so that no bucket's aggregate
+ * can become infinite or lose its exactness, whatever a client sends.
  */
 public record Event(Series series, long timestamp, Kind kind, double value, double sampleRate) {
 
@@ -35,12 +39,15 @@ public record Event(Series series, long timestamp, Kind kind, double value, doub
         if (!Double.isFinite(value)) {
             throw new InvalidStatException("value must be a finite number, got " + value + " for " + series);
         }
-        if (!(sampleRate > 0 && sampleRate <= 1)) {
-            throw new InvalidStatException("sample rate must be in (0, 1], got " + sampleRate + " for " + series);
+        if (kind != Kind.COUNTER && !(Math.abs(value) <= Limits.MAX_ABS_VALUE)) {
+            throw new InvalidStatException("value out of range: " + value + " is beyond +-1e18 for " + series);
         }
-        if (kind == Kind.COUNTER && Math.abs(value / sampleRate) >= 0x1p53) {
+        if (!(sampleRate >= Limits.MIN_SAMPLE_RATE && sampleRate <= 1)) {
+            throw new InvalidStatException("sample rate must be in [0.000001, 1], got " + sampleRate + " for " + series);
+        }
+        if (kind == Kind.COUNTER && !(Math.abs(value / sampleRate) < Limits.INCREMENT_BOUND)) {
             throw new InvalidStatException("counter increment too large: " + value + "/" + sampleRate
-                    + " exceeds 2^53 for " + series);
+                    + " does not fit a long (2^63) for " + series);
         }
     }
 

@@ -32,7 +32,7 @@ public record GaugeAggregate(long count, double sum, double min, double max, dou
             throw Aggregate.kindMismatch(this, other);
         }
         boolean theirsIsLater = g.lastAt > lastAt || (g.lastAt == lastAt && Double.compare(g.last, last) > 0);
-        return new GaugeAggregate(Math.addExact(count, g.count), sum + g.sum, Math.min(min, g.min),
+        return new GaugeAggregate(Aggregate.addCounts(count, g.count), sum + g.sum, Math.min(min, g.min),
                 Math.max(max, g.max), theirsIsLater ? g.last : last, theirsIsLater ? g.lastAt : lastAt);
     }
 

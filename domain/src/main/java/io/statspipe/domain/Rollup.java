@@ -24,9 +24,13 @@ import java.util.Optional;
  */
 public final class Rollup {
 
-    /** What happened to one event. COUNTED and LATE events are counted; the others are not. */
+    /**
+     * What happened to one event. COUNTED and LATE events are counted; the others are not:
+     * TOO_OLD and TOO_NEW fall outside the time window, OUT_OF_RANGE carries a value or weight
+     * beyond {@link Limits}, OVERFLOW would take a bucket's count past a long.
+     */
     public enum Outcome {
-        COUNTED, LATE, TOO_OLD, TOO_NEW;
+        COUNTED, LATE, TOO_OLD, TOO_NEW, OUT_OF_RANGE, OVERFLOW;
 
         public boolean counted() {
             return this == COUNTED || this == LATE;
@@ -34,6 +38,11 @@ public final class Rollup {
     }
 
     private static final long NO_WATERMARK = Long.MIN_VALUE;
+    /**
+     * While the magnitudes added since the last full flush sum to less than this, no cell's count
+     * can overflow, so the adds skip the overflow check.
+     */
+    private static final long OVERFLOW_IMPOSSIBLE_BELOW = 1L << 62;
 
     private final RuleSet rules;
     private final long latenessMillis;
@@ -57,6 +66,8 @@ public final class Rollup {
     private long events;
     private long lateEvents;
     private long refusedEvents;
+    /** Sum of the magnitudes added since the last full flush, capped at OVERFLOW_IMPOSSIBLE_BELOW. */
+    private long magnitudeSinceCut;
 
     public Rollup(RuleSet rules, RollupSettings settings) {
         this(rules, settings, NO_WATERMARK);
@@ -116,47 +127,101 @@ public final class Rollup {
                 : addValue(ref, event.timestamp(), event.value(), event.weight());
     }
 
-    /** Adds a counter increment to a registered counter series. */
+    /**
+     * Adds a counter increment to a registered counter series. An increment that would take a
+     * bucket's count past a long is refused and changes nothing: the same records are refused
+     * the same way on a replay.
+     */
     public Outcome addCount(int ref, long timestamp, long increment) {
         if (kindOfRef[ref] != Kind.COUNTER) {
             throw new IllegalArgumentException("series " + ref + " is a " + kindOfRef[ref] + ", not a counter");
         }
+        if (increment == Long.MIN_VALUE) { // no event makes it (see Event), and its magnitude is no long
+            refusedEvents++;
+            return Outcome.OUT_OF_RANGE;
+        }
         Outcome outcome = admit(timestamp);
-        if (outcome.counted()) {
-            for (Target t : targetsOfRef[ref]) {
-                // The common case, an event in the bucket this target last saw, touches only the target.
-                if (!t.holds(timestamp)) {
-                    moveHead(t, timestamp);
-                }
-                t.headCount = Math.addExact(t.headCount, increment);
+        if (!outcome.counted()) {
+            return outcome;
+        }
+        Target[] targets = targetsOfRef[ref];
+        if (mayOverflow(Math.abs(increment)) && anyOverflows(targets, timestamp, increment)) {
+            refusedEvents++;
+            return Outcome.OVERFLOW;
+        }
+        count(timestamp, outcome);
+        for (Target t : targets) {
+            // The common case, an event in the bucket this target last saw, touches only the target.
+            if (!t.holds(timestamp)) {
+                moveHead(t, timestamp);
             }
+            t.headCount += increment;
         }
         return outcome;
     }
 
-    /** Adds a gauge sample or a distribution sample (standing for {@code weight} samples). */
+    /**
+     * Adds a gauge sample or a distribution sample (standing for {@code weight} samples). A value
+     * beyond {@link Limits#MAX_ABS_VALUE} (or not finite), a weight outside 1 to
+     * {@link Limits#MAX_WEIGHT}, or one that would take a bucket's sample count past a long, is
+     * refused and changes nothing.
+     */
     public Outcome addValue(int ref, long timestamp, double value, long weight) {
         Kind kind = kindOfRef[ref];
         if (kind == Kind.COUNTER) {
             throw new IllegalArgumentException("series " + ref + " is a counter: use addCount");
         }
+        if (!(Math.abs(value) <= Limits.MAX_ABS_VALUE) || weight < 1 || weight > Limits.MAX_WEIGHT) {
+            refusedEvents++;
+            return Outcome.OUT_OF_RANGE;
+        }
         Outcome outcome = admit(timestamp);
-        if (outcome.counted()) {
-            // The sketch bin is the costly part (a logarithm): compute it once for every target.
-            int bin = kind == Kind.DISTRIBUTION ? QuantileSketch.Builder.binFor(value) : 0;
-            for (Target t : targetsOfRef[ref]) {
-                if (!t.holds(timestamp)) {
-                    moveHead(t, timestamp);
-                }
-                ValueCell cell = (ValueCell) t.head;
-                if (kind == Kind.GAUGE) {
-                    cell.addGauge(value, timestamp);
-                } else {
-                    cell.addDistribution(value, bin, weight);
-                }
+        if (!outcome.counted()) {
+            return outcome;
+        }
+        Target[] targets = targetsOfRef[ref];
+        long samples = kind == Kind.GAUGE ? 1 : weight;
+        if (mayOverflow(samples) && anyOverflows(targets, timestamp, samples)) {
+            refusedEvents++;
+            return Outcome.OVERFLOW;
+        }
+        count(timestamp, outcome);
+        // The sketch bin is the costly part (a logarithm): compute it once for every target.
+        int bin = kind == Kind.DISTRIBUTION ? QuantileSketch.Builder.binFor(value) : 0;
+        for (Target t : targets) {
+            if (!t.holds(timestamp)) {
+                moveHead(t, timestamp);
+            }
+            ValueCell cell = (ValueCell) t.head;
+            if (kind == Kind.GAUGE) {
+                cell.addGauge(value, timestamp);
+            } else {
+                cell.addDistribution(value, bin, weight);
             }
         }
         return outcome;
+    }
+
+    /** Adds to the running magnitude; true once a cell's count could be near a long's limit. */
+    private boolean mayOverflow(long magnitude) {
+        if (magnitudeSinceCut < OVERFLOW_IMPOSSIBLE_BELOW - magnitude) {
+            magnitudeSinceCut += magnitude;
+            return false;
+        }
+        magnitudeSinceCut = OVERFLOW_IMPOSSIBLE_BELOW;
+        return true;
+    }
+
+    /** True when adding {@code amount} to the count of {@code timestamp}'s bucket of some target overflows. */
+    private static boolean anyOverflows(Target[] targets, long timestamp, long amount) {
+        for (Target t : targets) {
+            long current = t.countAt(timestamp);
+            long sum = current + amount;
+            if (((current ^ sum) & (amount ^ sum)) < 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -223,6 +288,9 @@ public final class Rollup {
             t.reset();
         }
         Flush flush = new Flush(origin, partials, events, lateEvents, refusedEvents, watermarkAtStart, watermark);
+        if (coarseToo || kept == 0) {
+            magnitudeSinceCut = 0;
+        }
         Arrays.fill(dirty, kept, dirtyCount, null);
         dirtyCount = kept;
         events = 0;
@@ -232,12 +300,12 @@ public final class Rollup {
         return flush;
     }
 
+    /** Whether an event at {@code timestamp} is inside the time window; counts a refusal, nothing else. */
     private Outcome admit(long timestamp) {
         if (timestamp > futureLimit) {
             refusedEvents++;
             return Outcome.TOO_NEW;
         }
-        Outcome outcome = Outcome.COUNTED;
         if (watermark != NO_WATERMARK) {
             if (timestamp < watermark - horizonMillis) {
                 refusedEvents++;
@@ -246,15 +314,21 @@ public final class Rollup {
             // Cheap test first; the exact one (bucket end + lateness) only for old-looking events.
             if (timestamp < watermark - latenessMillis
                     && timestamp - Math.floorMod(timestamp, finestWidth) + finestWidth + latenessMillis <= watermark) {
-                outcome = Outcome.LATE;
-                lateEvents++;
+                return Outcome.LATE;
             }
+        }
+        return Outcome.COUNTED;
+    }
+
+    /** Records an admitted event: the watermark and the flush's event counts. */
+    private void count(long timestamp, Outcome outcome) {
+        if (outcome == Outcome.LATE) {
+            lateEvents++;
         }
         if (timestamp > watermark) {
             watermark = timestamp;
         }
         events++;
-        return outcome;
     }
 
     /** Makes the cell of {@code timestamp}'s bucket the target's head, creating it if needed. */
@@ -344,6 +418,20 @@ public final class Rollup {
             return into >= 0 && into < spec.width;
         }
 
+        /** The count so far of {@code timestamp}'s bucket (0 when it has no cell yet). */
+        long countAt(long timestamp) {
+            if (holds(timestamp)) {
+                return spec.kind == Kind.COUNTER ? headCount : head.count;
+            }
+            long start = timestamp - Math.floorMod(timestamp, spec.width);
+            for (Cell c = head; c != null; c = c.next) {
+                if (c.start == start) {
+                    return c.count; // not the head, whose count lives in headCount
+                }
+            }
+            return 0;
+        }
+
         void spillHead() {
             if (head != null && spec.kind == Kind.COUNTER) {
                 head.count = headCount;
@@ -398,7 +486,7 @@ public final class Rollup {
         }
 
         void addDistribution(double value, int bin, long weight) {
-            count = Math.addExact(count, weight);
+            count += weight;
             sum += value * weight;
             min = Math.min(min, value);
             max = Math.max(max, value);

@@ -63,7 +63,8 @@ class AggregateMergeLawsTest {
     @Test
     void aCounterOverflowFailsInsteadOfWrapping() {
         assertThatThrownBy(() -> new CounterAggregate(Long.MAX_VALUE).merge(new CounterAggregate(1)))
-                .isInstanceOf(ArithmeticException.class);
+                .isInstanceOf(InvalidStatException.class)
+                .hasMessage("merged count overflows a long: 9223372036854775807 + 1");
     }
 
     private static <A extends Aggregate> void checkLaws(Gen<A> aggregates) {

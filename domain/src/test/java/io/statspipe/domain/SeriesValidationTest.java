@@ -72,9 +72,14 @@ class SeriesValidationTest {
         assertThatThrownBy(() -> Event.counter(s, Limits.MAX_TIMESTAMP + 1, 1)).hasMessageContaining("out of range");
         assertThatThrownBy(() -> Event.gauge(s, 0, Double.NaN)).hasMessage("value must be a finite number, got NaN for clicks{}");
         assertThatThrownBy(() -> new Event(s, 0, Kind.COUNTER, 1, 0))
-                .hasMessage("sample rate must be in (0, 1], got 0.0 for clicks{}");
+                .hasMessage("sample rate must be in [0.000001, 1], got 0.0 for clicks{}");
+        assertThatThrownBy(() -> new Event(s, 0, Kind.DISTRIBUTION, 1, 4.9e-324)).hasMessageContaining("sample rate");
+        assertThatThrownBy(() -> Event.distribution(s, 0, 1e308))
+                .hasMessage("value out of range: 1.0E308 is beyond +-1e18 for clicks{}");
         assertThatThrownBy(() -> new Event(s, 0, Kind.COUNTER, 1, 1.5)).hasMessageContaining("sample rate");
-        assertThatThrownBy(() -> Event.counter(s, 0, 1L << 54)).hasMessageContaining("counter increment too large");
+        assertThatThrownBy(() -> new Event(s, 0, Kind.COUNTER, 1e17, 0.01))
+                .hasMessage("counter increment too large: 1.0E17/0.01 does not fit a long (2^63) for clicks{}");
+        assertThat(Event.counter(s, 0, 1L << 62).increment()).isEqualTo(1L << 62);
     }
 
     @Test

@@ -28,7 +28,7 @@ class ProtobufEventBatchFormatTest {
                 (m, t) -> t == 0 ? Series.of("m" + m) : Series.of("metric.n" + m, "site", "s" + t, "page", "p/" + t));
         Gen<Kind> kind = SourceDSL.arbitrary().enumValues(Kind.class);
         Gen<Double> value = SourceDSL.integers().between(-1000, 1000).map(i -> (double) i)
-                .mix(SourceDSL.doubles().between(-1e9, 1e9)).mix(SourceDSL.arbitrary().pick(0.0, -0.0, 1e15, 0x1p53 - 1, 0x1p60));
+                .mix(SourceDSL.doubles().between(-1e9, 1e9)).mix(SourceDSL.arbitrary().pick(0.0, -0.0, 1e15, 0x1p53 - 1, 0x1p59, 1e18, -1e18));
         Gen<Long> timestamp = SourceDSL.longs().between(0, 253_402_300_799_999L);
         Gen<Double> rate = SourceDSL.arbitrary().pick(1.0, 0.5, 0.1, 0.001);
         return series.zip(kind, value, timestamp, (s, k, v, t) -> new Object[] {s, k, v, t})

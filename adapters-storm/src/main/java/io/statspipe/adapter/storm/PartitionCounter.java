@@ -350,11 +350,17 @@ final class PartitionCounter {
                     return;
                 }
                 Series s = series[seriesIndex];
-                refusal = outcome == Rollup.Outcome.TOO_OLD
-                        ? "TOO_OLD: event at " + timestamp + " of " + s + " is older than the watermark "
-                                + rollup.watermark() + " minus the horizon " + rollupSettings.horizon()
-                        : "TOO_NEW: event at " + timestamp + " of " + s + " is later than its record's time "
-                                + recordTimestamp + " plus the allowed clock skew of " + maxClockSkewMillis + " ms";
+                refusal = switch (outcome) {
+                    case TOO_OLD -> "TOO_OLD: event at " + timestamp + " of " + s + " is older than the watermark "
+                            + rollup.watermark() + " minus the horizon " + rollupSettings.horizon();
+                    case TOO_NEW -> "TOO_NEW: event at " + timestamp + " of " + s + " is later than its record's time "
+                            + recordTimestamp + " plus the allowed clock skew of " + maxClockSkewMillis + " ms";
+                    case OUT_OF_RANGE -> "OUT_OF_RANGE: value " + value + " at sample rate " + sampleRate + " of " + s
+                            + " is beyond what a bucket aggregates exactly (|value| <= 1e18, rate >= 0.000001)";
+                    case OVERFLOW -> "OVERFLOW: counting " + value + " at sample rate " + sampleRate + " would take the"
+                            + " count of a bucket of " + s + " past 2^63-1";
+                    case COUNTED, LATE -> throw new IllegalStateException("counted events are not refused");
+                };
             } catch (IllegalArgumentException | ArithmeticException e) {
                 refusal = e.getMessage();
             }

@@ -95,10 +95,7 @@ public final class StatsdLineParser {
             }
             byte marker = b[at + 1];
             if (marker == '@') {
-                rate = number(b, at + 2, next, "sample rate");
-                if (!(rate > 0 && rate <= 1)) {
-                    throw new InvalidStatException("sample rate must be in (0, 1], got " + text(b, at + 2, next));
-                }
+                rate = number(b, at + 2, next, "sample rate"); // its range is the event's to check
             } else if (marker == '#') {
                 tagsStart = at + 2;
                 tagsEnd = next;

@@ -76,7 +76,7 @@ class StatsdLineParserTest {
         assertThat(rejected.get(2)).endsWith("unknown metric type 'x' (expected c, g, ms, h or d)");
         assertThat(rejected.get(3)).endsWith("set type 's' is not supported");
         assertThat(rejected.get(4)).endsWith("value 'abc' is not a number");
-        assertThat(rejected.get(5)).endsWith("sample rate must be in (0, 1], got 2");
+        assertThat(rejected.get(5)).contains("sample rate must be in [0.000001, 1], got 2.0");
         assertThat(rejected.get(6)).contains("relative gauge '+3' is not supported");
         assertThat(rejected.get(7)).endsWith("tag 'novalue' has no value (expected key:value)");
         assertThat(rejected.get(8)).endsWith("value '1e999' is not a finite number");
