@@ -11,6 +11,7 @@ import io.statspipe.ports.in.SeriesResult;
 import io.statspipe.ports.in.StatsQuery;
 import io.statspipe.ports.in.TagFilter;
 import io.statspipe.ports.in.TimeRange;
+import io.statspipe.ports.out.ContentRefusedException;
 import io.statspipe.ports.out.EngineUnavailableException;
 import io.statspipe.ports.out.QueryAggregatesPort;
 import io.statspipe.ports.out.ReadBucketsPort;
@@ -78,7 +79,12 @@ public final class KairosAggregateStore implements WritePartialsPort, QueryAggre
         long now = config.clock().millis();
         List<DataPointRow> points = new ArrayList<>(partials.size() * 2);
         for (Partial partial : partials) {
-            partialPoints.addPoints(partial, now, points);
+            try {
+                partialPoints.addPoints(partial, now, points);
+            } catch (RuntimeException e) {
+                throw new ContentRefusedException("cannot turn partial " + partial.id() + " into a KairosDB data point: "
+                        + e.getMessage(), partial.toString(), e);
+            }
         }
         writer.write(points);
         pointsWritten.addAndGet(points.size());

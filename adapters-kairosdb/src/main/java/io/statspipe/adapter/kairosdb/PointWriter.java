@@ -1,5 +1,6 @@
 package io.statspipe.adapter.kairosdb;
 
+import io.statspipe.ports.out.ContentRefusedException;
 import io.statspipe.ports.out.EngineUnavailableException;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,12 +20,15 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends data points to KairosDB in batches of {@code pointsPerRequest}, gzipped, up to
  * {@code requestsInFlight} requests at once over reused connections, each retried with
- * exponential backoff. A batch that still fails makes the whole write fail, once every other
+ * exponential backoff; a batch KairosDB refuses (400) is not retried and fails the write with
+ * {@link ContentRefusedException}. A batch that still fails makes the whole write fail, once every other
  * request of the write has been answered: nothing is dropped, the caller keeps the partials and
  * rewrites them (batches already sent are rewritten with the same values, which changes nothing).
  */
 final class PointWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PointWriter.class);
+    /** A refused request's JSON is kept for the dead letter when it has at most this many points. */
+    private static final int CONTENT_KEPT_UP_TO = 16;
 
     private final HttpClient client;
     private final KairosStoreConfig config;
@@ -58,9 +62,11 @@ final class PointWriter implements AutoCloseable {
             try {
                 request.get();
             } catch (ExecutionException e) {
-                if (failure == null) {
-                    failure = e.getCause() instanceof RuntimeException r ? r
-                            : new EngineUnavailableException("write to KairosDB at " + config.url() + " failed", e.getCause());
+                RuntimeException cause = e.getCause() instanceof RuntimeException r ? r
+                        : new EngineUnavailableException("write to KairosDB at " + config.url() + " failed", e.getCause());
+                // An unavailable store wins over a refusal: the whole write is then tried again.
+                if (failure == null || failure instanceof ContentRefusedException && !(cause instanceof ContentRefusedException)) {
+                    failure = cause;
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -91,8 +97,8 @@ final class PointWriter implements AutoCloseable {
             } catch (UnexpectedResponseException e) {
                 if (e.getStatusCode() == 400) {
                     // KairosDB refused the content itself: trying again cannot help.
-                    throw new EngineUnavailableException("KairosDB at " + config.url() + " refused a batch of "
-                            + batch.size() + " points: " + e.getStatusMessage() + " " + e, e);
+                    throw new ContentRefusedException("KairosDB at " + config.url() + " refused " + batch.size()
+                            + " points: " + e.getMessage(), batch.size() <= CONTENT_KEPT_UP_TO ? json(request) : "", e);
                 }
                 last = e;
             } catch (RuntimeException e) {
@@ -108,6 +114,14 @@ final class PointWriter implements AutoCloseable {
                 total - sentBefore, total, config.attempts());
         throw new EngineUnavailableException("KairosDB at " + config.url() + " did not take " + (total - sentBefore)
                 + " of " + total + " points after " + config.attempts() + " tries: " + describe(last), last);
+    }
+
+    private static String json(MetricBuilder request) {
+        try {
+            return request.build();
+        } catch (RuntimeException e) {
+            return "";
+        }
     }
 
     private MetricBuilder toRequest(List<DataPointRow> batch) {

@@ -1,10 +1,15 @@
 package io.statspipe.adapter.storm;
 
 import io.statspipe.domain.Partial;
+import io.statspipe.domain.PartialId;
+import io.statspipe.ports.out.ContentRefusedException;
 import io.statspipe.ports.out.FlushIntentPort;
 import io.statspipe.ports.out.WritePartialsPort;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -18,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * partials (in batches, retrying with backoff while the store is down), waits until they are
  * durable, sends the range's dead letters, and completes the intent. Nothing is ever dropped:
  * a flush that cannot be committed is retried until it can, and meanwhile its input stays
- * unacked, so the spout throttles.
+ * unacked, so the spout throttles. The one exception is a partial whose content the store
+ * refuses (it would refuse it forever): it goes to the dead-letter topic with the store's
+ * reason, so that it cannot stop its partition from counting.
  *
  * <p>Runs on a thread of its own so that the task keeps taking tuples (and holding the
  * duplicates of timed-out ones) while a write waits; completed flushes come back through
@@ -28,6 +35,8 @@ final class FlushCommitter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FlushCommitter.class);
     private static final int WRITE_BATCH = 5_000;
     private static final Duration DURABLE_WITHIN = Duration.ofSeconds(30);
+    /** A partial the store refuses this many times in a row is set aside (a refusal may be a fluke once). */
+    static final int REFUSALS_BEFORE_DEAD_LETTER = 3;
 
     private final FlushIntentPort intents;
     private final WritePartialsPort store;
@@ -70,23 +79,22 @@ final class FlushCommitter implements AutoCloseable {
         if (!retry("record intent " + flush.intent(), () -> intents.begin(flush.intent()))) {
             return false;
         }
-        for (int from = 0; from < partials.size(); from += WRITE_BATCH) {
-            List<Partial> batch = partials.subList(from, Math.min(partials.size(), from + WRITE_BATCH));
-            if (!retry("write " + batch.size() + " partials of " + flush.intent().origin(), () -> store.write(batch))) {
-                return false;
-            }
-        }
-        if (!awaitDurable(flush)) {
+        Map<PartialId, DeadLetter> refused = new LinkedHashMap<>();
+        if (!writeAll(flush, partials, refused)) {
             return false;
         }
-        if (!flush.deadLetters().isEmpty()
-                && !retry("dead-letter " + flush.deadLetters().size() + " records", () -> deadLetters.send(flush.deadLetters()))) {
+        if (!awaitDurable(flush, refused)) {
+            return false;
+        }
+        List<DeadLetter> letters = new ArrayList<>(flush.deadLetters());
+        letters.addAll(refused.values());
+        if (!letters.isEmpty() && !retry("dead-letter " + letters.size() + " records", () -> deadLetters.send(letters))) {
             return false;
         }
         if (!retry("complete intent " + flush.intent(), () -> intents.complete(flush.intent()))) {
             return false;
         }
-        health.flushed(flush, (System.nanoTime() - started) / 1_000_000);
+        health.flushed(flush, refused.size(), (System.nanoTime() - started) / 1_000_000);
         LOG.debug("committed {} ({} partials, {} events)", flush.intent(), partials.size(), flush.flush().events());
         return true;
     }
@@ -96,12 +104,52 @@ final class FlushCommitter implements AutoCloseable {
         return completed.poll();
     }
 
-    private boolean awaitDurable(PendingFlush flush) {
-        List<Partial> partials = flush.flush().partials();
-        if (partials.isEmpty()) {
-            return true;
+    private boolean writeAll(PendingFlush flush, List<Partial> partials, Map<PartialId, DeadLetter> refused) {
+        for (int from = 0; from < partials.size(); from += WRITE_BATCH) {
+            if (!write(flush, partials.subList(from, Math.min(partials.size(), from + WRITE_BATCH)), refused)) {
+                return false;
+            }
         }
-        while (!closed) {
+        return true;
+    }
+
+    /**
+     * Writes a batch, retrying while the store is unavailable. When the store refuses the batch's
+     * content, the batch is halved until the refused partials stand alone; one refused
+     * {@link #REFUSALS_BEFORE_DEAD_LETTER} times goes to {@code refused} (and later to the
+     * dead-letter topic) so that it cannot hold up the rest. Only the content decides what is
+     * refused, so a replay of the flush sets aside the same partials. False only when closed.
+     */
+    private boolean write(PendingFlush flush, List<Partial> batch, Map<PartialId, DeadLetter> refused) {
+        for (int refusals = 1; ; refusals++) {
+            try {
+                return retry("write " + batch.size() + " partials of " + flush.intent().origin(), () -> store.write(batch));
+            } catch (ContentRefusedException e) {
+                health.storeFailure();
+                if (batch.size() > 1) {
+                    int half = batch.size() / 2;
+                    return write(flush, batch.subList(0, half), refused) && write(flush, batch.subList(half, batch.size()), refused);
+                }
+                Partial partial = batch.get(0);
+                if (refusals >= REFUSALS_BEFORE_DEAD_LETTER) {
+                    LOG.warn("the store refused partial {} {} times: {}; it goes to the dead-letter topic and the rest"
+                            + " of the flush goes on", DeadLetter.identity(partial.id()), refusals, e.getMessage());
+                    refused.put(partial.id(), DeadLetter.ofPartial(flush.partition(), partial.id(),
+                            "store refused the partial: " + e.getMessage(), e.content().isEmpty() ? partial.toString() : e.content()));
+                    health.partialRefused();
+                    return true;
+                }
+                sleep(backoff.delayMillis(refusals - 1));
+                if (closed) {
+                    return false;
+                }
+            }
+        }
+    }
+
+    private boolean awaitDurable(PendingFlush flush, Map<PartialId, DeadLetter> refused) {
+        List<Partial> partials = stored(flush, refused);
+        while (!closed && !partials.isEmpty()) {
             long deadline = System.nanoTime() + DURABLE_WITHIN.toNanos();
             int attempt = 0;
             while (!closed && System.nanoTime() < deadline) {
@@ -118,16 +166,30 @@ final class FlushCommitter implements AutoCloseable {
             // the same values at the same points is safe, so write again and look again.
             LOG.warn("partials of {} not readable back within {}: writing them again", flush.intent().origin(),
                     DURABLE_WITHIN);
-            for (int from = 0; from < partials.size(); from += WRITE_BATCH) {
-                List<Partial> batch = partials.subList(from, Math.min(partials.size(), from + WRITE_BATCH));
-                if (!retry("rewrite partials of " + flush.intent().origin(), () -> store.write(batch))) {
-                    return false;
-                }
+            if (!writeAll(flush, partials, refused)) {
+                return false;
             }
+            partials = stored(flush, refused);
         }
-        return false;
+        return !closed;
     }
 
+    /** The flush's partials but those the store refused. */
+    private static List<Partial> stored(PendingFlush flush, Map<PartialId, DeadLetter> refused) {
+        List<Partial> partials = flush.flush().partials();
+        if (refused.isEmpty()) {
+            return partials;
+        }
+        List<Partial> kept = new ArrayList<>(partials.size());
+        for (Partial p : partials) {
+            if (!refused.containsKey(p.id())) {
+                kept.add(p);
+            }
+        }
+        return kept;
+    }
+
+    /** Runs {@code action} until it succeeds (true) or the committer closes (false); a refusal of content is thrown. */
     private boolean retry(String what, Runnable action) {
         for (int attempt = 0; !closed; attempt++) {
             try {
@@ -136,6 +198,8 @@ final class FlushCommitter implements AutoCloseable {
                     LOG.info("recovered: {} succeeded after {} attempts", what, attempt + 1);
                 }
                 return true;
+            } catch (ContentRefusedException e) {
+                throw e;
             } catch (RuntimeException e) {
                 health.storeFailure();
                 if (attempt == 0 || attempt % 10 == 0) {

@@ -20,7 +20,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * Sends refused input to {@code stats.deadletter}: key {@code p<partition>/<offset>}, value the
  * refused bytes, headers {@code reason}, {@code source-topic}, {@code source-partition},
- * {@code source-offset}.
+ * {@code source-offset}; a partial the store refused has the key {@code partial <identity>}, its
+ * content as value and a {@code partial} header with its identity.
  */
 final class KafkaDeadLetters implements DeadLetterSink {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -50,6 +51,7 @@ final class KafkaDeadLetters implements DeadLetterSink {
             record.headers().add("source-topic", sourceTopic.getBytes(StandardCharsets.UTF_8));
             record.headers().add("source-partition", Integer.toString(letter.partition()).getBytes(StandardCharsets.UTF_8));
             record.headers().add("source-offset", Long.toString(letter.offset()).getBytes(StandardCharsets.UTF_8));
+            letter.partial().ifPresent(p -> record.headers().add("partial", p.getBytes(StandardCharsets.UTF_8)));
             sent.add(producer.send(record));
         }
         try {

@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The pipeline's health figures for one topology, shared by its tasks in this JVM: consumer lag
  * per partition, flush latency, flushes and partials written (in all and per resolution), events
- * counted, late and dead-lettered events, duplicate batches dropped, failed store attempts. In local mode the app
+ * counted, late and dead-lettered events, duplicate batches dropped, failed store attempts,
+ * partials the store refused. In local mode the app
  * reads {@link #snapshot()}; in a cluster the same figures are Storm metrics of each task.
  */
 public final class PipelineHealth {
@@ -28,6 +29,7 @@ public final class PipelineHealth {
     private final AtomicLong deadLettered = new AtomicLong();
     private final AtomicLong duplicateBatches = new AtomicLong();
     private final AtomicLong storeFailures = new AtomicLong();
+    private final AtomicLong partialsRefused = new AtomicLong();
     private final AtomicLong recoveries = new AtomicLong();
     private final AtomicLong firstRecordAtMillis = new AtomicLong();
 
@@ -40,7 +42,8 @@ public final class PipelineHealth {
     public Snapshot snapshot() {
         return new Snapshot(new TreeMap<>(lag), lastFlushMillis.get(), maxFlushMillis.get(), flushes.get(),
                 partials.get(), Map.copyOf(partialsByResolution), events.get(), late.get(), refused.get(),
-                deadLettered.get(), duplicateBatches.get(), storeFailures.get(), recoveries.get(), firstRecordAtMillis.get());
+                deadLettered.get(), duplicateBatches.get(), storeFailures.get(), partialsRefused.get(), recoveries.get(),
+                firstRecordAtMillis.get());
     }
 
     /**
@@ -49,13 +52,14 @@ public final class PipelineHealth {
      * @param lagByPartition      records of each partition not yet counted into a completed flush
      * @param partialsWrittenByResolution partials written per resolution; each partial of the finest resolution
      *                            is one (output series, finest bucket) pair a partition's flush touched
+     * @param partialsRefused     partials the store refused and that went to the dead-letter topic instead
      * @param firstRecordAtMillis when a task of this topology took its first record (0: not yet)
      */
     public record Snapshot(Map<Integer, Long> lagByPartition, long lastFlushMillis, long maxFlushMillis,
                            long flushes, long partialsWritten, Map<Resolution, Long> partialsWrittenByResolution,
                            long eventsCounted, long lateEvents,
                            long refusedEvents, long deadLetters, long duplicateBatches, long storeFailures,
-                           long recoveries, long firstRecordAtMillis) {
+                           long partialsRefused, long recoveries, long firstRecordAtMillis) {
         public Snapshot {
             lagByPartition = Map.copyOf(lagByPartition);
             partialsWrittenByResolution = Map.copyOf(partialsWrittenByResolution);
@@ -66,11 +70,11 @@ public final class PipelineHealth {
         }
     }
 
-    void flushed(PendingFlush flush, long millis) {
+    void flushed(PendingFlush flush, int partialsRefusedByStore, long millis) {
         lastFlushMillis.set(millis);
         maxFlushMillis.accumulateAndGet(millis, Math::max);
         flushes.incrementAndGet();
-        partials.addAndGet(flush.flush().partials().size());
+        partials.addAndGet(flush.flush().partials().size() - partialsRefusedByStore);
         for (Partial p : flush.flush().partials()) {
             partialsByResolution.merge(p.id().resolution(), 1L, Long::sum);
         }
@@ -87,6 +91,10 @@ public final class PipelineHealth {
 
     void storeFailure() {
         storeFailures.incrementAndGet();
+    }
+
+    void partialRefused() {
+        partialsRefused.incrementAndGet();
     }
 
     void firstRecord() {

@@ -30,6 +30,8 @@ public final class PipelineMetrics {
                 PipelineStatus::lateEvents);
         counter("statspipe.deadletters", "records and events sent to the dead-letter topic", status, PipelineStatus::deadLetters);
         counter("statspipe.store.failures", "failed store attempts (retried)", status, PipelineStatus::storeFailures);
+        counter("statspipe.store.refused.partials", "partials the store refused, sent to the dead-letter topic instead",
+                status, PipelineStatus::partialsRefused);
     }
 
     public MeterRegistry registry() {

@@ -18,12 +18,14 @@ import java.util.Map;
  * @param lateEvents      events that arrived after their bucket's allowed lateness (kept, flagged)
  * @param deadLetters     records or events sent to the dead-letter topic
  * @param storeFailures   failed store attempts (retried)
+ * @param partialsRefused partials the store refused, sent to the dead-letter topic instead
  */
 public record PipelineStatus(long ingestedEvents, long refusedLines, long spoolRecords, long spoolBytes,
                              Map<Integer, Long> lagByPartition, long flushes, long lastFlushMillis, long maxFlushMillis,
-                             long eventsCounted, long lateEvents, long deadLetters, long storeFailures) {
+                             long eventsCounted, long lateEvents, long deadLetters, long storeFailures,
+                             long partialsRefused) {
 
-    public static final PipelineStatus NOTHING_YET = new PipelineStatus(0, 0, 0, 0, Map.of(), 0, 0, 0, 0, 0, 0, 0);
+    public static final PipelineStatus NOTHING_YET = new PipelineStatus(0, 0, 0, 0, Map.of(), 0, 0, 0, 0, 0, 0, 0, 0);
 
     public PipelineStatus {
         lagByPartition = Map.copyOf(lagByPartition);

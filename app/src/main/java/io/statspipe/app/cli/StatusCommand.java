@@ -51,6 +51,8 @@ public final class StatusCommand implements Callable<Integer> {
             out.printf("  late events:        %d%n", s.path("lateEvents").asLong());
             out.printf("  dead-lettered:      %d%n", s.path("deadLetters").asLong());
             out.printf("  store failures:     %d%n", s.path("storeFailures").asLong());
+            out.printf("  refused partials:   %d (the store refused them; in the dead-letter topic)%n",
+                    s.path("partialsRefused").asLong());
             out.flush();
             return health.status() == 200 ? 0 : 1;
         } catch (java.io.IOException e) {

@@ -14,6 +14,8 @@ public interface WritePartialsPort {
      * Writes every partial, or throws: a partial is never silently dropped.
      *
      * @throws EngineUnavailableException when the store cannot take the batch now
+     * @throws ContentRefusedException     when the store refuses the batch's content and would refuse
+     *                                     it again; a batch of one names the partial refused
      */
     void write(List<Partial> partials);
 }

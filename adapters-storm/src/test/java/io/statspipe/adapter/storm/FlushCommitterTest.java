@@ -1,0 +1,101 @@
+package io.statspipe.adapter.storm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.statspipe.domain.BatchId;
+import io.statspipe.domain.Event;
+import io.statspipe.domain.EventBatch;
+import io.statspipe.domain.Partial;
+import io.statspipe.domain.RollupSettings;
+import io.statspipe.domain.RuleSet;
+import io.statspipe.domain.Series;
+import io.statspipe.ports.fixtures.InMemoryAggregateStore;
+import io.statspipe.ports.fixtures.InMemoryFlushIntents;
+import io.statspipe.ports.out.ContentRefusedException;
+import io.statspipe.ports.out.WritePartialsPort;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A partial whose content the store refuses is set aside to the dead letters with its identity
+ * and the store's reason; the rest of its flush is written and completed, and a replay of the
+ * flush sets aside the same partial the same way.
+ */
+class FlushCommitterTest {
+    static final long T0 = 1_700_000_000_000L;
+
+    /** Refuses, as a store refuses content, every batch holding a partial of the metric {@code refused}. */
+    static final class RefusingStore implements WritePartialsPort {
+        final InMemoryAggregateStore stored = new InMemoryAggregateStore();
+        final AtomicInteger refusals = new AtomicInteger();
+
+        @Override
+        public void write(List<Partial> partials) {
+            if (partials.stream().anyMatch(p -> p.id().series().metric().equals("refused"))) {
+                refusals.incrementAndGet();
+                throw new ContentRefusedException("400: value of 'refused' not accepted", "[the request]", null);
+            }
+            stored.write(partials);
+        }
+    }
+
+    @Test
+    void aRefusedPartialGoesToTheDeadLettersAndTheRestOfItsFlushCompletesTheSameWayOnAReplay() {
+        TextBatchFormat format = new TextBatchFormat();
+        PartitionCounter counter = new PartitionCounter(2, RuleSet.defaults(), RollupSettings.DEFAULTS, format, 300_000,
+                10_000);
+        List<Event> events = new ArrayList<>();
+        for (int s = 0; s < 40; s++) {
+            events.add(Event.counter(Series.of("good.n" + s), T0 + s, 1 + s));
+        }
+        events.add(20, Event.counter(Series.of("refused"), T0, 7));
+        counter.offer(0, T0, format.encode(new EventBatch(new BatchId("a", 1), events)));
+        counter.offer(1, T0, "garbage".getBytes(StandardCharsets.UTF_8));
+        PendingFlush flush = counter.cut().orElseThrow();
+
+        RefusingStore store = new RefusingStore();
+        InMemoryFlushIntents intents = new InMemoryFlushIntents();
+        List<DeadLetter> deadLetters = new ArrayList<>();
+        PipelineHealth health = new PipelineHealth();
+        Backoff quick = new Backoff(Duration.ofMillis(1), Duration.ofMillis(1));
+        try (FlushCommitter committer = new FlushCommitter(intents, store, store.stored::holds, deadLetters::addAll, health,
+                quick, "commit-test")) {
+            assertThat(committer.commit(flush)).isTrue();
+        }
+
+        List<Partial> good = flush.flush().partials().stream().filter(p -> p.id().series().metric().startsWith("good.")).toList();
+        assertThat(good).hasSize(80); // 40 series, a minute and an hour each
+        assertThat(store.stored.holds(good)).isTrue();
+        assertThat(store.stored.storedPoints()).isEqualTo(80);
+        assertThat(intents.latest("p2").orElseThrow().completed()).isTrue();
+        assertThat(deadLetters).hasSize(3);
+        assertThat(deadLetters.get(0).reason()).contains("undecodable record");
+        List<DeadLetter> partials = deadLetters.subList(1, 3);
+        assertThat(partials).allSatisfy(d -> {
+            assertThat(d.reason()).isEqualTo("store refused the partial: 400: value of 'refused' not accepted");
+            assertThat(d.partial().orElseThrow()).startsWith("refused{} counter ").contains("from p2 flush 0");
+            assertThat(d.payload()).asString(StandardCharsets.UTF_8).isEqualTo("[the request]");
+            assertThat(d.key()).startsWith("partial refused{} counter");
+        });
+        assertThat(partials).extracting(d -> d.partial().orElseThrow()).anyMatch(p -> p.contains(" 1m bucket "))
+                .anyMatch(p -> p.contains(" 1h bucket "));
+        assertThat(health.snapshot().partialsRefused()).isEqualTo(2);
+        assertThat(health.snapshot().partialsWritten()).isEqualTo(80);
+        // Each refused partial was tried alone three times before it was set aside.
+        int refusalsFirstPass = store.refusals.get();
+        assertThat(refusalsFirstPass).isGreaterThanOrEqualTo(2 * FlushCommitter.REFUSALS_BEFORE_DEAD_LETTER);
+
+        List<DeadLetter> replayed = new ArrayList<>();
+        try (FlushCommitter replay = new FlushCommitter(intents, store, store.stored::holds, replayed::addAll,
+                new PipelineHealth(), quick, "replay-test")) {
+            assertThat(replay.commit(flush)).isTrue();
+        }
+        assertThat(replayed).isEqualTo(deadLetters);
+        assertThat(store.stored.storedPoints()).isEqualTo(80);
+        assertThat(store.refusals.get()).isEqualTo(2 * refusalsFirstPass);
+    }
+}
