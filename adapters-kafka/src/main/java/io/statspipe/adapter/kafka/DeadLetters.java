@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import io.statspipe.ports.out.DeadLetterContent;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -13,10 +14,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The dead-letter topic: rejected input exactly as it arrived (the record value), with
- * headers {@code reason} (what is wrong, UTF-8) and {@code origin} (where it came from, e.g.
- * {@code udp:127.0.0.1:51234}). Publication is asynchronous (a bounded queue and one sender thread); rejected input is counted
- * whether or not Kafka takes it, and a failed publication is counted and logged.
+ * The dead-letter topic: rejected input as it arrived (the record value; its first
+ * {@link DeadLetterContent#MAX_BYTES} bytes, with header {@code original-bytes} naming the full
+ * length when cut), with headers {@code reason} (what is wrong, UTF-8) and {@code origin} (where
+ * it came from, e.g. {@code udp:127.0.0.1:51234}). Publication is asynchronous (a queue bounded
+ * in bytes and one sender thread); rejected input is counted whether or not Kafka takes it, and
+ * a failed publication is counted and logged.
  */
 public final class DeadLetters implements AutoCloseable {
     public static final String REASON_HEADER = "reason";
@@ -27,8 +30,10 @@ public final class DeadLetters implements AutoCloseable {
     private final String topic;
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
-    private static final int QUEUE = 10_000;
-    private final java.util.concurrent.BlockingQueue<DeadLetter> queue = new java.util.concurrent.ArrayBlockingQueue<>(QUEUE);
+    /** Bytes of dead letters waiting for Kafka at most: ingest never holds more for them. */
+    static final long QUEUE_BYTES = 16L * 1024 * 1024;
+    private final java.util.concurrent.BlockingQueue<DeadLetter> queue = new java.util.concurrent.LinkedBlockingQueue<>();
+    private final AtomicLong queuedBytes = new AtomicLong();
     private final Thread sender;
     private volatile boolean running = true;
 
@@ -53,12 +58,21 @@ public final class DeadLetters implements AutoCloseable {
      * the caller (ingest threads): when the queue is full the dead letter is counted as failed.
      */
     public void publish(byte[] input, String reason, String origin) {
-        if (!queue.offer(new DeadLetter(input, reason, origin))) {
-            countFailure(new IllegalStateException("dead-letter queue full (" + QUEUE + ")"));
+        DeadLetter letter = new DeadLetter(DeadLetterContent.kept(input), input.length, reason, origin);
+        long size = letter.size();
+        if (queuedBytes.addAndGet(size) > QUEUE_BYTES) {
+            queuedBytes.addAndGet(-size);
+            countFailure(new IllegalStateException("dead-letter queue full (" + QUEUE_BYTES + " bytes waiting for Kafka)"));
+            return;
         }
+        queue.add(letter);
     }
 
-    private record DeadLetter(byte[] input, String reason, String origin) {
+    /** Refused input as kept (at most {@link DeadLetterContent#MAX_BYTES}), with its full length. */
+    private record DeadLetter(byte[] input, int originalBytes, String reason, String origin) {
+        long size() {
+            return input.length + 2L * (reason.length() + origin.length()) + 64;
+        }
     }
 
     private void drain() {
@@ -66,7 +80,8 @@ public final class DeadLetters implements AutoCloseable {
             try {
                 DeadLetter letter = queue.poll(100, java.util.concurrent.TimeUnit.MILLISECONDS);
                 if (letter != null) {
-                    send(letter.input(), letter.reason(), letter.origin());
+                    queuedBytes.addAndGet(-letter.size());
+                    send(letter);
                 }
             } catch (InterruptedException e) {
                 return;
@@ -74,12 +89,16 @@ public final class DeadLetters implements AutoCloseable {
         }
     }
 
-    private void send(byte[] input, String reason, String origin) {
+    private void send(DeadLetter letter) {
         RecordHeaders headers = new RecordHeaders();
-        headers.add(REASON_HEADER, reason.getBytes(StandardCharsets.UTF_8));
-        headers.add(ORIGIN_HEADER, origin.getBytes(StandardCharsets.UTF_8));
+        headers.add(REASON_HEADER, letter.reason().getBytes(StandardCharsets.UTF_8));
+        headers.add(ORIGIN_HEADER, letter.origin().getBytes(StandardCharsets.UTF_8));
+        if (letter.originalBytes() > letter.input().length) {
+            headers.add(DeadLetterContent.ORIGINAL_BYTES_HEADER,
+                    Integer.toString(letter.originalBytes()).getBytes(StandardCharsets.UTF_8));
+        }
         try {
-            producer.send(new ProducerRecord<byte[], byte[]>(topic, null, (byte[]) null, input, headers), (metadata, error) -> {
+            producer.send(new ProducerRecord<byte[], byte[]>(topic, null, (byte[]) null, letter.input(), headers), (metadata, error) -> {
                 if (error == null) {
                     published.incrementAndGet();
                 } else {

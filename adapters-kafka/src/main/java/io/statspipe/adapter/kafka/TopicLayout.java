@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The topics statspipe uses: {@code events} (event batches, partition chosen by series) and
  * {@code deadLetters} (rejected input as it came, with headers {@code reason} and
- * {@code origin}). The partition count of the events topic is part of the counting design:
+ * {@code origin}; kept 7 days and at most 256 MiB per partition). The partition count of the events topic is part of the counting design:
  * every series lives in {@code SeriesPartitioner.partitionOf(series, partitions)}, so it is
  * configured once and checked, never silently changed.
  */
@@ -32,6 +32,10 @@ public record TopicLayout(String events, String deadLetters, int partitions, sho
     public static final String DEAD_LETTERS = "stats.deadletter";
     /** Largest record the topics accept: room for the biggest batch the agent writes. */
     public static final int MAX_MESSAGE_BYTES = ProtobufEventBatchFormat.MAX_RECORD_BYTES + 64 * 1024;
+    /** How long the dead-letter topic keeps a dead letter: long enough to look into a refusal after a weekend. */
+    public static final java.time.Duration DEAD_LETTER_RETENTION = java.time.Duration.ofDays(7);
+    /** How many bytes each dead-letter partition keeps at most, whatever a client sends. */
+    public static final long DEAD_LETTER_RETENTION_BYTES = 256L * 1024 * 1024;
 
     public TopicLayout {
         if (events == null || events.isBlank() || deadLetters == null || deadLetters.isBlank()) {
@@ -94,9 +98,12 @@ public record TopicLayout(String events, String deadLetters, int partitions, sho
     public void ensureExists(Admin admin) {
         Map<String, String> config = Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(MAX_MESSAGE_BYTES),
                 TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, String.valueOf(Math.min(2, replication)));
+        Map<String, String> deadLetterConfig = new java.util.HashMap<>(config);
+        deadLetterConfig.put(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(DEAD_LETTER_RETENTION.toMillis()));
+        deadLetterConfig.put(TopicConfig.RETENTION_BYTES_CONFIG, String.valueOf(DEAD_LETTER_RETENTION_BYTES));
         List<NewTopic> wanted = new ArrayList<>();
         wanted.add(new NewTopic(events, partitions, replication).configs(config));
-        wanted.add(new NewTopic(deadLetters, partitions, replication).configs(config));
+        wanted.add(new NewTopic(deadLetters, partitions, replication).configs(deadLetterConfig));
         try {
             Set<String> existing = admin.listTopics().names().get(15, TimeUnit.SECONDS);
             List<NewTopic> missing = wanted.stream().filter(t -> !existing.contains(t.name())).toList();

@@ -1,5 +1,6 @@
 package io.statspipe.adapter.storm;
 
+import io.statspipe.ports.out.DeadLetterContent;
 import io.statspipe.ports.out.EngineUnavailableException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -20,7 +21,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * Sends refused input to {@code stats.deadletter}: key {@code p<partition>/<offset>}, value the
  * refused bytes, headers {@code reason}, {@code source-topic}, {@code source-partition},
- * {@code source-offset}; a partial the store refused has the key {@code partial <identity>}, its
+ * {@code source-offset}, and {@code original-bytes} when the value keeps only the first
+ * {@link DeadLetterContent#MAX_BYTES} bytes; a partial the store refused has the key {@code partial <identity>}, its
  * content as value and a {@code partial} header with its identity.
  */
 final class KafkaDeadLetters implements DeadLetterSink {
@@ -46,7 +48,12 @@ final class KafkaDeadLetters implements DeadLetterSink {
     public void send(List<DeadLetter> letters) {
         List<Future<RecordMetadata>> sent = new ArrayList<>(letters.size());
         for (DeadLetter letter : letters) {
-            ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, letter.key(), letter.payload());
+            ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, letter.key(),
+                    DeadLetterContent.kept(letter.payload()));
+            if (DeadLetterContent.cut(letter.payload())) {
+                record.headers().add(DeadLetterContent.ORIGINAL_BYTES_HEADER,
+                        Integer.toString(letter.payload().length).getBytes(StandardCharsets.UTF_8));
+            }
             record.headers().add("reason", letter.reason().getBytes(StandardCharsets.UTF_8));
             record.headers().add("source-topic", sourceTopic.getBytes(StandardCharsets.UTF_8));
             record.headers().add("source-partition", Integer.toString(letter.partition()).getBytes(StandardCharsets.UTF_8));

@@ -13,6 +13,7 @@ import io.statspipe.domain.Event;
 import io.statspipe.domain.Kind;
 import io.statspipe.domain.Series;
 import io.statspipe.domain.SeriesPartitioner;
+import io.statspipe.ports.out.DeadLetterContent;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -26,6 +27,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -131,6 +138,31 @@ class AgentEndToEndTest {
         }
         // three StatsD lines, one HTTP event, two HTTP bodies
         assertThat(agent.agent().health().rejectedInputs() - rejectedBefore).isEqualTo(6);
+    }
+
+    @Test
+    void aHugeRefusedLineIsDeadLetteredCutWithItsFullLengthNoted() throws Exception {
+        String line = "huge." + "x".repeat(40_000) + ":1|c";
+        datagram(line);
+
+        try (TopicReader reader = reader()) {
+            reader.readUntil(r -> r.dead.stream().anyMatch(d -> d.input().startsWith("huge.")), DEADLINE);
+            TopicReader.DeadLetter dead = reader.dead.stream().filter(d -> d.input().startsWith("huge.")).findFirst()
+                    .orElseThrow();
+            assertThat(dead.input()).isEqualTo(line.substring(0, DeadLetterContent.MAX_BYTES));
+            assertThat(dead.originalBytes()).contains(line.length());
+            assertThat(dead.reason()).startsWith("metric name too long: 40005 > 200 characters");
+        }
+    }
+
+    @Test
+    void theDeadLetterTopicKeepsAWeekAndABoundedSize() throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, topics.deadLetters());
+            Config config = admin.describeConfigs(List.of(topic)).all().get().get(topic);
+            assertThat(config.get(TopicConfig.RETENTION_MS_CONFIG).value()).isEqualTo(String.valueOf(7L * 24 * 3_600_000));
+            assertThat(config.get(TopicConfig.RETENTION_BYTES_CONFIG).value()).isEqualTo(String.valueOf(256L * 1024 * 1024));
+        }
     }
 
     @Test

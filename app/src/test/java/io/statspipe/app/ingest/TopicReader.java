@@ -20,8 +20,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /** Test reader of the events topic (batches de-duplicated by batch id per partition) and of the dead-letter topic. */
 final class TopicReader implements AutoCloseable {
-    /** A dead letter as read: the input, and its reason and origin headers. */
-    record DeadLetter(String input, String reason, String origin) {
+    /** A dead letter as read: the input, its reason and origin headers, and its full length when it was cut. */
+    record DeadLetter(String input, String reason, String origin, java.util.Optional<Integer> originalBytes) {
     }
 
     private final EventsConsumer events;
@@ -65,9 +65,12 @@ final class TopicReader implements AutoCloseable {
             }
         }
         for (ConsumerRecord<byte[], byte[]> r : deadLetters.poll(Duration.ofMillis(10))) {
+            org.apache.kafka.common.header.Header original = r.headers().lastHeader("original-bytes");
             dead.add(new DeadLetter(new String(r.value(), StandardCharsets.UTF_8),
                     new String(r.headers().lastHeader("reason").value(), StandardCharsets.UTF_8),
-                    new String(r.headers().lastHeader("origin").value(), StandardCharsets.UTF_8)));
+                    new String(r.headers().lastHeader("origin").value(), StandardCharsets.UTF_8),
+                    java.util.Optional.ofNullable(original)
+                            .map(h -> Integer.valueOf(new String(h.value(), StandardCharsets.UTF_8)))));
         }
     }
 
