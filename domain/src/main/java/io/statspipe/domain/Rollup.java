@@ -27,10 +27,11 @@ public final class Rollup {
     /**
      * What happened to one event. COUNTED and LATE events are counted; the others are not:
      * TOO_OLD and TOO_NEW fall outside the time window, OUT_OF_RANGE carries a value or weight
-     * beyond {@link Limits}, OVERFLOW would take a bucket's count past a long.
+     * beyond {@link Limits}, OVERFLOW would take a bucket's count past a long, SERIES_LIMIT is
+     * of a new series beyond the {@link SeriesLimits} of the window.
      */
     public enum Outcome {
-        COUNTED, LATE, TOO_OLD, TOO_NEW, OUT_OF_RANGE, OVERFLOW;
+        COUNTED, LATE, TOO_OLD, TOO_NEW, OUT_OF_RANGE, OVERFLOW, SERIES_LIMIT;
 
         public boolean counted() {
             return this == COUNTED || this == LATE;
@@ -38,6 +39,8 @@ public final class Rollup {
     }
 
     private static final long NO_WATERMARK = Long.MIN_VALUE;
+    /** What {@link #register} returns for a new series beyond the window's {@link SeriesLimits}. */
+    public static final int OVER_LIMIT = -1;
     /**
      * While the magnitudes added since the last full flush sum to less than this, no cell's count
      * can overflow, so the adds skip the overflow check.
@@ -45,6 +48,7 @@ public final class Rollup {
     private static final long OVERFLOW_IMPOSSIBLE_BELOW = 1L << 62;
 
     private final RuleSet rules;
+    private final SeriesLimits limits;
     private final long latenessMillis;
     private final long horizonMillis;
     private final long finestWidth;
@@ -59,6 +63,10 @@ public final class Rollup {
     private final Map<Spec, Spec> specs = new HashMap<>();
     private Target[] dirty = new Target[64];
     private int dirtyCount;
+    /** Series registered in this window, by tenant; and in all (refCount). */
+    private final Map<String, int[]> seriesByTenant = new HashMap<>();
+    /** Ends of windows so far: references handed out before the current one are void. */
+    private long windows;
 
     private long watermark;
     private long watermarkAtStart;
@@ -70,12 +78,18 @@ public final class Rollup {
     private long magnitudeSinceCut;
 
     public Rollup(RuleSet rules, RollupSettings settings) {
-        this(rules, settings, NO_WATERMARK);
+        this(rules, settings, SeriesLimits.NONE, NO_WATERMARK);
     }
 
     /** A rollup resuming a stream whose previous range ended at {@code watermark}. */
     public Rollup(RuleSet rules, RollupSettings settings, long watermark) {
+        this(rules, settings, SeriesLimits.NONE, watermark);
+    }
+
+    /** A rollup admitting at most {@code limits} distinct series per window. */
+    public Rollup(RuleSet rules, RollupSettings settings, SeriesLimits limits, long watermark) {
         this.rules = rules;
+        this.limits = limits;
         this.latenessMillis = settings.allowedLateness().toMillis();
         this.horizonMillis = settings.horizon().toMillis();
         this.finestWidth = rules.finestResolution().widthMillis();
@@ -84,7 +98,10 @@ public final class Rollup {
     }
 
     /**
-     * Interns a series of a kind and returns its reference for {@link #addCount}/{@link #addValue}.
+     * Interns a series of a kind and returns its reference for {@link #addCount}/{@link #addValue},
+     * or {@link #OVER_LIMIT} when it is new and the window already holds as many series as its
+     * tenant or the stream may count (see {@link #refuseOverLimit}). References stay valid until
+     * the window ends ({@link #windows()} changes).
      *
      * @throws InvalidStatException when the series' name is reserved for a rule's output
      */
@@ -99,6 +116,11 @@ public final class Rollup {
             throw new InvalidStatException("metric name '" + series.metric() + "' is reserved: rule '"
                     + owner.get().name() + "' writes it");
         }
+        int[] ofTenant = seriesByTenant.computeIfAbsent(SeriesLimits.tenantOf(series), t -> new int[1]);
+        if (ofTenant[0] >= limits.perTenant() || refCount >= limits.overall()) {
+            return OVER_LIMIT;
+        }
+        ofTenant[0]++;
         List<RollupRule> matched = rules.matching(series);
         Target[] ids = new Target[matched.stream().mapToInt(r -> r.resolutions().size()).sum()];
         int n = 0;
@@ -122,6 +144,9 @@ public final class Rollup {
     /** Counts a whole event, registering its series if needed. */
     public Outcome accept(Event event) {
         int ref = register(event.series(), event.kind());
+        if (ref == OVER_LIMIT) {
+            return refuseOverLimit();
+        }
         return event.kind() == Kind.COUNTER
                 ? addCount(ref, event.timestamp(), event.increment())
                 : addValue(ref, event.timestamp(), event.value(), event.weight());
@@ -200,6 +225,39 @@ public final class Rollup {
             }
         }
         return outcome;
+    }
+
+    /** Refuses an event of a series {@link #register} returned {@link #OVER_LIMIT} for. */
+    public Outcome refuseOverLimit() {
+        refusedEvents++;
+        return Outcome.SERIES_LIMIT;
+    }
+
+    /** Which limit refuses a new {@code series} now, for a refusal's reason. */
+    public String whyOverLimit(Series series) {
+        String tenant = SeriesLimits.tenantOf(series);
+        int[] ofTenant = seriesByTenant.get(tenant);
+        if (ofTenant != null && ofTenant[0] >= limits.perTenant()) {
+            return ofTenant[0] + " series of tenant '" + tenant + "', its limit (" + series + " is refused)";
+        }
+        return refCount + " series in all, its limit (" + series + " is refused)";
+    }
+
+    /** The limits this rollup admits series by. */
+    public SeriesLimits limits() {
+        return limits;
+    }
+
+    /** Series registered in the current window, by tenant. */
+    public Map<String, Integer> seriesByTenant() {
+        Map<String, Integer> counts = new java.util.TreeMap<>();
+        seriesByTenant.forEach((tenant, n) -> counts.put(tenant, n[0]));
+        return counts;
+    }
+
+    /** How many windows have ended: when it changes, every reference {@link #register} gave is void. */
+    public long windows() {
+        return windows;
     }
 
     /** Adds to the running magnitude; true once a cell's count could be near a long's limit. */
@@ -288,11 +346,11 @@ public final class Rollup {
             t.reset();
         }
         Flush flush = new Flush(origin, partials, events, lateEvents, refusedEvents, watermarkAtStart, watermark);
-        if (coarseToo || kept == 0) {
-            magnitudeSinceCut = 0;
-        }
         Arrays.fill(dirty, kept, dirtyCount, null);
         dirtyCount = kept;
+        if (coarseToo) {
+            endWindow(); // every resolution was cut: nothing is open
+        }
         events = 0;
         lateEvents = 0;
         refusedEvents = 0;
@@ -329,6 +387,23 @@ public final class Rollup {
             watermark = timestamp;
         }
         events++;
+    }
+
+    /**
+     * Once every resolution is cut (a flush with {@code coarseToo}), nothing is open: the window
+     * ends and the rollup forgets its series, so that its memory follows the series active in a
+     * window, not every series ever seen, and the next window admits series afresh. Windows end
+     * only there, where a resuming caller starts a new rollup too, so re-reading a window from
+     * its start reproduces it.
+     */
+    private void endWindow() {
+        windows++;
+        refs.clear();
+        targetsByOutput.clear();
+        seriesByTenant.clear();
+        Arrays.fill(targetsOfRef, 0, refCount, null);
+        refCount = 0;
+        magnitudeSinceCut = 0;
     }
 
     /** Makes the cell of {@code timestamp}'s bucket the target's head, creating it if needed. */

@@ -10,6 +10,7 @@ import io.statspipe.domain.Rollup;
 import io.statspipe.domain.RollupRule;
 import io.statspipe.domain.RollupSettings;
 import io.statspipe.domain.RuleSet;
+import io.statspipe.domain.SeriesLimits;
 import io.statspipe.domain.Series;
 import io.statspipe.ports.out.EventBatchFormat;
 import io.statspipe.ports.out.FlushIntent;
@@ -55,10 +56,13 @@ final class PartitionCounter {
     private static final long NONE = -1;
     /** Series instances remembered with their rollup references before the map starts over. */
     private static final int MAX_REMEMBERED_INSTANCES = 250_000;
+    /** A series of a batch not looked up in the rollup yet. */
+    private static final int UNREGISTERED = Integer.MIN_VALUE;
 
     private final int partition;
     private final RuleSet rules;
     private final RollupSettings rollupSettings;
+    private final SeriesLimits seriesLimits;
     private final EventBatchFormat format;
     private final long maxClockSkewMillis;
     private final int maxRecordBytes;
@@ -84,28 +88,40 @@ final class PartitionCounter {
     private final SortedMap<String, String> countingSettings;
     private final List<DeadLetter> deadLetters = new ArrayList<>();
     private long duplicateBatches;
+    /** Series the last whole window counted, by tenant. */
+    private Map<String, Integer> lastWindowSeries = Map.of();
 
     PartitionCounter(int partition, RuleSet rules, RollupSettings rollupSettings, EventBatchFormat format,
                      long maxClockSkewMillis, int maxRecordBytes) {
+        this(partition, rules, rollupSettings, SeriesLimits.NONE, format, maxClockSkewMillis, maxRecordBytes);
+    }
+
+    /** With {@code seriesLimits}: this partition's share of the series limits. */
+    PartitionCounter(int partition, RuleSet rules, RollupSettings rollupSettings, SeriesLimits seriesLimits,
+                     EventBatchFormat format, long maxClockSkewMillis, int maxRecordBytes) {
         this.partition = partition;
         this.rules = rules;
         this.rollupSettings = rollupSettings;
+        this.seriesLimits = seriesLimits;
         this.format = format;
         this.maxClockSkewMillis = maxClockSkewMillis;
         this.maxRecordBytes = maxRecordBytes;
-        this.rollup = new Rollup(rules, rollupSettings);
+        this.rollup = new Rollup(rules, rollupSettings, seriesLimits, Long.MIN_VALUE);
         this.producers = new ProducerSequences();
         this.producersAtStart = producers.snapshot();
-        this.countingSettings = countingSettings(rules, rollupSettings, maxClockSkewMillis, maxRecordBytes);
+        this.countingSettings = countingSettings(rules, rollupSettings, seriesLimits, maxClockSkewMillis, maxRecordBytes);
     }
 
     /**
      * What decides what a record contributes, by name, recorded with every intent: a pending
      * flush must replay under exactly these.
      */
-    static SortedMap<String, String> countingSettings(RuleSet rules, RollupSettings settings,
-                                                               long maxClockSkewMillis, int maxRecordBytes) {
+    static SortedMap<String, String> countingSettings(RuleSet rules, RollupSettings settings, SeriesLimits limits,
+                                                      long maxClockSkewMillis, int maxRecordBytes) {
         SortedMap<String, String> c = new TreeMap<>();
+        if (!limits.equals(SeriesLimits.NONE)) {
+            c.put("series-limit-of-partition", limits.perTenant() + " per tenant, " + limits.overall() + " in all");
+        }
         c.put("allowed-lateness", settings.allowedLateness().toString());
         c.put("horizon", settings.horizon().toString());
         c.put("max-clock-skew", maxClockSkewMillis + "ms");
@@ -141,7 +157,7 @@ final class PartitionCounter {
                     + "); start with the settings it was cut with until it completes, then change them");
         }
         FlushIntent.CoarseRange coarse = intent.coarse();
-        rollup = new Rollup(rules, rollupSettings, coarse.watermarkAtStart());
+        rollup = new Rollup(rules, rollupSettings, seriesLimits, coarse.watermarkAtStart());
         refs.clear();
         producers = new ProducerSequences(coarse.producersAtStart());
         producersAtStart = producers.snapshot();
@@ -236,7 +252,13 @@ final class PartitionCounter {
         }
         long first = openFirst != NONE ? openFirst : highestSeen + 1;
         Origin origin = Origin.ofPartition(partition, seq, first);
+        if (coarseCut) {
+            lastWindowSeries = rollup.seriesByTenant();
+        }
         var flush = rollup.flush(origin, coarseCut);
+        if (coarseCut) {
+            refs.clear(); // the window ended: the rollup's references are void
+        }
         FlushIntent.CoarseRange coarse = new FlushIntent.CoarseRange(coarseFirst, coarseWatermarkAtStart,
                 coarseProducersAtStart, coarseCut);
         FlushIntent intent = new FlushIntent(origin, highestSeen, flush.watermarkAtStart(), producersAtStart, coarse,
@@ -269,6 +291,13 @@ final class PartitionCounter {
 
     long countedThrough() {
         return countedThrough;
+    }
+
+    /** Active series by tenant: the larger of the last whole window's and the current window's so far. */
+    Map<String, Integer> activeSeriesByTenant() {
+        Map<String, Integer> active = new TreeMap<>(lastWindowSeries);
+        rollup.seriesByTenant().forEach((tenant, n) -> active.merge(tenant, n, Math::max));
+        return active;
     }
 
     private void count(long offset, long timestamp, byte[] value) {
@@ -330,7 +359,7 @@ final class PartitionCounter {
         @Override
         public void series(int index, Series s) {
             series[index] = s;
-            refsOf[index] = refs.computeIfAbsent(s, k -> new int[] {-1, -1, -1});
+            refsOf[index] = refs.computeIfAbsent(s, k -> new int[] {UNREGISTERED, UNREGISTERED, UNREGISTERED});
         }
 
         @Override
@@ -339,12 +368,12 @@ final class PartitionCounter {
             try {
                 int[] byKind = refsOf[seriesIndex];
                 int ref = byKind[kind.ordinal()];
-                if (ref < 0) {
+                if (ref == UNREGISTERED) {
                     ref = rollup.register(series[seriesIndex], kind);
                     byKind[kind.ordinal()] = ref;
                 }
-                Rollup.Outcome outcome = kind == Kind.COUNTER
-                        ? rollup.addCount(ref, timestamp, Event.increment(value, sampleRate))
+                Rollup.Outcome outcome = ref == Rollup.OVER_LIMIT ? rollup.refuseOverLimit()
+                        : kind == Kind.COUNTER ? rollup.addCount(ref, timestamp, Event.increment(value, sampleRate))
                         : rollup.addValue(ref, timestamp, value, Event.weight(sampleRate));
                 if (outcome == Rollup.Outcome.COUNTED || outcome == Rollup.Outcome.LATE) {
                     return;
@@ -359,6 +388,9 @@ final class PartitionCounter {
                             + " is beyond what a bucket aggregates exactly (|value| <= 1e18, rate >= 0.000001)";
                     case OVERFLOW -> "OVERFLOW: counting " + value + " at sample rate " + sampleRate + " would take the"
                             + " count of a bucket of " + s + " past 2^63-1";
+                    case SERIES_LIMIT -> "series limit: partition " + partition + " already counts "
+                            + rollup.whyOverLimit(s) + " in this window; new series are counted again from the next"
+                            + " window (the next cut of every resolution)";
                     case COUNTED, LATE -> throw new IllegalStateException("counted events are not refused");
                 };
             } catch (IllegalArgumentException | ArithmeticException e) {

@@ -18,6 +18,7 @@ public final class PipelineHealth {
     private static final Map<String, PipelineHealth> BY_TOPOLOGY = new ConcurrentHashMap<>();
 
     private final Map<Integer, Long> lag = new ConcurrentHashMap<>();
+    private final Map<Integer, Map<String, Integer>> activeSeries = new ConcurrentHashMap<>();
     private final AtomicLong lastFlushMillis = new AtomicLong();
     private final AtomicLong maxFlushMillis = new AtomicLong();
     private final AtomicLong flushes = new AtomicLong();
@@ -43,7 +44,7 @@ public final class PipelineHealth {
         return new Snapshot(new TreeMap<>(lag), lastFlushMillis.get(), maxFlushMillis.get(), flushes.get(),
                 partials.get(), Map.copyOf(partialsByResolution), events.get(), late.get(), refused.get(),
                 deadLettered.get(), duplicateBatches.get(), storeFailures.get(), partialsRefused.get(), recoveries.get(),
-                firstRecordAtMillis.get());
+                firstRecordAtMillis.get(), activeSeriesByTenant());
     }
 
     /**
@@ -54,13 +55,17 @@ public final class PipelineHealth {
      *                            is one (output series, finest bucket) pair a partition's flush touched
      * @param partialsRefused     partials the store refused and that went to the dead-letter topic instead
      * @param firstRecordAtMillis when a task of this topology took its first record (0: not yet)
+     * @param activeSeriesByTenant distinct series counted per tenant in the current window (or the
+     *                            last whole one, if larger), over every partition
      */
     public record Snapshot(Map<Integer, Long> lagByPartition, long lastFlushMillis, long maxFlushMillis,
                            long flushes, long partialsWritten, Map<Resolution, Long> partialsWrittenByResolution,
                            long eventsCounted, long lateEvents,
                            long refusedEvents, long deadLetters, long duplicateBatches, long storeFailures,
-                           long partialsRefused, long recoveries, long firstRecordAtMillis) {
+                           long partialsRefused, long recoveries, long firstRecordAtMillis,
+                           Map<String, Long> activeSeriesByTenant) {
         public Snapshot {
+            activeSeriesByTenant = Map.copyOf(activeSeriesByTenant);
             lagByPartition = Map.copyOf(lagByPartition);
             partialsWrittenByResolution = Map.copyOf(partialsWrittenByResolution);
         }
@@ -87,6 +92,16 @@ public final class PipelineHealth {
 
     void lag(int partition, long records) {
         lag.put(partition, Math.max(0, records));
+    }
+
+    void activeSeries(int partition, Map<String, Integer> byTenant) {
+        activeSeries.put(partition, Map.copyOf(byTenant));
+    }
+
+    private Map<String, Long> activeSeriesByTenant() {
+        Map<String, Long> total = new TreeMap<>();
+        activeSeries.values().forEach(m -> m.forEach((tenant, n) -> total.merge(tenant, (long) n, Long::sum)));
+        return total;
     }
 
     void storeFailure() {

@@ -2,6 +2,7 @@ package io.statspipe.adapter.storm;
 
 import io.statspipe.adapter.storm.PartitionCounter.Admission;
 import io.statspipe.domain.RuleSet;
+import io.statspipe.domain.SeriesLimits;
 import io.statspipe.ports.out.EventBatchFormat;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -176,7 +177,10 @@ final class RollupBolt extends BaseRichBolt {
     /** First tuple of a partition in this task: recover it from its newest flush intent. */
     private PartitionCounter resume(int partition) {
         health.firstRecord();
-        PartitionCounter counter = new PartitionCounter(partition, rules, settings.rollupSettings(), format,
+        SeriesLimits limits = settings.seriesLimits().equals(SeriesLimits.NONE) ? SeriesLimits.NONE
+                : SeriesLimits.shareOf(settings.seriesLimits().perTenant(), settings.seriesLimits().overall(),
+                        log.partitionCount());
+        PartitionCounter counter = new PartitionCounter(partition, rules, settings.rollupSettings(), limits, format,
                 settings.maxClockSkew().toMillis(), settings.maxRecordBytes());
         long started = System.nanoTime();
         var latest = intents.latest("p" + partition);
@@ -256,6 +260,7 @@ final class RollupBolt extends BaseRichBolt {
                 range.tuples.forEach(collector::ack);
             }
             try {
+                health.activeSeries(done.partition(), counter.activeSeriesByTenant());
                 health.lag(done.partition(), log.endOffset(done.partition()) - 1 - counter.countedThrough());
             } catch (RuntimeException e) {
                 LOG.debug("cannot read the end offset of partition {}: {}", done.partition(), e.toString());

@@ -2,6 +2,7 @@ package io.statspipe.adapter.storm;
 
 import io.statspipe.domain.InvalidStatException;
 import io.statspipe.domain.RollupSettings;
+import io.statspipe.domain.SeriesLimits;
 import java.io.Serializable;
 import java.time.Duration;
 
@@ -29,13 +30,17 @@ import java.time.Duration;
  * @param coarseFlushInterval how long coarser resolutions (a rule's hours beside its minutes) fold
  *                           before their partials are written (at least the flush interval): their
  *                           freshness, and the most Kafka a recovery re-reads per partition
+ * @param seriesLimits       most distinct series counted per window, per tenant and in all, over
+ *                           every partition together (each partition admits its share, see
+ *                           {@link SeriesLimits#shareOf})
  */
 public record TopologySettings(String topologyName, String bootstrapServers, String eventsTopic,
                                String deadLetterTopic, String intentsTopic, String consumerGroup,
                                Duration flushInterval, Duration allowedLateness, Duration horizon,
                                Duration maxClockSkew, int maxRecordBytes, int spoutParallelism,
                                int rollupParallelism, int workers, int maxSpoutPending,
-                               Duration messageTimeout, Duration coarseFlushInterval) implements Serializable {
+                               Duration messageTimeout, Duration coarseFlushInterval, SeriesLimits seriesLimits)
+        implements Serializable {
     private static final long serialVersionUID = 1L;
 
     public TopologySettings {
@@ -67,6 +72,9 @@ public record TopologySettings(String topologyName, String bootstrapServers, Str
             throw new InvalidStatException("coarseFlushInterval must be at least flushInterval " + flushInterval
                     + ", got " + coarseFlushInterval);
         }
+        if (seriesLimits == null) {
+            throw new InvalidStatException("topology setting 'seriesLimits' must be set (SeriesLimits.NONE for none)");
+        }
         if (messageTimeout == null || messageTimeout.compareTo(flushInterval) <= 0) {
             throw new InvalidStatException("messageTimeout " + messageTimeout + " must be longer than flushInterval "
                     + flushInterval + ", or every record would time out before its flush");
@@ -75,6 +83,20 @@ public record TopologySettings(String topologyName, String bootstrapServers, Str
 
     /** Coarser resolutions are written every 5 minutes unless said otherwise. */
     public static final Duration DEFAULT_COARSE_FLUSH_INTERVAL = Duration.ofMinutes(5);
+
+    /** Series limits for one machine: what a topology in a 4 GB heap holds comfortably. */
+    public static final SeriesLimits DEFAULT_SERIES_LIMITS = new SeriesLimits(100_000, 1_000_000);
+
+    /** Settings with the default series limits. */
+    public TopologySettings(String topologyName, String bootstrapServers, String eventsTopic, String deadLetterTopic,
+                            String intentsTopic, String consumerGroup, Duration flushInterval, Duration allowedLateness,
+                            Duration horizon, Duration maxClockSkew, int maxRecordBytes, int spoutParallelism,
+                            int rollupParallelism, int workers, int maxSpoutPending, Duration messageTimeout,
+                            Duration coarseFlushInterval) {
+        this(topologyName, bootstrapServers, eventsTopic, deadLetterTopic, intentsTopic, consumerGroup, flushInterval,
+                allowedLateness, horizon, maxClockSkew, maxRecordBytes, spoutParallelism, rollupParallelism, workers,
+                maxSpoutPending, messageTimeout, coarseFlushInterval, DEFAULT_SERIES_LIMITS);
+    }
 
     /** Settings with the default coarse flush interval (or the flush interval, if that is longer). */
     public TopologySettings(String topologyName, String bootstrapServers, String eventsTopic, String deadLetterTopic,
@@ -102,7 +124,7 @@ public record TopologySettings(String topologyName, String bootstrapServers, Str
     public TopologySettings withName(String name) {
         return new TopologySettings(name, bootstrapServers, eventsTopic, deadLetterTopic, intentsTopic, consumerGroup,
                 flushInterval, allowedLateness, horizon, maxClockSkew, maxRecordBytes, spoutParallelism,
-                rollupParallelism, workers, maxSpoutPending, messageTimeout, coarseFlushInterval);
+                rollupParallelism, workers, maxSpoutPending, messageTimeout, coarseFlushInterval, seriesLimits);
     }
 
     /** The flush interval; the coarse one becomes at least as long. */
@@ -110,38 +132,45 @@ public record TopologySettings(String topologyName, String bootstrapServers, Str
         return new TopologySettings(topologyName, bootstrapServers, eventsTopic, deadLetterTopic, intentsTopic,
                 consumerGroup, interval, allowedLateness, horizon, maxClockSkew, maxRecordBytes, spoutParallelism,
                 rollupParallelism, workers, maxSpoutPending, messageTimeout,
-                interval != null && interval.compareTo(coarseFlushInterval) > 0 ? interval : coarseFlushInterval);
+                interval != null && interval.compareTo(coarseFlushInterval) > 0 ? interval : coarseFlushInterval, seriesLimits);
     }
 
     public TopologySettings withCoarseFlushInterval(Duration interval) {
         return new TopologySettings(topologyName, bootstrapServers, eventsTopic, deadLetterTopic, intentsTopic,
                 consumerGroup, flushInterval, allowedLateness, horizon, maxClockSkew, maxRecordBytes, spoutParallelism,
-                rollupParallelism, workers, maxSpoutPending, messageTimeout, interval);
+                rollupParallelism, workers, maxSpoutPending, messageTimeout, interval, seriesLimits);
     }
 
     public TopologySettings withLateness(Duration lateness, Duration newHorizon) {
         return new TopologySettings(topologyName, bootstrapServers, eventsTopic, deadLetterTopic, intentsTopic,
                 consumerGroup, flushInterval, lateness, newHorizon, maxClockSkew, maxRecordBytes, spoutParallelism,
-                rollupParallelism, workers, maxSpoutPending, messageTimeout, coarseFlushInterval);
+                rollupParallelism, workers, maxSpoutPending, messageTimeout, coarseFlushInterval, seriesLimits);
     }
 
     public TopologySettings withParallelism(int spouts, int rollups) {
         return new TopologySettings(topologyName, bootstrapServers, eventsTopic, deadLetterTopic, intentsTopic,
                 consumerGroup, flushInterval, allowedLateness, horizon, maxClockSkew, maxRecordBytes, spouts,
-                rollups, workers, maxSpoutPending, messageTimeout, coarseFlushInterval);
+                rollups, workers, maxSpoutPending, messageTimeout, coarseFlushInterval, seriesLimits);
     }
 
     /** Worker JVMs the topology asks of a cluster (LocalCluster runs every executor in its own JVM). */
     public TopologySettings withWorkers(int count) {
         return new TopologySettings(topologyName, bootstrapServers, eventsTopic, deadLetterTopic, intentsTopic,
                 consumerGroup, flushInterval, allowedLateness, horizon, maxClockSkew, maxRecordBytes, spoutParallelism,
-                rollupParallelism, count, maxSpoutPending, messageTimeout, coarseFlushInterval);
+                rollupParallelism, count, maxSpoutPending, messageTimeout, coarseFlushInterval, seriesLimits);
     }
 
     public TopologySettings withMaxRecordBytes(int bytes) {
         return new TopologySettings(topologyName, bootstrapServers, eventsTopic, deadLetterTopic, intentsTopic,
                 consumerGroup, flushInterval, allowedLateness, horizon, maxClockSkew, bytes, spoutParallelism,
-                rollupParallelism, workers, maxSpoutPending, messageTimeout, coarseFlushInterval);
+                rollupParallelism, workers, maxSpoutPending, messageTimeout, coarseFlushInterval, seriesLimits);
+    }
+
+    /** Series limits over every partition together. */
+    public TopologySettings withSeriesLimits(SeriesLimits limits) {
+        return new TopologySettings(topologyName, bootstrapServers, eventsTopic, deadLetterTopic, intentsTopic,
+                consumerGroup, flushInterval, allowedLateness, horizon, maxClockSkew, maxRecordBytes, spoutParallelism,
+                rollupParallelism, workers, maxSpoutPending, messageTimeout, coarseFlushInterval, limits);
     }
 
     private static void requireName(String key, String value) {

@@ -9,6 +9,7 @@ import io.statspipe.domain.EventBatch;
 import io.statspipe.domain.RollupSettings;
 import io.statspipe.domain.RuleSet;
 import io.statspipe.domain.Series;
+import io.statspipe.domain.SeriesLimits;
 import io.statspipe.ports.out.FlushIntentPort.IntentState;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -219,6 +220,47 @@ class PartitionCounterTest {
                 .contains(coarseOnly);
         c.completed(coarseOnly);
         assertThat(c.cut(true)).isEmpty();
+    }
+
+    void appendSeries(String producer, long seq, String... metrics) {
+        List<Event> events = new ArrayList<>();
+        for (String m : metrics) {
+            events.add(Event.counter(Series.of(m), T0, 1));
+        }
+        log.add(format.encode(new EventBatch(new BatchId(producer, seq), events)));
+    }
+
+    PartitionCounter limitedCounter() {
+        return new PartitionCounter(3, RuleSet.defaults(), RollupSettings.DEFAULTS, new SeriesLimits(2, 100), format,
+                300_000, 10_000);
+    }
+
+    @Test
+    void atTheSeriesLimitAReplayAdmitsExactlyWhatTheFirstPassAdmitted() {
+        appendSeries("a", 1, "m0", "m1");
+        appendSeries("a", 2, "m2", "m0");
+        appendSeries("a", 3, "m3", "m1", "m2");
+        appendSeries("a", 4, "m3");
+        PartitionCounter live = limitedCounter();
+        countAndCut(live, log, 0, 2, false);
+        live.offer(2, T0, log.get(2));
+        PendingFlush pending = live.cut(false).orElseThrow(); // inside the window the first flush opened
+
+        Optional<PendingFlush> replayed = limitedCounter().resume(Optional.of(new IntentState(pending.intent(), false)),
+                source());
+
+        assertThat(replayed).contains(pending);
+        assertThat(pending.deadLetters()).extracting(DeadLetter::reason).hasSize(2).allSatisfy(r -> assertThat(r)
+                .startsWith("series limit: partition 3 already counts 2 series of tenant '', its limit"));
+        assertThat(pending.flush().partials()).extracting(p -> p.id().series().metric()).containsOnly("m1");
+        // Once every resolution is cut the window ends, and the next one admits afresh.
+        live.completed(pending);
+        PendingFlush windowEnd = live.cut(true).orElseThrow();
+        live.completed(windowEnd);
+        PendingFlush next = countAndCut(live, log, 3, 4, true);
+        assertThat(next.deadLetters()).isEmpty();
+        assertThat(next.flush().partials()).extracting(p -> p.id().series().metric()).containsOnly("m3");
+        assertThat(pending.intent().counting()).containsEntry("series-limit-of-partition", "2 per tenant, 100 in all");
     }
 
     @Test

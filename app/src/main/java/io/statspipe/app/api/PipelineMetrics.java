@@ -3,8 +3,12 @@ package io.statspipe.app.api;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
@@ -34,12 +38,23 @@ public final class PipelineMetrics {
                 status, PipelineStatus::partialsRefused);
     }
 
+    /** Rows of {@code statspipe.series.active}, one per tenant, renewed on every scrape. */
+    private MultiGauge activeSeries;
+
     public MeterRegistry registry() {
         return registry;
     }
 
     /** The Prometheus text exposition format. */
     public String scrape() {
+        if (activeSeries == null) {
+            activeSeries = MultiGauge.builder("statspipe.series.active")
+                    .description("distinct series counted per tenant in the current window (or the last whole one)")
+                    .register(registry);
+        }
+        List<MultiGauge.Row<?>> rows = new ArrayList<>();
+        status.get().activeSeriesByTenant().forEach((tenant, n) -> rows.add(MultiGauge.Row.of(Tags.of("tenant", tenant), n)));
+        activeSeries.register(rows, true);
         return registry.scrape();
     }
 

@@ -19,16 +19,18 @@ import java.util.Map;
  * @param deadLetters     records or events sent to the dead-letter topic
  * @param storeFailures   failed store attempts (retried)
  * @param partialsRefused partials the store refused, sent to the dead-letter topic instead
+ * @param activeSeriesByTenant distinct series counted per tenant in the current window (or the last whole one)
  */
 public record PipelineStatus(long ingestedEvents, long refusedLines, long spoolRecords, long spoolBytes,
                              Map<Integer, Long> lagByPartition, long flushes, long lastFlushMillis, long maxFlushMillis,
                              long eventsCounted, long lateEvents, long deadLetters, long storeFailures,
-                             long partialsRefused) {
+                             long partialsRefused, Map<String, Long> activeSeriesByTenant) {
 
-    public static final PipelineStatus NOTHING_YET = new PipelineStatus(0, 0, 0, 0, Map.of(), 0, 0, 0, 0, 0, 0, 0, 0);
+    public static final PipelineStatus NOTHING_YET = new PipelineStatus(0, 0, 0, 0, Map.of(), 0, 0, 0, 0, 0, 0, 0, 0, Map.of());
 
     public PipelineStatus {
         lagByPartition = Map.copyOf(lagByPartition);
+        activeSeriesByTenant = Map.copyOf(activeSeriesByTenant);
     }
 
     public long totalLag() {

@@ -53,6 +53,10 @@ public final class StatusCommand implements Callable<Integer> {
             out.printf("  store failures:     %d%n", s.path("storeFailures").asLong());
             out.printf("  refused partials:   %d (the store refused them; in the dead-letter topic)%n",
                     s.path("partialsRefused").asLong());
+            StringBuilder active = new StringBuilder();
+            s.path("activeSeriesByTenant").fields().forEachRemaining(e -> active.append(active.isEmpty() ? "" : ", ")
+                    .append(e.getKey().isEmpty() ? "(no tenant)" : e.getKey()).append(' ').append(e.getValue().asLong()));
+            out.printf("  active series:      %s%n", active.isEmpty() ? "none yet" : active);
             out.flush();
             return health.status() == 200 ? 0 : 1;
         } catch (java.io.IOException e) {

@@ -47,8 +47,12 @@ public record Settings(Path dataDir, Api api, Statsd statsd, EventLog eventLog, 
         }
     }
 
+    /**
+     * @param seriesLimitPerTenant most distinct series of one tenant counted per window, over the cluster
+     * @param seriesLimit          most distinct series counted per window, over the cluster
+     */
     public record Topology(Engines.Topology engine, String name, Duration flushInterval, Duration coarseFlushInterval,
-                           int rollupParallelism, int workers) {
+                           int rollupParallelism, int workers, long seriesLimitPerTenant, long seriesLimit) {
     }
 
     public record Legacy(Engines.Legacy engine, String uri, int port, String database) {

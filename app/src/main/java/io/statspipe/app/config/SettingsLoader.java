@@ -95,7 +95,8 @@ public final class SettingsLoader {
                 Engines.parse(Engines.Topology.class, "statspipe.topology.engine", r.string("statspipe.topology.engine")),
                 r.nonEmpty("statspipe.topology.name"), flushInterval,
                 r.atLeast("statspipe.topology.coarse-flush-interval", flushInterval),
-                r.positiveInt("statspipe.topology.rollup-parallelism"), r.positiveInt("statspipe.topology.workers"));
+                r.positiveInt("statspipe.topology.rollup-parallelism"), r.positiveInt("statspipe.topology.workers"),
+                r.positiveLong("statspipe.topology.series-limit-per-tenant"), r.positiveLong("statspipe.topology.series-limit"));
         Engines.Legacy legacyEngine = Engines.parse(Engines.Legacy.class, "statspipe.legacy.engine",
                 r.string("statspipe.legacy.engine"));
         String uri = r.string("statspipe.legacy.uri");

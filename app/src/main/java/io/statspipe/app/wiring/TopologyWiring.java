@@ -6,6 +6,7 @@ import io.statspipe.adapter.storm.TopologyPlugs;
 import io.statspipe.adapter.storm.TopologySettings;
 import io.statspipe.app.config.Settings;
 import io.statspipe.domain.RuleSet;
+import io.statspipe.domain.SeriesLimits;
 import io.statspipe.migration.DualWriteStore;
 import io.statspipe.migration.MigrationSettings;
 import io.statspipe.ports.out.WritePartialsPort;
@@ -22,8 +23,14 @@ public final class TopologyWiring {
         return TopologySettings.defaults(bootstrapServers).withName(settings.topology().name())
                 .withFlushInterval(settings.topology().flushInterval())
                 .withCoarseFlushInterval(settings.topology().coarseFlushInterval())
+                .withSeriesLimits(new SeriesLimits(clamp(settings.topology().seriesLimitPerTenant()),
+                        clamp(settings.topology().seriesLimit())))
                 .withParallelism(1, settings.topology().rollupParallelism())
                 .withWorkers(settings.topology().workers());
+    }
+
+    private static int clamp(long limit) {
+        return (int) Math.min(Integer.MAX_VALUE, limit);
     }
 
     /**

@@ -18,6 +18,12 @@ final class ChildTopology implements AutoCloseable {
 
     static ChildTopology start(String bootstrapServers, String kairosUrl, Path workDir, int flushSeconds)
             throws IOException {
+        return start(bootstrapServers, kairosUrl, workDir, flushSeconds, 0);
+    }
+
+    /** With a limit of distinct series per tenant over every partition ({@code 0}: the default limits). */
+    static ChildTopology start(String bootstrapServers, String kairosUrl, Path workDir, int flushSeconds,
+                               int seriesLimitPerTenant) throws IOException {
         Files.createDirectories(workDir);
         Path log = workDir.resolve("topology.log");
         // A killed LocalCluster cannot delete its folders: keep them in the test's folder, not in /tmp.
@@ -26,7 +32,8 @@ final class ChildTopology implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx768m", "-XX:+UseSerialGC",
                 "-Djava.net.preferIPv4Stack=true", "-Dlog4j2.configurationFile=log4j2-test.xml",
                 "-Djava.io.tmpdir=" + scratch, "-cp", System.getProperty("java.class.path"),
-                TopologyProcess.class.getName(), bootstrapServers, kairosUrl, workDir.resolve("storm").toString(), Integer.toString(flushSeconds)));
+                TopologyProcess.class.getName(), bootstrapServers, kairosUrl, workDir.resolve("storm").toString(), Integer.toString(flushSeconds),
+                Integer.toString(seriesLimitPerTenant)));
         builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         return new ChildTopology(builder.start(), log);
     }

@@ -13,11 +13,16 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 
 /** Reads the whole dead-letter topic as it stands, for tests that check what was refused and why. */
 public final class DeadLetterTopic {
-    /** One dead letter: what was refused, the reason, and the refused partial's identity when it is one. */
-    public record Letter(String value, String reason, Optional<String> partial) {
+    /** One dead letter: its key, what was refused, the reason, and the refused partial's identity when it is one. */
+    public record Letter(String key, byte[] payload, String reason, Optional<String> partial) {
+        /** What was refused, as text. */
+        public String value() {
+            return new String(payload, StandardCharsets.UTF_8);
+        }
     }
 
     private DeadLetterTopic() {
@@ -25,9 +30,9 @@ public final class DeadLetterTopic {
 
     /** Every dead letter in {@code stats.deadletter} of the broker at {@code bootstrapServers}, up to its current end. */
     public static List<Letter> readAll(String bootstrapServers) {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(TopicLayout.DEAD_LETTERS, Duration.ofSeconds(30)).stream()
                     .map(p -> new TopicPartition(TopicLayout.DEAD_LETTERS, p.partition())).toList();
             consumer.assign(partitions);
@@ -35,8 +40,8 @@ public final class DeadLetterTopic {
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             List<Letter> letters = new ArrayList<>();
             while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    letters.add(new Letter(new String(r.value(), StandardCharsets.UTF_8), header(r, "reason").orElse(""),
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    letters.add(new Letter(r.key() == null ? "" : r.key(), r.value(), header(r, "reason").orElse(""),
                             header(r, "partial")));
                 }
             }
@@ -44,7 +49,7 @@ public final class DeadLetterTopic {
         }
     }
 
-    private static Optional<String> header(ConsumerRecord<byte[], byte[]> r, String name) {
+    private static Optional<String> header(ConsumerRecord<String, byte[]> r, String name) {
         Header h = r.headers().lastHeader(name);
         return h == null ? Optional.empty() : Optional.of(new String(h.value(), StandardCharsets.UTF_8));
     }

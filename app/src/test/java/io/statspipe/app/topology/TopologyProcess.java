@@ -2,12 +2,14 @@ package io.statspipe.app.topology;
 
 import io.statspipe.adapter.storm.LocalTopologyRunner;
 import io.statspipe.adapter.storm.TopologySettings;
+import io.statspipe.domain.SeriesLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 
 /**
  * The topology in a JVM of its own, for the fault tests to kill: {@code TopologyProcess
- * <bootstrapServers> <kairosUrl> <workDir> <flushSeconds>}. Runs until killed.
+ * <bootstrapServers> <kairosUrl> <workDir> <flushSeconds> [<seriesLimitPerTenant>]} (0 or absent:
+ * the default limits). Runs until killed.
  */
 public final class TopologyProcess {
     private TopologyProcess() {
@@ -28,6 +30,10 @@ public final class TopologyProcess {
         orphanGuard.setDaemon(true);
         orphanGuard.start();
         TopologySettings settings = settings(args[0], Duration.ofSeconds(Long.parseLong(args[3])));
+        int seriesLimit = args.length > 4 ? Integer.parseInt(args[4]) : 0;
+        if (seriesLimit > 0) {
+            settings = settings.withSeriesLimits(new SeriesLimits(seriesLimit, Integer.MAX_VALUE));
+        }
         LocalTopologyRunner runner = LocalTopologyRunner.start(settings, KairosTopologyPlugs.of(args[1]), Path.of(args[2]));
         System.out.println("TOPOLOGY-READY");
         while (true) {
