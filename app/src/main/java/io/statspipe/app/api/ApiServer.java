@@ -46,6 +46,8 @@ public final class ApiServer implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
     /** How long a request may wait for a thread before it is refused with 503. */
     private static final Duration MAX_WAIT = Duration.ofSeconds(10);
+    /** How much of a refused body the server still reads, in multiples of the limit, so that its sender reads the 413. */
+    private static final long DRAIN_FACTOR = 4;
     /** The path that stays outside the request limit: a monitor must see an overloaded server answer. */
     private static final String HEALTH = "/health";
 
@@ -237,15 +239,34 @@ public final class ApiServer implements AutoCloseable {
 
         private byte[] body(org.eclipse.jetty.server.Request jetty) throws IOException {
             long declared = jetty.getLength();
+            InputStream in = org.eclipse.jetty.server.Request.asInputStream(jetty);
             if (declared > maxBodyBytes) {
+                drain(in, declared);
                 throw tooLarge(declared + " bytes");
             }
-            InputStream in = org.eclipse.jetty.server.Request.asInputStream(jetty);
             byte[] body = in.readNBytes(maxBodyBytes + 1);
             if (body.length > maxBodyBytes) {
+                drain(in, Long.MAX_VALUE);
                 throw tooLarge("more than " + maxBodyBytes + " bytes");
             }
             return body;
+        }
+
+        /**
+         * Reads and drops what is left of a refused body, up to a few times the limit: a client
+         * still sending when the server answers and closes gets a reset instead of the 413. A body
+         * declared larger than that is not read at all.
+         */
+        private void drain(InputStream in, long declared) throws IOException {
+            long left = DRAIN_FACTOR * maxBodyBytes;
+            if (declared > left) {
+                return;
+            }
+            byte[] buffer = new byte[64 * 1024];
+            int n;
+            while (left > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, left))) > 0) {
+                left -= n;
+            }
         }
 
         private ApiException tooLarge(String size) {
