@@ -1,40 +1,61 @@
 package io.statspipe.app.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
-import com.sun.net.httpserver.HttpServer;
 import io.statspipe.app.config.Settings;
 import io.statspipe.domain.InvalidStatException;
 import io.statspipe.ports.out.EngineUnavailableException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.server.handler.QoSHandler;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * statspipe's HTTP API on 127.0.0.1: one JDK HTTP server, endpoints registered by path. Every
- * refusal is a JSON body {@code {"error": "...", "status": N}}. Request logs name the method,
- * path, status and caller, never a header (so never a token).
+ * statspipe's HTTP edge, for the API of {@code statspipe up} and the ingest of {@code statspipe
+ * agent} alike: Jetty (its core handlers, no servlets), endpoints registered by path, within the
+ * limits of {@link Settings.HttpEdge}. Every refusal, Jetty's own included (bad request line, 413,
+ * 503 when overloaded), is a JSON body {@code {"error": "...", "status": N}}. Request logs name the
+ * method, path and status, never a header (so never a token).
+ *
+ * <p>Jetty reads requests on a selector, not on a thread per connection: a connection that sends
+ * half a request holds no thread, and {@code header-timeout} closes it.
  */
 public final class ApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     static final ObjectMapper JSON = new ObjectMapper();
+    /** How long a request may wait for a thread before it is refused with 503. */
+    private static final Duration MAX_WAIT = Duration.ofSeconds(10);
+    /** How much of a refused body the server still reads, in multiples of the limit, so that its sender reads the 413. */
+    private static final long DRAIN_FACTOR = 4;
+    /** The path that stays outside the request limit: a monitor must see an overloaded server answer. */
+    private static final String HEALTH = "/health";
 
-    /** One request, reduced to what endpoints need. */
+    /** One request, reduced to what endpoints need; its body already read, within the size limit. */
     public record Request(String method, String path, Map<String, List<String>> params, Optional<String> authorization,
-                          Optional<String> contentType, InputStream body) {
+                          Optional<String> contentType, byte[] body) {
         public boolean json() {
-            return contentType.map(t -> t.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")).orElse(false);
+            return contentType.map(t -> t.toLowerCase(Locale.ROOT).startsWith("application/json")).orElse(false);
         }
     }
 
@@ -59,71 +80,85 @@ public final class ApiServer implements AutoCloseable {
         Response handle(Request request) throws IOException;
     }
 
-    private final HttpServer server;
-    private final ExecutorService threads;
+    private final Server server;
+    private final ServerConnector connector;
+    private final String bind;
+    private final int maxBodyBytes;
+    private final Map<String, Endpoint> routes = new ConcurrentHashMap<>();
 
-    public ApiServer(int port) throws IOException {
-        this.server = HttpServer.create(new InetSocketAddress(Settings.BIND_ADDRESS, port), 64);
-        this.threads = Executors.newFixedThreadPool(8, r -> {
-            Thread t = new Thread(r, "statspipe-api");
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(threads);
+    public ApiServer(String bind, int port, Settings.HttpEdge edge) {
+        this.bind = bind;
+        this.maxBodyBytes = edge.maxBodyBytes();
+        // The bounded queue is the requests' (the QoS handler below: at most `queue` wait, 503 beyond). The pool's own
+        // queue holds Jetty's I/O jobs, about one per open connection, so max-connections bounds it; bounding it again
+        // would make Jetty drop a connection without an answer when it fills (and Jetty warns against it).
+        QueuedThreadPool threads = new QueuedThreadPool(edge.threads(), Math.min(edge.threads(), 4),
+                (int) Duration.ofMinutes(1).toMillis(), 0, null, null);
+        threads.setName("statspipe-http");
+        threads.setDaemon(true);
+        server = new Server(threads);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setIdleTimeout(edge.idleTimeout().toMillis());
+        connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        connector.setHost(bind);
+        connector.setPort(port);
+        // While no request is in progress the connector's idle timeout applies: a request head cut short, a quiet keep-alive.
+        connector.setIdleTimeout(edge.headerTimeout().toMillis());
+        server.addConnector(connector);
+        server.addBean(new NetworkConnectionLimit(edge.maxConnections(), connector));
+        QoSHandler limit = new QoSHandler(new Routes());
+        limit.setMaxRequestCount(servingThreads(edge));
+        limit.setMaxSuspendedRequestCount(edge.queue());
+        limit.setMaxSuspend(MAX_WAIT);
+        limit.excludePath(HEALTH);
+        server.setHandler(limit);
+        server.setErrorHandler(new JsonErrors());
+        server.setStopTimeout(1000);
     }
 
-    /** Serves {@code path} (exactly, and anything below it) with {@code endpoint}. */
+    /**
+     * Requests served at once: half the threads. The other half read and parse requests, answer
+     * {@code /health} and refuse with 503 even while every serving thread waits on a slow store
+     * (Jetty's acceptor and selector take two of them).
+     */
+    public static int servingThreads(Settings.HttpEdge edge) {
+        return edge.threads() / 2;
+    }
+
+    /** Serves {@code path} (exactly, and anything below it) with {@code endpoint}; also once started. */
     public ApiServer route(String path, Endpoint endpoint) {
-        server.createContext(path, exchange -> serve(exchange, endpoint));
-        return this;
-    }
-
-    /** Serves {@code path} with a raw JDK handler (for endpoints that stream their bodies). */
-    public ApiServer route(String path, HttpHandler handler) {
-        server.createContext(path, handler);
+        routes.put(path, endpoint);
         return this;
     }
 
     public ApiServer start() {
-        server.start();
-        LOG.info("HTTP API listening on http://{}:{}", Settings.BIND_ADDRESS, port());
+        try {
+            server.start();
+        } catch (Exception e) {
+            throw new UncheckedIOException(new IOException("cannot listen for HTTP on " + bind + ":" + connector.getPort()
+                    + ": " + e.getMessage(), e));
+        }
+        LOG.info("HTTP API listening on http://{}:{}", bind, port());
+        warnWhenNotLoopback("HTTP", bind);
         return this;
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return connector.getLocalPort();
     }
 
-    private static void serve(HttpExchange exchange, Endpoint endpoint) throws IOException {
-        long started = System.nanoTime();
-        Response response;
-        try (exchange) {
-            Request request = new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-                    QueryParameters.parse(exchange.getRequestURI().getRawQuery()),
-                    Optional.ofNullable(exchange.getRequestHeaders().getFirst("Authorization")),
-                    Optional.ofNullable(exchange.getRequestHeaders().getFirst("Content-Type")), exchange.getRequestBody());
-            try {
-                response = endpoint.handle(request);
-            } catch (ApiException e) {
-                response = error(e.status(), e.getMessage());
-            } catch (InvalidStatException e) {
-                response = error(400, e.getMessage());
-            } catch (EngineUnavailableException e) {
-                LOG.warn("{} {}: engine unavailable: {}", request.method(), request.path(), e.getMessage());
-                response = error(503, "the store cannot answer now: " + e.getMessage());
-            } catch (RuntimeException e) {
-                LOG.error("{} {} failed", request.method(), request.path(), e);
-                response = error(500, "internal error: " + e);
+    /**
+     * Logs a WARN when {@code bind} is not a loopback address: from then on, whoever reaches that
+     * address is inside the trust boundary of what listens there.
+     */
+    public static void warnWhenNotLoopback(String what, String bind) {
+        try {
+            if (!InetAddress.getByName(bind).isLoopbackAddress()) {
+                LOG.warn("{} listens on {}, not on loopback: every host that reaches {} can send to it", what, bind, bind);
             }
-            exchange.getResponseHeaders().set("Content-Type", response.contentType());
-            exchange.sendResponseHeaders(response.status(), response.body().length == 0 ? -1 : response.body().length);
-            if (response.body().length > 0) {
-                try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(response.body());
-                }
-            }
-            LOG.debug("{} {} -> {} in {} ms", request.method(), request.path(), response.status(),
-                    (System.nanoTime() - started) / 1_000_000);
+        } catch (IOException e) {
+            LOG.warn("{} listens on {}, which is not a loopback address", what, bind);
         }
     }
 
@@ -136,7 +171,118 @@ public final class ApiServer implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
-        threads.shutdownNow();
+        try {
+            server.stop();
+        } catch (Exception e) {
+            LOG.warn("stopping the HTTP server on port {}: {}", port(), e.toString());
+        }
+    }
+
+    private Optional<Endpoint> endpointFor(String path) {
+        String p = path;
+        while (!p.isEmpty()) {
+            Endpoint e = routes.get(p);
+            if (e != null) {
+                return Optional.of(e);
+            }
+            p = p.substring(0, p.lastIndexOf('/'));
+        }
+        return Optional.ofNullable(routes.get("/"));
+    }
+
+    private static void send(org.eclipse.jetty.server.Response response, Response answer, Callback callback) {
+        response.setStatus(answer.status());
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, answer.contentType());
+        response.write(true, ByteBuffer.wrap(answer.body()), callback);
+    }
+
+    /** Finds the endpoint, reads the body within its limit, turns every refusal into JSON. */
+    private final class Routes extends Handler.Abstract {
+        @Override
+        public boolean handle(org.eclipse.jetty.server.Request jetty, org.eclipse.jetty.server.Response response,
+                              Callback callback) {
+            long started = System.nanoTime();
+            String method = jetty.getMethod();
+            String path = jetty.getHttpURI().getDecodedPath();
+            Response answer;
+            try {
+                answer = answer(jetty, method, path);
+            } catch (ApiException e) {
+                answer = error(e.status(), e.getMessage());
+            } catch (InvalidStatException e) {
+                answer = error(400, e.getMessage());
+            } catch (EngineUnavailableException e) {
+                LOG.warn("{} {}: engine unavailable: {}", method, path, e.getMessage());
+                answer = error(503, "the store cannot answer now: " + e.getMessage());
+            } catch (IOException e) {
+                // the client went away or stalled past the idle timeout mid-body: nobody to answer
+                LOG.debug("{} {}: reading the request failed: {}", method, path, e.toString());
+                callback.failed(e);
+                return true;
+            } catch (RuntimeException e) {
+                LOG.error("{} {} failed", method, path, e);
+                answer = error(500, "internal error: " + e);
+            }
+            send(response, answer, callback);
+            LOG.debug("{} {} -> {} in {} ms", method, path, answer.status(), (System.nanoTime() - started) / 1_000_000);
+            return true;
+        }
+
+        private Response answer(org.eclipse.jetty.server.Request jetty, String method, String path) throws IOException {
+            Endpoint endpoint = endpointFor(path).orElseThrow(() -> new ApiException(404, "no endpoint at " + path));
+            Map<String, List<String>> params = QueryParameters.parse(jetty.getHttpURI().getQuery());
+            Request request = new Request(method, path, params,
+                    Optional.ofNullable(jetty.getHeaders().get(HttpHeader.AUTHORIZATION)),
+                    Optional.ofNullable(jetty.getHeaders().get(HttpHeader.CONTENT_TYPE)), body(jetty));
+            return endpoint.handle(request);
+        }
+
+        private byte[] body(org.eclipse.jetty.server.Request jetty) throws IOException {
+            long declared = jetty.getLength();
+            InputStream in = org.eclipse.jetty.server.Request.asInputStream(jetty);
+            if (declared > maxBodyBytes) {
+                drain(in, declared);
+                throw tooLarge(declared + " bytes");
+            }
+            byte[] body = in.readNBytes(maxBodyBytes + 1);
+            if (body.length > maxBodyBytes) {
+                drain(in, Long.MAX_VALUE);
+                throw tooLarge("more than " + maxBodyBytes + " bytes");
+            }
+            return body;
+        }
+
+        /**
+         * Reads and drops what is left of a refused body, up to a few times the limit: a client
+         * still sending when the server answers and closes gets a reset instead of the 413. A body
+         * declared larger than that is not read at all.
+         */
+        private void drain(InputStream in, long declared) throws IOException {
+            long left = DRAIN_FACTOR * maxBodyBytes;
+            if (declared > left) {
+                return;
+            }
+            byte[] buffer = new byte[64 * 1024];
+            int n;
+            while (left > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, left))) > 0) {
+                left -= n;
+            }
+        }
+
+        private ApiException tooLarge(String size) {
+            return new ApiException(413, "the body is too large: " + size + ", at most " + maxBodyBytes
+                    + " bytes (statspipe.api.max-body-bytes); send smaller batches");
+        }
+    }
+
+    /** Jetty's own refusals (malformed request, header too large, overloaded, ...) as JSON instead of an HTML page. */
+    private static final class JsonErrors extends ErrorHandler {
+        @Override
+        protected void generateResponse(org.eclipse.jetty.server.Request request, org.eclipse.jetty.server.Response response,
+                                        int code, String message, Throwable cause, Callback callback) {
+            String reason = code == 503 ? "the server is overloaded: retry later"
+                    : message == null || message.isBlank() ? "HTTP " + code : message;
+            send(response, error(code, reason), callback);
+        }
     }
 }

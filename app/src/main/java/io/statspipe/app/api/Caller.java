@@ -1,20 +1,39 @@
 package io.statspipe.app.api;
 
+import io.statspipe.app.config.Settings.Scope;
 import java.util.Optional;
+import java.util.Set;
 
-/** Who is asking, as established from a bearer token: one tenant, or an administrator who sees every tenant. */
-public record Caller(Optional<String> tenant) {
-
-    public static Caller admin() {
-        return new Caller(Optional.empty());
+/**
+ * Who is asking, as established from a bearer token: one tenant, or an administrator who reads
+ * and writes every tenant; and what its token allows ({@link Scope}).
+ */
+public record Caller(Optional<String> tenant, Set<Scope> scopes) {
+    public Caller {
+        scopes = Set.copyOf(scopes);
     }
 
-    public static Caller ofTenant(String tenant) {
-        return new Caller(Optional.of(tenant));
+    public static Caller admin(Scope... scopes) {
+        return new Caller(Optional.empty(), Set.of(scopes));
+    }
+
+    public static Caller ofTenant(String tenant, Scope... scopes) {
+        return new Caller(Optional.of(tenant), Set.of(scopes));
     }
 
     public boolean isAdmin() {
         return tenant.isEmpty();
+    }
+
+    /**
+     * @throws ApiException 403 when the token lacks {@code scope}
+     */
+    public Caller require(Scope scope) {
+        if (!scopes.contains(scope)) {
+            throw new ApiException(403, "this token may not " + scope.name().toLowerCase(java.util.Locale.ROOT)
+                    + ": its scopes are " + scopes.stream().map(s -> s.name().toLowerCase(java.util.Locale.ROOT)).sorted().toList());
+        }
+        return this;
     }
 
     /** For logs: the tenant, never the token. */

@@ -1,5 +1,6 @@
 package io.statspipe.app.api;
 
+import io.statspipe.app.config.Settings;
 import io.statspipe.ports.in.Point;
 import io.statspipe.ports.in.QueryStatsUseCase;
 import io.statspipe.ports.in.SeriesResult;
@@ -38,7 +39,7 @@ public final class QueryEndpoint implements ApiServer.Endpoint {
         if (!request.method().equals("GET")) {
             throw new ApiException(405, "use GET for " + request.path());
         }
-        Caller caller = tokens.authenticate(request.authorization());
+        Caller caller = tokens.authenticate(request.authorization()).require(Settings.Scope.QUERY);
         StatsQuery query = QueryParameters.toQuery(request.params(), clock.instant());
         QueryStatsUseCase asCaller = caller.tenant()
                 .<QueryStatsUseCase>map(t -> new TenantScopedQueries(queries, t))

@@ -12,6 +12,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.DateTimeException;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -40,10 +41,17 @@ public final class QueryParameters {
     private static final Set<String> KNOWN = Set.of("metric", "kind", "from", "to", "resolution", "aggregation", "tag",
             "match", "group_by");
 
+    /** How far back a relative time may reach; the epoch is younger, so nothing older can hold data. */
+    private static final Duration MAX_AGE = Duration.ofDays(100 * 365);
+
     private QueryParameters() {
     }
 
-    /** Parses an URL query string into its parameters (repeatable ones keep every value). */
+    /**
+     * Parses an URL query string into its parameters (repeatable ones keep every value).
+     *
+     * @throws ApiException 400 when a name or value is not valid percent-encoded UTF-8
+     */
     public static Map<String, List<String>> parse(String rawQuery) {
         Map<String, List<String>> params = new LinkedHashMap<>();
         if (rawQuery == null || rawQuery.isEmpty()) {
@@ -125,25 +133,37 @@ public final class QueryParameters {
         if (t.equals("now")) {
             return now.toEpochMilli();
         }
-        if (t.matches("-\\d+[smhd]")) {
-            long n = Long.parseLong(t.substring(1, t.length() - 1));
-            Duration d = switch (t.charAt(t.length() - 1)) {
-                case 's' -> Duration.ofSeconds(n);
-                case 'm' -> Duration.ofMinutes(n);
-                case 'h' -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            };
-            return now.minus(d).toEpochMilli();
-        }
-        if (t.matches("\\d{1,16}")) {
-            return Long.parseLong(t);
+        try {
+            if (t.matches("-\\d+[smhd]")) {
+                long n = Long.parseLong(t.substring(1, t.length() - 1));
+                Duration d = switch (t.charAt(t.length() - 1)) {
+                    case 's' -> Duration.ofSeconds(n);
+                    case 'm' -> Duration.ofMinutes(n);
+                    case 'h' -> Duration.ofHours(n);
+                    default -> Duration.ofDays(n);
+                };
+                if (d.compareTo(MAX_AGE) > 0) {
+                    throw outOfRange(name, text);
+                }
+                return now.minus(d).toEpochMilli();
+            }
+            if (t.matches("\\d{1,16}")) {
+                return Long.parseLong(t);
+            }
+        } catch (ArithmeticException | DateTimeException | NumberFormatException e) {
+            throw outOfRange(name, text);
         }
         try {
             return Instant.parse(t).toEpochMilli();
-        } catch (DateTimeParseException e) {
+        } catch (DateTimeParseException | ArithmeticException e) {
             throw new ApiException(400, "parameter '" + name + "' = '" + text
                     + "' is not now, -30m/-2h/-7d, epoch milliseconds or an ISO-8601 instant");
         }
+    }
+
+    private static ApiException outOfRange(String name, String text) {
+        return new ApiException(400, "parameter '" + name + "' = '" + text + "' is out of range: at most "
+                + MAX_AGE.toDays() + " days before now");
     }
 
     private static String single(Map<String, List<String>> params, String key, String fallback) {
@@ -158,6 +178,11 @@ public final class QueryParameters {
     }
 
     private static String decode(String s) {
-        return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        try {
+            return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(400, "malformed percent-encoding in the query string at '" + s
+                    + "': '%' must be followed by two hex digits");
+        }
     }
 }

@@ -5,38 +5,29 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
- * Maps a bearer token to its {@link Caller}. Only SHA-256 digests of tokens are configured and
- * kept, so neither the configuration nor a heap dump reveals a token; tokens are never logged.
+ * Maps a bearer token to its {@link Caller}: the one token model of queries and ingest. Only
+ * SHA-256 digests of tokens are configured and kept, so neither the configuration nor a heap
+ * dump reveals a token; tokens are never logged.
  */
 public final class TenantTokens {
-    private final Map<String, String> tenantBySha256;
-    private final Set<String> admins;
+    private final Map<String, Caller> callersBySha256;
 
-    public TenantTokens(List<Settings.TenantToken> tokens, List<String> adminSha256) {
-        Map<String, String> byHash = new HashMap<>();
-        for (Settings.TenantToken t : tokens) {
-            String previous = byHash.put(t.sha256(), t.tenant());
-            if (previous != null && !previous.equals(t.tenant())) {
-                throw new IllegalArgumentException("one token hash is configured for two tenants: " + previous
-                        + " and " + t.tenant());
+    public TenantTokens(List<Settings.Token> tokens) {
+        Map<String, Caller> byHash = new HashMap<>();
+        for (Settings.Token t : tokens) {
+            Caller previous = byHash.put(t.sha256(), new Caller(t.tenant(), t.scopes()));
+            if (previous != null) {
+                throw new IllegalArgumentException("one token hash is configured twice: for " + previous + " and for "
+                        + new Caller(t.tenant(), t.scopes()));
             }
         }
-        this.tenantBySha256 = Map.copyOf(byHash);
-        this.admins = Set.copyOf(new HashSet<>(adminSha256));
-        for (String a : admins) {
-            if (tenantBySha256.containsKey(a)) {
-                throw new IllegalArgumentException("one token hash is configured both as admin and for tenant "
-                        + tenantBySha256.get(a));
-            }
-        }
+        this.callersBySha256 = Map.copyOf(byHash);
     }
 
     public static String sha256Hex(String token) {
@@ -56,17 +47,13 @@ public final class TenantTokens {
     public Caller authenticate(Optional<String> authorization) {
         String header = authorization.orElseThrow(() -> new ApiException(401,
                 "missing bearer token: send 'Authorization: Bearer <token>'"));
-        if (!header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() == 7) {
+        if (!header.regionMatches(true, 0, "Bearer ", 0, 7) || header.substring(7).isBlank()) {
             throw new ApiException(401, "the Authorization header must be 'Bearer <token>'");
         }
-        String hash = sha256Hex(header.substring(7).trim());
-        if (admins.contains(hash)) {
-            return Caller.admin();
-        }
-        String tenant = tenantBySha256.get(hash);
-        if (tenant == null) {
+        Caller caller = callersBySha256.get(sha256Hex(header.substring(7).trim()));
+        if (caller == null) {
             throw new ApiException(401, "unknown token");
         }
-        return Caller.ofTenant(tenant);
+        return caller;
     }
 }

@@ -39,11 +39,18 @@ final class ApiClient {
         return send(b.build());
     }
 
-    Answer postText(String path, String body) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(120))
+    Answer postText(String path, String body, Optional<String> token) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(120))
                 .header("Content-Type", "text/plain; charset=utf-8")
-                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
-        return send(request);
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        token.ifPresent(t -> b.header("Authorization", "Bearer " + t));
+        return send(b.build());
+    }
+
+    /** The token of {@code --token}, else of {@code $STATSPIPE_TOKEN}, if any. */
+    static Optional<String> token(String option) {
+        return Optional.ofNullable(option).or(() -> Optional.ofNullable(System.getenv("STATSPIPE_TOKEN")))
+                .filter(t -> !t.isBlank());
     }
 
     private Answer send(HttpRequest request) throws IOException, InterruptedException {

@@ -26,6 +26,10 @@ public final class LoadCommand implements Callable<Integer> {
     @Option(names = "--url", description = "statspipe's HTTP API (default: http://127.0.0.1:<statspipe.api.port>).")
     String url;
 
+    @Option(names = "--token", description = "Bearer token with the ingest scope, needed when statspipe.ingest.require-token "
+            + "is true (default: $STATSPIPE_TOKEN).")
+    String token;
+
     @Option(names = "--events", defaultValue = "100000", description = "Events to send (default: ${DEFAULT-VALUE}).")
     long events;
 
@@ -62,7 +66,7 @@ public final class LoadCommand implements Callable<Integer> {
             }
             ApiClient.Answer answer;
             try {
-                answer = client.postText(SendCommand.INGEST_PATH, body.toString());
+                answer = client.postText(SendCommand.INGEST_PATH, body.toString(), ApiClient.token(token));
             } catch (IOException e) {
                 err.printf("%nstatspipe load: %s; %d events acknowledged%n", e.getMessage(), sent);
                 return 2;

@@ -75,7 +75,7 @@ public final class QueryCommand implements Callable<Integer> {
         if (!groupBy.isEmpty()) {
             q.append("&group_by=").append(enc(String.join(",", groupBy)));
         }
-        Optional<String> bearer = Optional.ofNullable(token).or(() -> Optional.ofNullable(System.getenv("STATSPIPE_TOKEN")));
+        Optional<String> bearer = ApiClient.token(token);
         ApiClient.Answer answer = client.get(q.toString(), bearer);
         if (answer.status() != 200) {
             err.printf("statspipe query: %d %s%n", answer.status(), answer.error());

@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
                 "2:statspipe unreachable or an error: only the lines reported were acknowledged"})
 public final class SendCommand implements Callable<Integer> {
     /** Where statspipe's HTTP API takes StatsD lines (see README.md, "Sending stats over HTTP"). */
-    public static final String INGEST_PATH = "/api/v1/ingest";
+    public static final String INGEST_PATH = io.statspipe.app.ingest.IngestEndpoint.PATH;
 
     @Spec
     CommandSpec spec;
@@ -43,6 +43,10 @@ public final class SendCommand implements Callable<Integer> {
 
     @Option(names = "--url", description = "statspipe's HTTP API (default: http://127.0.0.1:<statspipe.api.port>).")
     String url;
+
+    @Option(names = "--token", description = "Bearer token with the ingest scope, needed when statspipe.ingest.require-token "
+            + "is true (default: $STATSPIPE_TOKEN).")
+    String token;
 
     @Option(names = "--batch", defaultValue = "5000", description = "Lines per HTTP request (default: ${DEFAULT-VALUE}).")
     int batchSize;
@@ -73,7 +77,7 @@ public final class SendCommand implements Callable<Integer> {
             batch.add(line);
             if (batch.size() == batchSize || !source.hasNext()) {
                 try {
-                    ApiClient.Answer answer = client.postText(INGEST_PATH, String.join("\n", batch) + "\n");
+                    ApiClient.Answer answer = client.postText(INGEST_PATH, String.join("\n", batch) + "\n", ApiClient.token(token));
                     if (answer.status() != 200) {
                         err.printf("statspipe send: statspipe refused a batch of %d lines: %s%n", batch.size(), answer.error());
                         err.printf("statspipe send: %d lines acknowledged before it; that batch and the rest were not sent%n",

@@ -2,34 +2,87 @@ package io.statspipe.app.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * statspipe's whole configuration, validated. Read by {@link SettingsLoader} from
  * {@code statspipe-defaults.conf} (every key, documented) and the user's overrides.
  */
-public record Settings(Path dataDir, Api api, Statsd statsd, EventLog eventLog, Store store, Topology topology,
-                       Legacy legacy, Agent agent, Migration migration) {
+public record Settings(Path dataDir, Api api, Statsd statsd, Ingest ingest, EventLog eventLog, Store store,
+                       Topology topology, Legacy legacy, Agent agent, Migration migration) {
 
-    /** Every listener binds here: statspipe runs loopback-only unless it talks to external engines. */
+    /**
+     * Every listener binds here unless its own key says otherwise: statspipe runs loopback-only
+     * unless it talks to external engines.
+     */
     public static final String BIND_ADDRESS = "127.0.0.1";
 
-    /** One bearer token (as the SHA-256 hex of its text) allowed to read one tenant's series. */
-    public record TenantToken(String tenant, String sha256) {
+    /** What a token may do. */
+    public enum Scope {
+        QUERY, INGEST
     }
 
-    public record Api(int port, List<TenantToken> tokens, List<String> adminSha256, long maxBuckets) {
+    /**
+     * One bearer token, kept as the SHA-256 hex of its text: one tenant's (its queries see, its
+     * writes land in, that tenant only) or an administrator's ({@code tenant} empty: every tenant),
+     * allowed what its scopes say.
+     */
+    public record Token(Optional<String> tenant, String sha256, Set<Scope> scopes) {
+        public Token {
+            scopes = scopes.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(scopes));
+        }
+
+        public static Token ofTenant(String tenant, String sha256, Scope... scopes) {
+            return new Token(Optional.of(tenant), sha256, Set.of(scopes));
+        }
+
+        public static Token admin(String sha256, Scope... scopes) {
+            return new Token(Optional.empty(), sha256, Set.of(scopes));
+        }
+    }
+
+    /**
+     * The limits of the HTTP edge (statspipe's API and the agent's ingest), each with the key it
+     * is read from in {@code statspipe-defaults.conf}.
+     *
+     * @param headerTimeout  a connection with no request in progress (a request head cut short, an idle keep-alive) that sends nothing this long is closed
+     * @param idleTimeout    a request in progress (reading its body, writing its answer) whose connection stays quiet this long is dropped
+     * @param maxConnections connections open at once; beyond, new ones wait in the accept backlog
+     * @param threads        Jetty's threads; half of them serve requests at once, the rest read requests, answer /health and refuse
+     * @param queue          requests that may wait for a serving thread (at most 10 s each); beyond, 503
+     * @param maxBodyBytes   largest request body; beyond, 413
+     */
+    public record HttpEdge(Duration headerTimeout, Duration idleTimeout, int maxConnections, int threads, int queue,
+                           int maxBodyBytes) {
+        /** What the defaults file says, for code that runs without configuration (tests, the agent's own defaults). */
+        public static final HttpEdge DEFAULTS = new HttpEdge(Duration.ofSeconds(5), Duration.ofSeconds(30), 512, 32,
+                256, 4 << 20);
+    }
+
+    public record Api(String bind, int port, List<Token> tokens, long maxBuckets, HttpEdge edge) {
         public Api {
             tokens = List.copyOf(tokens);
-            adminSha256 = List.copyOf(adminSha256);
         }
 
+        /** Where clients on this machine reach the API: the bound address, or loopback when bound to every interface. */
         public String baseUrl() {
-            return "http://" + BIND_ADDRESS + ":" + port;
+            return "http://" + connectAddress(bind) + ":" + port;
         }
     }
 
-    public record Statsd(int port) {
+    public record Statsd(String bind, int port) {
+    }
+
+    /** HTTP ingest: whether a request must carry a token with the ingest scope. */
+    public record Ingest(boolean requireToken) {
+    }
+
+    /** The address a local client connects to for a listener bound to {@code bind}. */
+    public static String connectAddress(String bind) {
+        return bind.equals("0.0.0.0") || bind.equals("::") ? BIND_ADDRESS : bind;
     }
 
     public record EventLog(Engines.EventLog engine, String bootstrapServers, int port, int controllerPort,

@@ -7,6 +7,8 @@ import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,6 +38,8 @@ public final class SettingsLoader {
             "STATSPIPE_URL", "STATSPIPE_HOME", "STATSPIPE_CLASSPATH");
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9_.\\-]{1,255}");
+    private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1?\\d?\\d)(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}");
+    private static final List<String> TOKEN_KEYS = List.of("tenant", "admin", "sha256", "scopes");
 
     private SettingsLoader() {
     }
@@ -70,9 +74,20 @@ public final class SettingsLoader {
     }
 
     private static Settings read(Reader r) {
-        Settings.Api api = new Settings.Api(r.port("statspipe.api.port"), r.tokens("statspipe.api.tokens"),
-                r.sha256List("statspipe.api.admin-sha256"), r.positiveLong("statspipe.api.max-buckets"));
-        Settings.Statsd statsd = new Settings.Statsd(r.port("statspipe.statsd.port"));
+        List<Settings.Token> tokens = new ArrayList<>(r.tokens("statspipe.api.tokens"));
+        // The older form of an administrator: reads every tenant, writes nothing.
+        for (String sha256 : r.sha256List("statspipe.api.admin-sha256")) {
+            tokens.add(Settings.Token.admin(sha256, Settings.Scope.QUERY));
+        }
+        refuseSharedTokens(tokens);
+        Settings.HttpEdge edge = new Settings.HttpEdge(r.atLeast("statspipe.api.header-timeout", Duration.ofMillis(100)),
+                r.atLeast("statspipe.api.idle-timeout", Duration.ofMillis(100)), r.positiveInt("statspipe.api.max-connections"),
+                r.atLeastInt("statspipe.api.threads", 8), r.positiveInt("statspipe.api.queue"),
+                r.atLeastInt("statspipe.api.max-body-bytes", 1024));
+        Settings.Api api = new Settings.Api(r.address("statspipe.api.bind"), r.port("statspipe.api.port"), tokens,
+                r.positiveLong("statspipe.api.max-buckets"), edge);
+        Settings.Statsd statsd = new Settings.Statsd(r.address("statspipe.statsd.bind"), r.port("statspipe.statsd.port"));
+        Settings.Ingest ingest = new Settings.Ingest(r.bool("statspipe.ingest.require-token"));
         Engines.EventLog logEngine = Engines.parse(Engines.EventLog.class, "statspipe.event-log.engine",
                 r.string("statspipe.event-log.engine"));
         String bootstrap = r.string("statspipe.event-log.bootstrap-servers");
@@ -110,7 +125,7 @@ public final class SettingsLoader {
         Settings.Migration migration = new Settings.Migration(r.atLeast("statspipe.migration.switch-margin", Duration.ZERO),
                 r.atLeast("statspipe.migration.settle-time", Duration.ZERO), r.bool("statspipe.migration.shadow-reads"),
                 r.positiveInt("statspipe.migration.backfill-batch"), r.nonNegativeInt("statspipe.migration.backfill-rate"));
-        Settings settings = new Settings(Path.of(r.nonEmpty("statspipe.data-dir")), api, statsd, eventLog, store,
+        Settings settings = new Settings(Path.of(r.nonEmpty("statspipe.data-dir")), api, statsd, ingest, eventLog, store,
                 topology, legacy, agent, migration);
         refuseSharedPorts(settings);
         return settings;
@@ -136,6 +151,20 @@ public final class SettingsLoader {
             if (other != null) {
                 throw new ConfigurationException(p.getKey() + " = " + p.getValue() + " is the same port as " + other
                         + ": every listener needs a port of its own");
+            }
+        }
+    }
+
+    private static void refuseSharedTokens(List<Settings.Token> tokens) {
+        Map<String, Settings.Token> byHash = new TreeMap<>();
+        for (Settings.Token t : tokens) {
+            Settings.Token other = byHash.putIfAbsent(t.sha256(), t);
+            if (other != null) {
+                // Never echo the hash: it identifies a token.
+                throw new ConfigurationException("statspipe.api.tokens: one token hash is configured twice ("
+                        + other.tenant().map(x -> "tenant " + x).orElse("admin") + " and "
+                        + t.tenant().map(x -> "tenant " + x).orElse("admin")
+                        + "; statspipe.api.admin-sha256 counts too): give each token one entry");
             }
         }
     }
@@ -238,6 +267,30 @@ public final class SettingsLoader {
             return v;
         }
 
+        int atLeastInt(String key, int min) {
+            int v = typed(key, "a whole number", c::getInt);
+            if (v < min) {
+                throw new ConfigurationException(key + " = " + v + " must be at least " + min);
+            }
+            return v;
+        }
+
+        /** An IP address literal to listen on (no host name: a listener's address is a decision, not a lookup). */
+        String address(String key) {
+            String a = string(key).trim();
+            boolean literal = IPV4.matcher(a).matches() || (a.contains(":") && a.matches("[0-9A-Fa-f:.]+"));
+            if (literal) {
+                try {
+                    InetAddress.getByName(a);
+                    return a;
+                } catch (UnknownHostException e) {
+                    // falls through to the error below
+                }
+            }
+            throw new ConfigurationException(key + " = '" + a
+                    + "' is not an IP address to listen on (127.0.0.1, 0.0.0.0, ::1, 10.1.2.3, ...)");
+        }
+
         int nonNegativeInt(String key) {
             int v = typed(key, "a whole number", c::getInt);
             if (v < 0) {
@@ -270,29 +323,72 @@ public final class SettingsLoader {
             return list;
         }
 
-        List<Settings.TenantToken> tokens(String key) {
-            List<? extends ConfigObject> entries = typed(key, "a list of { tenant = ..., sha256 = ... }", c::getObjectList);
-            List<Settings.TenantToken> tokens = new ArrayList<>();
+        /**
+         * {@code [{ tenant = acme, sha256 = "...", scopes = [query, ingest] }, { admin = true, sha256 = "...", ... }]};
+         * {@code scopes} defaults to {@code [query]}, what every token could do before tokens had scopes.
+         */
+        List<Settings.Token> tokens(String key) {
+            List<? extends ConfigObject> entries = typed(key,
+                    "a list of { tenant = ..., sha256 = ..., scopes = [...] }", c::getObjectList);
+            List<Settings.Token> tokens = new ArrayList<>();
             for (int i = 0; i < entries.size(); i++) {
                 Config entry = entries.get(i).toConfig();
                 String where = key + "[" + i + "]";
                 for (String k : entry.root().keySet()) {
-                    if (!k.equals("tenant") && !k.equals("sha256")) {
+                    if (!TOKEN_KEYS.contains(k)) {
                         throw new ConfigurationException("unknown configuration key " + where + "." + k
-                                + ": a token has only 'tenant' and 'sha256'");
+                                + ": a token has only " + TOKEN_KEYS);
                     }
                 }
-                if (!entry.hasPath("tenant") || !TENANT.matcher(entry.getString("tenant")).matches()) {
-                    throw new ConfigurationException(where + ".tenant must be a tag value (letters, digits, _ . -), got '"
-                            + (entry.hasPath("tenant") ? entry.getString("tenant") : "") + "'");
+                boolean admin = entry.hasPath("admin") && typedIn(entry, where + ".admin", "true or false", entry::getBoolean);
+                Optional<String> tenant = Optional.empty();
+                if (admin == entry.hasPath("tenant")) {
+                    throw new ConfigurationException(where + " must name either a tenant (tenant = acme) or admin = true");
+                }
+                if (!admin) {
+                    String t = typedIn(entry, where + ".tenant", "a string", entry::getString);
+                    if (!TENANT.matcher(t).matches()) {
+                        throw new ConfigurationException(where + ".tenant must be a tag value (letters, digits, _ . -), got '"
+                                + t + "'");
+                    }
+                    tenant = Optional.of(t);
                 }
                 if (!entry.hasPath("sha256")) {
                     throw new ConfigurationException(where + ".sha256 is missing: the SHA-256 hex of the token");
                 }
                 checkSha256(where + ".sha256", entry.getString("sha256"));
-                tokens.add(new Settings.TenantToken(entry.getString("tenant"), entry.getString("sha256")));
+                tokens.add(new Settings.Token(tenant, entry.getString("sha256"), scopes(entry, where + ".scopes")));
             }
             return tokens;
+        }
+
+        private static Set<Settings.Scope> scopes(Config entry, String key) {
+            if (!entry.hasPath("scopes")) {
+                return Set.of(Settings.Scope.QUERY);
+            }
+            List<String> names = typedIn(entry, key, "a list of scopes (query, ingest)", entry::getStringList);
+            if (names.isEmpty()) {
+                throw new ConfigurationException(key + " is empty: a token needs at least one of query, ingest");
+            }
+            Set<Settings.Scope> scopes = new java.util.TreeSet<>();
+            for (String name : names) {
+                try {
+                    scopes.add(Settings.Scope.valueOf(name.trim().toUpperCase(Locale.ROOT)));
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigurationException(key + " = " + names + ": '" + name
+                            + "' is not a scope (query, ingest)", e);
+                }
+            }
+            return scopes;
+        }
+
+        private static <T> T typedIn(Config entry, String key, String expected, Function<String, T> read) {
+            String path = key.substring(key.lastIndexOf('.') + 1);
+            try {
+                return read.apply(path);
+            } catch (ConfigException e) {
+                throw new ConfigurationException(key + " = '" + entry.getValue(path).unwrapped() + "' is not " + expected, e);
+            }
         }
 
         void hostPorts(String key, String value) {

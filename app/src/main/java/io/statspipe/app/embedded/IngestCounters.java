@@ -1,10 +1,11 @@
 package io.statspipe.app.embedded;
 
+import io.statspipe.app.ingest.IngestEndpoint;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /** Events accepted and lines refused by the ingest endpoints, for /metrics and status. */
-public final class IngestCounters {
+public final class IngestCounters implements IngestEndpoint.Counts {
     private final AtomicLong events = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
     private volatile LongSupplier udpEvents = () -> 0;
@@ -16,10 +17,12 @@ public final class IngestCounters {
         this.udpRefused = refusedLines;
     }
 
+    @Override
     public void accepted(long n) {
         events.addAndGet(n);
     }
 
+    @Override
     public void refused(long n) {
         refused.addAndGet(n);
     }

@@ -17,6 +17,7 @@ import io.statspipe.app.api.TenantTokens;
 import io.statspipe.app.config.ConfigurationException;
 import io.statspipe.app.config.Engines;
 import io.statspipe.app.config.Settings;
+import io.statspipe.app.ingest.IngestEndpoint;
 import io.statspipe.app.wiring.AggregateStore;
 import io.statspipe.app.wiring.Engine;
 import io.statspipe.app.wiring.EngineModules;
@@ -88,13 +89,13 @@ public final class Pipeline implements AutoCloseable {
         Files.createDirectories(settings.dataDir());
         lockDataDir();
         // Fail on taken ports before starting any engine, naming the key.
-        Reachability.requireFreePort("statspipe.api.port", settings.api().port());
-        requireFreeUdpPort("statspipe.statsd.port", settings.statsd().port());
+        Reachability.requireFreePort("statspipe.api.port", settings.api().bind(), settings.api().port());
+        requireFreeUdpPort("statspipe.statsd.port", settings.statsd().bind(), settings.statsd().port());
         Injector injector = EngineModules.injector(settings);
 
         PipelineMetrics metrics = new PipelineMetrics(this::status);
-        TenantTokens tokens = new TenantTokens(settings.api().tokens(), settings.api().adminSha256());
-        ApiServer api = new ApiServer(settings.api().port())
+        TenantTokens tokens = new TenantTokens(settings.api().tokens());
+        ApiServer api = new ApiServer(settings.api().bind(), settings.api().port(), settings.api().edge())
                 .route("/health", StatusEndpoints.health(readiness))
                 .route("/metrics", StatusEndpoints.metrics(metrics))
                 .route("/api/v1/status", StatusEndpoints.status(this::status));
@@ -127,13 +128,14 @@ public final class Pipeline implements AutoCloseable {
         agent.set(a);
         readiness.add("agent", () -> true);
         endpoints.put("agent spool", settings.dataDir().resolve("spool").toAbsolutePath().toString());
-        Ingest.register(api, settings, a, ingest, running, readiness, endpoints);
+        Ingest.register(api, settings, a, new IngestEndpoint.Access(tokens, settings.ingest().requireToken()), ingest,
+                running, readiness, endpoints);
 
         QueryStatsUseCase queries = injector.getInstance(QueryStatsUseCase.class);
         api.route("/api/v1/query", new QueryEndpoint(tokens, queries, InstantSource.system()));
         endpoints.put("data folder", settings.dataDir().toAbsolutePath().toString());
         complete.set(true);
-        LOG.info("statspipe is up: HTTP API {}, StatsD udp://{}:{}", settings.api().baseUrl(), Settings.BIND_ADDRESS,
+        LOG.info("statspipe is up: HTTP API {}, StatsD udp://{}:{}", settings.api().baseUrl(), settings.statsd().bind(),
                 settings.statsd().port());
     }
 
@@ -192,11 +194,11 @@ public final class Pipeline implements AutoCloseable {
         });
     }
 
-    private static void requireFreeUdpPort(String key, int port) {
+    private static void requireFreeUdpPort(String key, String bind, int port) {
         try (DatagramSocket s = new DatagramSocket(null)) {
-            s.bind(new InetSocketAddress(Settings.BIND_ADDRESS, port));
+            s.bind(new InetSocketAddress(bind, port));
         } catch (SocketException e) {
-            throw new ConfigurationException(key + " = " + port + ": UDP port " + port + " on " + Settings.BIND_ADDRESS
+            throw new ConfigurationException(key + " = " + port + ": UDP port " + port + " on " + bind
                     + " is already in use; choose another port");
         }
     }

@@ -3,6 +3,9 @@ package io.statspipe.app.ingest;
 import io.statspipe.adapter.kafka.AgentSettings;
 import io.statspipe.adapter.kafka.TopicLayout;
 import io.statspipe.adapter.kafka.spool.SpoolSettings;
+import io.statspipe.app.api.TenantTokens;
+import io.statspipe.app.cli.ConfigOptions;
+import io.statspipe.app.config.Settings;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -10,11 +13,17 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code statspipe agent}: the store-and-forward agent with StatsD UDP and HTTP ingest, until stopped. */
+/**
+ * {@code statspipe agent}: the store-and-forward agent with StatsD UDP and HTTP ingest, until
+ * stopped. Its HTTP ingest is {@code statspipe up}'s: the same path, answers, tokens
+ * ({@code statspipe.api.tokens}, {@code statspipe.ingest.require-token}) and limits
+ * ({@code statspipe.api.*}), read from the configuration ({@code --config}, {@code --set}).
+ */
 @Command(name = "agent", mixinStandardHelpOptions = true,
         description = "Take stats in (StatsD over UDP, JSON over HTTP), spool them on local disk and forward them to Kafka.")
 public final class AgentCommand implements Callable<Integer> {
@@ -27,7 +36,11 @@ public final class AgentCommand implements Callable<Integer> {
     @Option(names = "--spool", defaultValue = "spool", description = "Spool folder (default: ${DEFAULT-VALUE}).")
     Path spool;
 
-    @Option(names = "--bind", defaultValue = "127.0.0.1", description = "Address the endpoints listen on (default: ${DEFAULT-VALUE}).")
+    @Mixin
+    ConfigOptions config;
+
+    @Option(names = "--bind", defaultValue = "127.0.0.1", description = "Address the endpoints listen on (default: ${DEFAULT-VALUE}). "
+            + "Another address than loopback lets every host that reaches it send stats, and is logged as a WARN.")
     String bind;
 
     @Option(names = "--statsd-port", defaultValue = "8125", description = "StatsD UDP port, 0 for any free one (default: ${DEFAULT-VALUE}).")
@@ -63,7 +76,11 @@ public final class AgentCommand implements Callable<Integer> {
                 new TopicLayout(eventsTopic, deadLetterTopic, partitions, (short) replication),
                 new SpoolSettings(spool, spoolMaxBytes, spoolSegmentBytes, Duration.ofMillis(fsyncIntervalMs)),
                 AgentSettings.DEFAULT_UNREACHABLE_AFTER);
-        RunningAgent running = RunningAgent.start(settings, new InetSocketAddress(bind, statsdPort), new InetSocketAddress(bind, httpPort));
+        Settings configured = config.settings();
+        IngestEndpoint.Access access = new IngestEndpoint.Access(new TenantTokens(configured.api().tokens()),
+                configured.ingest().requireToken());
+        RunningAgent running = RunningAgent.start(settings, new InetSocketAddress(bind, statsdPort),
+                new InetSocketAddress(bind, httpPort), access, configured.api().edge());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             running.close();

@@ -1,28 +1,48 @@
 package io.statspipe.app.ingest;
 
+import io.statspipe.adapter.kafka.AgentHealth;
 import io.statspipe.adapter.kafka.AgentSettings;
 import io.statspipe.adapter.kafka.StoreAndForwardAgent;
+import io.statspipe.app.api.ApiServer;
+import io.statspipe.app.config.Settings;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
-/** The store-and-forward agent with its ingest endpoints (StatsD UDP and HTTP), started and stopped together. */
+/**
+ * The store-and-forward agent with its ingest endpoints, started and stopped together: StatsD
+ * over UDP, and HTTP on statspipe's HTTP edge ({@code POST /api/v1/ingest}, {@code GET /health}
+ * with the agent's {@link AgentHealth}).
+ */
 public final class RunningAgent implements AutoCloseable {
     private final StoreAndForwardAgent agent;
     private final StatsdUdpListener statsd;
-    private final HttpIngestServer http;
+    private final ApiServer http;
 
-    private RunningAgent(StoreAndForwardAgent agent, StatsdUdpListener statsd, HttpIngestServer http) {
+    private RunningAgent(StoreAndForwardAgent agent, StatsdUdpListener statsd, ApiServer http) {
         this.agent = agent;
         this.statsd = statsd;
         this.http = http;
     }
 
-    /** Starts the agent, then its endpoints (port 0: a free port). */
+    /** Starts the agent, then its endpoints (port 0: a free port), open to any writer on the HTTP edge's default limits. */
     public static RunningAgent start(AgentSettings settings, InetSocketAddress statsdBind, InetSocketAddress httpBind) {
+        return start(settings, statsdBind, httpBind, IngestEndpoint.Access.OPEN, Settings.HttpEdge.DEFAULTS);
+    }
+
+    /** Starts the agent, then its endpoints (port 0: a free port). */
+    public static RunningAgent start(AgentSettings settings, InetSocketAddress statsdBind, InetSocketAddress httpBind,
+                                     IngestEndpoint.Access access, Settings.HttpEdge edge) {
         StoreAndForwardAgent agent = StoreAndForwardAgent.start(settings);
         StatsdUdpListener statsd = null;
         try {
             statsd = new StatsdUdpListener(statsdBind, agent);
-            return new RunningAgent(agent, statsd, new HttpIngestServer(httpBind, agent));
+            ApiServer http = new ApiServer(httpBind.getHostString(), httpBind.getPort(), edge)
+                    .route(IngestEndpoint.PATH, new IngestEndpoint(agent, access, IngestEndpoint.Counts.NONE))
+                    .route("/health", request -> ApiServer.Response.json(200, health(agent.health())))
+                    .start();
+            return new RunningAgent(agent, statsd, http);
         } catch (RuntimeException e) {
             if (statsd != null) {
                 statsd.close();
@@ -30,6 +50,21 @@ public final class RunningAgent implements AutoCloseable {
             agent.close();
             throw e;
         }
+    }
+
+    private static Map<String, Object> health(AgentHealth h) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("spooling", h.spooling());
+        body.put("spoolDepthEvents", h.spoolDepthEvents());
+        body.put("spoolDepthBatches", h.spoolDepthBatches());
+        body.put("spoolBytes", h.spoolBytes());
+        body.put("oldestUnsentMillis", h.oldestUnsent().map(Duration::toMillis).orElse(0L));
+        body.put("forwardedEvents", h.forwardedEvents());
+        body.put("forwardedBatches", h.forwardedBatches());
+        body.put("rejectedInputs", h.rejectedInputs());
+        body.put("refusedEvents", h.refusedEvents());
+        body.put("recoveredTornBytes", h.recoveredTornBytes());
+        return body;
     }
 
     public StoreAndForwardAgent agent() {
@@ -40,7 +75,7 @@ public final class RunningAgent implements AutoCloseable {
         return statsd;
     }
 
-    public HttpIngestServer http() {
+    public ApiServer http() {
         return http;
     }
 

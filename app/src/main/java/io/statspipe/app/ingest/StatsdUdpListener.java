@@ -57,6 +57,11 @@ public final class StatsdUdpListener implements AutoCloseable {
         receiver.start();
         spooler.start();
         LOG.info("StatsD listening on udp {}:{}", bind.getHostString(), port());
+        if (bind.getAddress() == null || !bind.getAddress().isLoopbackAddress()) {
+            // UDP carries no token: whoever reaches this address writes any tenant's series.
+            LOG.warn("StatsD listens on udp {}, not on loopback: every host that reaches {} can write any tenant's series",
+                    bind.getHostString(), bind.getHostString());
+        }
     }
 
     public int port() {

@@ -21,11 +21,16 @@ public final class Reachability {
 
     /** Fails naming {@code key} when something already listens on the port (TCP, 127.0.0.1). */
     public static void requireFreePort(String key, int port) {
+        requireFreePort(key, Settings.BIND_ADDRESS, port);
+    }
+
+    /** Fails naming {@code key} when something already listens on the port (TCP, {@code bind}). */
+    public static void requireFreePort(String key, String bind, int port) {
         try (ServerSocket s = new ServerSocket()) {
             s.setReuseAddress(true);
-            s.bind(new InetSocketAddress(Settings.BIND_ADDRESS, port));
+            s.bind(new InetSocketAddress(bind, port));
         } catch (IOException e) {
-            throw new ConfigurationException(key + " = " + port + ": port " + port + " on " + Settings.BIND_ADDRESS
+            throw new ConfigurationException(key + " = " + port + ": port " + port + " on " + bind
                     + " is already in use (another statspipe still running, or another program); choose another port");
         }
     }

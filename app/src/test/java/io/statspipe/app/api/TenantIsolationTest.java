@@ -56,6 +56,7 @@ class TenantIsolationTest {
     static final String ACME_TOKEN = "acme-token-6c1d9f";
     static final String GLOBEX_TOKEN = "globex-token-83ab02";
     static final String ADMIN_TOKEN = "admin-token-f00dfeed";
+    static final String GLOBEX_WRITER = "globex-writer-5e1a77";
     static final ObjectMapper JSON = new ObjectMapper();
     static final StringWriter LOGS = new StringWriter();
 
@@ -85,10 +86,11 @@ class TenantIsolationTest {
         queries = new QueryStatsService(store, 100_000);
 
         TenantTokens tokens = new TenantTokens(List.of(
-                new Settings.TenantToken("acme", TenantTokens.sha256Hex(ACME_TOKEN)),
-                new Settings.TenantToken("globex", TenantTokens.sha256Hex(GLOBEX_TOKEN))),
-                List.of(TenantTokens.sha256Hex(ADMIN_TOKEN)));
-        api = new ApiServer(0).route("/api/v1/query",
+                Settings.Token.ofTenant("acme", TenantTokens.sha256Hex(ACME_TOKEN), Settings.Scope.QUERY),
+                Settings.Token.ofTenant("globex", TenantTokens.sha256Hex(GLOBEX_TOKEN), Settings.Scope.QUERY),
+                Settings.Token.ofTenant("globex", TenantTokens.sha256Hex(GLOBEX_WRITER), Settings.Scope.INGEST),
+                Settings.Token.admin(TenantTokens.sha256Hex(ADMIN_TOKEN), Settings.Scope.QUERY)));
+        api = new ApiServer(Settings.BIND_ADDRESS, 0, Settings.HttpEdge.DEFAULTS).route("/api/v1/query",
                 new QueryEndpoint(tokens, queries, InstantSource.fixed(Instant.ofEpochMilli(T0 + 3_600_000)))).start();
     }
 
@@ -197,6 +199,13 @@ class TenantIsolationTest {
             assertThat(r.statusCode()).as(c.getKey()).isEqualTo(401);
             assertThat(JSON.readTree(r.body()).path("error").asText()).as(c.getKey()).contains(c.getValue());
         }
+    }
+
+    @Test
+    void aTokenWithoutTheQueryScopeIsRefusedWith403() throws Exception {
+        HttpResponse<String> r = get(RANGE, "Bearer " + GLOBEX_WRITER);
+        assertThat(r.statusCode()).isEqualTo(403);
+        assertThat(JSON.readTree(r.body()).path("error").asText()).isEqualTo("this token may not query: its scopes are [ingest]");
     }
 
     @Test

@@ -117,7 +117,7 @@ public final class ClusterRehearsal {
             Random random = new Random(seed);
             Expected expected = new Expected();
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-            URI uri = URI.create(agent + "/v1/events");
+            URI uri = URI.create(agent + "/api/v1/ingest");
             int batches = (events + batch - 1) / batch;
             long pauseNanos = Duration.ofSeconds(seconds).toNanos() / batches;
             long start = System.nanoTime();

@@ -135,8 +135,9 @@ class SettingsLoaderTest {
         Files.writeString(good, "statspipe.api.tokens = [ { tenant = acme, sha256 = \"" + hash + "\" } ]\n"
                 + "statspipe.api.admin-sha256 = [ \"" + "b".repeat(64) + "\" ]\n");
         Settings s = load(Optional.of(good), Map.of(), Map.of(), Map.of());
-        assertThat(s.api().tokens()).containsExactly(new Settings.TenantToken("acme", hash));
-        assertThat(s.api().adminSha256()).containsExactly("b".repeat(64));
+        // the format before scopes: query tokens, and admin-sha256 for administrators that only read
+        assertThat(s.api().tokens()).containsExactly(Settings.Token.ofTenant("acme", hash, Settings.Scope.QUERY),
+                Settings.Token.admin("b".repeat(64), Settings.Scope.QUERY));
 
         Path pasted = dir.resolve("pasted.conf");
         Files.writeString(pasted, "statspipe.api.tokens = [ { tenant = acme, sha256 = \"s3cret-token-value\" } ]\n");
@@ -149,6 +150,52 @@ class SettingsLoaderTest {
         Files.writeString(extra, "statspipe.api.tokens = [ { tenant = acme, sha256 = \"" + hash + "\", role = x } ]\n");
         assertThatThrownBy(() -> load(Optional.of(extra), Map.of(), Map.of(), Map.of()))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("statspipe.api.tokens[0].role");
+    }
+
+    @Test
+    void tokensNameATenantOrAdminAndTheirScopes() throws IOException {
+        Path conf = dir.resolve("scoped.conf");
+        Files.writeString(conf, "statspipe.api.tokens = [ { tenant = acme, sha256 = \"" + "a".repeat(64)
+                + "\", scopes = [ingest] },\n { admin = true, sha256 = \"" + "b".repeat(64) + "\", scopes = [query, ingest] } ]\n");
+        assertThat(load(Optional.of(conf), Map.of(), Map.of(), Map.of()).api().tokens()).containsExactly(
+                Settings.Token.ofTenant("acme", "a".repeat(64), Settings.Scope.INGEST),
+                Settings.Token.admin("b".repeat(64), Settings.Scope.QUERY, Settings.Scope.INGEST));
+
+        Map<String, String> mistakes = Map.of(
+                "[ { tenant = acme, sha256 = \"" + "a".repeat(64) + "\", scopes = [write] } ]", "statspipe.api.tokens[0].scopes",
+                "[ { tenant = acme, admin = true, sha256 = \"" + "a".repeat(64) + "\" } ]", "statspipe.api.tokens[0] must name either",
+                "[ { sha256 = \"" + "a".repeat(64) + "\" } ]", "statspipe.api.tokens[0] must name either",
+                "[ { tenant = acme, sha256 = \"" + "a".repeat(64) + "\" }, { tenant = globex, sha256 = \"" + "a".repeat(64)
+                        + "\" } ]", "configured twice");
+        for (Map.Entry<String, String> m : mistakes.entrySet()) {
+            Path bad = dir.resolve("bad-token.conf");
+            Files.writeString(bad, "statspipe.api.tokens = " + m.getKey() + "\n");
+            assertThatThrownBy(() -> load(Optional.of(bad), Map.of(), Map.of(), Map.of())).as(m.getKey())
+                    .isInstanceOf(ConfigurationException.class).hasMessageContaining(m.getValue())
+                    .hasMessageNotContaining("a".repeat(64));
+        }
+    }
+
+    @Test
+    void theHttpEdgeLimitsAndListenAddressesAreValidatedNamingTheKey() {
+        Settings s = defaults();
+        assertThat(s.api().edge()).isEqualTo(Settings.HttpEdge.DEFAULTS);
+        assertThat(s.api().bind()).isEqualTo("127.0.0.1");
+        assertThat(s.statsd().bind()).isEqualTo("127.0.0.1");
+        assertThat(s.ingest().requireToken()).isFalse();
+        Map<String, String> mistakes = Map.of(
+                "statspipe.api.threads", "2",
+                "statspipe.api.max-body-bytes", "-1",
+                "statspipe.api.header-timeout", "forever",
+                "statspipe.api.bind", "example.com",
+                "statspipe.statsd.bind", "300.1.1.1",
+                "statspipe.ingest.require-token", "maybe");
+        for (Map.Entry<String, String> m : mistakes.entrySet()) {
+            assertThatThrownBy(() -> load(Optional.empty(), Map.of(), Map.of(), Map.of(m.getKey(), m.getValue())))
+                    .as(m.getKey()).isInstanceOf(ConfigurationException.class).hasMessageContaining(m.getKey());
+        }
+        assertThat(load(Optional.empty(), Map.of(), Map.of(), Map.of("statspipe.api.bind", "0.0.0.0")).api().baseUrl())
+                .isEqualTo("http://127.0.0.1:8070");
     }
 
     @Test

@@ -122,8 +122,8 @@ class AgentCrashTest {
     private List<Integer> post(int port, int first, int count, List<Integer> acknowledged) {
         for (int post = first; post < first + count; post++) {
             try {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/events"))
-                        .POST(HttpRequest.BodyPublishers.ofString(batch(post))).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/ingest"))
+                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(batch(post))).build(), HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() == 200) {
                     acknowledged.add(post);
                 }
@@ -166,7 +166,7 @@ class AgentCrashTest {
         try {
             assertThat(second.producer()).as("the producer id survives the crash").isEqualTo(first.producer());
             post(second.httpPort(), 900_000, 20, acknowledged);
-            HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + second.httpPort() + "/v1/health"))
+            HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + second.httpPort() + "/health"))
                     .GET().build(), HttpResponse.BodyHandlers.ofString());
             assertThat(health.body()).contains("\"recoveredTornBytes\":11");
 

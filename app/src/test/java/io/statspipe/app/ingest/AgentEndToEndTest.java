@@ -70,8 +70,9 @@ class AgentEndToEndTest {
     }
 
     private HttpResponse<String> post(String json) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.http().port() + "/v1/events"))
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.http().port() + IngestEndpoint.PATH))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static TopicReader reader() {
@@ -85,7 +86,7 @@ class AgentEndToEndTest {
                 {"events": [{"metric": "rt.http.views", "tags": {"site": "3"}, "kind": "counter", "value": 4, "timestamp": 1700000000000},
                             {"metric": "rt.http.size", "kind": "distribution", "value": 512, "timestamp": 1700000000001}]}""");
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.body()).isEqualTo("{\"accepted\":2}");
+        assertThat(response.body()).isEqualTo("{\"accepted\":2,\"refused\":[],\"refused_count\":0}");
 
         try (TopicReader reader = reader()) {
             reader.readUntil(r -> r.eventsOf("rt.").size() >= 6, DEADLINE);
@@ -112,14 +113,15 @@ class AgentEndToEndTest {
                 {"events": [{"metric": "bad.http.ok", "kind": "counter", "value": 1, "timestamp": 1700000000000},
                             {"metric": "bad.http.nokind", "value": 1}]}""");
         HttpResponse<String> broken = post("{\"events\": [");
-        HttpResponse<String> badUtf8 = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.http().port() + "/v1/events"))
-                .POST(HttpRequest.BodyPublishers.ofByteArray("{\"events\": [{\"metric\": \"a\u00e9\"}]}".getBytes(StandardCharsets.ISO_8859_1)))
+        HttpResponse<String> badUtf8 = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.http().port() + IngestEndpoint.PATH))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray("{\"events\": [{\"metric\": \"a\u00e9\"}]}".getBytes(StandardCharsets.ISO_8859_1)))
                 .build(), HttpResponse.BodyHandlers.ofString());
 
-        assertThat(partly.statusCode()).isEqualTo(400);
-        assertThat(partly.body()).isEqualTo("{\"accepted\":1,\"rejected\":[{\"index\":1,\"reason\":\"event of 'bad.http.nokind' has no \\\"kind\\\"\"}]}");
+        // the same answers as statspipe up's ingest: the good events are kept, the bad ones listed with their reason
+        assertThat(partly.statusCode()).isEqualTo(200);
+        assertThat(partly.body()).isEqualTo("{\"accepted\":1,\"refused\":[\"event 1: event of 'bad.http.nokind' has no \\\"kind\\\"\"],\"refused_count\":1}");
         assertThat(broken.statusCode()).isEqualTo(400);
-        assertThat(broken.body()).startsWith("{\"accepted\":0,\"error\":\"malformed JSON at line 1");
+        assertThat(broken.body()).startsWith("{\"status\":400,\"error\":\"malformed JSON at line 1");
         assertThat(badUtf8.statusCode()).isEqualTo(400);
         assertThat(badUtf8.body()).contains("Invalid UTF-8");
 
