@@ -158,6 +158,7 @@ public final class Rollup {
      * the same way on a replay.
      */
     public Outcome addCount(int ref, long timestamp, long increment) {
+        requireLive(ref);
         if (kindOfRef[ref] != Kind.COUNTER) {
             throw new IllegalArgumentException("series " + ref + " is a " + kindOfRef[ref] + ", not a counter");
         }
@@ -192,6 +193,7 @@ public final class Rollup {
      * refused and changes nothing.
      */
     public Outcome addValue(int ref, long timestamp, double value, long weight) {
+        requireLive(ref);
         Kind kind = kindOfRef[ref];
         if (kind == Kind.COUNTER) {
             throw new IllegalArgumentException("series " + ref + " is a counter: use addCount");
@@ -225,6 +227,13 @@ public final class Rollup {
             }
         }
         return outcome;
+    }
+
+    private void requireLive(int ref) {
+        if (ref < 0 || ref >= refCount) {
+            throw new IllegalArgumentException("series reference " + ref + " is void: " + (ref == OVER_LIMIT
+                    ? "the series is over its limit (refuseOverLimit)" : "its window ended; register the series again"));
+        }
     }
 
     /** Refuses an event of a series {@link #register} returned {@link #OVER_LIMIT} for. */

@@ -5,6 +5,7 @@ import io.statspipe.domain.Origin;
 import io.statspipe.domain.Rollup;
 import io.statspipe.domain.RollupSettings;
 import io.statspipe.domain.RuleSet;
+import io.statspipe.domain.SeriesLimits;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +26,9 @@ public final class RollupFigures {
     public static List<Figure> measure(Workload workload, Duration duration) {
         List<Figure> figures = new ArrayList<>();
         figures.add(throughput(workload, duration));
-        figures.add(memory(workload));
+        Figure perCell = memory(workload);
+        figures.add(perCell);
+        figures.add(memoryAtTheLimit(workload, perCell.value()));
         return figures;
     }
 
@@ -64,7 +67,12 @@ public final class RollupFigures {
                 }
             }
             rollupEvents += n;
-            rollup.flush(Origin.ofPartition(0, seq++, rollupEvents)); // what a flush every pass costs is included
+            // What a flush every pass costs is included, and registering the series again in the
+            // next window, as a partition does after each cut of every resolution.
+            rollup.flush(Origin.ofPartition(0, seq++, rollupEvents));
+            for (int s = 0; s < refs.length; s++) {
+                refs[s] = rollup.register(w.series(s), w.kindOf(s));
+            }
         }
         double rollupRate = rollupEvents / ((System.nanoTime() - began) / 1e9);
 
@@ -115,6 +123,40 @@ public final class RollupFigures {
         return new Figure("heap bytes per active (series, bucket)", w.name(), rollupBytes, "bytes",
                 "HashMap<Long,long[]> entry", mapBytes, false, 200,
                 "includes the rollup's per-series registration; series names/tags are shared with the input");
+    }
+
+    /**
+     * The rollup's heap when ten times more distinct series than its limit arrive, against what
+     * the admitted series' cells take at the per-cell figure above: refused series must hold
+     * nothing (the target is 1.5 times the admitted cells' share).
+     */
+    static Figure memoryAtTheLimit(Workload w, double bytesPerCell) {
+        int limit = Math.max(1, w.seriesCount() / 10);
+        Rollup rollup = new Rollup(RuleSet.defaults(), new RollupSettings(Duration.ofSeconds(10), Duration.ofDays(3650)),
+                new SeriesLimits(limit, limit), Long.MIN_VALUE);
+        long before = usedHeap();
+        long refused = 0;
+        for (int s = 0; s < w.seriesCount(); s++) {
+            int ref = rollup.register(w.series(s), w.kindOf(s));
+            long ts = START + s % 60_000;
+            if (ref == Rollup.OVER_LIMIT) {
+                rollup.refuseOverLimit();
+                refused++;
+            } else if (w.kindOf(s) == Kind.COUNTER) {
+                rollup.addCount(ref, ts, 1);
+            } else {
+                rollup.addValue(ref, ts, 42, 1);
+            }
+        }
+        double held = usedHeap() - before;
+        double admittedCells = rollup.openCells();
+        if (refused == 0 || admittedCells == 0) {
+            throw new IllegalStateException("nothing measured");
+        }
+        double expected = admittedCells * bytesPerCell;
+        return new Figure("rollup heap with 10x its series limit arriving", w.name(), held, "bytes",
+                "admitted (series, bucket) cells x heap bytes per cell", expected, false, 1.5 * expected,
+                (long) admittedCells + " cells admitted, " + refused + " series refused; target 1.5x the admitted cells");
     }
 
     private static Rollup newRollup() {
