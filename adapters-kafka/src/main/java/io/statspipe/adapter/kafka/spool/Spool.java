@@ -212,6 +212,15 @@ public final class Spool implements AutoCloseable {
     /**
      * Reads the next durable records after the ones already read (at most {@code maxRecords}
      * and about {@code maxBytes}), waiting up to {@code wait} for one to arrive.
+     *
+     * <p>The read position moves only past records handed out: when the disk fails on a record,
+     * the records before it are returned and the next read starts at it again (an error before
+     * any record is thrown). A record corrupt on disk (its checksum does not match) is handed out
+     * with the reason ({@link SpooledRecord#corruption}) when the record after it is found where
+     * its length says.
+     *
+     * @throws UncheckedIOException when the disk fails on the first record to read
+     * @throws SpoolCorruptException when a record is corrupt and where the next begins is lost
      */
     public List<SpooledRecord> read(int maxRecords, long maxBytes, Duration wait) {
         long limit;
@@ -246,16 +255,20 @@ public final class Spool implements AutoCloseable {
                     readAt = new Position(following, 0, readAt.sequence());
                     continue;
                 }
-                SpooledRecord record = readRecord(readAt.segment(), readAt.offset());
-                readAt = new Position(readAt.segment(), readAt.offset() + HEADER + BODY_HEADER + record.payload().length,
-                        record.sequence() + 1);
+                Read read = readRecord(readAt, end, following);
+                SpooledRecord record = read.record();
+                readAt = new Position(readAt.segment(), read.next(), record.sequence() + 1);
                 readEvents += record.events();
                 readBatches++;
                 bytes += record.payload().length;
                 out.add(record);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read spool " + settings.dir(), e);
+            if (out.isEmpty()) {
+                throw new UncheckedIOException("cannot read spool " + settings.dir() + " at sequence " + readAt.sequence(), e);
+            }
+            // hand out what was read; the next read starts again at the record the disk failed on
+            LOG.debug("reading spool {} stopped at sequence {}", settings.dir(), readAt.sequence(), e);
         }
         return out;
     }
@@ -391,25 +404,70 @@ public final class Spool implements AutoCloseable {
         segments.put(firstSequence, active);
     }
 
-    private SpooledRecord readRecord(long segment, long offset) throws IOException {
-        FileChannel channel = readChannel(segment);
+    /** A record read at a position, and the offset in its segment where the next one begins. */
+    private record Read(SpooledRecord record, long next) {
+    }
+
+    /**
+     * Reads the record at {@code at}, in a segment of {@code end} durable bytes followed by the
+     * segment {@code following} (null when none). The disk failing is an IOException (worth a
+     * retry); a record that is corrupt is either handed out as such, when the next record is
+     * where its length says, or a {@link SpoolCorruptException}.
+     */
+    private Read readRecord(Position at, long end, Long following) throws IOException {
+        FileChannel channel = readChannel(at.segment());
         ByteBuffer header = ByteBuffer.allocate(HEADER);
-        readFully(channel, header, offset);
+        readFully(channel, header, at.offset());
         int length = header.getInt(0);
-        int crc = header.getInt(4);
-        if (length < BODY_HEADER || length > MAX_BODY) {
-            throw new IOException("corrupt spool record at " + segment + SUFFIX + ":" + offset + " (length " + length + ")");
+        String where = "spool record " + at.sequence() + " at " + String.format("%020d%s", at.segment(), SUFFIX) + ":"
+                + at.offset();
+        if (length < BODY_HEADER || length > MAX_BODY || at.offset() + HEADER + length > end) {
+            throw lost(where, "impossible length " + length);
         }
         ByteBuffer body = ByteBuffer.allocate(length);
-        readFully(channel, body, offset + HEADER);
-        CRC32C check = new CRC32C();
-        check.update(body.array(), 0, length);
-        if ((int) check.getValue() != crc) {
-            throw new IOException("corrupt spool record at " + segment + SUFFIX + ":" + offset + " (checksum)");
+        readFully(channel, body, at.offset() + HEADER);
+        long next = at.offset() + HEADER + length;
+        if (!checksumMatches(body, header.getInt(4))) {
+            boolean nextFound = next == end ? following == null || following == at.sequence() + 1
+                    : sequenceAt(channel, next, end) == at.sequence() + 1;
+            if (!nextFound) {
+                throw lost(where, "checksum mismatch");
+            }
+            ByteBuffer bytes = ByteBuffer.allocate(HEADER + length).put(header.rewind()).put(body.rewind());
+            return new Read(SpooledRecord.corrupt(at.sequence(), bytes.array(), where
+                    + " is corrupt on disk (checksum mismatch): its batch cannot be read"), next);
         }
         byte[] payload = new byte[length - BODY_HEADER];
         System.arraycopy(body.array(), BODY_HEADER, payload, 0, payload.length);
-        return new SpooledRecord(body.getLong(0), body.getLong(8), body.getInt(16), payload);
+        return new Read(new SpooledRecord(body.getLong(0), body.getLong(8), body.getInt(16), payload), next);
+    }
+
+    private static SpoolCorruptException lost(String where, String what) {
+        return new SpoolCorruptException(where + " is corrupt on disk (" + what + ") and where the record after it"
+                + " begins cannot be told: forwarding stops here, the records from this one on stay in the spool."
+                + " Restarting the agent truncates this segment at the corrupt record (logged with the bytes dropped)");
+    }
+
+    private static boolean checksumMatches(ByteBuffer body, int crc) {
+        CRC32C check = new CRC32C();
+        check.update(body.array(), 0, body.capacity());
+        return (int) check.getValue() == crc;
+    }
+
+    /** The sequence of the intact record at {@code offset}, or -1 when no intact record is there. */
+    private static long sequenceAt(FileChannel channel, long offset, long end) throws IOException {
+        if (offset + HEADER + BODY_HEADER > end) {
+            return -1;
+        }
+        ByteBuffer header = ByteBuffer.allocate(HEADER);
+        readFully(channel, header, offset);
+        int length = header.getInt(0);
+        if (length < BODY_HEADER || length > MAX_BODY || offset + HEADER + length > end) {
+            return -1;
+        }
+        ByteBuffer body = ByteBuffer.allocate(length);
+        readFully(channel, body, offset + HEADER);
+        return checksumMatches(body, header.getInt(4)) ? body.getLong(0) : -1;
     }
 
     /** The same record boundary, moved to the start of the next segment when it is the end of a finished one. */
@@ -504,7 +562,6 @@ public final class Spool implements AutoCloseable {
             long offset = 0;
             long expected = firstSequence;
             ByteBuffer header = ByteBuffer.allocate(HEADER);
-            CRC32C crc = new CRC32C();
             while (offset + HEADER + BODY_HEADER <= size) {
                 header.clear();
                 readFully(channel, header, offset);
@@ -514,9 +571,7 @@ public final class Spool implements AutoCloseable {
                 }
                 ByteBuffer body = ByteBuffer.allocate(length);
                 readFully(channel, body, offset + HEADER);
-                crc.reset();
-                crc.update(body.array(), 0, length);
-                if ((int) crc.getValue() != header.getInt(4) || body.getLong(0) != expected) {
+                if (!checksumMatches(body, header.getInt(4)) || body.getLong(0) != expected) {
                     break;
                 }
                 if (expected > acknowledgedSequence) {
