@@ -4,6 +4,7 @@ import io.statspipe.adapter.kafka.SubBatches.SubBatch;
 import io.statspipe.adapter.kafka.spool.Spool;
 import io.statspipe.adapter.kafka.spool.SpoolCorruptException;
 import io.statspipe.adapter.kafka.spool.SpooledRecord;
+import io.statspipe.domain.ProducerSequences;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +38,8 @@ import org.slf4j.LoggerFactory;
  */
 final class KafkaForwarder implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaForwarder.class);
-    private static final int WINDOW_RECORDS = 512;
+    /** Consumers count on it: a re-send never reaches further back than one window (see ProducerSequences). */
+    private static final int WINDOW_RECORDS = ProducerSequences.REPLAY_WINDOW;
     private static final long WINDOW_BYTES = 32L << 20;
 
     private final Spool spool;

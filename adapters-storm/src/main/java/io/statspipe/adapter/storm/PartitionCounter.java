@@ -347,6 +347,7 @@ final class PartitionCounter {
         }
         counting.offset = offset;
         counting.recordTimestamp = timestamp;
+        counting.value = value;
         counting.begun = false;
         try {
             format.decodeInto(value, counting);
@@ -369,6 +370,7 @@ final class PartitionCounter {
     private final class Counting implements EventBatchFormat.EventSink {
         long offset;
         long recordTimestamp;
+        byte[] value;
         boolean begun;
         private BatchId batch;
         private Series[] series = new Series[64];
@@ -377,7 +379,17 @@ final class PartitionCounter {
 
         @Override
         public boolean begin(BatchId id, int seriesCount) {
-            if (!producers.firstTime(id)) {
+            long highest = producers.highest(id.producer());
+            ProducerSequences.Verdict verdict = producers.admit(id);
+            if (verdict == ProducerSequences.Verdict.BEHIND) {
+                // Dropped like any duplicate, so counts stay as they were; but no re-send reaches this far back.
+                deadLetters.add(new DeadLetter(partition, offset, "sequence went backwards: batch " + id + " is "
+                        + (highest - id.sequence()) + " below the highest sequence " + highest + " of producer '"
+                        + id.producer() + "' in partition " + partition + ", where a re-sent batch is at most "
+                        + (ProducerSequences.REPLAY_WINDOW - 1) + " below; dropped as a duplicate (its producer's spool"
+                        + " may have lost its acknowledged position or been copied)", value));
+            }
+            if (verdict != ProducerSequences.Verdict.FIRST_TIME) {
                 duplicateBatches++;
                 return false;
             }

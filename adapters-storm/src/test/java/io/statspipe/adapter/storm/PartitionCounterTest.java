@@ -112,6 +112,31 @@ class PartitionCounterTest {
     }
 
     @Test
+    void aBatchFarBelowItsProducersSequencesIsDeadLetteredWhileAResentOneIsDroppedSilently() {
+        append("a", 1000, T0);
+        append("a", 1000 - 511, T0 + 1); // re-sent: as far back as a window of the agent reaches
+        append("a", 1000 - 512, T0 + 2); // behind: the producer's sequence went backwards
+        append("b", 7, T0 + 3);
+        PartitionCounter live = counter();
+        countAndCut(live, log, 0, 1, true);
+        for (int o = 1; o < 4; o++) {
+            live.offer(o, T0, log.get(o));
+        }
+        PendingFlush pending = live.cut(true).orElseThrow();
+
+        assertThat(pending.duplicateBatches()).isEqualTo(2);
+        assertThat(pending.flush().events()).isEqualTo(1);
+        assertThat(pending.deadLetters()).singleElement().satisfies(d -> {
+            assertThat(d.offset()).isEqualTo(2);
+            assertThat(d.reason()).isEqualTo("sequence went backwards: batch a#488 is 512 below the highest sequence"
+                    + " 1000 of producer 'a' in partition 3, where a re-sent batch is at most 511 below; dropped as a"
+                    + " duplicate (its producer's spool may have lost its acknowledged position or been copied)");
+            assertThat(d.payload()).isEqualTo(log.get(2));
+        });
+        assertThat(counter().resume(Optional.of(new IntentState(pending.intent(), false)), source())).contains(pending);
+    }
+
+    @Test
     void offsetsAreCountedOnceAndClassifiedAgainstTheCompletedRange() {
         append("a", 1, T0);
         append("a", 2, T0);
