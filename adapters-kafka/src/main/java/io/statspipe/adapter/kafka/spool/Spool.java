@@ -34,9 +34,17 @@ import org.slf4j.LoggerFactory;
  * <p>Durability: appends are group-committed by a syncer thread every
  * {@link SpoolSettings#fsyncInterval()} (or forced inside the append when it is zero);
  * {@link #awaitDurable} returns once a sequence is on disk. Readers only ever see durable
- * records, so a sequence that reached Kafka can never be reused after a power loss.
- * The acknowledged position is written without fsync: losing it re-sends batches, which
- * consumers drop as duplicates by their batch id.
+ * records, so a sequence that reached Kafka can never be reused after a power loss. The next
+ * sequence is derived at recovery from the acknowledged position and the segments (each named
+ * by its first sequence), so what keeps it from going backwards is the order of writes: a new
+ * segment's folder entry is forced before records go into it, and the acknowledged position is
+ * forced before the segments it frees are deleted. Forcing it also keeps re-sends after a power
+ * loss within the last window, where consumers drop them silently.
+ *
+ * <p>The producer id belongs to the folder where it was made: {@code producer.host} holds the
+ * host and the folder's path at that moment, and a folder found elsewhere (copied to a second
+ * host, or beside the original) takes a new producer id, since two agents sending under one id
+ * and overlapping sequences would lose batches to de-duplication.
  *
  * <p>Recovery on open scans every segment and truncates it at the first record that is torn
  * (short, bad length, bad checksum, out-of-sequence): such a record was never durable, hence
@@ -287,10 +295,8 @@ public final class Spool implements AutoCloseable {
             acknowledgedSequence = delivered;
             head = readAt.sequence() <= writtenSequence ? normalized(readAt) : null;
             try {
-                Path tmp = settings.dir().resolve("acknowledged.tmp");
-                Files.writeString(tmp, Long.toString(delivered), StandardCharsets.US_ASCII);
-                Files.move(tmp, settings.dir().resolve("acknowledged"), StandardCopyOption.REPLACE_EXISTING,
-                        StandardCopyOption.ATOMIC_MOVE);
+                // durable before the segments go: they are what recovery would otherwise derive the next sequence from
+                writeDurably(settings.dir(), "acknowledged", Long.toString(delivered));
                 for (Map.Entry<Long, Segment> old : new ArrayList<>(segments.headMap(readAt.segment()).entrySet())) {
                     Files.deleteIfExists(old.getValue().path);
                     bytesOnDisk -= old.getValue().size;
@@ -402,6 +408,8 @@ public final class Spool implements AutoCloseable {
         activeChannel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
         active = new Segment(firstSequence, path, activeChannel.size());
         segments.put(firstSequence, active);
+        // the segment's name carries its first sequence: it must outlive a power loss as its records do
+        forceFolder(settings.dir());
     }
 
     /** A record read at a position, and the offset in its segment where the next one begins. */
@@ -598,23 +606,71 @@ public final class Spool implements AutoCloseable {
 
     private static String loadOrCreateProducerId(Path dir) throws IOException {
         Path file = dir.resolve("producer");
-        if (Files.exists(file)) {
-            return Files.readString(file, StandardCharsets.US_ASCII).trim();
+        Path madeAtFile = dir.resolve("producer.host");
+        String here = whereAmI(dir);
+        if (!Files.exists(file)) {
+            String id = newProducerId();
+            writeDurably(dir, "producer.host", here);
+            writeDurably(dir, "producer", id);
+            return id;
         }
-        String id = "agent-" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
-        Path tmp = dir.resolve("producer.tmp");
+        String id = Files.readString(file, StandardCharsets.US_ASCII).trim();
+        if (!Files.exists(madeAtFile)) {
+            LOG.info("spool {}: producer {} is taken to belong here ({}), as no place was recorded for it", dir, id, here);
+            writeDurably(dir, "producer.host", here);
+            return id;
+        }
+        String madeAt = Files.readString(madeAtFile, StandardCharsets.UTF_8).trim();
+        if (madeAt.equals(here)) {
+            return id;
+        }
+        String fresh = newProducerId();
+        LOG.warn("spool {} was made for producer {} at {}, and this is {}: a copied or moved spool takes a new producer"
+                + " id, {} (two agents sending under one id would lose batches as duplicates)", dir, id, madeAt, here, fresh);
+        writeDurably(dir, "producer", fresh);
+        writeDurably(dir, "producer.host", here);
+        return fresh;
+    }
+
+    private static String newProducerId() {
+        return "agent-" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+    }
+
+    /** The host (its name and, where there is one, its machine id) and the spool folder's real path. */
+    private static String whereAmI(Path dir) throws IOException {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            host = System.getenv().getOrDefault("HOSTNAME", "unknown");
+        }
+        Path machineIdFile = Path.of("/etc/machine-id");
+        String machine = Files.isReadable(machineIdFile)
+                ? " machine " + Files.readString(machineIdFile, StandardCharsets.US_ASCII).trim() : "";
+        return "host " + host + machine + " folder " + dir.toRealPath();
+    }
+
+    /** Replaces {@code dir/name} with {@code content}, on disk when it returns (also after a power loss). */
+    private static void writeDurably(Path dir, String name, String content) throws IOException {
+        Path tmp = dir.resolve(name + ".tmp");
         try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            channel.write(ByteBuffer.wrap(id.getBytes(StandardCharsets.US_ASCII)));
+            ByteBuffer bytes = ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8));
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
+            }
             channel.force(true);
         }
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(tmp, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        forceFolder(dir);
+    }
+
+    private static void forceFolder(Path dir) {
         try (FileChannel folder = FileChannel.open(dir, StandardOpenOption.READ)) {
             folder.force(true);
         } catch (IOException e) {
             LOG.debug("cannot fsync folder {}", dir, e);
         }
-        return id;
     }
 
     private void waitOnLock(long millis) {

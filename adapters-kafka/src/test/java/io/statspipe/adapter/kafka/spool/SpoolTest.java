@@ -81,6 +81,37 @@ class SpoolTest {
     }
 
     @Test
+    void aSpoolFolderCopiedElsewhereTakesANewProducerIdWhileTheOriginalKeepsItsOwn() throws IOException {
+        Path original = dir.resolve("original");
+        Path copy = dir.resolve("copy");
+        String producer;
+        try (Spool spool = Spool.open(SpoolSettings.defaults(original).withFsyncInterval(Duration.ZERO))) {
+            producer = spool.producerId();
+            spool.append(1, payloads());
+        }
+        Files.createDirectories(copy);
+        try (Stream<Path> files = Files.list(original)) {
+            for (Path file : files.toList()) {
+                Files.copy(file, copy.resolve(file.getFileName()));
+            }
+        }
+
+        String copied;
+        try (Spool spool = Spool.open(SpoolSettings.defaults(copy).withFsyncInterval(Duration.ZERO))) {
+            copied = spool.producerId();
+            assertThat(spool.append(1, payloads())).as("sequences continue in the copy").isEqualTo(1);
+        }
+
+        assertThat(copied).isNotEqualTo(producer).startsWith("agent-");
+        try (Spool spool = Spool.open(SpoolSettings.defaults(original))) {
+            assertThat(spool.producerId()).isEqualTo(producer);
+        }
+        try (Spool spool = Spool.open(SpoolSettings.defaults(copy))) {
+            assertThat(spool.producerId()).as("the copy keeps the id it took").isEqualTo(copied);
+        }
+    }
+
+    @Test
     void aTornTailIsTruncatedAtRecoveryAndSequencesContinue() throws IOException {
         SpoolSettings settings = SpoolSettings.defaults(dir);
         try (Spool spool = Spool.open(settings)) {
