@@ -2,7 +2,9 @@ package io.statspipe.adapter.kafka;
 
 import io.statspipe.adapter.kafka.SubBatches.SubBatch;
 import io.statspipe.adapter.kafka.spool.Spool;
+import io.statspipe.adapter.kafka.spool.SpoolCorruptException;
 import io.statspipe.adapter.kafka.spool.SpooledRecord;
+import io.statspipe.domain.ProducerSequences;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +38,8 @@ import org.slf4j.LoggerFactory;
  */
 final class KafkaForwarder implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaForwarder.class);
-    private static final int WINDOW_RECORDS = 512;
+    /** Consumers count on it: a re-send never reaches further back than one window (see ProducerSequences). */
+    private static final int WINDOW_RECORDS = ProducerSequences.REPLAY_WINDOW;
     private static final long WINDOW_BYTES = 32L << 20;
 
     private final Spool spool;
@@ -46,9 +49,11 @@ final class KafkaForwarder implements Runnable {
     private final AtomicLong forwardedEvents = new AtomicLong();
     private final AtomicLong forwardedBatches = new AtomicLong();
     private final AtomicLong refusedByKafka = new AtomicLong();
+    private final AtomicLong corruptInSpool = new AtomicLong();
     private volatile boolean running = true;
     private volatile boolean spooling;
     private long waitingSince = -1;
+    private int readFailures;
 
     KafkaForwarder(Spool spool, AgentSettings settings, DeadLetters deadLetters) {
         this.spool = spool;
@@ -80,12 +85,21 @@ final class KafkaForwarder implements Runnable {
             List<SpooledRecord> window;
             try {
                 window = spool.read(WINDOW_RECORDS, WINDOW_BYTES, Duration.ofMillis(200));
+                readFailures = 0;
+            } catch (SpoolCorruptException e) {
+                LOG.error("{}: forwarding stopped, events stay in the spool", e.getMessage());
+                running = false;
+                return;
             } catch (RuntimeException e) {
                 if (!running) {
                     return;
                 }
-                LOG.error("cannot read the spool; retrying in 1 s", e);
-                pause(1000);
+                // Nothing of a window that failed was sent: read again from the oldest unacknowledged record.
+                spool.rewindToAcknowledged();
+                long backoff = Math.min(100L << Math.min(readFailures++, 6), 5000);
+                LOG.error("cannot read the spool (failure {} in a row); reading it again from the oldest unsent batch"
+                        + " in {} ms", readFailures, backoff, e);
+                pause(backoff);
                 continue;
             }
             if (window.isEmpty()) {
@@ -95,6 +109,12 @@ final class KafkaForwarder implements Runnable {
             List<SubBatch> subBatches = new ArrayList<>();
             long events = 0;
             for (SpooledRecord record : window) {
+                if (record.corruption().isPresent()) {
+                    corruptInSpool.incrementAndGet();
+                    LOG.error("{}; sent to the dead-letter topic", record.corruption().get());
+                    deadLetters.publish(record.payload(), record.corruption().get(), "spool:" + spool.producerId());
+                    continue;
+                }
                 events += record.events();
                 for (SubBatch sub : SubBatches.read(record.payload())) {
                     Future<RecordMetadata> future = sendUntilTaken(sub);
@@ -249,8 +269,9 @@ final class KafkaForwarder implements Runnable {
         return forwardedBatches.get();
     }
 
-    long refusedByKafka() {
-        return refusedByKafka.get();
+    /** Batches not forwarded for good: refused by Kafka, or found corrupt in the spool (both dead-lettered). */
+    long notForwarded() {
+        return refusedByKafka.get() + corruptInSpool.get();
     }
 
     /** Stops forwarding; records not yet acknowledged stay in the spool for the next start. */

@@ -122,7 +122,7 @@ public final class StoreAndForwardAgent implements PublishEventsPort, AutoClosea
         Optional<Duration> oldest = stats.oldestUnsentMillis() < 0 ? Optional.empty()
                 : Optional.of(Duration.ofMillis(Math.max(0, System.currentTimeMillis() - stats.oldestUnsentMillis())));
         return new AgentHealth(forwarder.spooling(), stats.unsentEvents(), stats.unsentBatches(), stats.bytesOnDisk(), oldest,
-                forwarder.forwardedEvents(), forwarder.forwardedBatches(), rejected.get() + forwarder.refusedByKafka(),
+                forwarder.forwardedEvents(), forwarder.forwardedBatches(), rejected.get() + forwarder.notForwarded(),
                 stats.refusedEvents(), stats.truncatedBytes());
     }
 

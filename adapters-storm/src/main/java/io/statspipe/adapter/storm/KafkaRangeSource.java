@@ -61,6 +61,16 @@ final class KafkaRangeSource implements RangeSource, AutoCloseable {
         }
     }
 
+    @Override
+    public long firstOffset(int partition) {
+        TopicPartition tp = new TopicPartition(topic, partition);
+        try {
+            return consumer.beginningOffsets(List.of(tp), STALL).get(tp);
+        } catch (KafkaException e) {
+            throw new EngineUnavailableException("cannot read the first offset of " + tp, e);
+        }
+    }
+
     /** How many partitions the topic has now. */
     int partitionCount() {
         try {

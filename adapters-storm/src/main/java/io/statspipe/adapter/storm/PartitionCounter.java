@@ -25,6 +25,8 @@ import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Counts one Kafka partition exactly: decodes its records, drops duplicate batches, folds the
@@ -34,6 +36,9 @@ import java.util.TreeSet;
  * in {@code [openFirst, highestSeen]} that were not counted before, and what a record
  * contributes depends only on its bytes, its Kafka timestamp and the state the range began
  * with (watermark and producer sequences, both recorded in the range's intent). No wall clock.
+ * Records are counted without a gap: a record that arrives beyond the next offset expected
+ * ({@code highestSeen + 1}) first has the offsets before it read from the log and counted, so
+ * every offset up to {@code highestSeen} is counted, and a later copy of one is a duplicate indeed.
  *
  * <p>Coarser resolutions (a rule's hours beside its minutes) are not cut with every range: they
  * fold over the <em>coarse range</em> {@code [coarseFirst, highestSeen]}, several consecutive
@@ -42,6 +47,7 @@ import java.util.TreeSet;
  * Not thread-safe: one owner per partition.
  */
 final class PartitionCounter {
+    private static final Logger LOG = LoggerFactory.getLogger(PartitionCounter.class);
 
     /** What an offered record is to this partition. */
     enum Admission {
@@ -67,6 +73,8 @@ final class PartitionCounter {
     private final long maxClockSkewMillis;
     private final int maxRecordBytes;
 
+    /** The partition's log that fills gaps before a record; null until {@link #resume} binds the counter to it. */
+    private RangeSource log;
     private Rollup rollup;
     /**
      * The rollup's references by series instance and kind. The format interns series across
@@ -140,13 +148,17 @@ final class PartitionCounter {
      * were written), then the intent's own range, and returns the flush it reproduces; the caller
      * writes it if the intent did not complete, and then calls {@link #completed}. Afterwards the
      * coarser resolutions hold what they held when the intent was cut. Empty when the partition
-     * never flushed.
+     * never flushed: it then counts from the first record the log holds.
+     * From now on the counter fills gaps from {@code log} (see {@link #offer}).
      *
      * @throws IllegalStateException when the log no longer holds the range as it was (retention),
      *                               or a pending flush was cut under other counting settings
      */
     Optional<PendingFlush> resume(Optional<IntentState> latest, RangeSource log) {
         if (latest.isEmpty()) {
+            countedThrough = log.firstOffset(partition) - 1;
+            highestSeen = countedThrough;
+            this.log = log;
             return Optional.empty();
         }
         FlushIntent intent = latest.get().intent();
@@ -168,7 +180,7 @@ final class PartitionCounter {
         coarseFirst = NONE;
         long first = intent.origin().firstOffset();
         if (coarse.firstOffset() < first) {
-            log.read(partition, coarse.firstOffset(), first - 1, this::offer);
+            log.read(partition, coarse.firstOffset(), first - 1, this::take);
             if (highestSeen != first - 1) {
                 throw new IllegalStateException("partition " + partition + " no longer holds offsets "
                         + coarse.firstOffset() + " to " + (first - 1) + " of the coarse range of " + intent);
@@ -181,7 +193,7 @@ final class PartitionCounter {
             openFirst = NONE;
         }
         if (intent.hasFinestRange()) {
-            log.read(partition, first, intent.lastOffset(), this::offer);
+            log.read(partition, first, intent.lastOffset(), this::take);
         }
         PendingFlush replayed = cut(coarse.cut()).orElseThrow(() -> new IllegalStateException("partition "
                 + partition + " no longer holds the records of " + intent + ": cannot replay it"));
@@ -191,6 +203,7 @@ final class PartitionCounter {
             throw new IllegalStateException("replaying " + intent + " of partition " + partition + " gave "
                     + again + ": the log no longer holds the range as it was");
         }
+        this.log = log;
         return Optional.of(replayed);
     }
 
@@ -214,13 +227,40 @@ final class PartitionCounter {
         return String.join("; ", diff);
     }
 
-    /** Offers one record; counts it if it is new. */
+    /**
+     * Offers one record; counts it if it is new. A record beyond a gap (its offset above
+     * {@code highestSeen + 1}: an earlier tuple failed, e.g. while the partition was resumed, and
+     * the spout sends it again later) is counted only after the offsets of the gap, read from the
+     * log: counted first, it would leave them below {@code highestSeen}, and their tuples would
+     * pass for duplicates without ever being counted.
+     *
+     * @throws io.statspipe.ports.out.EngineUnavailableException when the gap cannot be read now;
+     *         nothing of the record is counted (the caller fails its tuple, the spout sends it again)
+     */
     Admission offer(long offset, long timestamp, byte[] value) {
         if (offset <= countedThrough) {
             return Admission.ALREADY_COUNTED;
         }
         if (offset <= highestSeen) {
             return Admission.HELD_DUPLICATE;
+        }
+        if (log != null && offset > highestSeen + 1) {
+            long gapFirst = highestSeen + 1;
+            LOG.info("partition {}: offset {} arrived before offsets {} to {}; reading those from the log first",
+                    partition, offset, gapFirst, offset - 1);
+            // Offsets the log does not hold in the gap are no records (e.g. transaction markers):
+            // the spout never sends them either.
+            log.read(partition, gapFirst, offset - 1, this::take);
+        }
+        take(offset, timestamp, value);
+        return Admission.NEW;
+    }
+
+    /** Counts the next record of the partition, into the open range. */
+    private void take(long offset, long timestamp, byte[] value) {
+        if (offset <= highestSeen) {
+            throw new IllegalStateException("partition " + partition + ": offset " + offset
+                    + " handed over after offset " + highestSeen + "; records must come in offset order");
         }
         if (openFirst == NONE) {
             openFirst = offset;
@@ -232,7 +272,6 @@ final class PartitionCounter {
         }
         highestSeen = offset;
         count(offset, timestamp, value);
-        return Admission.NEW;
     }
 
     /** Cuts the open range and the coarse range together; see {@link #cut(boolean)}. */
@@ -308,6 +347,7 @@ final class PartitionCounter {
         }
         counting.offset = offset;
         counting.recordTimestamp = timestamp;
+        counting.value = value;
         counting.begun = false;
         try {
             format.decodeInto(value, counting);
@@ -330,6 +370,7 @@ final class PartitionCounter {
     private final class Counting implements EventBatchFormat.EventSink {
         long offset;
         long recordTimestamp;
+        byte[] value;
         boolean begun;
         private BatchId batch;
         private Series[] series = new Series[64];
@@ -338,7 +379,17 @@ final class PartitionCounter {
 
         @Override
         public boolean begin(BatchId id, int seriesCount) {
-            if (!producers.firstTime(id)) {
+            long highest = producers.highest(id.producer());
+            ProducerSequences.Verdict verdict = producers.admit(id);
+            if (verdict == ProducerSequences.Verdict.BEHIND) {
+                // Dropped like any duplicate, so counts stay as they were; but no re-send reaches this far back.
+                deadLetters.add(new DeadLetter(partition, offset, "sequence went backwards: batch " + id + " is "
+                        + (highest - id.sequence()) + " below the highest sequence " + highest + " of producer '"
+                        + id.producer() + "' in partition " + partition + ", where a re-sent batch is at most "
+                        + (ProducerSequences.REPLAY_WINDOW - 1) + " below; dropped as a duplicate (its producer's spool"
+                        + " may have lost its acknowledged position or been copied)", value));
+            }
+            if (verdict != ProducerSequences.Verdict.FIRST_TIME) {
                 duplicateBatches++;
                 return false;
             }

@@ -1,6 +1,9 @@
 package io.statspipe.adapter.storm;
 
-/** Reads a range of a partition's records again, for recovery. */
+/**
+ * A partition's log, read again: for recovery, and to fill a gap when a record arrives before an
+ * earlier one that was not counted yet.
+ */
 public interface RangeSource {
 
     /** One record: its offset, its Kafka timestamp and its bytes. */
@@ -16,4 +19,12 @@ public interface RangeSource {
      * @throws io.statspipe.ports.out.EngineUnavailableException when the log cannot be read now
      */
     void read(int partition, long first, long last, RecordSink sink);
+
+    /**
+     * The offset of the oldest record {@code partition} still holds: where a partition that never
+     * flushed starts counting.
+     *
+     * @throws io.statspipe.ports.out.EngineUnavailableException when the log cannot be asked now
+     */
+    long firstOffset(int partition);
 }

@@ -87,11 +87,7 @@ class CrashRecoveryTest {
 
         InMemoryFlushIntents durableIntents = new InMemoryFlushIntents();
         InMemoryAggregateStore durableStore = new InMemoryAggregateStore();
-        RangeSource source = (partition, first, last, sink) -> {
-            for (long o = first; o <= last && o < log.size(); o++) {
-                sink.accept(o, T0, log.get((int) o));
-            }
-        };
+        RangeSource source = new ListRangeSource(log, T0);
         long committedOffset = 0; // the spout's committed offset: where a restarted spout resumes
         int crashes = 0;
         boolean done = false;

@@ -36,11 +36,7 @@ class PartitionCounterTest {
     }
 
     RangeSource source() {
-        return (partition, first, last, sink) -> {
-            for (long o = first; o <= last && o < log.size(); o++) {
-                sink.accept(o, T0, log.get((int) o));
-            }
-        };
+        return new ListRangeSource(log, T0);
     }
 
     @Test
@@ -76,6 +72,68 @@ class PartitionCounterTest {
             assertThat(d.reason()).startsWith("TOO_OLD");
             assertThat(d.offset()).isEqualTo(4);
         });
+    }
+
+    @Test
+    void aRecordWhoseTupleFailedIsCountedWhenALaterRecordArrivesFirst() {
+        append("a", 1, T0);
+        append("a", 2, T0 + 1);
+        append("b", 1, T0 + 2);
+        PartitionCounter before = counter();
+        before.offer(0, T0, log.get(0));
+        PendingFlush completed = before.cut().orElseThrow();
+        PartitionCounter resumed = counter();
+        resumed.completed(resumed.resume(Optional.of(new IntentState(completed.intent(), true)), source()).orElseThrow());
+
+        // offset 1's tuple failed while its partition was being resumed; the spout sends it again after offset 2
+        assertThat(resumed.offer(2, T0, log.get(2))).isEqualTo(Admission.NEW);
+        assertThat(resumed.offer(1, T0, log.get(1))).isEqualTo(Admission.HELD_DUPLICATE);
+        PendingFlush next = resumed.cut().orElseThrow();
+
+        assertThat(next.intent().origin().firstOffset()).isEqualTo(1);
+        assertThat(next.intent().lastOffset()).isEqualTo(2);
+        assertThat(next.flush().events()).as("offsets 1 and 2, one event each").isEqualTo(2);
+        assertThat(counter().resume(Optional.of(new IntentState(next.intent(), false)), source())).contains(next);
+    }
+
+    @Test
+    void aPartitionThatNeverFlushedCountsFromTheStartOfItsLogWhateverArrivesFirst() {
+        append("a", 1, T0);
+        append("a", 2, T0 + 1);
+        PartitionCounter c = counter();
+        assertThat(c.resume(Optional.empty(), source())).isEmpty();
+
+        assertThat(c.offer(1, T0, log.get(1))).isEqualTo(Admission.NEW);
+        assertThat(c.offer(0, T0, log.get(0))).isEqualTo(Admission.HELD_DUPLICATE);
+
+        PendingFlush flush = c.cut().orElseThrow();
+        assertThat(flush.intent().origin().firstOffset()).isZero();
+        assertThat(flush.flush().events()).isEqualTo(2);
+    }
+
+    @Test
+    void aBatchFarBelowItsProducersSequencesIsDeadLetteredWhileAResentOneIsDroppedSilently() {
+        append("a", 1000, T0);
+        append("a", 1000 - 511, T0 + 1); // re-sent: as far back as a window of the agent reaches
+        append("a", 1000 - 512, T0 + 2); // behind: the producer's sequence went backwards
+        append("b", 7, T0 + 3);
+        PartitionCounter live = counter();
+        countAndCut(live, log, 0, 1, true);
+        for (int o = 1; o < 4; o++) {
+            live.offer(o, T0, log.get(o));
+        }
+        PendingFlush pending = live.cut(true).orElseThrow();
+
+        assertThat(pending.duplicateBatches()).isEqualTo(2);
+        assertThat(pending.flush().events()).isEqualTo(1);
+        assertThat(pending.deadLetters()).singleElement().satisfies(d -> {
+            assertThat(d.offset()).isEqualTo(2);
+            assertThat(d.reason()).isEqualTo("sequence went backwards: batch a#488 is 512 below the highest sequence"
+                    + " 1000 of producer 'a' in partition 3, where a re-sent batch is at most 511 below; dropped as a"
+                    + " duplicate (its producer's spool may have lost its acknowledged position or been copied)");
+            assertThat(d.payload()).isEqualTo(log.get(2));
+        });
+        assertThat(counter().resume(Optional.of(new IntentState(pending.intent(), false)), source())).contains(pending);
     }
 
     @Test

@@ -34,9 +34,17 @@ import org.slf4j.LoggerFactory;
  * <p>Durability: appends are group-committed by a syncer thread every
  * {@link SpoolSettings#fsyncInterval()} (or forced inside the append when it is zero);
  * {@link #awaitDurable} returns once a sequence is on disk. Readers only ever see durable
- * records, so a sequence that reached Kafka can never be reused after a power loss.
- * The acknowledged position is written without fsync: losing it re-sends batches, which
- * consumers drop as duplicates by their batch id.
+ * records, so a sequence that reached Kafka can never be reused after a power loss. The next
+ * sequence is derived at recovery from the acknowledged position and the segments (each named
+ * by its first sequence), so what keeps it from going backwards is the order of writes: a new
+ * segment's folder entry is forced before records go into it, and the acknowledged position is
+ * forced before the segments it frees are deleted. Forcing it also keeps re-sends after a power
+ * loss within the last window, where consumers drop them silently.
+ *
+ * <p>The producer id belongs to the folder where it was made: {@code producer.host} holds the
+ * host and the folder's path at that moment, and a folder found elsewhere (copied to a second
+ * host, or beside the original) takes a new producer id, since two agents sending under one id
+ * and overlapping sequences would lose batches to de-duplication.
  *
  * <p>Recovery on open scans every segment and truncates it at the first record that is torn
  * (short, bad length, bad checksum, out-of-sequence): such a record was never durable, hence
@@ -212,6 +220,15 @@ public final class Spool implements AutoCloseable {
     /**
      * Reads the next durable records after the ones already read (at most {@code maxRecords}
      * and about {@code maxBytes}), waiting up to {@code wait} for one to arrive.
+     *
+     * <p>The read position moves only past records handed out: when the disk fails on a record,
+     * the records before it are returned and the next read starts at it again (an error before
+     * any record is thrown). A record corrupt on disk (its checksum does not match) is handed out
+     * with the reason ({@link SpooledRecord#corruption}) when the record after it is found where
+     * its length says.
+     *
+     * @throws UncheckedIOException when the disk fails on the first record to read
+     * @throws SpoolCorruptException when a record is corrupt and where the next begins is lost
      */
     public List<SpooledRecord> read(int maxRecords, long maxBytes, Duration wait) {
         long limit;
@@ -246,16 +263,20 @@ public final class Spool implements AutoCloseable {
                     readAt = new Position(following, 0, readAt.sequence());
                     continue;
                 }
-                SpooledRecord record = readRecord(readAt.segment(), readAt.offset());
-                readAt = new Position(readAt.segment(), readAt.offset() + HEADER + BODY_HEADER + record.payload().length,
-                        record.sequence() + 1);
+                Read read = readRecord(readAt, end, following);
+                SpooledRecord record = read.record();
+                readAt = new Position(readAt.segment(), read.next(), record.sequence() + 1);
                 readEvents += record.events();
                 readBatches++;
                 bytes += record.payload().length;
                 out.add(record);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read spool " + settings.dir(), e);
+            if (out.isEmpty()) {
+                throw new UncheckedIOException("cannot read spool " + settings.dir() + " at sequence " + readAt.sequence(), e);
+            }
+            // hand out what was read; the next read starts again at the record the disk failed on
+            LOG.debug("reading spool {} stopped at sequence {}", settings.dir(), readAt.sequence(), e);
         }
         return out;
     }
@@ -274,10 +295,8 @@ public final class Spool implements AutoCloseable {
             acknowledgedSequence = delivered;
             head = readAt.sequence() <= writtenSequence ? normalized(readAt) : null;
             try {
-                Path tmp = settings.dir().resolve("acknowledged.tmp");
-                Files.writeString(tmp, Long.toString(delivered), StandardCharsets.US_ASCII);
-                Files.move(tmp, settings.dir().resolve("acknowledged"), StandardCopyOption.REPLACE_EXISTING,
-                        StandardCopyOption.ATOMIC_MOVE);
+                // durable before the segments go: they are what recovery would otherwise derive the next sequence from
+                writeDurably(settings.dir(), "acknowledged", Long.toString(delivered));
                 for (Map.Entry<Long, Segment> old : new ArrayList<>(segments.headMap(readAt.segment()).entrySet())) {
                     Files.deleteIfExists(old.getValue().path);
                     bytesOnDisk -= old.getValue().size;
@@ -389,27 +408,74 @@ public final class Spool implements AutoCloseable {
         activeChannel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
         active = new Segment(firstSequence, path, activeChannel.size());
         segments.put(firstSequence, active);
+        // the segment's name carries its first sequence: it must outlive a power loss as its records do
+        forceFolder(settings.dir());
     }
 
-    private SpooledRecord readRecord(long segment, long offset) throws IOException {
-        FileChannel channel = readChannel(segment);
+    /** A record read at a position, and the offset in its segment where the next one begins. */
+    private record Read(SpooledRecord record, long next) {
+    }
+
+    /**
+     * Reads the record at {@code at}, in a segment of {@code end} durable bytes followed by the
+     * segment {@code following} (null when none). The disk failing is an IOException (worth a
+     * retry); a record that is corrupt is either handed out as such, when the next record is
+     * where its length says, or a {@link SpoolCorruptException}.
+     */
+    private Read readRecord(Position at, long end, Long following) throws IOException {
+        FileChannel channel = readChannel(at.segment());
         ByteBuffer header = ByteBuffer.allocate(HEADER);
-        readFully(channel, header, offset);
+        readFully(channel, header, at.offset());
         int length = header.getInt(0);
-        int crc = header.getInt(4);
-        if (length < BODY_HEADER || length > MAX_BODY) {
-            throw new IOException("corrupt spool record at " + segment + SUFFIX + ":" + offset + " (length " + length + ")");
+        String where = "spool record " + at.sequence() + " at " + String.format("%020d%s", at.segment(), SUFFIX) + ":"
+                + at.offset();
+        if (length < BODY_HEADER || length > MAX_BODY || at.offset() + HEADER + length > end) {
+            throw lost(where, "impossible length " + length);
         }
         ByteBuffer body = ByteBuffer.allocate(length);
-        readFully(channel, body, offset + HEADER);
-        CRC32C check = new CRC32C();
-        check.update(body.array(), 0, length);
-        if ((int) check.getValue() != crc) {
-            throw new IOException("corrupt spool record at " + segment + SUFFIX + ":" + offset + " (checksum)");
+        readFully(channel, body, at.offset() + HEADER);
+        long next = at.offset() + HEADER + length;
+        if (!checksumMatches(body, header.getInt(4))) {
+            boolean nextFound = next == end ? following == null || following == at.sequence() + 1
+                    : sequenceAt(channel, next, end) == at.sequence() + 1;
+            if (!nextFound) {
+                throw lost(where, "checksum mismatch");
+            }
+            ByteBuffer bytes = ByteBuffer.allocate(HEADER + length).put(header.rewind()).put(body.rewind());
+            return new Read(SpooledRecord.corrupt(at.sequence(), bytes.array(), where
+                    + " is corrupt on disk (checksum mismatch): its batch cannot be read"), next);
         }
         byte[] payload = new byte[length - BODY_HEADER];
         System.arraycopy(body.array(), BODY_HEADER, payload, 0, payload.length);
-        return new SpooledRecord(body.getLong(0), body.getLong(8), body.getInt(16), payload);
+        return new Read(new SpooledRecord(body.getLong(0), body.getLong(8), body.getInt(16), payload), next);
+    }
+
+    private static SpoolCorruptException lost(String where, String what) {
+        return new SpoolCorruptException(where + " is corrupt on disk (" + what + ") and where the record after it"
+                + " begins cannot be told: forwarding stops here, the records from this one on stay in the spool."
+                + " Restarting the agent truncates this segment at the corrupt record (logged with the bytes dropped)");
+    }
+
+    private static boolean checksumMatches(ByteBuffer body, int crc) {
+        CRC32C check = new CRC32C();
+        check.update(body.array(), 0, body.capacity());
+        return (int) check.getValue() == crc;
+    }
+
+    /** The sequence of the intact record at {@code offset}, or -1 when no intact record is there. */
+    private static long sequenceAt(FileChannel channel, long offset, long end) throws IOException {
+        if (offset + HEADER + BODY_HEADER > end) {
+            return -1;
+        }
+        ByteBuffer header = ByteBuffer.allocate(HEADER);
+        readFully(channel, header, offset);
+        int length = header.getInt(0);
+        if (length < BODY_HEADER || length > MAX_BODY || offset + HEADER + length > end) {
+            return -1;
+        }
+        ByteBuffer body = ByteBuffer.allocate(length);
+        readFully(channel, body, offset + HEADER);
+        return checksumMatches(body, header.getInt(4)) ? body.getLong(0) : -1;
     }
 
     /** The same record boundary, moved to the start of the next segment when it is the end of a finished one. */
@@ -504,7 +570,6 @@ public final class Spool implements AutoCloseable {
             long offset = 0;
             long expected = firstSequence;
             ByteBuffer header = ByteBuffer.allocate(HEADER);
-            CRC32C crc = new CRC32C();
             while (offset + HEADER + BODY_HEADER <= size) {
                 header.clear();
                 readFully(channel, header, offset);
@@ -514,9 +579,7 @@ public final class Spool implements AutoCloseable {
                 }
                 ByteBuffer body = ByteBuffer.allocate(length);
                 readFully(channel, body, offset + HEADER);
-                crc.reset();
-                crc.update(body.array(), 0, length);
-                if ((int) crc.getValue() != header.getInt(4) || body.getLong(0) != expected) {
+                if (!checksumMatches(body, header.getInt(4)) || body.getLong(0) != expected) {
                     break;
                 }
                 if (expected > acknowledgedSequence) {
@@ -543,23 +606,71 @@ public final class Spool implements AutoCloseable {
 
     private static String loadOrCreateProducerId(Path dir) throws IOException {
         Path file = dir.resolve("producer");
-        if (Files.exists(file)) {
-            return Files.readString(file, StandardCharsets.US_ASCII).trim();
+        Path madeAtFile = dir.resolve("producer.host");
+        String here = whereAmI(dir);
+        if (!Files.exists(file)) {
+            String id = newProducerId();
+            writeDurably(dir, "producer.host", here);
+            writeDurably(dir, "producer", id);
+            return id;
         }
-        String id = "agent-" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
-        Path tmp = dir.resolve("producer.tmp");
+        String id = Files.readString(file, StandardCharsets.US_ASCII).trim();
+        if (!Files.exists(madeAtFile)) {
+            LOG.info("spool {}: producer {} is taken to belong here ({}), as no place was recorded for it", dir, id, here);
+            writeDurably(dir, "producer.host", here);
+            return id;
+        }
+        String madeAt = Files.readString(madeAtFile, StandardCharsets.UTF_8).trim();
+        if (madeAt.equals(here)) {
+            return id;
+        }
+        String fresh = newProducerId();
+        LOG.warn("spool {} was made for producer {} at {}, and this is {}: a copied or moved spool takes a new producer"
+                + " id, {} (two agents sending under one id would lose batches as duplicates)", dir, id, madeAt, here, fresh);
+        writeDurably(dir, "producer", fresh);
+        writeDurably(dir, "producer.host", here);
+        return fresh;
+    }
+
+    private static String newProducerId() {
+        return "agent-" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+    }
+
+    /** The host (its name and, where there is one, its machine id) and the spool folder's real path. */
+    private static String whereAmI(Path dir) throws IOException {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            host = System.getenv().getOrDefault("HOSTNAME", "unknown");
+        }
+        Path machineIdFile = Path.of("/etc/machine-id");
+        String machine = Files.isReadable(machineIdFile)
+                ? " machine " + Files.readString(machineIdFile, StandardCharsets.US_ASCII).trim() : "";
+        return "host " + host + machine + " folder " + dir.toRealPath();
+    }
+
+    /** Replaces {@code dir/name} with {@code content}, on disk when it returns (also after a power loss). */
+    private static void writeDurably(Path dir, String name, String content) throws IOException {
+        Path tmp = dir.resolve(name + ".tmp");
         try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            channel.write(ByteBuffer.wrap(id.getBytes(StandardCharsets.US_ASCII)));
+            ByteBuffer bytes = ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8));
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
+            }
             channel.force(true);
         }
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(tmp, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        forceFolder(dir);
+    }
+
+    private static void forceFolder(Path dir) {
         try (FileChannel folder = FileChannel.open(dir, StandardOpenOption.READ)) {
             folder.force(true);
         } catch (IOException e) {
             LOG.debug("cannot fsync folder {}", dir, e);
         }
-        return id;
     }
 
     private void waitOnLock(long millis) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,6 +81,37 @@ class SpoolTest {
     }
 
     @Test
+    void aSpoolFolderCopiedElsewhereTakesANewProducerIdWhileTheOriginalKeepsItsOwn() throws IOException {
+        Path original = dir.resolve("original");
+        Path copy = dir.resolve("copy");
+        String producer;
+        try (Spool spool = Spool.open(SpoolSettings.defaults(original).withFsyncInterval(Duration.ZERO))) {
+            producer = spool.producerId();
+            spool.append(1, payloads());
+        }
+        Files.createDirectories(copy);
+        try (Stream<Path> files = Files.list(original)) {
+            for (Path file : files.toList()) {
+                Files.copy(file, copy.resolve(file.getFileName()));
+            }
+        }
+
+        String copied;
+        try (Spool spool = Spool.open(SpoolSettings.defaults(copy).withFsyncInterval(Duration.ZERO))) {
+            copied = spool.producerId();
+            assertThat(spool.append(1, payloads())).as("sequences continue in the copy").isEqualTo(1);
+        }
+
+        assertThat(copied).isNotEqualTo(producer).startsWith("agent-");
+        try (Spool spool = Spool.open(SpoolSettings.defaults(original))) {
+            assertThat(spool.producerId()).isEqualTo(producer);
+        }
+        try (Spool spool = Spool.open(SpoolSettings.defaults(copy))) {
+            assertThat(spool.producerId()).as("the copy keeps the id it took").isEqualTo(copied);
+        }
+    }
+
+    @Test
     void aTornTailIsTruncatedAtRecoveryAndSequencesContinue() throws IOException {
         SpoolSettings settings = SpoolSettings.defaults(dir);
         try (Spool spool = Spool.open(settings)) {
@@ -116,6 +149,69 @@ class SpoolTest {
         try (Spool spool = Spool.open(settings)) {
             assertThat(readAll(spool)).containsExactlyElementsOf(range(0, 9));
             assertThat(spool.stats().truncatedBytes()).isPositive();
+        }
+    }
+
+    @Test
+    void aReadErrorNeverMovesThePositionPastARecordItDidNotHandOut() throws IOException {
+        try (Spool spool = Spool.open(SpoolSettings.defaults(dir).withFsyncInterval(Duration.ZERO))) {
+            Path segment = threeRecords(spool);
+            byte[] whole = Files.readAllBytes(segment);
+            // the disk fails inside the second record: reading it ends in an IOException
+            try (FileChannel channel = FileChannel.open(segment, StandardOpenOption.WRITE)) {
+                channel.truncate(whole.length / 3 + 10);
+            }
+            List<Long> handedOut = new ArrayList<>();
+            List<String> errors = new ArrayList<>();
+            for (int attempt = 0; attempt < 3; attempt++) {
+                try {
+                    spool.read(100, 1 << 20, Duration.ofMillis(50)).forEach(r -> handedOut.add(r.sequence()));
+                } catch (UncheckedIOException e) {
+                    errors.add(e.getMessage());
+                }
+            }
+            Files.write(segment, whole); // the disk answers again
+
+            handedOut.addAll(readAll(spool));
+
+            assertThat(errors).isNotEmpty();
+            assertThat(handedOut).as("every record handed out once, in order").containsExactly(0L, 1L, 2L);
+        }
+    }
+
+    @Test
+    void aRecordCorruptOnDiskIsHandedOutWithItsReasonInsteadOfSkipped() throws IOException {
+        try (Spool spool = Spool.open(SpoolSettings.defaults(dir).withFsyncInterval(Duration.ZERO))) {
+            Path segment = threeRecords(spool);
+            // bits flipped in the second record's payload, after it was durable
+            byte[] bytes = flipped(segment, length -> 2 * length / 3 - 2, 0x55);
+
+            List<SpooledRecord> got = spool.read(100, 1 << 20, Duration.ofMillis(50));
+
+            assertThat(got).extracting(SpooledRecord::sequence).containsExactly(0L, 1L, 2L);
+            assertThat(got.get(0).corruption()).isEmpty();
+            assertThat(got.get(1).corruption()).hasValueSatisfying(reason -> assertThat(reason)
+                    .contains("spool record 1 at " + segment.getFileName() + ":" + bytes.length / 3)
+                    .contains("checksum"));
+            assertThat(got.get(1).payload()).as("the record's bytes as the disk holds them")
+                    .hasSize(bytes.length / 3);
+            assertThat(got.get(2).payload()).isEqualTo(payload(2));
+        }
+    }
+
+    @Test
+    void aCorruptRecordWhoseEndCannotBeFoundStopsTheReaderWithTheReason() throws IOException {
+        try (Spool spool = Spool.open(SpoolSettings.defaults(dir).withFsyncInterval(Duration.ZERO))) {
+            Path segment = threeRecords(spool);
+            // the second record's length: where the third begins is lost
+            byte[] bytes = flipped(segment, length -> length / 3 + 3, 0x01);
+
+            assertThat(spool.read(1, 1 << 20, Duration.ofMillis(50))).extracting(SpooledRecord::sequence)
+                    .containsExactly(0L);
+            assertThatThrownBy(() -> spool.read(100, 1 << 20, Duration.ofMillis(50)))
+                    .isInstanceOf(SpoolCorruptException.class)
+                    .hasMessageContaining("spool record 1 at " + segment.getFileName() + ":" + bytes.length / 3)
+                    .hasMessageContaining("forwarding stops");
         }
     }
 
@@ -159,6 +255,22 @@ class SpoolTest {
     void settingsNameTheRuleTheyBreak() {
         assertThatThrownBy(() -> SpoolSettings.defaults(dir).withMaxBytes(5000, 4096))
                 .hasMessage("spool max size 5000 must be at least two segments (2 x 4096)");
+    }
+
+    /** Appends three records of one size, durable at once, into the one segment it returns. */
+    private Path threeRecords(Spool spool) {
+        for (int i = 0; i < 3; i++) {
+            spool.append(1, payloads());
+        }
+        return segments().get(0);
+    }
+
+    /** Flips {@code mask} in the segment's byte at {@code where(size)}; returns the bytes now on disk. */
+    private static byte[] flipped(Path segment, java.util.function.IntUnaryOperator where, int mask) throws IOException {
+        byte[] bytes = Files.readAllBytes(segment);
+        bytes[where.applyAsInt(bytes.length)] ^= (byte) mask;
+        Files.write(segment, bytes);
+        return bytes;
     }
 
     private static java.util.function.LongFunction<byte[]> payloads() {
