@@ -2,6 +2,7 @@ package io.statspipe.adapter.kafka;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import io.statspipe.ports.out.DeadLetterContent;
@@ -38,16 +39,22 @@ public final class DeadLetters implements AutoCloseable {
     private volatile boolean running = true;
 
     public DeadLetters(String bootstrapServers, String topic) {
+        this(bootstrapServers, topic, Map.of());
+    }
+
+    /** With extra client properties (TLS, SASL), applied over the producer's own. */
+    public DeadLetters(String bootstrapServers, String topic, Map<String, String> clientProperties) {
         this.topic = topic;
-        this.producer = new KafkaProducer<>(Map.of(
+        Map<String, Object> config = new HashMap<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, 20,
                 // dead letters never hold up ingest: when Kafka is away they wait briefly, then count as failed
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, 1000,
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000,
-                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicLayout.MAX_MESSAGE_BYTES),
-                new ByteArraySerializer(), new ByteArraySerializer());
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicLayout.MAX_MESSAGE_BYTES));
+        config.putAll(clientProperties);
+        this.producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
         this.sender = new Thread(this::drain, "dead-letters");
         this.sender.setDaemon(true);
         this.sender.start();

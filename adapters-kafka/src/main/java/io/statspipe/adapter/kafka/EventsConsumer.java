@@ -4,6 +4,7 @@ import io.statspipe.domain.InvalidStatException;
 import io.statspipe.ports.out.EventBatchFormat;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -31,14 +32,20 @@ public final class EventsConsumer implements AutoCloseable {
     }
 
     public EventsConsumer(String bootstrapServers, String topic, EventBatchFormat format) {
+        this(bootstrapServers, topic, format, Map.of());
+    }
+
+    /** With extra client properties (TLS, SASL), applied over the consumer's own. */
+    public EventsConsumer(String bootstrapServers, String topic, EventBatchFormat format, Map<String, String> clientProperties) {
         this.format = format;
-        this.consumer = new KafkaConsumer<>(Map.of(
+        Map<String, Object> config = new HashMap<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, TopicLayout.MAX_MESSAGE_BYTES),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, TopicLayout.MAX_MESSAGE_BYTES));
+        config.putAll(clientProperties);
+        this.consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> partitions = new ArrayList<>();
         for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
             partitions.add(new TopicPartition(topic, info.partition()));

@@ -7,6 +7,7 @@ import io.statspipe.adapter.kafka.spool.SpooledRecord;
 import io.statspipe.domain.ProducerSequences;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -59,7 +60,7 @@ final class KafkaForwarder implements Runnable {
         this.spool = spool;
         this.settings = settings;
         this.deadLetters = deadLetters;
-        this.producer = new KafkaProducer<>(Map.ofEntries(
+        Map<String, Object> config = new HashMap<>(Map.ofEntries(
                 Map.entry(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers()),
                 Map.entry(ProducerConfig.ACKS_CONFIG, "all"),
                 Map.entry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
@@ -74,8 +75,9 @@ final class KafkaForwarder implements Runnable {
                 Map.entry(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicLayout.MAX_MESSAGE_BYTES),
                 Map.entry(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 100),
                 Map.entry(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG, 2000),
-                Map.entry(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 2000)),
-                new ByteArraySerializer(), new ByteArraySerializer());
+                Map.entry(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 2000)));
+        config.putAll(settings.clientProperties());
+        this.producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     @Override
@@ -148,7 +150,7 @@ final class KafkaForwarder implements Runnable {
         long backoff = 100;
         while (running) {
             try {
-                settings.topics().ensureExists(settings.bootstrapServers());
+                settings.topics().ensureExists(settings.bootstrapServers(), settings.clientProperties());
                 reachable();
                 return;
             } catch (IllegalStateException e) {

@@ -11,8 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
@@ -33,11 +35,15 @@ import org.slf4j.LoggerFactory;
 public final class LocalKafkaBroker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalKafkaBroker.class);
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    /** The user the broker signs in to its own SASL listener as. */
+    public static final String BROKER_USER = "statspipe-broker";
 
     private final Path dataDir;
     private final int port;
     private final int controllerPort;
     private final Map<String, String> overrides;
+    /** Users and passwords of a SASL/PLAIN client listener; empty: a PLAINTEXT one. */
+    private final Map<String, String> saslUsers;
     private KafkaRaftServer server;
 
     /** A broker on free ports, keeping its data in {@code dataDir}. */
@@ -51,10 +57,42 @@ public final class LocalKafkaBroker implements AutoCloseable {
      * @param overrides broker settings that replace the defaults (e.g. {@code num.partitions})
      */
     public LocalKafkaBroker(Path dataDir, int port, int controllerPort, Map<String, String> overrides) {
+        this(dataDir, port == 0 ? freePort() : port, controllerPort == 0 ? freePort() : controllerPort, overrides, Map.of());
+    }
+
+    private LocalKafkaBroker(Path dataDir, int port, int controllerPort, Map<String, String> overrides,
+                             Map<String, String> saslUsers) {
         this.dataDir = dataDir.toAbsolutePath();
-        this.port = port == 0 ? freePort() : port;
-        this.controllerPort = controllerPort == 0 ? freePort() : controllerPort;
+        this.port = port;
+        this.controllerPort = controllerPort;
         this.overrides = Map.copyOf(overrides);
+        this.saslUsers = Map.copyOf(saslUsers);
+    }
+
+    /**
+     * The same broker (folder and ports), not started, whose client listener takes only
+     * SASL_PLAINTEXT with mechanism PLAIN and these users ({@code user -> password}); the
+     * controller listener stays PLAINTEXT. The broker signs in to itself as {@value #BROKER_USER}.
+     */
+    public LocalKafkaBroker withSaslPlain(Map<String, String> passwordsByUser) {
+        if (passwordsByUser.isEmpty() || passwordsByUser.containsKey(BROKER_USER)) {
+            throw new IllegalArgumentException("SASL users must be given, and not named " + BROKER_USER);
+        }
+        Map<String, String> users = new TreeMap<>(passwordsByUser);
+        users.put(BROKER_USER, Uuid.randomUuid().toString());
+        return new LocalKafkaBroker(dataDir, port, controllerPort, overrides, users);
+    }
+
+    /** What a Kafka client needs to sign in with SASL/PLAIN over SASL_PLAINTEXT as {@code user}. */
+    public static Map<String, String> saslPlainClient(String user, String password) {
+        return Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN",
+                "sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
+                        + user + "\" password=\"" + password + "\";");
+    }
+
+    /** What the broker's own clients (its readiness check) need: empty for PLAINTEXT. */
+    private Map<String, String> ownClient() {
+        return saslUsers.isEmpty() ? Map.of() : saslPlainClient(BROKER_USER, saslUsers.get(BROKER_USER));
     }
 
     /** {@code 127.0.0.1:port}, for {@code bootstrap.servers}. */
@@ -88,7 +126,8 @@ public final class LocalKafkaBroker implements AutoCloseable {
             throw new UncheckedIOException("cannot prepare Kafka data folder " + dataDir, e);
         }
         awaitReady();
-        LOG.info("Kafka broker listening on {} (data in {})", bootstrapServers(), dataDir);
+        LOG.info("Kafka broker listening on {}{} (data in {})", bootstrapServers(), saslUsers.isEmpty() ? ""
+                : " (SASL_PLAINTEXT, PLAIN)", dataDir);
         return this;
     }
 
@@ -118,11 +157,21 @@ public final class LocalKafkaBroker implements AutoCloseable {
         p.put("process.roles", "broker,controller");
         p.put("node.id", "1");
         p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+        String client = saslUsers.isEmpty() ? "PLAINTEXT" : "SASL_PLAINTEXT";
+        p.put("listeners", client + "://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.put("advertised.listeners", client + "://127.0.0.1:" + port);
         p.put("controller.listener.names", "CONTROLLER");
-        p.put("inter.broker.listener.name", "PLAINTEXT");
-        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.put("inter.broker.listener.name", client);
+        p.put("listener.security.protocol.map", client + ":" + client + ",CONTROLLER:PLAINTEXT");
+        if (!saslUsers.isEmpty()) {
+            p.put("sasl.enabled.mechanisms", "PLAIN");
+            p.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
+            StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required")
+                    .append(" username=\"").append(BROKER_USER).append("\" password=\"").append(saslUsers.get(BROKER_USER))
+                    .append('"');
+            saslUsers.forEach((user, password) -> jaas.append(" user_").append(user).append("=\"").append(password).append('"'));
+            p.put("listener.name.sasl_plaintext.plain.sasl.jaas.config", jaas.append(';').toString());
+        }
         p.put("log.dirs", logDir().toString());
         // one node: every internal topic has a single replica
         p.put("offsets.topic.replication.factor", "1");
@@ -162,9 +211,10 @@ public final class LocalKafkaBroker implements AutoCloseable {
 
     private void awaitReady() {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        Map<String, Object> config = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+        Map<String, Object> config = new HashMap<>(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10000);
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10000));
+        config.putAll(ownClient());
         try (Admin admin = Admin.create(config)) {
             while (true) {
                 try {

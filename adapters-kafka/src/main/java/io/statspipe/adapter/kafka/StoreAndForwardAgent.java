@@ -15,6 +15,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,7 +68,8 @@ public final class StoreAndForwardAgent implements PublishEventsPort, AutoClosea
     private StoreAndForwardAgent(AgentSettings settings) {
         this.settings = settings;
         this.spool = Spool.open(settings.spool());
-        this.deadLetters = new DeadLetters(settings.bootstrapServers(), settings.topics().deadLetters());
+        this.deadLetters = new DeadLetters(settings.bootstrapServers(), settings.topics().deadLetters(),
+                settings.clientProperties());
         this.forwarder = new KafkaForwarder(spool, settings, deadLetters);
         this.forwarderThread = new Thread(forwarder, "kafka-forwarder");
         this.forwarderThread.setDaemon(true);
@@ -77,8 +79,10 @@ public final class StoreAndForwardAgent implements PublishEventsPort, AutoClosea
     public static StoreAndForwardAgent start(AgentSettings settings) {
         StoreAndForwardAgent agent = new StoreAndForwardAgent(settings);
         agent.forwarderThread.start();
-        LOG.info("agent {} started: spool {}, Kafka {}, topic {} ({} partitions)", agent.spool.producerId(),
-                settings.spool().dir(), settings.bootstrapServers(), settings.topics().events(), settings.topics().partitions());
+        LOG.info("agent {} started: spool {}, Kafka {}, topic {} ({} partitions){}", agent.spool.producerId(),
+                settings.spool().dir(), settings.bootstrapServers(), settings.topics().events(), settings.topics().partitions(),
+                settings.clientProperties().isEmpty() ? ""
+                        : ", Kafka client properties " + new TreeSet<>(settings.clientProperties().keySet()));
         return agent;
     }
 

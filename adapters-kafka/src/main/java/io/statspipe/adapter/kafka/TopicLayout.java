@@ -3,6 +3,7 @@ package io.statspipe.adapter.kafka;
 import io.statspipe.domain.InvalidStatException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -61,9 +62,16 @@ public record TopicLayout(String events, String deadLetters, int partitions, sho
      * @throws IllegalStateException when the events topic exists with another partition count
      */
     public void ensureExists(String bootstrapServers) {
-        Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        ensureExists(bootstrapServers, Map.of());
+    }
+
+    /** {@link #ensureExists(String)} with extra client properties (TLS, SASL) for the admin client. */
+    public void ensureExists(String bootstrapServers, Map<String, String> clientProperties) {
+        Map<String, Object> config = new HashMap<>(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000));
+        config.putAll(clientProperties);
+        Admin admin = Admin.create(config);
         try {
             ensureExists(admin);
         } finally {
@@ -98,7 +106,7 @@ public record TopicLayout(String events, String deadLetters, int partitions, sho
     public void ensureExists(Admin admin) {
         Map<String, String> config = Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(MAX_MESSAGE_BYTES),
                 TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, String.valueOf(Math.min(2, replication)));
-        Map<String, String> deadLetterConfig = new java.util.HashMap<>(config);
+        Map<String, String> deadLetterConfig = new HashMap<>(config);
         deadLetterConfig.put(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(DEAD_LETTER_RETENTION.toMillis()));
         deadLetterConfig.put(TopicConfig.RETENTION_BYTES_CONFIG, String.valueOf(DEAD_LETTER_RETENTION_BYTES));
         List<NewTopic> wanted = new ArrayList<>();

@@ -15,6 +15,6 @@ public final class ClusterSubmission {
         StormSubmitter.submitTopology(settings.topologyName(), StatsTopology.config(settings),
                 StatsTopology.build(settings, plugs));
         LOG.info("submitted topology {} reading {} from {}", settings.topologyName(), settings.eventsTopic(),
-                settings.bootstrapServers());
+                settings.kafkaDescription());
     }
 }

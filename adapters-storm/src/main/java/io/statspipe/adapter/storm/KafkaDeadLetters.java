@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -32,7 +33,7 @@ final class KafkaDeadLetters implements DeadLetterSink {
     private final String sourceTopic;
     private final KafkaProducer<String, byte[]> producer;
 
-    KafkaDeadLetters(String bootstrapServers, String topic, String sourceTopic) {
+    KafkaDeadLetters(String bootstrapServers, String topic, String sourceTopic, Map<String, String> clientProperties) {
         this.topic = topic;
         this.sourceTopic = sourceTopic;
         Properties p = new Properties();
@@ -41,6 +42,7 @@ final class KafkaDeadLetters implements DeadLetterSink {
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.putAll(clientProperties);
         this.producer = new KafkaProducer<>(p);
     }
 

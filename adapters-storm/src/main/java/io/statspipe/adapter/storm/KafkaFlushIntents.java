@@ -52,9 +52,14 @@ public final class KafkaFlushIntents implements FlushIntentPort, AutoCloseable {
     private final Map<String, IntentState> newest = new ConcurrentHashMap<>();
 
     public KafkaFlushIntents(String bootstrapServers, String topic) {
+        this(bootstrapServers, topic, Map.of());
+    }
+
+    /** With extra client properties (TLS, SASL) for its producer, consumer and admin client, applied over their own. */
+    public KafkaFlushIntents(String bootstrapServers, String topic, Map<String, String> clientProperties) {
         this.topic = topic;
         this.partition = new TopicPartition(topic, 0);
-        ensureTopic(bootstrapServers, topic);
+        ensureTopic(bootstrapServers, topic, clientProperties);
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -62,6 +67,7 @@ public final class KafkaFlushIntents implements FlushIntentPort, AutoCloseable {
         p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.putAll(clientProperties);
         this.producer = new KafkaProducer<>(p);
         Properties c = new Properties();
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -69,6 +75,7 @@ public final class KafkaFlushIntents implements FlushIntentPort, AutoCloseable {
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        c.putAll(clientProperties);
         this.consumer = new KafkaConsumer<>(c);
         consumer.assign(List.of(partition));
         consumer.seekToBeginning(List.of(partition));
@@ -212,9 +219,10 @@ public final class KafkaFlushIntents implements FlushIntentPort, AutoCloseable {
         return new IntentState(intent, parts[1].equals("C"));
     }
 
-    private static void ensureTopic(String bootstrapServers, String topic) {
+    private static void ensureTopic(String bootstrapServers, String topic, Map<String, String> clientProperties) {
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.putAll(clientProperties);
         try (Admin admin = Admin.create(p)) {
             int brokers = admin.describeCluster().nodes().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).size();
             NewTopic intents = new NewTopic(topic, 1, (short) Math.min(3, brokers)).configs(Map.of(

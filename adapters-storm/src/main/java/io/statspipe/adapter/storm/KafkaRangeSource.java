@@ -3,6 +3,7 @@ package io.statspipe.adapter.storm;
 import io.statspipe.ports.out.EngineUnavailableException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -22,13 +23,14 @@ final class KafkaRangeSource implements RangeSource, AutoCloseable {
     private final String topic;
     private final KafkaConsumer<byte[], byte[]> consumer;
 
-    KafkaRangeSource(String bootstrapServers, String topic) {
+    KafkaRangeSource(String bootstrapServers, String topic, Map<String, String> clientProperties) {
         this.topic = topic;
         Properties c = new Properties();
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        c.putAll(clientProperties);
         this.consumer = new KafkaConsumer<>(c);
     }
 

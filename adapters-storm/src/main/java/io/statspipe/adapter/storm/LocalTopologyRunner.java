@@ -51,7 +51,7 @@ public final class LocalTopologyRunner implements AutoCloseable {
         LocalTopologyRunner runner = new LocalTopologyRunner(zooKeeper, connections, cluster, settings.topologyName());
         cluster.submitTopology(settings.topologyName(), StatsTopology.config(settings), StatsTopology.build(settings, plugs));
         LOG.info("topology {} running locally (ZooKeeper on 127.0.0.1:{}), reading {} from {}", settings.topologyName(),
-                zkPort, settings.eventsTopic(), settings.bootstrapServers());
+                zkPort, settings.eventsTopic(), settings.kafkaDescription());
         return runner;
     }
 

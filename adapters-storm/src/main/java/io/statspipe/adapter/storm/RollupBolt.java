@@ -70,9 +70,10 @@ final class RollupBolt extends BaseRichBolt {
         this.format = plugs.format().get();
         this.health = PipelineHealth.of(settings.topologyName());
         this.intents = openIntents();
-        this.log = new KafkaRangeSource(settings.bootstrapServers(), settings.eventsTopic());
+        this.log = new KafkaRangeSource(settings.bootstrapServers(), settings.eventsTopic(),
+                settings.kafkaClientProperties());
         this.deadLetters = new KafkaDeadLetters(settings.bootstrapServers(), settings.deadLetterTopic(),
-                settings.eventsTopic());
+                settings.eventsTopic(), settings.kafkaClientProperties());
         this.committer = new FlushCommitter(intents, plugs.store().get(), plugs.durability().get(), deadLetters,
                 health, Backoff.DEFAULT, "statspipe-commit-" + context.getThisTaskId());
         this.counters = new HashMap<>();
@@ -137,7 +138,8 @@ final class RollupBolt extends BaseRichBolt {
     private KafkaFlushIntents openIntents() {
         for (int attempt = 0; ; attempt++) {
             try {
-                return new KafkaFlushIntents(settings.bootstrapServers(), settings.intentsTopic());
+                return new KafkaFlushIntents(settings.bootstrapServers(), settings.intentsTopic(),
+                        settings.kafkaClientProperties());
             } catch (RuntimeException e) {
                 LOG.warn("cannot open flush intents in {} (attempt {}): {}; waiting for Kafka", settings.intentsTopic(),
                         attempt + 1, e.toString());

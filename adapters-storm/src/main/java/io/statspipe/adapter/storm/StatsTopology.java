@@ -2,7 +2,9 @@ package io.statspipe.adapter.storm;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.TreeSet;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -69,16 +71,36 @@ public final class StatsTopology {
     }
 
     static KafkaSpoutConfig<byte[], ByteBuffer> spoutConfig(TopologySettings settings) {
-        return new KafkaSpoutConfig.Builder<byte[], ByteBuffer>(settings.bootstrapServers(), settings.eventsTopic())
+        return new SpoutConfig(new KafkaSpoutConfig.Builder<byte[], ByteBuffer>(settings.bootstrapServers(), settings.eventsTopic())
                 .setProp(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName())
                 // the value as the consumer decoded it, copied only when it is part of a larger buffer
                 .setProp(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteBufferDeserializer.class.getName())
+                .setProp(new HashMap<>(settings.kafkaClientProperties()))
                 .setGroupId(settings.consumerGroup())
                 .setProcessingGuarantee(ProcessingGuarantee.AT_LEAST_ONCE)
                 .setFirstPollOffsetStrategy(FirstPollOffsetStrategy.UNCOMMITTED_EARLIEST)
                 .setOffsetCommitPeriodMs(5_000)
-                .setRecordTranslator(new RecordToTuple(), new Fields(PARTITION, OFFSET, TIMESTAMP, VALUE))
-                .build();
+                .setRecordTranslator(new RecordToTuple(), new Fields(PARTITION, OFFSET, TIMESTAMP, VALUE)));
+    }
+
+    /**
+     * The spout's configuration, described without the values of its Kafka properties: the spout
+     * logs its configuration when it opens (at INFO in a Storm worker's log), and a SASL or
+     * keystore password must not be in it.
+     */
+    static final class SpoutConfig extends KafkaSpoutConfig<byte[], ByteBuffer> {
+        private static final long serialVersionUID = 1L;
+
+        SpoutConfig(KafkaSpoutConfig.Builder<byte[], ByteBuffer> builder) {
+            super(builder);
+        }
+
+        @Override
+        public String toString() {
+            return "KafkaSpoutConfig{topics=" + getTopicFilter().getTopicsString() + ", group=" + getConsumerGroupId()
+                    + ", guarantee=" + getProcessingGuarantee() + ", kafkaProps (values not shown)="
+                    + new TreeSet<>(getKafkaProps().keySet()) + "}";
+        }
     }
 
     /** One record, one tuple: the batch stays in its bytes until the rollup task decodes it. */

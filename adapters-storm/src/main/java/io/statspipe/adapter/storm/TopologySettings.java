@@ -5,6 +5,8 @@ import io.statspipe.domain.RollupSettings;
 import io.statspipe.domain.SeriesLimits;
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * Everything the topology is configured with, with defaults that run on one machine. Storm
@@ -33,13 +35,18 @@ import java.time.Duration;
  * @param seriesLimits       most distinct series counted per window, per tenant and in all, over
  *                           every partition together (each partition admits its share, see
  *                           {@link SeriesLimits#shareOf})
+ * @param kafkaClientProperties extra properties for every Kafka client of the topology (the spout, the
+ *                           flush intents, the range source, the dead letters): TLS and SASL settings,
+ *                           applied over the topology's own; the configuration refuses the keys the
+ *                           topology relies on (group, offsets, serializers, ...)
  */
 public record TopologySettings(String topologyName, String bootstrapServers, String eventsTopic,
                                String deadLetterTopic, String intentsTopic, String consumerGroup,
                                Duration flushInterval, Duration allowedLateness, Duration horizon,
                                Duration maxClockSkew, int maxRecordBytes, int spoutParallelism,
                                int rollupParallelism, int workers, int maxSpoutPending,
-                               Duration messageTimeout, Duration coarseFlushInterval, SeriesLimits seriesLimits)
+                               Duration messageTimeout, Duration coarseFlushInterval, SeriesLimits seriesLimits,
+                               Map<String, String> kafkaClientProperties)
         implements Serializable {
     private static final long serialVersionUID = 1L;
 
@@ -79,6 +86,11 @@ public record TopologySettings(String topologyName, String bootstrapServers, Str
             throw new InvalidStatException("messageTimeout " + messageTimeout + " must be longer than flushInterval "
                     + flushInterval + ", or every record would time out before its flush");
         }
+        if (kafkaClientProperties == null) {
+            throw new InvalidStatException("topology setting 'kafkaClientProperties' must be set (an empty map for none)");
+        }
+        // a copy Storm can serialize with the bolts
+        kafkaClientProperties = Map.copyOf(kafkaClientProperties);
     }
 
     /** Coarser resolutions are written every 5 minutes unless said otherwise. */
@@ -86,6 +98,17 @@ public record TopologySettings(String topologyName, String bootstrapServers, Str
 
     /** Series limits for one machine: what a topology in a 4 GB heap holds comfortably. */
     public static final SeriesLimits DEFAULT_SERIES_LIMITS = new SeriesLimits(100_000, 1_000_000);
+
+    /** Settings whose Kafka clients get no extra properties. */
+    public TopologySettings(String topologyName, String bootstrapServers, String eventsTopic, String deadLetterTopic,
+                            String intentsTopic, String consumerGroup, Duration flushInterval, Duration allowedLateness,
+                            Duration horizon, Duration maxClockSkew, int maxRecordBytes, int spoutParallelism,
+                            int rollupParallelism, int workers, int maxSpoutPending, Duration messageTimeout,
+                            Duration coarseFlushInterval, SeriesLimits seriesLimits) {
+        this(topologyName, bootstrapServers, eventsTopic, deadLetterTopic, intentsTopic, consumerGroup, flushInterval,
+                allowedLateness, horizon, maxClockSkew, maxRecordBytes, spoutParallelism, rollupParallelism, workers,
+                maxSpoutPending, messageTimeout, coarseFlushInterval, seriesLimits, Map.of());
+    }
 
     /** Settings with the default series limits. */
     public TopologySettings(String topologyName, String bootstrapServers, String eventsTopic, String deadLetterTopic,
@@ -124,7 +147,8 @@ public record TopologySettings(String topologyName, String bootstrapServers, Str
     public TopologySettings withName(String name) {
         return new TopologySettings(name, bootstrapServers, eventsTopic, deadLetterTopic, intentsTopic, consumerGroup,
                 flushInterval, allowedLateness, horizon, maxClockSkew, maxRecordBytes, spoutParallelism,
-                rollupParallelism, workers, maxSpoutPending, messageTimeout, coarseFlushInterval, seriesLimits);
+                rollupParallelism, workers, maxSpoutPending, messageTimeout, coarseFlushInterval,
+                seriesLimits, kafkaClientProperties);
     }
 
     /** The flush interval; the coarse one becomes at least as long. */
@@ -132,45 +156,82 @@ public record TopologySettings(String topologyName, String bootstrapServers, Str
         return new TopologySettings(topologyName, bootstrapServers, eventsTopic, deadLetterTopic, intentsTopic,
                 consumerGroup, interval, allowedLateness, horizon, maxClockSkew, maxRecordBytes, spoutParallelism,
                 rollupParallelism, workers, maxSpoutPending, messageTimeout,
-                interval != null && interval.compareTo(coarseFlushInterval) > 0 ? interval : coarseFlushInterval, seriesLimits);
+                interval != null && interval.compareTo(coarseFlushInterval) > 0 ? interval : coarseFlushInterval,
+                seriesLimits, kafkaClientProperties);
     }
 
     public TopologySettings withCoarseFlushInterval(Duration interval) {
         return new TopologySettings(topologyName, bootstrapServers, eventsTopic, deadLetterTopic, intentsTopic,
                 consumerGroup, flushInterval, allowedLateness, horizon, maxClockSkew, maxRecordBytes, spoutParallelism,
-                rollupParallelism, workers, maxSpoutPending, messageTimeout, interval, seriesLimits);
+                rollupParallelism, workers, maxSpoutPending, messageTimeout, interval,
+                seriesLimits, kafkaClientProperties);
     }
 
     public TopologySettings withLateness(Duration lateness, Duration newHorizon) {
         return new TopologySettings(topologyName, bootstrapServers, eventsTopic, deadLetterTopic, intentsTopic,
                 consumerGroup, flushInterval, lateness, newHorizon, maxClockSkew, maxRecordBytes, spoutParallelism,
-                rollupParallelism, workers, maxSpoutPending, messageTimeout, coarseFlushInterval, seriesLimits);
+                rollupParallelism, workers, maxSpoutPending, messageTimeout, coarseFlushInterval,
+                seriesLimits, kafkaClientProperties);
     }
 
     public TopologySettings withParallelism(int spouts, int rollups) {
         return new TopologySettings(topologyName, bootstrapServers, eventsTopic, deadLetterTopic, intentsTopic,
                 consumerGroup, flushInterval, allowedLateness, horizon, maxClockSkew, maxRecordBytes, spouts,
-                rollups, workers, maxSpoutPending, messageTimeout, coarseFlushInterval, seriesLimits);
+                rollups, workers, maxSpoutPending, messageTimeout, coarseFlushInterval,
+                seriesLimits, kafkaClientProperties);
     }
 
     /** Worker JVMs the topology asks of a cluster (LocalCluster runs every executor in its own JVM). */
     public TopologySettings withWorkers(int count) {
         return new TopologySettings(topologyName, bootstrapServers, eventsTopic, deadLetterTopic, intentsTopic,
                 consumerGroup, flushInterval, allowedLateness, horizon, maxClockSkew, maxRecordBytes, spoutParallelism,
-                rollupParallelism, count, maxSpoutPending, messageTimeout, coarseFlushInterval, seriesLimits);
+                rollupParallelism, count, maxSpoutPending, messageTimeout, coarseFlushInterval,
+                seriesLimits, kafkaClientProperties);
     }
 
     public TopologySettings withMaxRecordBytes(int bytes) {
         return new TopologySettings(topologyName, bootstrapServers, eventsTopic, deadLetterTopic, intentsTopic,
                 consumerGroup, flushInterval, allowedLateness, horizon, maxClockSkew, bytes, spoutParallelism,
-                rollupParallelism, workers, maxSpoutPending, messageTimeout, coarseFlushInterval, seriesLimits);
+                rollupParallelism, workers, maxSpoutPending, messageTimeout, coarseFlushInterval,
+                seriesLimits, kafkaClientProperties);
     }
 
     /** Series limits over every partition together. */
     public TopologySettings withSeriesLimits(SeriesLimits limits) {
         return new TopologySettings(topologyName, bootstrapServers, eventsTopic, deadLetterTopic, intentsTopic,
                 consumerGroup, flushInterval, allowedLateness, horizon, maxClockSkew, maxRecordBytes, spoutParallelism,
-                rollupParallelism, workers, maxSpoutPending, messageTimeout, coarseFlushInterval, limits);
+                rollupParallelism, workers, maxSpoutPending, messageTimeout, coarseFlushInterval,
+                limits, kafkaClientProperties);
+    }
+
+    /** Extra properties (TLS, SASL) for every Kafka client of the topology. */
+    public TopologySettings withKafkaClientProperties(Map<String, String> properties) {
+        return new TopologySettings(topologyName, bootstrapServers, eventsTopic, deadLetterTopic, intentsTopic,
+                consumerGroup, flushInterval, allowedLateness, horizon, maxClockSkew, maxRecordBytes, spoutParallelism,
+                rollupParallelism, workers, maxSpoutPending, messageTimeout, coarseFlushInterval,
+                seriesLimits, properties);
+    }
+
+    /** The brokers, and the names of the extra client properties if any, for a log line. */
+    public String kafkaDescription() {
+        return kafkaClientProperties.isEmpty() ? bootstrapServers
+                : bootstrapServers + " (Kafka client properties " + new TreeSet<>(kafkaClientProperties.keySet()) + ")";
+    }
+
+    /**
+     * The settings with the Kafka client properties named but not shown: a SASL or keystore
+     * password must never reach a log.
+     */
+    @Override
+    public String toString() {
+        return "TopologySettings[topologyName=" + topologyName + ", bootstrapServers=" + bootstrapServers
+                + ", eventsTopic=" + eventsTopic + ", deadLetterTopic=" + deadLetterTopic + ", intentsTopic=" + intentsTopic
+                + ", consumerGroup=" + consumerGroup + ", flushInterval=" + flushInterval + ", allowedLateness="
+                + allowedLateness + ", horizon=" + horizon + ", maxClockSkew=" + maxClockSkew + ", maxRecordBytes="
+                + maxRecordBytes + ", spoutParallelism=" + spoutParallelism + ", rollupParallelism=" + rollupParallelism
+                + ", workers=" + workers + ", maxSpoutPending=" + maxSpoutPending + ", messageTimeout=" + messageTimeout
+                + ", coarseFlushInterval=" + coarseFlushInterval + ", seriesLimits=" + seriesLimits
+                + ", kafkaClientProperties=" + new TreeSet<>(kafkaClientProperties.keySet()) + "]";
     }
 
     private static void requireName(String key, String value) {

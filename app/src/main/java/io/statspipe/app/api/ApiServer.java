@@ -18,12 +18,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.server.handler.QoSHandler;
 import org.eclipse.jetty.util.Callback;
@@ -83,11 +86,22 @@ public final class ApiServer implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
     private final String bind;
+    private final boolean tls;
     private final int maxBodyBytes;
     private final Map<String, Endpoint> routes = new ConcurrentHashMap<>();
 
+    /** A plain HTTP server. */
     public ApiServer(String bind, int port, Settings.HttpEdge edge) {
+        this(bind, port, edge, Settings.Tls.NONE);
+    }
+
+    /**
+     * HTTPS only on {@code port} when {@code tls} has a keystore (read and checked here, every
+     * mistake named by its key), plain HTTP otherwise.
+     */
+    public ApiServer(String bind, int port, Settings.HttpEdge edge, Settings.Tls tls) {
         this.bind = bind;
+        this.tls = tls.serves();
         this.maxBodyBytes = edge.maxBodyBytes();
         // The bounded queue is the requests' (the QoS handler below: at most `queue` wait, 503 beyond). The pool's own
         // queue holds Jetty's I/O jobs, about one per open connection, so max-connections bounds it; bounding it again
@@ -100,7 +114,14 @@ public final class ApiServer implements AutoCloseable {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setIdleTimeout(edge.idleTimeout().toMillis());
-        connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        if (tls.serves()) {
+            // no SNI host check: whether the certificate names the host is the client's to verify
+            http.addCustomizer(new SecureRequestCustomizer(false));
+            connector = new ServerConnector(server, 1, 1,
+                    new SslConnectionFactory(ApiTls.server(tls), HttpVersion.HTTP_1_1.asString()), new HttpConnectionFactory(http));
+        } else {
+            connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        }
         connector.setHost(bind);
         connector.setPort(port);
         // While no request is in progress the connector's idle timeout applies: a request head cut short, a quiet keep-alive.
@@ -136,10 +157,11 @@ public final class ApiServer implements AutoCloseable {
         try {
             server.start();
         } catch (Exception e) {
-            throw new UncheckedIOException(new IOException("cannot listen for HTTP on " + bind + ":" + connector.getPort()
-                    + ": " + e.getMessage(), e));
+            throw new UncheckedIOException(new IOException("cannot listen for " + (tls ? "HTTPS" : "HTTP") + " on " + bind
+                    + ":" + connector.getPort() + ": " + e.getMessage(), e));
         }
-        LOG.info("HTTP API listening on http://{}:{}", bind, port());
+        LOG.info("HTTP API listening on {}://{}:{} ({})", tls ? "https" : "http", bind, port(),
+                tls ? "HTTPS only, statspipe.api.tls.keystore" : "plain HTTP: no statspipe.api.tls.keystore");
         warnWhenNotLoopback("HTTP", bind);
         return this;
     }

@@ -2,6 +2,8 @@ package io.statspipe.app.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.statspipe.app.api.ApiTls;
+import io.statspipe.app.config.Settings;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -11,15 +13,31 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
 
-/** Talks to a running statspipe's HTTP API for the client commands. */
+/**
+ * Talks to a running statspipe's HTTP API for the client commands, over HTTP or HTTPS (checking
+ * the API's certificate with {@code statspipe.api.tls.truststore}, or the JDK's trusted
+ * authorities).
+ */
 final class ApiClient {
+    /** What {@code --url} means, for every command that has it. */
+    static final String URL_DESCRIPTION = "statspipe's HTTP API (default: http://127.0.0.1:<statspipe.api.port>, https://"
+            + " when statspipe.api.tls.keystore is set). An https URL's certificate is checked against"
+            + " statspipe.api.tls.truststore, or the JDK's trusted authorities when that is not set.";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http;
     private final String baseUrl;
 
-    ApiClient(String baseUrl) {
+    ApiClient(String baseUrl, SSLContext tls) {
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).sslContext(tls).build();
+    }
+
+    /** The API at {@code --url} if given, else where the configuration says it is, trusting what it says to trust. */
+    static ApiClient of(String url, Settings settings) {
+        return new ApiClient(url != null ? url : settings.api().baseUrl(), ApiTls.client(settings.api().tls()));
     }
 
     String baseUrl() {
@@ -59,6 +77,9 @@ final class ApiClient {
             response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (ConnectException e) {
             throw new IOException("cannot connect to statspipe at " + baseUrl + " (is './statspipe up' running?)", e);
+        } catch (SSLHandshakeException e) {
+            throw new IOException("no TLS session with statspipe at " + baseUrl + ": " + e.getMessage()
+                    + " (does statspipe.api.tls.truststore hold the API's certificate, and does it name this host?)", e);
         }
         JsonNode body;
         try {

@@ -2,7 +2,6 @@ package io.statspipe.app.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -23,7 +22,7 @@ public final class LoadCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions config;
 
-    @Option(names = "--url", description = "statspipe's HTTP API (default: http://127.0.0.1:<statspipe.api.port>).")
+    @Option(names = "--url", description = ApiClient.URL_DESCRIPTION)
     String url;
 
     @Option(names = "--token", description = "Bearer token with the ingest scope, needed when statspipe.ingest.require-token "
@@ -53,7 +52,7 @@ public final class LoadCommand implements Callable<Integer> {
             err.println("statspipe load: --events, --series and --batch must be at least 1, --rate zero or more");
             return 2;
         }
-        ApiClient client = new ApiClient(url != null ? url : config.settings(Map.of()).api().baseUrl());
+        ApiClient client = ApiClient.of(url, config.settings());
         long start = System.nanoTime();
         long sent = 0;
         long lastPrint = 0;

@@ -60,14 +60,14 @@ public final class QueryCommand implements Callable<Integer> {
     @Option(names = "--token", description = "Bearer token (default: $STATSPIPE_TOKEN).")
     String token;
 
-    @Option(names = "--url", description = "statspipe's HTTP API (default: http://127.0.0.1:<statspipe.api.port>).")
+    @Option(names = "--url", description = ApiClient.URL_DESCRIPTION)
     String url;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        ApiClient client = new ApiClient(url != null ? url : config.settings().api().baseUrl());
+        ApiClient client = ApiClient.of(url, config.settings());
         StringBuilder q = new StringBuilder("/api/v1/query?metric=").append(enc(metric))
                 .append("&kind=").append(enc(kind)).append("&from=").append(enc(from)).append("&to=").append(enc(to))
                 .append("&resolution=").append(enc(resolution)).append("&aggregation=").append(enc(aggregation));

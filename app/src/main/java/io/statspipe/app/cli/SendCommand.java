@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,7 +40,7 @@ public final class SendCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions config;
 
-    @Option(names = "--url", description = "statspipe's HTTP API (default: http://127.0.0.1:<statspipe.api.port>).")
+    @Option(names = "--url", description = ApiClient.URL_DESCRIPTION)
     String url;
 
     @Option(names = "--token", description = "Bearer token with the ingest scope, needed when statspipe.ingest.require-token "
@@ -62,7 +61,7 @@ public final class SendCommand implements Callable<Integer> {
             err.println("statspipe send: --batch must be at least 1, got " + batchSize);
             return 2;
         }
-        ApiClient client = new ApiClient(url != null ? url : config.settings(Map.of()).api().baseUrl());
+        ApiClient client = ApiClient.of(url, config.settings());
         Iterator<String> source = lines.isEmpty()
                 ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).lines().iterator()
                 : lines.iterator();

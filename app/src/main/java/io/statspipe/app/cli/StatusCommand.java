@@ -21,14 +21,14 @@ public final class StatusCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions config;
 
-    @Option(names = "--url", description = "statspipe's HTTP API (default: http://127.0.0.1:<statspipe.api.port>).")
+    @Option(names = "--url", description = ApiClient.URL_DESCRIPTION)
     String url;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        ApiClient client = new ApiClient(url != null ? url : config.settings().api().baseUrl());
+        ApiClient client = ApiClient.of(url, config.settings());
         try {
             ApiClient.Answer health = client.get("/health", Optional.empty());
             ApiClient.Answer status = client.get("/api/v1/status", Optional.empty());

@@ -62,14 +62,39 @@ public record Settings(Path dataDir, Api api, Statsd statsd, Ingest ingest, Even
                 256, 4 << 20);
     }
 
-    public record Api(String bind, int port, List<Token> tokens, long maxBuckets, HttpEdge edge) {
+    public record Api(String bind, int port, List<Token> tokens, long maxBuckets, HttpEdge edge, Tls tls) {
         public Api {
             tokens = List.copyOf(tokens);
         }
 
-        /** Where clients on this machine reach the API: the bound address, or loopback when bound to every interface. */
+        /**
+         * Where clients on this machine reach the API: the bound address, or loopback when bound to
+         * every interface; https when the API serves TLS.
+         */
         public String baseUrl() {
-            return "http://" + connectAddress(bind) + ":" + port;
+            return (tls.serves() ? "https://" : "http://") + connectAddress(bind) + ":" + port;
+        }
+    }
+
+    /**
+     * TLS of the HTTP API ({@code statspipe.api.tls.*}): the server's keystore (a PKCS12 file with
+     * its private key and certificate; the API serves HTTPS only when it is set), and the
+     * truststore the command line's clients check the API's certificate with (the JDK's trusted
+     * authorities when not set). The files are read, and checked, by whoever uses them.
+     */
+    public record Tls(Optional<Path> keystore, String keystorePassword, Optional<Path> truststore,
+                      String truststorePassword) {
+        public static final Tls NONE = new Tls(Optional.empty(), "", Optional.empty(), "");
+
+        public boolean serves() {
+            return keystore.isPresent();
+        }
+
+        /** Without the passwords: they must never reach a log. */
+        @Override
+        public String toString() {
+            return "Tls[keystore=" + keystore.map(Path::toString).orElse("none") + ", truststore="
+                    + truststore.map(Path::toString).orElse("JDK default") + "]";
         }
     }
 
@@ -85,8 +110,9 @@ public record Settings(Path dataDir, Api api, Statsd statsd, Ingest ingest, Even
         return bind.equals("0.0.0.0") || bind.equals("::") ? BIND_ADDRESS : bind;
     }
 
+    /** @param client extra properties for every Kafka client statspipe makes ({@code statspipe.event-log.client}) */
     public record EventLog(Engines.EventLog engine, String bootstrapServers, int port, int controllerPort,
-                           int partitions) {
+                           int partitions, KafkaClientProperties client) {
         /** Where clients find the brokers, embedded or external. */
         public String brokers() {
             return engine == Engines.EventLog.EMBEDDED_KAFKA ? BIND_ADDRESS + ":" + port : bootstrapServers;

@@ -5,8 +5,10 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
+import com.typesafe.config.ConfigValueType;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
@@ -85,7 +87,7 @@ public final class SettingsLoader {
                 r.atLeastInt("statspipe.api.threads", 8), r.positiveInt("statspipe.api.queue"),
                 r.atLeastInt("statspipe.api.max-body-bytes", 1024));
         Settings.Api api = new Settings.Api(r.address("statspipe.api.bind"), r.port("statspipe.api.port"), tokens,
-                r.positiveLong("statspipe.api.max-buckets"), edge);
+                r.positiveLong("statspipe.api.max-buckets"), edge, r.tls());
         Settings.Statsd statsd = new Settings.Statsd(r.address("statspipe.statsd.bind"), r.port("statspipe.statsd.port"));
         Settings.Ingest ingest = new Settings.Ingest(r.bool("statspipe.ingest.require-token"));
         Engines.EventLog logEngine = Engines.parse(Engines.EventLog.class, "statspipe.event-log.engine",
@@ -94,8 +96,15 @@ public final class SettingsLoader {
         if (logEngine == Engines.EventLog.KAFKA) {
             r.hostPorts("statspipe.event-log.bootstrap-servers", bootstrap);
         }
+        KafkaClientProperties client = r.kafkaClient();
+        String protocol = client.properties().getOrDefault("security.protocol", "PLAINTEXT");
+        if (logEngine == Engines.EventLog.EMBEDDED_KAFKA && !protocol.equalsIgnoreCase("PLAINTEXT")) {
+            throw new ConfigurationException(KafkaClientProperties.KEY + ".security.protocol = " + protocol
+                    + ": the embedded broker (statspipe.event-log.engine = embedded-kafka) listens on 127.0.0.1 in"
+                    + " PLAINTEXT; TLS and SASL are for an external cluster (statspipe.event-log.engine = kafka)");
+        }
         Settings.EventLog eventLog = new Settings.EventLog(logEngine, bootstrap, r.port("statspipe.event-log.port"),
-                r.port("statspipe.event-log.controller-port"), r.positiveInt("statspipe.event-log.partitions"));
+                r.port("statspipe.event-log.controller-port"), r.positiveInt("statspipe.event-log.partitions"), client);
         Engines.Store storeEngine = Engines.parse(Engines.Store.class, "statspipe.store.engine",
                 r.string("statspipe.store.engine"));
         String url = r.string("statspipe.store.url");
@@ -178,7 +187,7 @@ public final class SettingsLoader {
             }
             String key = ROOT + "." + name.substring("STATSPIPE_".length()).toLowerCase(Locale.ROOT)
                     .replace("__", "-").replace('_', '.');
-            if (!defaults.hasPathOrNull(key)) {
+            if (!defaults.hasPathOrNull(key) && !inKafkaClientBlock(key)) {
                 throw new ConfigurationException("environment variable " + name + " names no configuration key ("
                         + key + " does not exist; see the configuration reference in README.md)");
             }
@@ -205,9 +214,14 @@ public final class SettingsLoader {
         return c;
     }
 
+    /** A key inside {@code statspipe.event-log.client}, which takes any Kafka client property. */
+    private static boolean inKafkaClientBlock(String key) {
+        return key.startsWith(KafkaClientProperties.KEY + ".");
+    }
+
     private static void refuseUnknownKeys(Config user, Config defaults) {
         for (Map.Entry<String, ConfigValue> e : user.entrySet()) {
-            if (!defaults.hasPathOrNull(e.getKey())) {
+            if (!defaults.hasPathOrNull(e.getKey()) && !inKafkaClientBlock(e.getKey())) {
                 String origin = e.getValue().origin().description();
                 throw new ConfigurationException("unknown configuration key " + e.getKey() + " (set in " + origin
                         + "); see the configuration reference in README.md");
@@ -389,6 +403,52 @@ public final class SettingsLoader {
             } catch (ConfigException e) {
                 throw new ConfigurationException(key + " = '" + entry.getValue(path).unwrapped() + "' is not " + expected, e);
             }
+        }
+
+        /**
+         * {@code statspipe.api.tls}: the keystore needs its password; so does a truststore. Whether the
+         * files open is checked by whoever reads them (the server at start, the command line's client).
+         */
+        Settings.Tls tls() {
+            Optional<Path> keystore = path("statspipe.api.tls.keystore");
+            Optional<Path> truststore = path("statspipe.api.tls.truststore");
+            String keystorePassword = string("statspipe.api.tls.keystore-password");
+            String truststorePassword = string("statspipe.api.tls.truststore-password");
+            if (keystore.isPresent() && keystorePassword.isEmpty()) {
+                throw new ConfigurationException("statspipe.api.tls.keystore-password must be set when statspipe.api.tls.keystore"
+                        + " is (the password of the PKCS12 file and of its key)");
+            }
+            if (truststore.isPresent() && truststorePassword.isEmpty()) {
+                throw new ConfigurationException("statspipe.api.tls.truststore-password must be set when"
+                        + " statspipe.api.tls.truststore is");
+            }
+            return new Settings.Tls(keystore, keystorePassword, truststore, truststorePassword);
+        }
+
+        private Optional<Path> path(String key) {
+            String p = string(key).trim();
+            return p.isEmpty() ? Optional.empty() : Optional.of(Path.of(p));
+        }
+
+        /**
+         * {@code statspipe.event-log.client}: any Kafka client property, quoted
+         * ({@code "security.protocol" = SSL}) or as a path ({@code security.protocol = SSL}, which is
+         * what {@code -D}, {@code --set} and environment variables give); every value a string.
+         */
+        KafkaClientProperties kafkaClient() {
+            String key = KafkaClientProperties.KEY;
+            Config block = typed(key, "a block of Kafka client properties { \"security.protocol\" = SSL, ... }", c::getConfig);
+            Map<String, String> properties = new TreeMap<>();
+            for (Map.Entry<String, ConfigValue> e : block.entrySet()) {
+                String name = String.join(".", ConfigUtil.splitPath(e.getKey()));
+                ConfigValueType type = e.getValue().valueType();
+                if (type != ConfigValueType.STRING && type != ConfigValueType.NUMBER && type != ConfigValueType.BOOLEAN) {
+                    throw new ConfigurationException(key + "." + name + " must be a string (a Kafka client property's"
+                            + " value), not a " + type.name().toLowerCase(Locale.ROOT));
+                }
+                properties.put(name, String.valueOf(e.getValue().unwrapped()));
+            }
+            return new KafkaClientProperties(properties);
         }
 
         void hostPorts(String key, String value) {

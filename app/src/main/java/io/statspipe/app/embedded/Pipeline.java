@@ -95,7 +95,8 @@ public final class Pipeline implements AutoCloseable {
 
         PipelineMetrics metrics = new PipelineMetrics(this::status);
         TenantTokens tokens = new TenantTokens(settings.api().tokens());
-        ApiServer api = new ApiServer(settings.api().bind(), settings.api().port(), settings.api().edge())
+        ApiServer api = new ApiServer(settings.api().bind(), settings.api().port(), settings.api().edge(),
+                settings.api().tls())
                 .route("/health", StatusEndpoints.health(readiness))
                 .route("/metrics", StatusEndpoints.metrics(metrics))
                 .route("/api/v1/status", StatusEndpoints.status(this::status));
@@ -123,7 +124,8 @@ public final class Pipeline implements AutoCloseable {
         StoreAndForwardAgent a = StoreAndForwardAgent.start(AgentSettings.of(eventLog.bootstrapServers(),
                 TopicLayout.of(settings.eventLog().partitions(), 1),
                 SpoolSettings.defaults(settings.dataDir().resolve("spool")).withMaxBytes(settings.agent().spoolMaxBytes(),
-                        Math.min(SpoolSettings.DEFAULT_SEGMENT_BYTES, settings.agent().spoolMaxBytes()))));
+                        Math.min(SpoolSettings.DEFAULT_SEGMENT_BYTES, settings.agent().spoolMaxBytes())))
+                .withClientProperties(settings.eventLog().client().properties()));
         running.push(a);
         agent.set(a);
         readiness.add("agent", () -> true);

@@ -21,8 +21,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code statspipe agent}: the store-and-forward agent with StatsD UDP and HTTP ingest, until
  * stopped. Its HTTP ingest is {@code statspipe up}'s: the same path, answers, tokens
- * ({@code statspipe.api.tokens}, {@code statspipe.ingest.require-token}) and limits
- * ({@code statspipe.api.*}), read from the configuration ({@code --config}, {@code --set}).
+ * ({@code statspipe.api.tokens}, {@code statspipe.ingest.require-token}), limits and TLS
+ * ({@code statspipe.api.*}), read from the configuration ({@code --config}, {@code --set}), like
+ * its Kafka clients' properties ({@code statspipe.event-log.client}).
  */
 @Command(name = "agent", mixinStandardHelpOptions = true,
         description = "Take stats in (StatsD over UDP, JSON over HTTP), spool them on local disk and forward them to Kafka.")
@@ -72,15 +73,15 @@ public final class AgentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        Settings configured = config.settings();
         AgentSettings settings = new AgentSettings(kafka,
                 new TopicLayout(eventsTopic, deadLetterTopic, partitions, (short) replication),
                 new SpoolSettings(spool, spoolMaxBytes, spoolSegmentBytes, Duration.ofMillis(fsyncIntervalMs)),
-                AgentSettings.DEFAULT_UNREACHABLE_AFTER);
-        Settings configured = config.settings();
+                AgentSettings.DEFAULT_UNREACHABLE_AFTER, configured.eventLog().client().properties());
         IngestEndpoint.Access access = new IngestEndpoint.Access(new TenantTokens(configured.api().tokens()),
                 configured.ingest().requireToken());
         RunningAgent running = RunningAgent.start(settings, new InetSocketAddress(bind, statsdPort),
-                new InetSocketAddress(bind, httpPort), access, configured.api().edge());
+                new InetSocketAddress(bind, httpPort), access, configured.api().edge(), configured.api().tls());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             running.close();

@@ -34,11 +34,17 @@ public final class RunningAgent implements AutoCloseable {
     /** Starts the agent, then its endpoints (port 0: a free port). */
     public static RunningAgent start(AgentSettings settings, InetSocketAddress statsdBind, InetSocketAddress httpBind,
                                      IngestEndpoint.Access access, Settings.HttpEdge edge) {
+        return start(settings, statsdBind, httpBind, access, edge, Settings.Tls.NONE);
+    }
+
+    /** Starts the agent, then its endpoints (port 0: a free port), HTTPS only when {@code tls} has a keystore. */
+    public static RunningAgent start(AgentSettings settings, InetSocketAddress statsdBind, InetSocketAddress httpBind,
+                                     IngestEndpoint.Access access, Settings.HttpEdge edge, Settings.Tls tls) {
         StoreAndForwardAgent agent = StoreAndForwardAgent.start(settings);
         StatsdUdpListener statsd = null;
         try {
             statsd = new StatsdUdpListener(statsdBind, agent);
-            ApiServer http = new ApiServer(httpBind.getHostString(), httpBind.getPort(), edge)
+            ApiServer http = new ApiServer(httpBind.getHostString(), httpBind.getPort(), edge, tls)
                     .route(IngestEndpoint.PATH, new IngestEndpoint(agent, access, IngestEndpoint.Counts.NONE))
                     .route("/health", request -> ApiServer.Response.json(200, health(agent.health())))
                     .start();

@@ -39,7 +39,7 @@ public final class EmbeddedKafkaModule extends AbstractModule {
                 Reachability.requireFreePort("statspipe.event-log.controller-port", s.controllerPort());
                 broker = new LocalKafkaBroker(settings.dataDir().resolve("kafka"), s.port(), s.controllerPort(), Map.of())
                         .start();
-                TopicLayout.of(s.partitions(), 1).ensureExists(broker.bootstrapServers());
+                TopicLayout.of(s.partitions(), 1).ensureExists(broker.bootstrapServers(), s.client().properties());
             }
 
             @Override

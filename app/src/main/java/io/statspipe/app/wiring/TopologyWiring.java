@@ -26,7 +26,8 @@ public final class TopologyWiring {
                 .withSeriesLimits(new SeriesLimits(clamp(settings.topology().seriesLimitPerTenant()),
                         clamp(settings.topology().seriesLimit())))
                 .withParallelism(1, settings.topology().rollupParallelism())
-                .withWorkers(settings.topology().workers());
+                .withWorkers(settings.topology().workers())
+                .withKafkaClientProperties(settings.eventLog().client().properties());
     }
 
     private static int clamp(long limit) {

@@ -199,6 +199,69 @@ class SettingsLoaderTest {
     }
 
     @Test
+    void kafkaClientPropertiesAreReadQuotedOrAsPathsFromEverySource() throws IOException {
+        Path file = dir.resolve("statspipe.conf");
+        Files.writeString(file, """
+                statspipe.event-log { engine = kafka, bootstrap-servers = "kafka-1:9092" }
+                statspipe.event-log.client {
+                  "security.protocol" = SASL_SSL
+                  "sasl.mechanism" = PLAIN
+                  "sasl.jaas.config" = "org.apache.kafka.common.security.plain.PlainLoginModule required username=\\"s\\" password=\\"pw-9\\";"
+                  request.timeout.ms = 20000
+                }
+                """);
+        Settings s = load(Optional.of(file), Map.of("STATSPIPE_EVENT__LOG_CLIENT_SSL_TRUSTSTORE_PASSWORD", "ts-secret"),
+                Map.of("statspipe.event-log.client.ssl.truststore.location", "/etc/ca.p12"),
+                Map.of("statspipe.event-log.client.client.id", "agent-7"));
+        assertThat(s.eventLog().client().properties()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "security.protocol", "SASL_SSL", "sasl.mechanism", "PLAIN",
+                "sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"s\" password=\"pw-9\";",
+                "request.timeout.ms", "20000", "ssl.truststore.location", "/etc/ca.p12", "ssl.truststore.password", "ts-secret",
+                "client.id", "agent-7"));
+        assertThat(s.eventLog().client().toString()).contains("sasl.jaas.config").doesNotContain("pw-9")
+                .doesNotContain("ts-secret");
+        assertThat(s.toString()).doesNotContain("pw-9").doesNotContain("ts-secret");
+        assertThat(defaults().eventLog().client().properties()).isEmpty();
+    }
+
+    @Test
+    void kafkaClientKeysStatspipeControlsAreRefusedNamingTheKeyAndWhy() {
+        for (String key : java.util.List.of("bootstrap.servers", "acks", "enable.idempotence", "isolation.level",
+                "enable.auto.commit", "transactional.id", "value.serializer", "group.id")) {
+            assertThatThrownBy(() -> load(Optional.empty(), Map.of(), Map.of("statspipe.event-log.engine", "kafka",
+                    "statspipe.event-log.bootstrap-servers", "k:9092", "statspipe.event-log.client." + key, "x"), Map.of()))
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining("statspipe.event-log.client." + key + " cannot be set: statspipe sets it itself (");
+        }
+        assertThatThrownBy(() -> load(Optional.empty(), Map.of(), Map.of(), Map.of("statspipe.event-log.client.acks", "0")))
+                .hasMessageContaining("acks=all");
+    }
+
+    @Test
+    void theEmbeddedBrokerSpeaksPlaintextOnly() {
+        assertThatThrownBy(() -> load(Optional.empty(), Map.of(), Map.of(),
+                Map.of("statspipe.event-log.client.security.protocol", "SSL")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("statspipe.event-log.client.security.protocol = SSL")
+                .hasMessageContaining("embedded-kafka");
+    }
+
+    @Test
+    void apiTlsNeedsItsPasswordsAndMakesTheBaseUrlHttps() {
+        assertThat(defaults().api().baseUrl()).isEqualTo("http://127.0.0.1:8070");
+        assertThat(defaults().api().tls().serves()).isFalse();
+        Settings tls = load(Optional.empty(), Map.of("STATSPIPE_API_TLS_KEYSTORE__PASSWORD", "ks-secret"), Map.of(),
+                Map.of("statspipe.api.tls.keystore", "/etc/statspipe/api.p12"));
+        assertThat(tls.api().baseUrl()).isEqualTo("https://127.0.0.1:8070");
+        assertThat(tls.api().tls().keystore()).contains(Path.of("/etc/statspipe/api.p12"));
+        assertThat(tls.toString()).doesNotContain("ks-secret");
+        assertThatThrownBy(() -> load(Optional.empty(), Map.of(), Map.of(), Map.of("statspipe.api.tls.keystore", "/x.p12")))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("statspipe.api.tls.keystore-password");
+        assertThatThrownBy(() -> load(Optional.empty(), Map.of(), Map.of(), Map.of("statspipe.api.tls.truststore", "/t.p12")))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("statspipe.api.tls.truststore-password");
+    }
+
+    @Test
     void missingFileIsNamed() {
         assertThatThrownBy(() -> load(Optional.of(dir.resolve("nope.conf")), Map.of(), Map.of(), Map.of()))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("nope.conf").hasMessageContaining("does not exist");

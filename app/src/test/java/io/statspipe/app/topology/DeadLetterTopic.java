@@ -4,6 +4,7 @@ import io.statspipe.adapter.kafka.TopicLayout;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,9 +35,16 @@ public final class DeadLetterTopic {
 
     /** Every dead letter in {@code stats.deadletter} of the broker at {@code bootstrapServers}, up to its current end. */
     public static List<Letter> readAll(String bootstrapServers) {
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new ByteArrayDeserializer())) {
+        return readAll(bootstrapServers, Map.of());
+    }
+
+    /** The same, with extra client properties (TLS, SASL). */
+    public static List<Letter> readAll(String bootstrapServers, Map<String, String> clientProperties) {
+        Map<String, Object> config = new HashMap<>(clientProperties);
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(TopicLayout.DEAD_LETTERS, Duration.ofSeconds(30)).stream()
                     .map(p -> new TopicPartition(TopicLayout.DEAD_LETTERS, p.partition())).toList();
             consumer.assign(partitions);
