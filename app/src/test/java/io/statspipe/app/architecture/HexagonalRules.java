@@ -7,7 +7,7 @@ import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.library.dependencies.SlicesRuleDefinition;
 
 /**
- * The dependency rules of ARCHITECTURE.md, for the packages below {@code root}: the real code
+ * The dependency rules of docs/ARCHITECTURE.md, for the packages below {@code root}: the real code
  * uses {@code io.statspipe}, the rules' own test a fixture of deliberately bad classes.
  */
 final class HexagonalRules {
