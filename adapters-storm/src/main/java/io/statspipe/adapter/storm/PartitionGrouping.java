@@ -22,10 +22,15 @@ final class PartitionGrouping implements CustomStreamGrouping {
 
     @Override
     public void prepare(WorkerTopologyContext context, GlobalStreamId stream, List<Integer> targetTasks) {
+        prepare(targetTasks, context.getComponentOutputFields(stream).fieldIndex(StatsTopology.PARTITION));
+    }
+
+    /** Routes to {@code targetTasks}, reading the partition from field {@code partitionField} of a tuple. */
+    void prepare(List<Integer> targetTasks, int partitionField) {
         List<Integer> sorted = new ArrayList<>(targetTasks);
         Collections.sort(sorted);
         this.targets = sorted;
-        this.partitionField = context.getComponentOutputFields(stream).fieldIndex(StatsTopology.PARTITION);
+        this.partitionField = partitionField;
     }
 
     @Override
