@@ -12,8 +12,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.config.TopicConfig;
@@ -25,7 +28,10 @@ import org.slf4j.LoggerFactory;
  * {@code deadLetters} (rejected input as it came, with headers {@code reason} and
  * {@code origin}; kept 7 days and at most 256 MiB per partition). The partition count of the events topic is part of the counting design:
  * every series lives in {@code SeriesPartitioner.partitionOf(series, partitions)}, so it is
- * configured once and checked, never silently changed.
+ * configured once and checked, never silently changed. The events topic keeps the broker's
+ * time in each record ({@code message.timestamp.type=LogAppendTime}): the topology's clock-skew
+ * guard measures events against it, so no producer's clock can move the watermark, and a replay
+ * reads the same stored time (docs/design/exact-counting.md).
  */
 public record TopicLayout(String events, String deadLetters, int partitions, short replication) {
     private static final Logger LOG = LoggerFactory.getLogger(TopicLayout.class);
@@ -37,6 +43,8 @@ public record TopicLayout(String events, String deadLetters, int partitions, sho
     public static final java.time.Duration DEAD_LETTER_RETENTION = java.time.Duration.ofDays(7);
     /** How many bytes each dead-letter partition keeps at most, whatever a client sends. */
     public static final long DEAD_LETTER_RETENTION_BYTES = 256L * 1024 * 1024;
+    /** The events topic's record time: the broker's, whatever clock the producer has. */
+    public static final String EVENTS_TIMESTAMP_TYPE = "LogAppendTime";
 
     public TopicLayout {
         if (events == null || events.isBlank() || deadLetters == null || deadLetters.isBlank()) {
@@ -103,14 +111,46 @@ public record TopicLayout(String events, String deadLetters, int partitions, sho
         }
     }
 
+    /**
+     * Switches an events topic created with the producers' time (CreateTime, before statspipe set
+     * it) to the broker's. Altered rather than refused: the switch only changes the time stamped on
+     * records appended from now on, which is what the guard needs, and a record already in the log
+     * keeps the time it was stored with, so a replay of it decides as before.
+     */
+    private void ensureBrokerTime(Admin admin) throws ExecutionException, TimeoutException, InterruptedException {
+        ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, events);
+        ConfigEntry type = admin.describeConfigs(List.of(topic)).all().get(15, TimeUnit.SECONDS).get(topic)
+                .get(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG);
+        if (type != null && EVENTS_TIMESTAMP_TYPE.equals(type.value())) {
+            return;
+        }
+        AlterConfigOp set = new AlterConfigOp(new ConfigEntry(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG,
+                EVENTS_TIMESTAMP_TYPE), AlterConfigOp.OpType.SET);
+        try {
+            admin.incrementalAlterConfigs(Map.of(topic, List.of(set))).all().get(15, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("topic " + events + " stamps records with the producers' clocks ("
+                    + TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG + "=" + (type == null ? "unknown" : type.value())
+                    + ") and cannot be switched to " + EVENTS_TIMESTAMP_TYPE + ": " + e.getCause()
+                    + "; set it on the topic (kafka-configs.sh --alter --entity-type topics --entity-name " + events
+                    + " --add-config " + TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG + "=" + EVENTS_TIMESTAMP_TYPE
+                    + ") or grant this client AlterConfigs on it", e);
+        }
+        LOG.info("topic {} stamped records with the producers' clocks ({}={}); switched it to the broker's time ({}),"
+                + " so one producer's fast clock cannot move the watermark", events,
+                TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, type == null ? "unknown" : type.value(), EVENTS_TIMESTAMP_TYPE);
+    }
+
     public void ensureExists(Admin admin) {
         Map<String, String> config = Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(MAX_MESSAGE_BYTES),
                 TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, String.valueOf(Math.min(2, replication)));
         Map<String, String> deadLetterConfig = new HashMap<>(config);
         deadLetterConfig.put(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(DEAD_LETTER_RETENTION.toMillis()));
         deadLetterConfig.put(TopicConfig.RETENTION_BYTES_CONFIG, String.valueOf(DEAD_LETTER_RETENTION_BYTES));
+        Map<String, String> eventsConfig = new HashMap<>(config);
+        eventsConfig.put(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, EVENTS_TIMESTAMP_TYPE);
         List<NewTopic> wanted = new ArrayList<>();
-        wanted.add(new NewTopic(events, partitions, replication).configs(config));
+        wanted.add(new NewTopic(events, partitions, replication).configs(eventsConfig));
         wanted.add(new NewTopic(deadLetters, partitions, replication).configs(deadLetterConfig));
         try {
             Set<String> existing = admin.listTopics().names().get(15, TimeUnit.SECONDS);
@@ -132,6 +172,7 @@ public record TopicLayout(String events, String deadLetters, int partitions, sho
                         + " partitions but statspipe is configured for " + partitions
                         + ": series would land in the wrong partitions");
             }
+            ensureBrokerTime(admin);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot create topics " + events + ", " + deadLetters + ": " + e, e);
         } catch (InterruptedException e) {

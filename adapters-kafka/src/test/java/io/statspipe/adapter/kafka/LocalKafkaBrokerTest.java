@@ -13,9 +13,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -82,5 +88,30 @@ class LocalKafkaBrokerTest {
         assertThatThrownBy(() -> other.ensureExists(broker.bootstrapServers()))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("has 4 partitions but statspipe is configured for 8");
+    }
+
+    @Test
+    void anEventsTopicStampedWithTheProducersClocksIsSwitchedToTheBrokersTime() throws Exception {
+        TopicLayout layout = new TopicLayout("create-time.events", "create-time.deadletter", 1, (short) 1);
+        long fastClock = System.currentTimeMillis() + 7 * 3_600_000L;
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(layout.events(), 1, (short) 1)
+                    .configs(Map.of(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "CreateTime")))).all().get();
+
+            layout.ensureExists(admin);
+
+            ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, layout.events());
+            assertThat(admin.describeConfigs(List.of(topic)).all().get().get(topic)
+                    .get(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG).value()).isEqualTo("LogAppendTime");
+        }
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
+            long before = System.currentTimeMillis();
+            RecordMetadata stored = producer.send(new ProducerRecord<>(layout.events(), 0, fastClock, null,
+                    "from a fast clock".getBytes())).get();
+            assertThat(stored.timestamp()).as("the broker's time, not the producer's").isBetween(before,
+                    System.currentTimeMillis());
+        }
     }
 }

@@ -15,6 +15,7 @@ import io.statspipe.domain.Series;
 import io.statspipe.ports.out.EventBatchFormat;
 import io.statspipe.ports.out.FlushIntent;
 import io.statspipe.ports.out.FlushIntentPort.IntentState;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -96,6 +97,8 @@ final class PartitionCounter {
     private final SortedMap<String, String> countingSettings;
     private final List<DeadLetter> deadLetters = new ArrayList<>();
     private long duplicateBatches;
+    /** Events of the open range refused as TOO_NEW, by producer: whose clock runs ahead of the broker's. */
+    private final SortedMap<String, Long> tooNewByProducer = new TreeMap<>();
     /** Series the last whole window counted, by tenant. */
     private Map<String, Integer> lastWindowSeries = Map.of();
 
@@ -189,6 +192,7 @@ final class PartitionCounter {
             rollup.flush(Origin.ofPartition(partition, seq, coarse.firstOffset()), false);
             deadLetters.clear();
             duplicateBatches = 0;
+            tooNewByProducer.clear();
             producersAtStart = producers.snapshot();
             openFirst = NONE;
         }
@@ -302,9 +306,11 @@ final class PartitionCounter {
                 coarseProducersAtStart, coarseCut);
         FlushIntent intent = new FlushIntent(origin, highestSeen, flush.watermarkAtStart(), producersAtStart, coarse,
                 countingSettings);
-        PendingFlush pending = new PendingFlush(partition, intent, flush, deadLetters, duplicateBatches);
+        PendingFlush pending = new PendingFlush(partition, intent, flush, deadLetters, duplicateBatches,
+                tooNewByProducer);
         deadLetters.clear();
         duplicateBatches = 0;
+        tooNewByProducer.clear();
         producersAtStart = producers.snapshot();
         openFirst = NONE;
         if (coarseCut) {
@@ -346,7 +352,7 @@ final class PartitionCounter {
             return;
         }
         counting.offset = offset;
-        counting.recordTimestamp = timestamp;
+        counting.brokerTime = timestamp;
         counting.value = value;
         counting.begun = false;
         try {
@@ -369,7 +375,8 @@ final class PartitionCounter {
      */
     private final class Counting implements EventBatchFormat.EventSink {
         long offset;
-        long recordTimestamp;
+        /** The record's Kafka timestamp: the broker's append time (the events topic is LogAppendTime). */
+        long brokerTime;
         byte[] value;
         boolean begun;
         private BatchId batch;
@@ -395,8 +402,8 @@ final class PartitionCounter {
             }
             begun = true;
             batch = id;
-            rollup.refuseAfter(recordTimestamp > Long.MAX_VALUE - maxClockSkewMillis ? Long.MAX_VALUE
-                    : recordTimestamp + maxClockSkewMillis);
+            rollup.refuseAfter(brokerTime > Long.MAX_VALUE - maxClockSkewMillis ? Long.MAX_VALUE
+                    : brokerTime + maxClockSkewMillis);
             if (refs.size() > MAX_REMEMBERED_INSTANCES) {
                 refs.clear();
             }
@@ -433,8 +440,7 @@ final class PartitionCounter {
                 refusal = switch (outcome) {
                     case TOO_OLD -> "TOO_OLD: event at " + timestamp + " of " + s + " is older than the watermark "
                             + rollup.watermark() + " minus the horizon " + rollupSettings.horizon();
-                    case TOO_NEW -> "TOO_NEW: event at " + timestamp + " of " + s + " is later than its record's time "
-                            + recordTimestamp + " plus the allowed clock skew of " + maxClockSkewMillis + " ms";
+                    case TOO_NEW -> tooNew(timestamp, s);
                     case OUT_OF_RANGE -> "OUT_OF_RANGE: value " + value + " at sample rate " + sampleRate + " of " + s
                             + " is beyond what a bucket aggregates exactly (|value| <= 1e18, rate >= 0.000001)";
                     case OVERFLOW -> "OVERFLOW: counting " + value + " at sample rate " + sampleRate + " would take the"
@@ -450,6 +456,33 @@ final class PartitionCounter {
             Event refused = new Event(series[seriesIndex], timestamp, kind, value, sampleRate);
             deadLetters.add(new DeadLetter(partition, offset, refusal, encodeAlone(batch, refused)));
         }
+    }
+
+    /**
+     * The refusal of an event from a clock ahead of the broker's, naming whose clock it is; counted
+     * per producer so that the health figures can say which agent to look at.
+     */
+    private String tooNew(long eventTime, Series s) {
+        String producer = counting.batch.producer();
+        tooNewByProducer.merge(producer, 1L, Long::sum);
+        return "TOO_NEW: event at " + Instant.ofEpochMilli(eventTime) + " of " + s + " is "
+                + span(eventTime - counting.brokerTime) + " ahead of the broker's time "
+                + Instant.ofEpochMilli(counting.brokerTime) + " (its record's append time) from producer "
+                + producer + "; allowed clock skew " + span(maxClockSkewMillis);
+    }
+
+    /** A span as people read a clock's error: {@code 7h0m}, {@code 5m}, {@code 1m30s}, {@code 42s}, {@code 250ms}. */
+    static String span(long millis) {
+        long h = millis / 3_600_000L;
+        long m = millis / 60_000L % 60;
+        long sec = millis / 1_000L % 60;
+        if (h > 0) {
+            return h + "h" + m + "m";
+        }
+        if (m > 0) {
+            return sec > 0 ? m + "m" + sec + "s" : m + "m";
+        }
+        return sec > 0 ? sec + "s" : millis + "ms";
     }
 
     private byte[] encodeAlone(BatchId batch, Event event) {

@@ -11,11 +11,18 @@ import java.util.concurrent.atomic.AtomicLong;
  * The pipeline's health figures for one topology, shared by its tasks in this JVM: consumer lag
  * per partition, flush latency, flushes and partials written (in all and per resolution), events
  * counted, late and dead-lettered events, duplicate batches dropped, failed store attempts,
- * partials the store refused. In local mode the app
+ * partials the store refused, events refused as TOO_NEW by the producer whose clock ran ahead.
+ * In local mode the app
  * reads {@link #snapshot()}; in a cluster the same figures are Storm metrics of each task.
  */
 public final class PipelineHealth {
     private static final Map<String, PipelineHealth> BY_TOPOLOGY = new ConcurrentHashMap<>();
+    /**
+     * Producers named in {@link Snapshot#tooNewByProducer}: a few fast clocks are what an operator
+     * hunts; a fleet of them counts under {@link #OTHER_PRODUCERS} rather than growing the map.
+     */
+    static final int MAX_PRODUCERS_NAMED = 100;
+    static final String OTHER_PRODUCERS = "(other producers)";
 
     private final Map<Integer, Long> lag = new ConcurrentHashMap<>();
     private final Map<Integer, Map<String, Integer>> activeSeries = new ConcurrentHashMap<>();
@@ -33,6 +40,7 @@ public final class PipelineHealth {
     private final AtomicLong partialsRefused = new AtomicLong();
     private final AtomicLong recoveries = new AtomicLong();
     private final AtomicLong firstRecordAtMillis = new AtomicLong();
+    private final Map<String, Long> tooNewByProducer = new ConcurrentHashMap<>();
 
     /** The health of the topology of that name in this JVM (created on first use). */
     public static PipelineHealth of(String topologyName) {
@@ -44,7 +52,7 @@ public final class PipelineHealth {
         return new Snapshot(new TreeMap<>(lag), lastFlushMillis.get(), maxFlushMillis.get(), flushes.get(),
                 partials.get(), Map.copyOf(partialsByResolution), events.get(), late.get(), refused.get(),
                 deadLettered.get(), duplicateBatches.get(), storeFailures.get(), partialsRefused.get(), recoveries.get(),
-                firstRecordAtMillis.get(), activeSeriesByTenant());
+                firstRecordAtMillis.get(), activeSeriesByTenant(), new TreeMap<>(tooNewByProducer));
     }
 
     /**
@@ -57,14 +65,17 @@ public final class PipelineHealth {
      * @param firstRecordAtMillis when a task of this topology took its first record (0: not yet)
      * @param activeSeriesByTenant distinct series counted per tenant in the current window (or the
      *                            last whole one, if larger), over every partition
+     * @param tooNewByProducer    events refused as TOO_NEW (ahead of the broker's time by more than the
+     *                            allowed clock skew), by producer: the agents whose clocks run fast
      */
     public record Snapshot(Map<Integer, Long> lagByPartition, long lastFlushMillis, long maxFlushMillis,
                            long flushes, long partialsWritten, Map<Resolution, Long> partialsWrittenByResolution,
                            long eventsCounted, long lateEvents,
                            long refusedEvents, long deadLetters, long duplicateBatches, long storeFailures,
                            long partialsRefused, long recoveries, long firstRecordAtMillis,
-                           Map<String, Long> activeSeriesByTenant) {
+                           Map<String, Long> activeSeriesByTenant, Map<String, Long> tooNewByProducer) {
         public Snapshot {
+            tooNewByProducer = Map.copyOf(tooNewByProducer);
             activeSeriesByTenant = Map.copyOf(activeSeriesByTenant);
             lagByPartition = Map.copyOf(lagByPartition);
             partialsWrittenByResolution = Map.copyOf(partialsWrittenByResolution);
@@ -88,6 +99,9 @@ public final class PipelineHealth {
         refused.addAndGet(flush.flush().refusedEvents());
         deadLettered.addAndGet(flush.deadLetters().size());
         duplicateBatches.addAndGet(flush.duplicateBatches());
+        flush.tooNewByProducer().forEach((producer, n) -> tooNewByProducer.merge(
+                tooNewByProducer.containsKey(producer) || tooNewByProducer.size() < MAX_PRODUCERS_NAMED ? producer
+                        : OTHER_PRODUCERS, n, Long::sum));
     }
 
     void lag(int partition, long records) {

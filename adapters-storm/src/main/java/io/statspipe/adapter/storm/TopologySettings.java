@@ -21,7 +21,8 @@ import java.util.TreeSet;
  * @param flushInterval      how long a partition's range stays open before it is flushed (at least 1 s)
  * @param allowedLateness    see {@link RollupSettings}
  * @param horizon            see {@link RollupSettings}
- * @param maxClockSkew       events later than their Kafka record's time plus this are refused as TOO_NEW
+ * @param maxClockSkew       events later than their Kafka record's time (the broker's append time) plus this
+ *                           are refused as TOO_NEW
  * @param maxRecordBytes     larger records are dead-lettered as oversized without being decoded
  * @param spoutParallelism   KafkaSpout executors
  * @param rollupParallelism  rollup executors (each owns whole partitions)

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -72,6 +73,46 @@ class PartitionCounterTest {
             assertThat(d.reason()).startsWith("TOO_OLD");
             assertThat(d.offset()).isEqualTo(4);
         });
+    }
+
+    @Test
+    void aProducerWhoseClockIsHoursFastIsRefusedAgainstTheBrokersTimeWhileTheOthersAreCounted() {
+        long sevenHours = 7 * 3_600_000L;
+        append("agent-fast", 1, T0 + sevenHours, T0 + sevenHours + 1); // its clock: 7 h ahead of the broker's
+        append("agent-ok", 1, T0 - 2_000, T0 - 1_000);
+        append("agent-fast", 2, T0 + sevenHours + 2);
+        append("agent-ok", 2, T0 - 500, T0 + 120_000); // 2 min ahead: within the allowed skew
+        PartitionCounter live = counter();
+        live.resume(Optional.empty(), source());
+        for (int o = 0; o < log.size(); o++) {
+            live.offer(o, T0, log.get(o)); // T0: the broker's append time of every record
+        }
+        PendingFlush pending = live.cut().orElseThrow();
+
+        assertThat(pending.flush().events()).as("every event of agent-ok, none of agent-fast").isEqualTo(4);
+        assertThat(pending.flush().refusedEvents()).isEqualTo(3);
+        assertThat(pending.tooNewByProducer()).isEqualTo(Map.of("agent-fast", 3L));
+        assertThat(pending.deadLetters()).extracting(DeadLetter::offset).containsExactly(0L, 0L, 2L);
+        assertThat(pending.deadLetters().get(0).reason()).isEqualTo("TOO_NEW: event at 2023-11-15T05:13:20Z of "
+                + Series.of("clicks") + " is 7h0m ahead of the broker's time 2023-11-14T22:13:20Z (its record's append"
+                + " time) from producer agent-fast; allowed clock skew 5m");
+        assertThat(pending.flush().lateEvents()).isZero();
+        assertThat(counter().resume(Optional.of(new IntentState(pending.intent(), false)), source()))
+                .as("a replay reads the same broker times and refuses the same events").contains(pending);
+        live.completed(pending);
+        append("agent-ok", 3, T0);
+        live.offer(4, T0, log.get(4));
+        assertThat(live.cut().orElseThrow().intent().watermarkAtStart()).as("the latest event counted: agent-ok's")
+                .isEqualTo(T0 + 120_000);
+    }
+
+    @Test
+    void spansReadLikeAClocksError() {
+        assertThat(PartitionCounter.span(7 * 3_600_000L + 12_345)).isEqualTo("7h0m");
+        assertThat(PartitionCounter.span(300_000)).isEqualTo("5m");
+        assertThat(PartitionCounter.span(90_000)).isEqualTo("1m30s");
+        assertThat(PartitionCounter.span(42_000)).isEqualTo("42s");
+        assertThat(PartitionCounter.span(250)).isEqualTo("250ms");
     }
 
     @Test

@@ -8,7 +8,9 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
@@ -40,6 +42,8 @@ public final class PipelineMetrics {
 
     /** Rows of {@code statspipe.series.active}, one per tenant, renewed on every scrape. */
     private MultiGauge activeSeries;
+    /** Producers with a {@code statspipe.events.too.new} counter (the health figures name at most 100 and then "other"). */
+    private final Set<String> tooNewProducers = new HashSet<>();
 
     public MeterRegistry registry() {
         return registry;
@@ -55,6 +59,15 @@ public final class PipelineMetrics {
         List<MultiGauge.Row<?>> rows = new ArrayList<>();
         status.get().activeSeriesByTenant().forEach((tenant, n) -> rows.add(MultiGauge.Row.of(Tags.of("tenant", tenant), n)));
         activeSeries.register(rows, true);
+        for (String producer : status.get().tooNewByProducer().keySet()) {
+            if (tooNewProducers.add(producer)) {
+                FunctionCounter.builder("statspipe.events.too.new", status,
+                                s -> s.get().tooNewByProducer().getOrDefault(producer, 0L))
+                        .description("events refused as TOO_NEW (ahead of the broker's time by more than the allowed"
+                                + " clock skew), by the producer whose clock runs fast")
+                        .tags("producer", producer).register(registry);
+            }
+        }
         return registry.scrape();
     }
 

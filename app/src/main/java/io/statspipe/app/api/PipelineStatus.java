@@ -20,17 +20,21 @@ import java.util.Map;
  * @param storeFailures   failed store attempts (retried)
  * @param partialsRefused partials the store refused, sent to the dead-letter topic instead
  * @param activeSeriesByTenant distinct series counted per tenant in the current window (or the last whole one)
+ * @param tooNewByProducer events refused as TOO_NEW, by producer (agent id): whose clock runs ahead of the broker's
  */
 public record PipelineStatus(long ingestedEvents, long refusedLines, long spoolRecords, long spoolBytes,
                              Map<Integer, Long> lagByPartition, long flushes, long lastFlushMillis, long maxFlushMillis,
                              long eventsCounted, long lateEvents, long deadLetters, long storeFailures,
-                             long partialsRefused, Map<String, Long> activeSeriesByTenant) {
+                             long partialsRefused, Map<String, Long> activeSeriesByTenant,
+                             Map<String, Long> tooNewByProducer) {
 
-    public static final PipelineStatus NOTHING_YET = new PipelineStatus(0, 0, 0, 0, Map.of(), 0, 0, 0, 0, 0, 0, 0, 0, Map.of());
+    public static final PipelineStatus NOTHING_YET = new PipelineStatus(0, 0, 0, 0, Map.of(), 0, 0, 0, 0, 0, 0, 0, 0, Map.of(),
+            Map.of());
 
     public PipelineStatus {
         lagByPartition = Map.copyOf(lagByPartition);
         activeSeriesByTenant = Map.copyOf(activeSeriesByTenant);
+        tooNewByProducer = Map.copyOf(tooNewByProducer);
     }
 
     public long totalLag() {

@@ -57,6 +57,11 @@ public final class StatusCommand implements Callable<Integer> {
             s.path("activeSeriesByTenant").fields().forEachRemaining(e -> active.append(active.isEmpty() ? "" : ", ")
                     .append(e.getKey().isEmpty() ? "(no tenant)" : e.getKey()).append(' ').append(e.getValue().asLong()));
             out.printf("  active series:      %s%n", active.isEmpty() ? "none yet" : active);
+            StringBuilder fast = new StringBuilder();
+            s.path("tooNewByProducer").fields().forEachRemaining(e -> fast.append(fast.isEmpty() ? "" : ", ")
+                    .append(e.getKey()).append(' ').append(e.getValue().asLong()));
+            out.printf("  clock ahead:        %s%n", fast.isEmpty() ? "none"
+                    : fast + " events refused as TOO_NEW (the agent's clock runs ahead of the broker's; in the dead-letter topic)");
             out.flush();
             return health.status() == 200 ? 0 : 1;
         } catch (java.io.IOException e) {

@@ -58,17 +58,31 @@ final class TestEvents implements AutoCloseable {
 
     /** Sends one batch per partition holding these events; remembers what they add to each bucket. */
     void send(List<Event> events, List<Resolution> resolutions) {
-        Map<Integer, List<Event>> byPartition = new HashMap<>();
         for (Event e : events) {
-            byPartition.computeIfAbsent(SeriesPartitioner.partitionOf(e.series(), partitions), k -> new ArrayList<>()).add(e);
             for (Resolution r : resolutions) {
                 add(e.series(), r, e);
             }
         }
+        sendBatches(events, null);
+    }
+
+    /**
+     * Sends one batch per partition holding these events, each record stamped {@code createTime} as
+     * a producer whose clock reads that would stamp it; expects nothing of them (the topology refuses them).
+     */
+    void sendRefused(List<Event> events, long createTime) {
+        sendBatches(events, createTime);
+    }
+
+    private void sendBatches(List<Event> events, Long createTime) {
+        Map<Integer, List<Event>> byPartition = new HashMap<>();
+        for (Event e : events) {
+            byPartition.computeIfAbsent(SeriesPartitioner.partitionOf(e.series(), partitions), k -> new ArrayList<>()).add(e);
+        }
         byPartition.forEach((partition, batch) -> {
             long seq = sequences.merge(partition, 1L, Long::sum);
             byte[] value = format.encode(new EventBatch(new BatchId(producerId, seq), batch));
-            ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, partition, null, value);
+            ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, partition, createTime, null, value);
             sent.add(record);
             pending.add(producer.send(record));
         });

@@ -40,7 +40,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,6 +57,8 @@ class TopologyEndToEndTest {
 
     @TempDir
     static Path dir;
+    @AutoClose
+    static LocalEngines engines;
     static LocalKafkaBroker broker;
     static LocalKairosDb kairos;
     static LocalTopologyRunner topology;
@@ -71,27 +73,13 @@ class TopologyEndToEndTest {
 
     @BeforeAll
     static void start() throws Exception {
-        broker = new LocalKafkaBroker(dir.resolve("kafka")).start();
-        Topics.ensure(broker.bootstrapServers(), PARTITIONS);
-        kairos = LocalKairosDb.builder().dataDir(dir.resolve("kairosdb")).h2().build().start();
-        settings = TopologySettings.defaults(broker.bootstrapServers()).withName("e2e")
+        engines = LocalEngines.start(dir, PARTITIONS, s -> s.withName("e2e")
                 .withFlushInterval(Duration.ofSeconds(1)).withCoarseFlushInterval(Duration.ofSeconds(3))
-                .withMaxRecordBytes(64 * 1024);
-        topology = LocalTopologyRunner.start(settings, KairosTopologyPlugs.of(kairos.httpUrl(), TopologyEndToEndTest::rules),
-                dir.resolve("storm"));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (topology != null) {
-            topology.close();
-        }
-        if (kairos != null) {
-            kairos.close();
-        }
-        if (broker != null) {
-            broker.close();
-        }
+                .withMaxRecordBytes(64 * 1024), TopologyEndToEndTest::rules);
+        broker = engines.broker();
+        kairos = engines.kairos();
+        topology = engines.topology();
+        settings = engines.settings();
     }
 
     @Test
