@@ -16,9 +16,10 @@ import java.util.TreeMap;
  * @param clientProperties extra properties for every Kafka client of the agent (its producers and its admin
  *                         client): TLS and SASL settings, applied over the agent's own; the configuration
  *                         refuses the keys the agent relies on (acks, idempotence, serializers, ...)
+ * @param idempotency how long and how many HTTP requests' {@code Idempotency-Key}s are remembered
  */
 public record AgentSettings(String bootstrapServers, TopicLayout topics, SpoolSettings spool, Duration unreachableAfter,
-                            Map<String, String> clientProperties) {
+                            Map<String, String> clientProperties, IdempotencyWindow idempotency) {
     public static final Duration DEFAULT_UNREACHABLE_AFTER = Duration.ofSeconds(5);
 
     public AgentSettings {
@@ -34,12 +35,15 @@ public record AgentSettings(String bootstrapServers, TopicLayout topics, SpoolSe
         if (clientProperties == null) {
             throw new InvalidStatException("agent needs client properties (an empty map for none)");
         }
+        if (idempotency == null) {
+            throw new InvalidStatException("agent needs an idempotency window");
+        }
         clientProperties = Map.copyOf(clientProperties);
     }
 
     /** Settings whose Kafka clients get no extra properties. */
     public AgentSettings(String bootstrapServers, TopicLayout topics, SpoolSettings spool, Duration unreachableAfter) {
-        this(bootstrapServers, topics, spool, unreachableAfter, Map.of());
+        this(bootstrapServers, topics, spool, unreachableAfter, Map.of(), IdempotencyWindow.DEFAULT);
     }
 
     public static AgentSettings of(String bootstrapServers, TopicLayout topics, SpoolSettings spool) {
@@ -47,13 +51,18 @@ public record AgentSettings(String bootstrapServers, TopicLayout topics, SpoolSe
     }
 
     public AgentSettings withClientProperties(Map<String, String> properties) {
-        return new AgentSettings(bootstrapServers, topics, spool, unreachableAfter, properties);
+        return new AgentSettings(bootstrapServers, topics, spool, unreachableAfter, properties, idempotency);
+    }
+
+    public AgentSettings withIdempotency(IdempotencyWindow window) {
+        return new AgentSettings(bootstrapServers, topics, spool, unreachableAfter, clientProperties, window);
     }
 
     /** Names the client properties without their values: a SASL or keystore password must never reach a log. */
     @Override
     public String toString() {
         return "AgentSettings[bootstrapServers=" + bootstrapServers + ", topics=" + topics + ", spool=" + spool
-                + ", unreachableAfter=" + unreachableAfter + ", clientProperties=" + new TreeMap<>(clientProperties).keySet() + "]";
+                + ", unreachableAfter=" + unreachableAfter + ", clientProperties=" + new TreeMap<>(clientProperties).keySet()
+                + ", idempotency=" + idempotency + "]";
     }
 }

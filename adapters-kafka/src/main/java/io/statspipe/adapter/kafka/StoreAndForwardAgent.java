@@ -42,6 +42,7 @@ public final class StoreAndForwardAgent implements PublishEventsPort, AutoClosea
     private final DeadLetters deadLetters;
     private final KafkaForwarder forwarder;
     private final Thread forwarderThread;
+    private final RecentKeys recentKeys;
     private final ProtobufEventBatchFormat format = new ProtobufEventBatchFormat();
     private final AtomicLong rejected = new AtomicLong();
     /**
@@ -68,6 +69,7 @@ public final class StoreAndForwardAgent implements PublishEventsPort, AutoClosea
     private StoreAndForwardAgent(AgentSettings settings) {
         this.settings = settings;
         this.spool = Spool.open(settings.spool());
+        this.recentKeys = RecentKeys.recover(settings.idempotency(), spool);
         this.deadLetters = new DeadLetters(settings.bootstrapServers(), settings.topics().deadLetters(),
                 settings.clientProperties());
         this.forwarder = new KafkaForwarder(spool, settings, deadLetters);
@@ -91,23 +93,43 @@ public final class StoreAndForwardAgent implements PublishEventsPort, AutoClosea
     }
 
     /**
-     * Spools the events and returns once they are on disk (fsync'd): from then on they reach
-     * Kafka exactly once after de-duplication, whatever fails.
+     * Spools the events, all or nothing, and returns once they are on disk (fsync'd): from then on
+     * they reach Kafka exactly once after de-duplication, whatever fails.
      *
-     * @throws io.statspipe.adapter.kafka.spool.SpoolFullException when the spool is full (nothing of the
-     *         chunk that did not fit was kept; earlier chunks of a large list were)
+     * @throws io.statspipe.adapter.kafka.spool.SpoolFullException when the spool is full (nothing was kept)
      */
     @Override
     public void publish(List<Event> events) {
-        long last = append(events);
+        long last = append(events, Optional.empty());
         if (last >= 0) {
             spool.awaitDurable(last);
         }
     }
 
+    /**
+     * Spools the events of a request with an {@code Idempotency-Key} claimed in {@link #recentKeys()}
+     * (released when this throws), its receipt in the same append, and returns once both are on disk.
+     *
+     * @throws io.statspipe.adapter.kafka.spool.SpoolFullException when the spool is full (nothing was kept)
+     */
+    public void publish(List<Event> events, RecentKeys.Receipt receipt) {
+        try {
+            spool.awaitDurable(append(events, Optional.of(receipt)));
+            recentKeys.remember(receipt);
+        } catch (RuntimeException e) {
+            recentKeys.release(receipt.key());
+            throw e;
+        }
+    }
+
+    /** The requests' keys of the idempotency window. */
+    public RecentKeys recentKeys() {
+        return recentKeys;
+    }
+
     /** Spools the events without waiting for the disk: the next group commit makes them durable (UDP ingest). */
     public void offer(List<Event> events) {
-        append(events);
+        append(events, Optional.empty());
     }
 
     /** Counts rejected input and sends it, as it came, to the dead-letter topic with its reason and origin. */
@@ -135,17 +157,26 @@ public final class StoreAndForwardAgent implements PublishEventsPort, AutoClosea
         return deadLetters.published();
     }
 
-    private long append(List<Event> events) {
-        long last = -1;
+    /** Appends the events in chunks, as one spool group (all or nothing), the receipt in its last record. */
+    private long append(List<Event> events, Optional<RecentKeys.Receipt> receipt) {
+        List<Spool.Pending> chunks = new ArrayList<>();
         int from = 0;
-        while (from < events.size()) {
+        while (from < events.size() || chunks.isEmpty() && receipt.isPresent()) {
             int[] partitionOf = new int[Math.min(MAX_BATCH_EVENTS, events.size() - from)];
             int to = chunk(events, from, partitionOf);
             List<Event> chunk = events.subList(from, to);
-            last = spool.append(chunk.size(), sequence -> encode(sequence, chunk, partitionOf));
+            boolean last = to == events.size();
+            chunks.add(new Spool.Pending(chunk.size(), sequence -> {
+                Optional<byte[]> trailer = Optional.empty();
+                if (last && receipt.isPresent()) {
+                    recentKeys.spooling(receipt.get(), sequence);
+                    trailer = Optional.of(receipt.get().encode());
+                }
+                return SubBatches.write(encode(sequence, chunk, partitionOf), trailer);
+            }));
             from = to;
         }
-        return last;
+        return chunks.isEmpty() ? -1 : spool.appendAll(chunks);
     }
 
     /**
@@ -191,7 +222,7 @@ public final class StoreAndForwardAgent implements PublishEventsPort, AutoClosea
         return info;
     }
 
-    private byte[] encode(long sequence, List<Event> chunk, int[] partitionOf) {
+    private List<SubBatch> encode(long sequence, List<Event> chunk, int[] partitionOf) {
         BatchId id = new BatchId(spool.producerId(), sequence);
         List<List<Event>> byPartition = new ArrayList<>();
         for (int p = 0; p < settings.topics().partitions(); p++) {
@@ -211,7 +242,7 @@ public final class StoreAndForwardAgent implements PublishEventsPort, AutoClosea
                 subBatches.add(new SubBatch(p, format.encode(id, byPartition.get(p))));
             }
         }
-        return SubBatches.write(subBatches);
+        return subBatches;
     }
 
     /** Stops forwarding and closes the spool; whatever Kafka has not acknowledged is forwarded after the next start. */

@@ -56,7 +56,7 @@ public final class ApiServer implements AutoCloseable {
 
     /** One request, reduced to what endpoints need; its body already read, within the size limit. */
     public record Request(String method, String path, Map<String, List<String>> params, Optional<String> authorization,
-                          Optional<String> contentType, byte[] body) {
+                          Optional<String> contentType, Optional<String> idempotencyKey, byte[] body) {
         public boolean json() {
             return contentType.map(t -> t.toLowerCase(Locale.ROOT).startsWith("application/json")).orElse(false);
         }
@@ -255,7 +255,8 @@ public final class ApiServer implements AutoCloseable {
             Map<String, List<String>> params = QueryParameters.parse(jetty.getHttpURI().getQuery());
             Request request = new Request(method, path, params,
                     Optional.ofNullable(jetty.getHeaders().get(HttpHeader.AUTHORIZATION)),
-                    Optional.ofNullable(jetty.getHeaders().get(HttpHeader.CONTENT_TYPE)), body(jetty));
+                    Optional.ofNullable(jetty.getHeaders().get(HttpHeader.CONTENT_TYPE)),
+                    Optional.ofNullable(jetty.getHeaders().get("Idempotency-Key")), body(jetty));
             return endpoint.handle(request);
         }
 

@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.UUID;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 
@@ -27,6 +28,8 @@ final class ApiClient {
             + " when statspipe.api.tls.keystore is set). An https URL's certificate is checked against"
             + " statspipe.api.tls.truststore, or the JDK's trusted authorities when that is not set.";
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** How often {@link #postBatch} sends a batch whose answer it did not get. */
+    static final int BATCH_ATTEMPTS = 4;
     private final HttpClient http;
     private final String baseUrl;
 
@@ -57,12 +60,33 @@ final class ApiClient {
         return send(b.build());
     }
 
-    Answer postText(String path, String body, Optional<String> token) throws IOException, InterruptedException {
+    /**
+     * Posts one batch of StatsD lines under a fresh {@code Idempotency-Key}, and sends it again under
+     * the same key when the answer is lost (the connection fails or times out) or the agent is still
+     * spooling it (409): the agent counts a batch once however often it arrives within its window.
+     *
+     * @throws IOException when the last of {@link #BATCH_ATTEMPTS} attempts failed: the batch may or may not be spooled
+     */
+    Answer postBatch(String path, String body, Optional<String> token) throws IOException, InterruptedException {
+        String key = UUID.randomUUID().toString();
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(120))
-                .header("Content-Type", "text/plain; charset=utf-8")
+                .header("Content-Type", "text/plain; charset=utf-8").header("Idempotency-Key", key)
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
         token.ifPresent(t -> b.header("Authorization", "Bearer " + t));
-        return send(b.build());
+        HttpRequest request = b.build();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                Answer answer = send(request);
+                if (answer.status() != 409 || attempt == BATCH_ATTEMPTS) {
+                    return answer;
+                }
+            } catch (IOException lost) {
+                if (attempt == BATCH_ATTEMPTS) {
+                    throw lost;
+                }
+            }
+            Thread.sleep(250L << (attempt - 1)); // 250 ms, 500 ms, 1 s: a restarting agent is back within them
+        }
     }
 
     /** The token of {@code --token}, else of {@code $STATSPIPE_TOKEN}, if any. */

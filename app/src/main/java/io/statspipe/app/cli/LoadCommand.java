@@ -65,7 +65,7 @@ public final class LoadCommand implements Callable<Integer> {
             }
             ApiClient.Answer answer;
             try {
-                answer = client.postText(SendCommand.INGEST_PATH, body.toString(), ApiClient.token(token));
+                answer = client.postBatch(SendCommand.INGEST_PATH, body.toString(), ApiClient.token(token));
             } catch (IOException e) {
                 err.printf("%nstatspipe load: %s; %d events acknowledged%n", e.getMessage(), sent);
                 return 2;

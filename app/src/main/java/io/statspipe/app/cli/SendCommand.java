@@ -19,11 +19,14 @@ import picocli.CommandLine.Spec;
 /**
  * {@code statspipe send}: StatsD lines from the arguments or standard input, through the HTTP
  * ingest API in batches. Each batch is acknowledged only once the agent spooled it durably, so
- * exit code 0 means every line is safe.
+ * exit code 0 means every line is safe. Each batch carries its own {@code Idempotency-Key} and is
+ * sent again under it when its answer is lost, so a retry never counts a line twice.
  */
 @Command(name = "send", mixinStandardHelpOptions = true,
         description = {"Send StatsD lines (from the arguments, or standard input when there are none) to a running "
                 + "statspipe through its HTTP ingest API, in batches.",
+                "Each batch carries an Idempotency-Key and is sent again under it (up to 4 times) when its answer is lost: "
+                        + "the agent counts it once.",
                 "Exits 0 only once the agent acknowledged every line as durably spooled. On any failure it exits "
                         + "non-zero and says how many lines were acknowledged.",
                 "Example: echo 'page.views:1|c|#tenant:acme,page:home' | statspipe send"},
@@ -76,7 +79,7 @@ public final class SendCommand implements Callable<Integer> {
             batch.add(line);
             if (batch.size() == batchSize || !source.hasNext()) {
                 try {
-                    ApiClient.Answer answer = client.postText(INGEST_PATH, String.join("\n", batch) + "\n", ApiClient.token(token));
+                    ApiClient.Answer answer = client.postBatch(INGEST_PATH, String.join("\n", batch) + "\n", ApiClient.token(token));
                     if (answer.status() != 200) {
                         err.printf("statspipe send: statspipe refused a batch of %d lines: %s%n", batch.size(), answer.error());
                         err.printf("statspipe send: %d lines acknowledged before it; that batch and the rest were not sent%n",
@@ -98,8 +101,9 @@ public final class SendCommand implements Callable<Integer> {
                     }
                 } catch (IOException e) {
                     err.printf("statspipe send: %s%n", e.getMessage());
-                    err.printf("statspipe send: %d lines acknowledged; the batch in flight (%d lines) may or may not have "
-                            + "been spooled, the rest was not sent%n", acknowledged, batch.size());
+                    err.printf("statspipe send: %d lines acknowledged; the batch in flight (%d lines, sent %d times under one "
+                            + "Idempotency-Key) may or may not have been spooled, the rest was not sent%n", acknowledged,
+                            batch.size(), ApiClient.BATCH_ATTEMPTS);
                     return 2;
                 }
                 batch.clear();

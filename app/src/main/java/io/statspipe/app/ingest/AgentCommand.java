@@ -1,6 +1,7 @@
 package io.statspipe.app.ingest;
 
 import io.statspipe.adapter.kafka.AgentSettings;
+import io.statspipe.adapter.kafka.IdempotencyWindow;
 import io.statspipe.adapter.kafka.TopicLayout;
 import io.statspipe.adapter.kafka.spool.SpoolSettings;
 import io.statspipe.app.api.TenantTokens;
@@ -71,13 +72,22 @@ public final class AgentCommand implements Callable<Integer> {
     @Option(names = "--fsync-interval-ms", defaultValue = "5", description = "Group-commit period of the spool; 0 = fsync every append (default: ${DEFAULT-VALUE}).")
     long fsyncIntervalMs;
 
+    @Option(names = "--idempotency-window", defaultValue = "PT24H", description = "How long an HTTP request's "
+            + "Idempotency-Key is remembered with its answer, as an ISO-8601 duration (default: ${DEFAULT-VALUE}).")
+    Duration idempotencyWindow;
+
+    @Option(names = "--idempotency-max-keys", defaultValue = "100000", description = "Most Idempotency-Keys remembered; "
+            + "the oldest are forgotten first (default: ${DEFAULT-VALUE}).")
+    int idempotencyMaxKeys;
+
     @Override
     public Integer call() throws InterruptedException {
         Settings configured = config.settings();
         AgentSettings settings = new AgentSettings(kafka,
                 new TopicLayout(eventsTopic, deadLetterTopic, partitions, (short) replication),
                 new SpoolSettings(spool, spoolMaxBytes, spoolSegmentBytes, Duration.ofMillis(fsyncIntervalMs)),
-                AgentSettings.DEFAULT_UNREACHABLE_AFTER, configured.eventLog().client().properties());
+                AgentSettings.DEFAULT_UNREACHABLE_AFTER, configured.eventLog().client().properties(),
+                new IdempotencyWindow(idempotencyWindow, idempotencyMaxKeys, IdempotencyWindow.DEFAULT.maxAnswerBytes()));
         IngestEndpoint.Access access = new IngestEndpoint.Access(new TenantTokens(configured.api().tokens()),
                 configured.ingest().requireToken());
         RunningAgent running = RunningAgent.start(settings, new InetSocketAddress(bind, statsdPort),

@@ -1,5 +1,6 @@
 package io.statspipe.app.ingest;
 
+import io.statspipe.adapter.kafka.RecentKeys;
 import io.statspipe.adapter.kafka.StoreAndForwardAgent;
 import io.statspipe.app.api.ApiException;
 import io.statspipe.app.api.ApiServer;
@@ -12,6 +13,8 @@ import io.statspipe.domain.InvalidStatException;
 import io.statspipe.domain.Series;
 import io.statspipe.ports.out.EngineUnavailableException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -38,6 +41,7 @@ import java.util.Optional;
 public final class IngestEndpoint implements ApiServer.Endpoint {
     public static final String PATH = "/api/v1/ingest";
     private static final int MAX_REFUSALS_LISTED = 100;
+    private static final int MAX_KEY_LENGTH = 255;
     /** The StatsD parser keeps a cache of recent series and is not thread-safe: one per HTTP thread. */
     private static final ThreadLocal<StatsdLineParser> PARSERS = ThreadLocal.withInitial(StatsdLineParser::new);
     private static final JsonBatchParser JSON_BATCHES = new JsonBatchParser();
@@ -81,21 +85,78 @@ public final class IngestEndpoint implements ApiServer.Endpoint {
             throw new ApiException(405, "POST StatsD lines (or a JSON batch) to " + PATH);
         }
         Optional<String> tenant = writerTenant(request);
+        if (request.idempotencyKey().isEmpty()) {
+            return spool(request, tenant, Optional.empty());
+        }
+        // keys are per writer: a tenant neither sees nor blocks another's
+        String key = tenant.orElse("*") + "/" + checkedKey(request.idempotencyKey().get());
+        byte[] hash = bodyHash(request);
+        RecentKeys.Claim claim = agent.recentKeys().claim(key, hash);
+        if (claim instanceof RecentKeys.Repeat repeat) {
+            return new ApiServer.Response(200, "application/json", repeat.answer());
+        }
+        if (claim instanceof RecentKeys.OtherBody) {
+            throw new ApiException(422, "Idempotency-Key " + request.idempotencyKey().get() + " was used for another body"
+                    + " within the window: a new request needs a new key");
+        }
+        if (claim instanceof RecentKeys.InProgress) {
+            throw new ApiException(409, "a request with Idempotency-Key " + request.idempotencyKey().get()
+                    + " is being spooled: retry once it is answered");
+        }
+        try {
+            return spool(request, tenant, Optional.of(new Keyed(key, hash)));
+        } finally {
+            agent.recentKeys().release(key);
+        }
+    }
+
+    /** A request's claimed key (scoped to its writer) and its body's hash. */
+    private record Keyed(String key, byte[] hash) {
+    }
+
+    /** Parses and spools the request, with its receipt when it has a key. */
+    private ApiServer.Response spool(ApiServer.Request request, Optional<String> tenant, Optional<Keyed> keyed) {
         Refusals refusals = new Refusals();
         List<Event> events = request.json() ? json(request.body(), tenant, refusals)
                 : statsd(request.body(), tenant, refusals);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("accepted", events.size());
+        answer.put("refused", refusals.listed);
+        answer.put("refused_count", refusals.count);
+        ApiServer.Response response = ApiServer.Response.json(200, answer);
         try {
-            agent.publish(events);
+            if (keyed.isPresent()) {
+                agent.publish(events, new RecentKeys.Receipt(keyed.get().key(), keyed.get().hash(), System.currentTimeMillis(),
+                        response.body()));
+            } else {
+                agent.publish(events);
+            }
         } catch (EngineUnavailableException e) {
             throw new ApiException(503, "the agent cannot spool now (nothing of this request was kept): " + e.getMessage());
         }
         counts.accepted(events.size());
         counts.refused(refusals.count);
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("accepted", events.size());
-        answer.put("refused", refusals.listed);
-        answer.put("refused_count", refusals.count);
-        return ApiServer.Response.json(200, answer);
+        return response;
+    }
+
+    /** A key is 1 to 255 visible ASCII characters (a UUID is the usual one). */
+    private static String checkedKey(String key) {
+        if (key.isEmpty() || key.length() > MAX_KEY_LENGTH || !key.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            throw new ApiException(400, "Idempotency-Key must be 1 to " + MAX_KEY_LENGTH + " visible ASCII characters, got '"
+                    + key.substring(0, Math.min(key.length(), MAX_KEY_LENGTH)) + "'");
+        }
+        return key;
+    }
+
+    /** What makes two requests the same request: the body and how it is to be read. */
+    private static byte[] bodyHash(ApiServer.Request request) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update((byte) (request.json() ? 'j' : 's'));
+            return sha.digest(request.body());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
     }
 
     /** The tenant the request may write only, or empty when it may write every tenant. */

@@ -185,4 +185,48 @@ class AgentCrashTest {
             second.end();
         }
     }
+    @Test
+    void anIdempotencyKeyOutlivesAKillNineOfTheAgent() throws Exception {
+        Path spool = dir.resolve("spool-keys");
+        String key = "4f1c2a9e-crash-retry";
+        String body = batch(500_000).replace("crash.events", "keyed.events");
+        Child first = startAgent(spool, "keys-first");
+        HttpResponse<String> answered = postKeyed(first.httpPort(), key, body);
+        first.process().destroyForcibly(); // SIGKILL right after the 200: the client never saw it, say
+        first.process().waitFor();
+
+        Child second = startAgent(spool, "keys-second");
+        try {
+            HttpResponse<String> repeat = postKeyed(second.httpPort(), key, body);
+            HttpResponse<String> otherBody = postKeyed(second.httpPort(), key, body.replace("\"value\":1", "\"value\":2"));
+            // the same series later, without a key: once it arrives, everything spooled before it has arrived
+            HttpResponse<String> marker = post(second.httpPort(), batch(500_001).replace("crash.events", "keyed.events"));
+
+            assertThat(answered.statusCode()).isEqualTo(200);
+            assertThat(repeat.statusCode()).isEqualTo(200);
+            assertThat(repeat.body()).isEqualTo(answered.body());
+            assertThat(otherBody.statusCode()).isEqualTo(422);
+            assertThat(marker.statusCode()).isEqualTo(200);
+            try (TopicReader reader = new TopicReader(broker.bootstrapServers(), TOPICS.events(), TOPICS.deadLetters())) {
+                long markerAt = BASE + 500_001L * EVENTS_PER_POST;
+                reader.readUntil(r -> r.eventsOf("keyed.").stream().filter(e -> e.timestamp() >= markerAt).count()
+                        == EVENTS_PER_POST, Duration.ofSeconds(90));
+                assertThat(reader.eventsOf("keyed.")).as("the keyed batch once, then the marker").hasSize(2 * EVENTS_PER_POST);
+            }
+        } finally {
+            second.end();
+        }
+    }
+
+    private HttpResponse<String> postKeyed(int port, String key, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/ingest"))
+                .header("Content-Type", "application/json").header("Idempotency-Key", key)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> post(int port, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/ingest"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
 }

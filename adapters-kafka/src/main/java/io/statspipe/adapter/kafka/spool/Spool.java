@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.function.LongFunction;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
@@ -59,6 +61,9 @@ public final class Spool implements AutoCloseable {
     private static final int BODY_HEADER = 20;
     private static final int MAX_BODY = 64 << 20;
     private static final String SUFFIX = ".seg";
+    /** Set in a record's event count when the next record belongs to the same {@link #appendAll} group. */
+    private static final int GROUP_CONTINUES = 0x8000_0000;
+    private static final int EVENTS = 0x7fff_ffff;
 
     private final SpoolSettings settings;
     private final String producerId;
@@ -80,6 +85,7 @@ public final class Spool implements AutoCloseable {
     private Position head;
     private boolean closed;
     private boolean refusing;
+    private volatile BeforeDeleting beforeDeleting = sequence -> { };
     // reader state, used by the single reader thread (and stats() for the head)
     private Position readAt;
     private long readEvents;
@@ -135,6 +141,15 @@ public final class Spool implements AutoCloseable {
         return settings;
     }
 
+    /** One record to append: its event count and its payload, built for the sequence it gets (the batch id's). */
+    public record Pending(int events, LongFunction<byte[]> payloadForSequence) {
+        public Pending {
+            if (events < 0) {
+                throw new IllegalArgumentException("a spool record holds 0 events or more, got " + events);
+            }
+        }
+    }
+
     /**
      * Appends one record; the payload is built for the sequence it is given (the batch id's
      * sequence), under the append lock so sequences reach the disk in order.
@@ -142,27 +157,43 @@ public final class Spool implements AutoCloseable {
      * @return the record's sequence
      * @throws SpoolFullException when the record would take the spool beyond its maximum size
      */
-    public long append(int events, java.util.function.LongFunction<byte[]> payloadForSequence) {
+    public long append(int events, LongFunction<byte[]> payloadForSequence) {
+        return appendAll(List.of(new Pending(events, payloadForSequence)));
+    }
+
+    /**
+     * Appends the records as one group, all or nothing: they get consecutive sequences and are
+     * written in one write to one segment; when they do not all fit, none is written; and a
+     * crash that tears the group leaves none of it after recovery (every record but the last
+     * carries {@link #GROUP_CONTINUES}, and recovery truncates a group without its last record).
+     *
+     * @return the last record's sequence
+     * @throws SpoolFullException when the records would take the spool beyond its maximum size
+     */
+    public long appendAll(List<Pending> records) {
+        if (records.isEmpty()) {
+            throw new IllegalArgumentException("nothing to append");
+        }
         synchronized (lock) {
             if (closed) {
                 throw new IllegalStateException("spool in " + settings.dir() + " is closed");
             }
-            long sequence = nextSequence;
-            byte[] payload = payloadForSequence.apply(sequence);
-            int length = BODY_HEADER + payload.length;
-            if (length > MAX_BODY) {
-                throw new IllegalArgumentException("spool record of " + length + " bytes exceeds " + MAX_BODY);
-            }
-            if (bytesOnDisk + HEADER + length > settings.maxBytes()) {
-                refusedBatches++;
-                refusedEvents += events;
-                refusing = true;
-                if (Long.bitCount(refusedBatches) == 1) { // 1, 2, 4, 8 ...: visible, never flooding
-                    LOG.warn("spool {} is full ({} of {} bytes, {} events waiting): refused {} batches ({} events) so far",
-                            settings.dir(), bytesOnDisk, settings.maxBytes(), unsentEvents, refusedBatches, refusedEvents);
+            long first = nextSequence;
+            List<byte[]> payloads = new ArrayList<>(records.size());
+            long bytes = 0;
+            long events = 0;
+            for (int i = 0; i < records.size(); i++) {
+                byte[] payload = records.get(i).payloadForSequence().apply(first + i);
+                int length = BODY_HEADER + payload.length;
+                if (length > MAX_BODY) {
+                    throw new IllegalArgumentException("spool record of " + length + " bytes exceeds " + MAX_BODY);
                 }
-                throw new SpoolFullException("spool full: " + bytesOnDisk + " of " + settings.maxBytes()
-                        + " bytes used, " + unsentEvents + " events waiting for Kafka; " + events + " events refused");
+                payloads.add(payload);
+                bytes += HEADER + length;
+                events += records.get(i).events();
+            }
+            if (bytesOnDisk + bytes > settings.maxBytes()) {
+                throw refuse(records.size(), events);
             }
             if (refusing) {
                 refusing = false;
@@ -170,39 +201,107 @@ public final class Spool implements AutoCloseable {
                         settings.dir(), bytesOnDisk, refusedBatches, refusedEvents);
             }
             try {
-                if (active.size + HEADER + length > settings.segmentBytes() && active.size > 0) {
-                    roll(sequence);
+                // a group never spans segments, so that recovery can drop a torn one from its segment alone
+                if (active.size + bytes > settings.segmentBytes() && active.size > 0) {
+                    roll(first);
                 }
-                ByteBuffer record = ByteBuffer.allocate(HEADER + length);
-                record.putInt(length).putInt(0).putLong(sequence).putLong(System.currentTimeMillis()).putInt(events).put(payload);
-                CRC32C crc = new CRC32C();
-                crc.update(record.array(), HEADER, length);
-                record.putInt(4, (int) crc.getValue());
-                record.flip();
-                while (record.hasRemaining()) {
-                    activeChannel.write(record, active.size + record.position());
+                ByteBuffer group = ByteBuffer.allocate(Math.toIntExact(bytes));
+                long spooledAt = System.currentTimeMillis();
+                for (int i = 0; i < payloads.size(); i++) {
+                    byte[] payload = payloads.get(i);
+                    int start = group.position();
+                    int length = BODY_HEADER + payload.length;
+                    int flags = i < payloads.size() - 1 ? GROUP_CONTINUES : 0;
+                    group.putInt(length).putInt(0).putLong(first + i).putLong(spooledAt)
+                            .putInt(records.get(i).events() | flags).put(payload);
+                    CRC32C crc = new CRC32C();
+                    crc.update(group.array(), start + HEADER, length);
+                    group.putInt(start + 4, (int) crc.getValue());
                 }
+                group.flip();
+                while (group.hasRemaining()) {
+                    activeChannel.write(group, active.size + group.position());
+                }
+                long last = first + records.size() - 1;
                 if (head == null) {
-                    head = new Position(active.firstSequence, active.size, sequence);
+                    head = new Position(active.firstSequence, active.size, first);
                 }
-                active.size += HEADER + length;
-                bytesOnDisk += HEADER + length;
-                nextSequence = sequence + 1;
-                writtenSequence = sequence;
-                unsentBatches++;
+                active.size += bytes;
+                bytesOnDisk += bytes;
+                nextSequence = last + 1;
+                writtenSequence = last;
+                unsentBatches += records.size();
                 unsentEvents += events;
                 if (syncer == null) {
                     activeChannel.force(false);
-                    durableSequence = sequence;
-                    lock.notifyAll();
-                } else {
-                    lock.notifyAll();
+                    durableSequence = last;
                 }
-                return sequence;
+                lock.notifyAll();
+                return last;
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot append to spool " + active.path, e);
             }
         }
+    }
+
+    private SpoolFullException refuse(int batches, long events) {
+        refusedBatches += batches;
+        refusedEvents += events;
+        refusing = true;
+        // at the 1st, 2nd, 4th, 8th ... refused batch: visible, never flooding
+        if (Long.numberOfLeadingZeros(refusedBatches - batches) != Long.numberOfLeadingZeros(refusedBatches)) {
+            LOG.warn("spool {} is full ({} of {} bytes, {} events waiting): refused {} batches ({} events) so far",
+                    settings.dir(), bytesOnDisk, settings.maxBytes(), unsentEvents, refusedBatches, refusedEvents);
+        }
+        return new SpoolFullException("spool full: " + bytesOnDisk + " of " + settings.maxBytes()
+                + " bytes used, " + unsentEvents + " events waiting for Kafka; " + events + " events refused");
+    }
+
+    /**
+     * Hands every record on disk to {@code each}, in sequence order, the acknowledged ones still
+     * kept included (the agent rebuilds what it remembers of recent requests from them). Call it
+     * before the reader starts: it uses the reader's file handles.
+     */
+    public void replay(Consumer<SpooledRecord> each) {
+        List<Map.Entry<Long, Segment>> all;
+        synchronized (lock) {
+            all = new ArrayList<>(segments.entrySet());
+        }
+        try {
+            for (int i = 0; i < all.size(); i++) {
+                Segment segment = all.get(i).getValue();
+                Long following = i + 1 < all.size() ? all.get(i + 1).getKey() : null;
+                Position at = new Position(segment.firstSequence, 0, segment.firstSequence);
+                long end;
+                synchronized (lock) {
+                    end = segment.size;
+                }
+                while (at.offset() < end) {
+                    Read read = readRecord(at, end, following);
+                    each.accept(read.record());
+                    at = new Position(at.segment(), read.next(), read.record().sequence() + 1);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot replay spool " + settings.dir(), e);
+        } finally {
+            closeReadChannel();
+        }
+    }
+
+    /**
+     * Runs {@code hook} before segments are deleted (under the spool's lock, in the reader's
+     * thread), with the sequence below which records are about to go: what must outlive them
+     * is written by then.
+     */
+    public void beforeDeleting(BeforeDeleting hook) {
+        this.beforeDeleting = hook;
+    }
+
+    /** What runs before fully delivered segments are deleted. */
+    @FunctionalInterface
+    public interface BeforeDeleting {
+        void recordsBelow(long sequence) throws IOException;
     }
 
     /** Waits until the record {@code sequence} is on disk. */
@@ -297,7 +396,11 @@ public final class Spool implements AutoCloseable {
             try {
                 // durable before the segments go: they are what recovery would otherwise derive the next sequence from
                 writeDurably(settings.dir(), "acknowledged", Long.toString(delivered));
-                for (Map.Entry<Long, Segment> old : new ArrayList<>(segments.headMap(readAt.segment()).entrySet())) {
+                List<Map.Entry<Long, Segment>> freed = new ArrayList<>(segments.headMap(readAt.segment()).entrySet());
+                if (!freed.isEmpty()) {
+                    beforeDeleting.recordsBelow(readAt.segment());
+                }
+                for (Map.Entry<Long, Segment> old : freed) {
                     Files.deleteIfExists(old.getValue().path);
                     bytesOnDisk -= old.getValue().size;
                     segments.remove(old.getKey());
@@ -447,7 +550,7 @@ public final class Spool implements AutoCloseable {
         }
         byte[] payload = new byte[length - BODY_HEADER];
         System.arraycopy(body.array(), BODY_HEADER, payload, 0, payload.length);
-        return new Read(new SpooledRecord(body.getLong(0), body.getLong(8), body.getInt(16), payload), next);
+        return new Read(new SpooledRecord(body.getLong(0), body.getLong(8), body.getInt(16) & EVENTS, payload), next);
     }
 
     private static SpoolCorruptException lost(String where, String what) {
@@ -493,7 +596,7 @@ public final class Spool implements AutoCloseable {
         try (FileChannel channel = FileChannel.open(segment.path, StandardOpenOption.READ)) {
             ByteBuffer body = ByteBuffer.allocate(BODY_HEADER);
             readFully(channel, body, at.offset() + HEADER);
-            return new SpooledRecord(body.getLong(0), body.getLong(8), body.getInt(16), new byte[0]);
+            return new SpooledRecord(body.getLong(0), body.getLong(8), body.getInt(16) & EVENTS, new byte[0]);
         }
     }
 
@@ -563,12 +666,20 @@ public final class Spool implements AutoCloseable {
 
     private long lastScanned;
 
-    /** Reads a segment's records, counting the unsent ones; truncates it after the last valid one. */
+    /**
+     * Reads a segment's records, counting the unsent ones; truncates it after the last valid one,
+     * and before a group whose last record is missing (a torn {@link #appendAll}).
+     */
     private long scan(Path file, long firstSequence) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             long size = channel.size();
             long offset = 0;
             long expected = firstSequence;
+            Position headBefore = head;
+            long groupOffset = 0;
+            long groupSequence = firstSequence;
+            long groupEvents = 0;
+            boolean groupOpen = false;
             ByteBuffer header = ByteBuffer.allocate(HEADER);
             while (offset + HEADER + BODY_HEADER <= size) {
                 header.clear();
@@ -582,16 +693,33 @@ public final class Spool implements AutoCloseable {
                 if (!checksumMatches(body, header.getInt(4)) || body.getLong(0) != expected) {
                     break;
                 }
+                if (!groupOpen) {
+                    groupOffset = offset;
+                    groupSequence = expected;
+                    groupEvents = 0;
+                    headBefore = head;
+                }
                 if (expected > acknowledgedSequence) {
                     if (head == null) {
                         head = new Position(firstSequence, offset, expected);
                     }
                     unsentBatches++;
-                    unsentEvents += body.getInt(16);
+                    unsentEvents += body.getInt(16) & EVENTS;
+                    groupEvents += body.getInt(16) & EVENTS;
                 }
+                groupOpen = (body.getInt(16) & GROUP_CONTINUES) != 0;
                 lastScanned = expected;
                 expected++;
                 offset += HEADER + length;
+            }
+            if (groupOpen) {
+                // the group's last record never made it, so the group was never durable: never read, never acknowledged
+                unsentBatches -= expected - groupSequence;
+                unsentEvents -= groupEvents;
+                head = headBefore;
+                offset = groupOffset;
+                expected = groupSequence;
+                lastScanned = expected - 1;
             }
             if (offset < size) {
                 LOG.warn("spool segment {}: dropped a torn or corrupt tail of {} bytes after sequence {}", file, size - offset,
