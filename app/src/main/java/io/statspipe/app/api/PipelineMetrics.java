@@ -24,6 +24,8 @@ public final class PipelineMetrics {
         this.status = status;
         counter("statspipe.ingest.events", "events accepted and spooled by the agent", status, PipelineStatus::ingestedEvents);
         counter("statspipe.ingest.refused", "ingest lines refused as malformed", status, PipelineStatus::refusedLines);
+        counter("statspipe.ingest.ignored", "DogStatsD events and service checks received and ignored", status,
+                PipelineStatus::ignoredLines);
         gauge("statspipe.spool.records", "spooled records not yet in Kafka", status, PipelineStatus::spoolRecords);
         gauge("statspipe.spool.bytes", "bytes of spooled records on disk", status, PipelineStatus::spoolBytes);
         gauge("statspipe.consumer.lag", "records of stats.events not yet counted into a completed flush", status,

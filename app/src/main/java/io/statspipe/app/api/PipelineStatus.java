@@ -8,6 +8,7 @@ import java.util.Map;
  *
  * @param ingestedEvents  events the agent accepted (spooled) since start
  * @param refusedLines    ingest lines refused as malformed since start
+ * @param ignoredLines    DogStatsD events and service checks received and ignored since start
  * @param spoolRecords    spooled records not yet forwarded to Kafka
  * @param spoolBytes      bytes those records hold on disk
  * @param lagByPartition  records of each events partition not yet counted into a completed flush
@@ -22,14 +23,14 @@ import java.util.Map;
  * @param activeSeriesByTenant distinct series counted per tenant in the current window (or the last whole one)
  * @param tooNewByProducer events refused as TOO_NEW, by producer (agent id): whose clock runs ahead of the broker's
  */
-public record PipelineStatus(long ingestedEvents, long refusedLines, long spoolRecords, long spoolBytes,
+public record PipelineStatus(long ingestedEvents, long refusedLines, long ignoredLines, long spoolRecords, long spoolBytes,
                              Map<Integer, Long> lagByPartition, long flushes, long lastFlushMillis, long maxFlushMillis,
                              long eventsCounted, long lateEvents, long deadLetters, long storeFailures,
                              long partialsRefused, Map<String, Long> activeSeriesByTenant,
                              Map<String, Long> tooNewByProducer) {
 
-    public static final PipelineStatus NOTHING_YET = new PipelineStatus(0, 0, 0, 0, Map.of(), 0, 0, 0, 0, 0, 0, 0, 0, Map.of(),
-            Map.of());
+    public static final PipelineStatus NOTHING_YET = new PipelineStatus(0, 0, 0, 0, 0, Map.of(), 0, 0, 0, 0, 0, 0, 0, 0,
+            Map.of(), Map.of());
 
     public PipelineStatus {
         lagByPartition = Map.copyOf(lagByPartition);

@@ -37,7 +37,8 @@ public final class StatusCommand implements Callable<Integer> {
             if (health.status() != 200) {
                 out.printf("  waiting for:        %s%n", health.body().path("waiting_for"));
             }
-            out.printf("  ingested events:    %d (%d lines refused)%n", s.path("ingestedEvents").asLong(), s.path("refusedLines").asLong());
+            out.printf("  ingested events:    %d (%d lines refused, %d DogStatsD events and service checks ignored)%n",
+                    s.path("ingestedEvents").asLong(), s.path("refusedLines").asLong(), s.path("ignoredLines").asLong());
             out.printf("  spool:              %d batches not yet in Kafka, %d bytes of spool segments on disk%n", s.path("spoolRecords").asLong(),
                     s.path("spoolBytes").asLong());
             long lag = 0;

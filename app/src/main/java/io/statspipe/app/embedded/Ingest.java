@@ -25,7 +25,7 @@ final class Ingest {
         StatsdUdpListener udp = new StatsdUdpListener(new InetSocketAddress(settings.statsd().bind(), settings.statsd().port()),
                 agent);
         running.push(udp);
-        counters.add(udp::events, udp::rejectedLines);
+        counters.add(udp::events, udp::rejectedLines, udp::ignoredLines);
         readiness.add("StatsD listener", () -> true);
         endpoints.put("StatsD", "udp://" + settings.statsd().bind() + ":" + settings.statsd().port());
     }

@@ -164,7 +164,7 @@ public final class Pipeline implements AutoCloseable {
         StoreAndForwardAgent a = agent.get();
         Optional<PipelineHealth.Snapshot> h = Optional.ofNullable(topology.get()).flatMap(Topology::health);
         Optional<AgentHealth> ah = Optional.ofNullable(a).map(StoreAndForwardAgent::health);
-        return new PipelineStatus(ingest.events(), ingest.refused(),
+        return new PipelineStatus(ingest.events(), ingest.refused(), ingest.ignoredLines(),
                 ah.map(AgentHealth::spoolDepthBatches).orElse(0L), ah.map(AgentHealth::spoolBytes).orElse(0L),
                 h.map(PipelineHealth.Snapshot::lagByPartition).orElse(Map.of()),
                 h.map(PipelineHealth.Snapshot::flushes).orElse(0L), h.map(PipelineHealth.Snapshot::lastFlushMillis).orElse(0L),

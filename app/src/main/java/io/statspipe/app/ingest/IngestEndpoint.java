@@ -67,6 +67,10 @@ public final class IngestEndpoint implements ApiServer.Endpoint {
         void accepted(long events);
 
         void refused(long inputs);
+
+        /** DogStatsD events and service checks received and ignored. */
+        default void ignored(long lines) {
+        }
     }
 
     private final StoreAndForwardAgent agent;
@@ -123,6 +127,7 @@ public final class IngestEndpoint implements ApiServer.Endpoint {
         answer.put("accepted", events.size());
         answer.put("refused", refusals.listed);
         answer.put("refused_count", refusals.count);
+        answer.put("ignored", refusals.ignored);
         ApiServer.Response response = ApiServer.Response.json(200, answer);
         try {
             if (keyed.isPresent()) {
@@ -136,6 +141,7 @@ public final class IngestEndpoint implements ApiServer.Endpoint {
         }
         counts.accepted(events.size());
         counts.refused(refusals.count);
+        counts.ignored(refusals.ignored);
         return response;
     }
 
@@ -213,7 +219,7 @@ public final class IngestEndpoint implements ApiServer.Endpoint {
             agent.reject(Arrays.copyOfRange(data, offset, offset + length), reason, "http");
         };
         if (tenant.isEmpty()) {
-            parser.parse(body, 0, body.length, now, events, deadLetter);
+            refusals.ignored += parser.parse(body, 0, body.length, now, events, deadLetter);
             return events;
         }
         // Line by line: a line naming another tenant is refused whole, like any other bad line.
@@ -225,7 +231,7 @@ public final class IngestEndpoint implements ApiServer.Endpoint {
                 end++;
             }
             line.clear();
-            parser.parse(body, start, end - start, now, line, deadLetter);
+            refusals.ignored += parser.parse(body, start, end - start, now, line, deadLetter);
             try {
                 List<Event> written = new ArrayList<>(line.size());
                 for (Event e : line) {
@@ -259,9 +265,11 @@ public final class IngestEndpoint implements ApiServer.Endpoint {
     }
 
     /** The refusals of one request: every one counted, the first hundred listed. */
+    /** The lines and events a request refused (the first ones listed), and the DogStatsD lines it ignored. */
     private static final class Refusals {
         final List<String> listed = new ArrayList<>();
         long count;
+        long ignored;
 
         void add(String refusal) {
             count++;

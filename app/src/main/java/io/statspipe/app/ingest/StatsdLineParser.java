@@ -19,8 +19,10 @@ import java.util.TreeMap;
  * <p>Types: {@code c} counter, {@code g} gauge (a level; a leading {@code +} would be etsy
  * statsd's relative gauge and is refused), {@code ms h d} distributions. DogStatsD extensions:
  * {@code |#k:v} tags, several values in one line ({@code name:1:2:3|d}), {@code |T} timestamp in
- * seconds; other {@code |x} extensions (e.g. container ids) are skipped. Each bad line is
- * reported with its reason and the good lines of the datagram still count.
+ * seconds; other {@code |x} extensions (e.g. container ids) are skipped. DogStatsD's events
+ * ({@code _e{5,4}:title|text...}) and service checks ({@code _sc|name|status...}) are not stats:
+ * they are recognised and ignored (counted, never dead-lettered). Each bad line is reported with
+ * its reason and the good lines of the datagram still count.
  *
  * <p>It works on the bytes (every legal name and tag is ASCII) and remembers recent series by
  * their bytes, because validating a series (regular expressions, a sorted map) costs more than
@@ -38,8 +40,14 @@ public final class StatsdLineParser {
     private final byte[][] cachedKeys = new byte[CACHE_SIZE][];
     private final Series[] cachedSeries = new Series[CACHE_SIZE];
 
-    /** Parses every line of {@code data[offset, offset+length)}; good events go to {@code out}. */
-    public void parse(byte[] data, int offset, int length, long receivedAtMillis, List<Event> out, Rejections rejections) {
+    /**
+     * Parses every line of {@code data[offset, offset+length)}; good events go to {@code out}, bad
+     * lines to {@code rejections}.
+     *
+     * @return how many lines were DogStatsD events or service checks, ignored
+     */
+    public int parse(byte[] data, int offset, int length, long receivedAtMillis, List<Event> out, Rejections rejections) {
+        int ignored = 0;
         int end = offset + length;
         int lineStart = offset;
         while (lineStart < end) {
@@ -48,7 +56,9 @@ public final class StatsdLineParser {
                 lineEnd++;
             }
             int contentEnd = lineEnd > lineStart && data[lineEnd - 1] == '\r' ? lineEnd - 1 : lineEnd;
-            if (contentEnd > lineStart) {
+            if (isEventOrServiceCheck(data, lineStart, contentEnd)) {
+                ignored++;
+            } else if (contentEnd > lineStart) {
                 int before = out.size();
                 try {
                     parseLine(data, lineStart, contentEnd, receivedAtMillis, out);
@@ -61,6 +71,14 @@ public final class StatsdLineParser {
             }
             lineStart = lineEnd + 1;
         }
+        return ignored;
+    }
+
+    /** DogStatsD's {@code _e{...}:...} and {@code _sc|...}: no metric name may start with '_'. */
+    private static boolean isEventOrServiceCheck(byte[] b, int start, int end) {
+        return end - start >= 3 && b[start] == '_'
+                && (b[start + 1] == 'e' && b[start + 2] == '{' || end - start >= 4 && b[start + 1] == 's' && b[start + 2] == 'c'
+                        && b[start + 3] == '|');
     }
 
     private void parseLine(byte[] b, int start, int end, long now, List<Event> out) {

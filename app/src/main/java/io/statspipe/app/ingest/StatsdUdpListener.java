@@ -38,6 +38,7 @@ public final class StatsdUdpListener implements AutoCloseable {
     private final AtomicLong datagrams = new AtomicLong();
     private final AtomicLong events = new AtomicLong();
     private final AtomicLong rejectedLines = new AtomicLong();
+    private final AtomicLong ignoredLines = new AtomicLong();
     private final Thread receiver;
     private final Thread spooler;
     private volatile boolean running = true;
@@ -80,6 +81,11 @@ public final class StatsdUdpListener implements AutoCloseable {
         return rejectedLines.get();
     }
 
+    /** DogStatsD events and service checks received and ignored. */
+    public long ignoredLines() {
+        return ignoredLines.get();
+    }
+
     private void receive() {
         byte[] buffer = new byte[MAX_DATAGRAM];
         DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
@@ -91,10 +97,14 @@ public final class StatsdUdpListener implements AutoCloseable {
                 socket.receive(packet);
                 datagrams.incrementAndGet();
                 String origin = "udp:" + packet.getAddress().getHostAddress() + ":" + packet.getPort();
-                parser.parse(buffer, 0, packet.getLength(), System.currentTimeMillis(), pending, (data, offset, length, reason) -> {
-                    rejectedLines.incrementAndGet();
-                    agent.reject(Arrays.copyOfRange(data, offset, offset + length), reason, origin);
-                });
+                int ignored = parser.parse(buffer, 0, packet.getLength(), System.currentTimeMillis(), pending,
+                        (data, offset, length, reason) -> {
+                            rejectedLines.incrementAndGet();
+                            agent.reject(Arrays.copyOfRange(data, offset, offset + length), reason, origin);
+                        });
+                if (ignored > 0) {
+                    ignoredLines.addAndGet(ignored);
+                }
             } catch (SocketTimeoutException idle) {
                 // no datagram for a moment: hand over what is pending
             } catch (IOException e) {

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class PipelineMetricsTest {
 
     static PipelineStatus withTooNew(Map<String, Long> byProducer) {
-        return new PipelineStatus(0, 0, 0, 0, Map.of(), 0, 0, 0, 0, 0, 0, 0, 0, Map.of(), byProducer);
+        return new PipelineStatus(0, 0, 0, 0, 0, Map.of(), 0, 0, 0, 0, 0, 0, 0, 0, Map.of(), byProducer);
     }
 
     @Test

@@ -86,7 +86,7 @@ class AgentEndToEndTest {
                 {"events": [{"metric": "rt.http.views", "tags": {"site": "3"}, "kind": "counter", "value": 4, "timestamp": 1700000000000},
                             {"metric": "rt.http.size", "kind": "distribution", "value": 512, "timestamp": 1700000000001}]}""");
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.body()).isEqualTo("{\"accepted\":2,\"refused\":[],\"refused_count\":0}");
+        assertThat(response.body()).isEqualTo("{\"accepted\":2,\"refused\":[],\"refused_count\":0,\"ignored\":0}");
 
         try (TopicReader reader = reader()) {
             reader.readUntil(r -> r.eventsOf("rt.").size() >= 6, DEADLINE);
@@ -119,7 +119,7 @@ class AgentEndToEndTest {
 
         // the same answers as statspipe up's ingest: the good events are kept, the bad ones listed with their reason
         assertThat(partly.statusCode()).isEqualTo(200);
-        assertThat(partly.body()).isEqualTo("{\"accepted\":1,\"refused\":[\"event 1: event of 'bad.http.nokind' has no \\\"kind\\\"\"],\"refused_count\":1}");
+        assertThat(partly.body()).isEqualTo("{\"accepted\":1,\"refused\":[\"event 1: event of 'bad.http.nokind' has no \\\"kind\\\"\"],\"refused_count\":1,\"ignored\":0}");
         assertThat(broken.statusCode()).isEqualTo(400);
         assertThat(broken.body()).startsWith("{\"status\":400,\"error\":\"malformed JSON at line 1");
         assertThat(badUtf8.statusCode()).isEqualTo(400);

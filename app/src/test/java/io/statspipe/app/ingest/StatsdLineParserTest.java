@@ -52,6 +52,23 @@ class StatsdLineParserTest {
     }
 
     @Test
+    void dogStatsdEventsAndServiceChecksAreRecognisedAndIgnoredNotRefused() {
+        byte[] datagram = ("_e{5,4}:title|text|d:1700000000|h:web1|p:low|t:info|#tenant:acme\n"
+                + "page.views:1|c\n"
+                + "_sc|db.reachable|0|d:1700000000|h:web1|#tenant:acme|m:all good\r\n"
+                + "_sc|db.reachable|2\n"
+                + "_other:1|c\n").getBytes(StandardCharsets.UTF_8);
+
+        int ignored = parser.parse(datagram, 0, datagram.length, NOW, events, (data, offset, length, reason) ->
+                rejected.add(new String(data, offset, length, StandardCharsets.ISO_8859_1) + " => " + reason));
+
+        assertThat(ignored).isEqualTo(3);
+        assertThat(events).containsExactly(Event.counter(Series.of("page.views"), NOW, 1));
+        // An underscore name that is neither is still a bad metric name, refused with its reason.
+        assertThat(rejected).singleElement().asString().startsWith("_other:1|c => metric name '_other'");
+    }
+
+    @Test
     void badLinesAreRejectedWithTheirReasonAndGoodLinesOfTheDatagramStillCount() {
         parse("good.one:1|c\n"
                 + "no-value-or-type\n"

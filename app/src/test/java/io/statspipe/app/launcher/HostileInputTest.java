@@ -69,10 +69,13 @@ class HostileInputTest {
         }
     }
 
-    /** One generated line: its bytes, and what it must add when valid (null: it must be refused). */
-    record Line(byte[] bytes, String key, long adds) {
+    /** What must become of a line. */
+    enum Fate { COUNTED, REFUSED, IGNORED }
+
+    /** One generated line: its bytes, its fate, and what it must add when counted. */
+    record Line(byte[] bytes, Fate fate, String key, long adds) {
         boolean valid() {
-            return key != null;
+            return fate == Fate.COUNTED;
         }
     }
 
@@ -104,8 +107,8 @@ class HostileInputTest {
             case 8 -> metric + ".x:1|c|#" + tags(1_000);
             case 9 -> metric + ".ctl\u0001:1|c|#tenant:acme";
             case 10 -> metric + ".x:1|c|#tenant:ac\u0007me";
-            case 11 -> "_e{5,4}:title|text|#tenant:acme";
-            case 12 -> "_sc|" + metric + ".check|0|#tenant:acme";
+            case 11 -> "_e{5,4}:title|text|#tenant:acme"; // DogStatsD event: ignored, below
+            case 12 -> "_sc|" + metric + ".check|0|#tenant:acme"; // DogStatsD service check: ignored
             case 13 -> metric + ".x:nan|g|#tenant:acme";
             case 14 -> metric + ".x:1|c|#tenant:acme,tenant:globex";
             case 15 -> metric + ".x:|c";
@@ -116,13 +119,13 @@ class HostileInputTest {
             byte[] b = new byte[prefix.length + 6];
             System.arraycopy(prefix, 0, b, 0, prefix.length);
             System.arraycopy(new byte[] {(byte) 0xC3, 0x28, ':', '1', '|', 'c'}, 0, b, prefix.length, 6);
-            return new Line(b, null, 0);
+            return new Line(b, Fate.REFUSED, null, 0);
         }
-        return new Line(bad.getBytes(StandardCharsets.UTF_8), null, 0);
+        return new Line(bad.getBytes(StandardCharsets.UTF_8), bad.startsWith("_") ? Fate.IGNORED : Fate.REFUSED, null, 0);
     }
 
     static Line valid(String text, String key, long adds) {
-        return new Line(text.getBytes(StandardCharsets.UTF_8), key, adds);
+        return new Line(text.getBytes(StandardCharsets.UTF_8), Fate.COUNTED, key, adds);
     }
 
     static String tags(int n) {
@@ -143,15 +146,18 @@ class HostileInputTest {
             ByteArrayOutputStream body = new ByteArrayOutputStream();
             int valid = 0;
             int invalid = 0;
+            int ignored = 0;
             for (int i = 0; i < LINES_PER_BATCH; i++) {
                 Line line = line(r, "chaos.http");
                 body.write(line.bytes());
                 body.write('\n');
-                if (line.valid()) {
-                    valid++;
-                    expected.merge(line.key(), line.adds(), Long::sum);
-                } else {
-                    invalid++;
+                switch (line.fate()) {
+                    case COUNTED -> {
+                        valid++;
+                        expected.merge(line.key(), line.adds(), Long::sum);
+                    }
+                    case REFUSED -> invalid++;
+                    case IGNORED -> ignored++;
                 }
             }
             if (b == 0) {
@@ -166,6 +172,7 @@ class HostileInputTest {
             JsonNode json = JSON.readTree(answer.body());
             assertThat(json.path("accepted").asLong()).as("batch %d, seed %d", b, seed).isEqualTo(valid);
             assertThat(json.path("refused_count").asLong()).as("batch %d, seed %d", b, seed).isEqualTo(invalid);
+            assertThat(json.path("ignored").asLong()).as("batch %d, seed %d", b, seed).isEqualTo(ignored);
             refused += invalid;
         }
         System.out.printf("HTTP: %d lines, %d refused%n", HTTP_BATCHES * LINES_PER_BATCH + 1, refused);
@@ -186,17 +193,20 @@ class HostileInputTest {
         JsonNode before = JSON.readTree(statspipe.get("/api/v1/status", null).body());
         long validSent = 0;
         long invalidSent = 0;
+        long ignoredSent = 0;
         try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             for (int sent = 0; sent < UDP_LINES; ) {
                 ByteArrayOutputStream datagram = new ByteArrayOutputStream();
                 for (int i = 0; i < 5 && sent < UDP_LINES; i++, sent++) {
                     Line line = line(r, "chaos.udp");
-                    if (line.valid()) {
-                        // One event each over UDP: the reconciliation counts events, not what they add.
-                        line = valid("chaos.udp:1|c|#tenant:acme", "chaos.udp", 1);
-                        validSent++;
-                    } else {
-                        invalidSent++;
+                    switch (line.fate()) {
+                        case COUNTED -> {
+                            // One event each over UDP: the reconciliation counts events, not what they add.
+                            line = valid("chaos.udp:1|c|#tenant:acme", "chaos.udp", 1);
+                            validSent++;
+                        }
+                        case REFUSED -> invalidSent++;
+                        case IGNORED -> ignoredSent++;
                     }
                     datagram.write(line.bytes());
                     datagram.write('\n');
@@ -208,22 +218,24 @@ class HostileInputTest {
                 }
             }
         }
-        long lines = validSent + invalidSent;
-        long[] took = new long[2];
+        long lines = validSent + invalidSent + ignoredSent;
+        long[] took = new long[3];
         try {
             await("the listener took every line").atMost(Duration.ofSeconds(30)).until(() -> {
                 JsonNode now = JSON.readTree(statspipe.get("/api/v1/status", null).body());
                 took[0] = now.path("ingestedEvents").asLong() - before.path("ingestedEvents").asLong();
                 took[1] = now.path("refusedLines").asLong() - before.path("refusedLines").asLong();
-                return took[0] + took[1] == lines;
+                took[2] = now.path("ignoredLines").asLong() - before.path("ignoredLines").asLong();
+                return took[0] + took[1] + took[2] == lines;
             });
         } catch (org.awaitility.core.ConditionTimeoutException lostByUdp) {
-            System.out.printf("UDP lost %d of %d lines before the listener%n", lines - took[0] - took[1], lines);
+            System.out.printf("UDP lost %d of %d lines before the listener%n", lines - took[0] - took[1] - took[2], lines);
         }
-        System.out.printf("UDP: %d lines sent (%d valid), the listener took %d events and refused %d lines%n", lines,
-                validSent, took[0], took[1]);
+        System.out.printf("UDP: %d lines sent (%d valid), the listener took %d events, refused %d lines and ignored %d"
+                + " DogStatsD events and service checks%n", lines, validSent, took[0], took[1], took[2]);
         assertThat(took[0]).isLessThanOrEqualTo(validSent).isPositive();
         assertThat(took[1]).isLessThanOrEqualTo(invalidSent).isPositive();
+        assertThat(took[2]).isLessThanOrEqualTo(ignoredSent).isPositive();
         await("every event the listener took counted").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(1))
                 .until(() -> statspipe.total("metric=chaos.udp&from=-1h&to=now", ACME_TOKEN) == took[0]);
     }
