@@ -20,6 +20,17 @@ public record Settings(Path dataDir, Api api, Statsd statsd, Ingest ingest, Even
      */
     public static final String BIND_ADDRESS = "127.0.0.1";
 
+    /** These settings with {@code token} admitted too, unless a configured token already has its hash. */
+    public Settings withToken(Token token) {
+        if (api.tokens().stream().anyMatch(t -> t.sha256().equals(token.sha256()))) {
+            return this;
+        }
+        List<Token> tokens = new java.util.ArrayList<>(api.tokens());
+        tokens.add(token);
+        return new Settings(dataDir, new Api(api.bind(), api.port(), tokens, api.maxBuckets(), api.edge(), api.tls()),
+                statsd, ingest, eventLog, store, topology, legacy, agent, migration);
+    }
+
     /** What a token may do. */
     public enum Scope {
         QUERY, INGEST
