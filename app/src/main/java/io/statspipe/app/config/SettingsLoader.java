@@ -46,6 +46,11 @@ public final class SettingsLoader {
     private SettingsLoader() {
     }
 
+    /** Whether {@code tenant} may name a tenant in {@code statspipe.api.tokens}: a tag value (letters, digits, _ . -). */
+    public static boolean isTenant(String tenant) {
+        return TENANT.matcher(tenant).matches();
+    }
+
     /** Defaults plus whatever this process was given: {@code STATSPIPE_*}, {@code -Dstatspipe.*}, and {@code overrides}. */
     public static Settings load(Optional<Path> file, Map<String, String> overrides) {
         return load(file, System.getenv(), System.getProperties(), overrides);
@@ -227,9 +232,10 @@ public final class SettingsLoader {
                         + "); see the configuration reference in README.md");
             }
         }
-        for (Map.Entry<String, Object> e : user.root().unwrapped().entrySet()) {
-            if (!e.getKey().equals(ROOT)) {
-                throw new ConfigurationException("unknown configuration key " + e.getKey()
+        // keySet, not unwrapped(): a value may still hold a substitution, such as the one of 'tokens += {...}'.
+        for (String key : user.root().keySet()) {
+            if (!key.equals(ROOT)) {
+                throw new ConfigurationException("unknown configuration key " + key
                         + ": every key lives under 'statspipe'");
             }
         }
@@ -361,7 +367,7 @@ public final class SettingsLoader {
                 }
                 if (!admin) {
                     String t = typedIn(entry, where + ".tenant", "a string", entry::getString);
-                    if (!TENANT.matcher(t).matches()) {
+                    if (!isTenant(t)) {
                         throw new ConfigurationException(where + ".tenant must be a tag value (letters, digits, _ . -), got '"
                                 + t + "'");
                     }
