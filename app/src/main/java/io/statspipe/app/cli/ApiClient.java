@@ -89,12 +89,6 @@ final class ApiClient {
         }
     }
 
-    /** The token of {@code --token}, else of {@code $STATSPIPE_TOKEN}, if any. */
-    static Optional<String> token(String option) {
-        return Optional.ofNullable(option).or(() -> Optional.ofNullable(System.getenv("STATSPIPE_TOKEN")))
-                .filter(t -> !t.isBlank());
-    }
-
     private Answer send(HttpRequest request) throws IOException, InterruptedException {
         HttpResponse<String> response;
         try {

@@ -1,7 +1,9 @@
 package io.statspipe.app.cli;
 
+import io.statspipe.app.config.Settings;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -25,9 +27,8 @@ public final class LoadCommand implements Callable<Integer> {
     @Option(names = "--url", description = ApiClient.URL_DESCRIPTION)
     String url;
 
-    @Option(names = "--token", description = "Bearer token with the ingest scope, needed when statspipe.ingest.require-token "
-            + "is true (default: $STATSPIPE_TOKEN).")
-    String token;
+    @Mixin
+    TokenOptions tokens;
 
     @Option(names = "--events", defaultValue = "100000", description = "Events to send (default: ${DEFAULT-VALUE}).")
     long events;
@@ -52,7 +53,9 @@ public final class LoadCommand implements Callable<Integer> {
             err.println("statspipe load: --events, --series and --batch must be at least 1, --rate zero or more");
             return 2;
         }
-        ApiClient client = ApiClient.of(url, config.settings());
+        Settings settings = config.settings();
+        ApiClient client = ApiClient.of(url, settings);
+        Optional<TokenOptions.Bearer> bearer = tokens.bearer(settings);
         long start = System.nanoTime();
         long sent = 0;
         long lastPrint = 0;
@@ -65,13 +68,14 @@ public final class LoadCommand implements Callable<Integer> {
             }
             ApiClient.Answer answer;
             try {
-                answer = client.postBatch(SendCommand.INGEST_PATH, body.toString(), ApiClient.token(token));
+                answer = client.postBatch(SendCommand.INGEST_PATH, body.toString(), bearer.map(TokenOptions.Bearer::token));
             } catch (IOException e) {
                 err.printf("%nstatspipe load: %s; %d events acknowledged%n", e.getMessage(), sent);
                 return 2;
             }
             if (answer.status() != 200 || answer.body().path("accepted").asLong() != n) {
-                err.printf("%nstatspipe load: batch refused (%d): %s; %d events acknowledged%n", answer.status(), answer.error(), sent);
+                err.printf("%nstatspipe load: batch refused (%d): %s%s; %d events acknowledged%n", answer.status(), answer.error(),
+                        TokenOptions.whichToken(answer.status(), bearer), sent);
                 return 2;
             }
             sent += n;

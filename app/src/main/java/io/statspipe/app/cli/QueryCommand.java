@@ -1,6 +1,7 @@
 package io.statspipe.app.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.statspipe.app.config.Settings;
 import java.io.PrintWriter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Spec;
 /** {@code statspipe query}: a table and a sparkline of one series over a range, through the query API. */
 @Command(name = "query", mixinStandardHelpOptions = true,
         description = {"Query a running statspipe through its HTTP query API and print a table and a sparkline.",
-                "Example: statspipe query page.views --tag tenant:acme --from -1h --token $ADMIN_TOKEN"})
+                "Example: statspipe query page.views --tag tenant:acme --from -1h"})
 public final class QueryCommand implements Callable<Integer> {
     private static final char[] BARS = "▁▂▃▄▅▆▇█".toCharArray();
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
@@ -57,8 +58,8 @@ public final class QueryCommand implements Callable<Integer> {
     @Option(names = "--group-by", split = ",", paramLabel = "KEY", description = "Group by these tag keys.")
     List<String> groupBy = new ArrayList<>();
 
-    @Option(names = "--token", description = "Bearer token (default: $STATSPIPE_TOKEN).")
-    String token;
+    @Mixin
+    TokenOptions tokens;
 
     @Option(names = "--url", description = ApiClient.URL_DESCRIPTION)
     String url;
@@ -67,7 +68,8 @@ public final class QueryCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        ApiClient client = ApiClient.of(url, config.settings());
+        Settings settings = config.settings();
+        ApiClient client = ApiClient.of(url, settings);
         StringBuilder q = new StringBuilder("/api/v1/query?metric=").append(enc(metric))
                 .append("&kind=").append(enc(kind)).append("&from=").append(enc(from)).append("&to=").append(enc(to))
                 .append("&resolution=").append(enc(resolution)).append("&aggregation=").append(enc(aggregation));
@@ -75,10 +77,11 @@ public final class QueryCommand implements Callable<Integer> {
         if (!groupBy.isEmpty()) {
             q.append("&group_by=").append(enc(String.join(",", groupBy)));
         }
-        Optional<String> bearer = ApiClient.token(token);
-        ApiClient.Answer answer = client.get(q.toString(), bearer);
+        Optional<TokenOptions.Bearer> bearer = tokens.bearer(settings);
+        ApiClient.Answer answer = client.get(q.toString(), bearer.map(TokenOptions.Bearer::token));
         if (answer.status() != 200) {
-            err.printf("statspipe query: %d %s%n", answer.status(), answer.error());
+            err.printf("statspipe query: %d %s%s%n", answer.status(), answer.error(),
+                    TokenOptions.whichToken(answer.status(), bearer));
             return 1;
         }
         JsonNode results = answer.body().path("results");

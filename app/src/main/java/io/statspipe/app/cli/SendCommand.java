@@ -1,5 +1,6 @@
 package io.statspipe.app.cli;
 
+import io.statspipe.app.config.Settings;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -8,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -46,9 +48,8 @@ public final class SendCommand implements Callable<Integer> {
     @Option(names = "--url", description = ApiClient.URL_DESCRIPTION)
     String url;
 
-    @Option(names = "--token", description = "Bearer token with the ingest scope, needed when statspipe.ingest.require-token "
-            + "is true (default: $STATSPIPE_TOKEN).")
-    String token;
+    @Mixin
+    TokenOptions tokens;
 
     @Option(names = "--batch", defaultValue = "5000", description = "Lines per HTTP request (default: ${DEFAULT-VALUE}).")
     int batchSize;
@@ -64,7 +65,9 @@ public final class SendCommand implements Callable<Integer> {
             err.println("statspipe send: --batch must be at least 1, got " + batchSize);
             return 2;
         }
-        ApiClient client = ApiClient.of(url, config.settings());
+        Settings settings = config.settings();
+        ApiClient client = ApiClient.of(url, settings);
+        Optional<TokenOptions.Bearer> bearer = tokens.bearer(settings);
         Iterator<String> source = lines.isEmpty()
                 ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).lines().iterator()
                 : lines.iterator();
@@ -79,9 +82,10 @@ public final class SendCommand implements Callable<Integer> {
             batch.add(line);
             if (batch.size() == batchSize || !source.hasNext()) {
                 try {
-                    ApiClient.Answer answer = client.postBatch(INGEST_PATH, String.join("\n", batch) + "\n", ApiClient.token(token));
+                    ApiClient.Answer answer = client.postBatch(INGEST_PATH, String.join("\n", batch) + "\n", bearer.map(TokenOptions.Bearer::token));
                     if (answer.status() != 200) {
-                        err.printf("statspipe send: statspipe refused a batch of %d lines: %s%n", batch.size(), answer.error());
+                        err.printf("statspipe send: statspipe refused a batch of %d lines: %s%s%n", batch.size(), answer.error(),
+                                TokenOptions.whichToken(answer.status(), bearer));
                         err.printf("statspipe send: %d lines acknowledged before it; that batch and the rest were not sent%n",
                                 acknowledged);
                         return 2;

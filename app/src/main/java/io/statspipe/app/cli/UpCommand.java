@@ -1,9 +1,11 @@
 package io.statspipe.app.cli;
 
+import io.statspipe.app.api.LocalAdminToken;
 import io.statspipe.app.config.Settings;
 import io.statspipe.app.embedded.Pipeline;
 import io.statspipe.app.embedded.ScratchFolder;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -70,10 +72,12 @@ public final class UpCommand implements Callable<Integer> {
         Settings settings = config.settings(overrides);
         out.println("statspipe: starting the pipeline (data in " + settings.dataDir().toAbsolutePath() + ") ...");
         out.flush();
+        // Only the hash joins the settings: the token itself stays in its owner-only file.
+        Settings withLocalAdmin = settings.withToken(LocalAdminToken.ensure(settings.dataDir()));
         ScratchFolder scratch = ScratchFolder.claim(settings.dataDir());
         Pipeline pipeline;
         try {
-            pipeline = Pipeline.start(settings);
+            pipeline = Pipeline.start(withLocalAdmin);
         } catch (Exception | Error e) {
             scratch.close();
             throw e;
@@ -98,17 +102,22 @@ public final class UpCommand implements Callable<Integer> {
         out.println();
         out.println("Send a first stat:");
         out.printf("  echo -n 'page.views:1|c|#tenant:acme,page:home' | nc -u -w0 127.0.0.1 %d%n", settings.statsd().port());
-        out.printf("  echo 'page.views:1|c|#tenant:acme,page:home' | ./statspipe send%s%n", portOption(settings));
+        out.printf("  echo 'page.views:1|c|#tenant:acme,page:home' | ./statspipe send%s%n", clientOptions(settings));
         out.printf("  curl -s --data-binary 'page.views:1|c|#tenant:acme' %s/api/v1/ingest%n", settings.api().baseUrl());
         out.println("Query it (after the next flush, a few seconds):");
-        out.printf("  ./statspipe query page.views --tag tenant:acme --token <token>%s%n", portOption(settings));
+        out.printf("  ./statspipe query page.views --tag tenant:acme%s%n", clientOptions(settings));
+        out.printf("  (query, send and load use the administrator token in %s, readable only by you;%n",
+                LocalAdminToken.file(settings.dataDir()).toAbsolutePath());
+        out.println("   a token per tenant: ./statspipe token create --tenant acme --scope query,ingest)");
         out.printf("  KairosDB's UI: %s%n", settings.store().kairosUrl());
         out.printf("Health: %s/health   Metrics: %s/metrics   Stop: Ctrl-C%n", settings.api().baseUrl(), settings.api().baseUrl());
         out.flush();
     }
 
-    private static String portOption(Settings settings) {
-        return settings.api().port() == 8070 ? "" : " --url " + settings.api().baseUrl();
+    /** What a client command run from here needs to find this pipeline and its administrator token. */
+    private static String clientOptions(Settings settings) {
+        return (settings.dataDir().equals(Path.of("data")) ? "" : " --data-dir " + settings.dataDir().toAbsolutePath())
+                + (settings.api().port() == 8070 ? "" : " --url " + settings.api().baseUrl());
     }
 
     private static void put(Map<String, String> overrides, String key, Object value) {
