@@ -13,7 +13,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -64,6 +66,17 @@ class LauncherEndToEndTest {
 
     @Test
     @Order(2)
+    void theFirstStartCreatesAnOwnerOnlyAdminTokenAndSaysHowToQueryWithoutOne() throws Exception {
+        Path file = statspipe.dataDir.resolve("admin.token");
+        assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        assertThat(Files.readString(file).strip()).matches("[A-Za-z0-9_-]{43}");
+        String banner = RunningStatspipe.read(statspipe.out);
+        assertThat(banner).contains(file.toAbsolutePath().toString(), "token create --tenant acme")
+                .containsPattern("\\./statspipe query page\\.views --tag tenant:acme --data-dir \\S+ --url \\S+\\n");
+    }
+
+    @Test
+    @Order(3)
     void aStatFromADogStatsDClientIsQueryableThroughTheApiTheCliAndKairosDb() throws Exception {
         // Open as in an app: the client sends from a background thread (and close() does not wait for it).
         String q = "metric=e2e.clicks&from=-1h&to=now";
@@ -91,7 +104,25 @@ class LauncherEndToEndTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
+    void statspipeQueryBesideTheDataFolderNeedsNoToken() throws Exception {
+        Process query = RunningStatspipe.launcher("query", "e2e.clicks", "--tag", "tenant:acme", "--data-dir",
+                statspipe.dataDir.toString(), "--url", "http://127.0.0.1:" + statspipe.apiPort).redirectErrorStream(true).start();
+        String printed = new String(query.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(query.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(query.exitValue()).as(printed).isZero();
+        assertThat(printed).contains("e2e.clicks").containsPattern("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d  7\\n");
+
+        Process elsewhere = RunningStatspipe.launcher("query", "e2e.clicks", "--data-dir", dir.resolve("no-such-data").toString(),
+                "--url", "http://127.0.0.1:" + statspipe.apiPort).redirectErrorStream(true).start();
+        String refused = new String(elsewhere.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(elsewhere.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(elsewhere.exitValue()).isEqualTo(1);
+        assertThat(refused).contains("401 missing bearer token", "sent no token", "admin.token");
+    }
+
+    @Test
+    @Order(5)
     void statspipeSendExitsZeroOnlyOnceEveryLineIsAcknowledged() throws Exception {
         StringBuilder lines = new StringBuilder();
         for (int i = 0; i < 2_500; i++) {
@@ -117,7 +148,7 @@ class LauncherEndToEndTest {
     }
 
     @Test
-    @Order(4)
+    @Order(6)
     void metricsAndStatusShowThePipelinesHealth() throws Exception {
         HttpResponse<String> metrics = statspipe.get("/metrics", null);
         assertThat(metrics.statusCode()).isEqualTo(200);
@@ -133,14 +164,16 @@ class LauncherEndToEndTest {
     }
 
     @Test
-    @Order(5)
+    @Order(7)
     void tokensNeverAppearInWhatStatspipePrintsOrLogs() throws Exception {
         String all = RunningStatspipe.read(statspipe.out) + RunningStatspipe.read(statspipe.err);
-        assertThat(all).isNotEmpty().doesNotContain(ACME_TOKEN).doesNotContain(ADMIN_TOKEN);
+        String localAdmin = Files.readString(statspipe.dataDir.resolve("admin.token")).strip();
+        assertThat(localAdmin).isNotEmpty();
+        assertThat(all).isNotEmpty().doesNotContain(ACME_TOKEN).doesNotContain(ADMIN_TOKEN).doesNotContain(localAdmin);
     }
 
     @Test
-    @Order(6)
+    @Order(8)
     void sigtermStopsEverythingAndLeavesNoProcessOrListenerBehind() throws Exception {
         List<ProcessHandle> tree = statspipe.process.descendants().toList();
         assertThat(tree).as("the KairosDB server runs as a child JVM").isNotEmpty();
