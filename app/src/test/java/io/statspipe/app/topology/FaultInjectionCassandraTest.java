@@ -1,10 +1,7 @@
 package io.statspipe.app.topology;
 
-import io.statspipe.adapter.kafka.LocalKafkaBroker;
-import io.statspipe.adapter.kairosdb.server.LocalCassandra;
-import io.statspipe.adapter.kairosdb.server.LocalKairosDb;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,32 +10,16 @@ import org.junit.jupiter.api.io.TempDir;
 class FaultInjectionCassandraTest {
     @TempDir
     static Path dir;
-    static LocalKafkaBroker broker;
-    static LocalCassandra cassandra;
-    static LocalKairosDb kairos;
+    @AutoClose
+    static FaultEngines engines;
 
     @BeforeAll
     static void start() {
-        broker = new LocalKafkaBroker(dir.resolve("kafka")).start();
-        cassandra = new LocalCassandra(LocalCassandra.Config.in(dir.resolve("cassandra"))).start();
-        kairos = LocalKairosDb.builder().dataDir(dir.resolve("kairosdb")).cassandra(cassandra.cqlHost()).build().start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (kairos != null) {
-            kairos.close();
-        }
-        if (cassandra != null) {
-            cassandra.close();
-        }
-        if (broker != null) {
-            broker.close();
-        }
+        engines = FaultEngines.onCassandra(dir);
     }
 
     @Test
     void killedAndRestartedTopologyStoresEveryBucketExactlyOnCassandra() throws Exception {
-        FaultInjectionContract.run(broker, kairos.httpUrl(), dir, "cassandra");
+        FaultInjectionContract.run(engines.broker(), engines.kairos().httpUrl(), dir, "cassandra");
     }
 }

@@ -31,6 +31,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
@@ -101,6 +102,16 @@ final class FaultInjectionContract {
     }
 
     static void run(LocalKafkaBroker broker, String kairosUrl, Path dir, String variant) throws Exception {
+        run(broker, kairosUrl, dir, variant, List.of(), 150);
+    }
+
+    /**
+     * With the topology halting itself at each of {@code chosen} in turn (see {@link HaltingPlugs})
+     * before the {@value #KILLS} random kills, and {@code pauseMillis} between sends, so that the
+     * traffic flows through every kill.
+     */
+    static void run(LocalKafkaBroker broker, String kairosUrl, Path dir, String variant, List<KillPoint> chosen,
+                    long pauseMillis) throws Exception {
         long seed = Long.getLong("statspipe.faults.seed", System.nanoTime());
         System.out.println("fault injection (" + variant + ") seed: " + seed + "  (replay: -Dstatspipe.faults.seed=" + seed + ")");
         Random random = new Random(seed);
@@ -132,7 +143,7 @@ final class FaultInjectionContract {
                     if (s % 20 == 19) {
                         events.flush();
                     }
-                    Thread.sleep(150); // about a minute of traffic, so the kills land while it flows
+                    Thread.sleep(pauseMillis); // at 150 ms about a minute of traffic, so the kills land while it flows
                 }
                 events.flush();
                 expected.set(events.expectedAggregates());
@@ -144,15 +155,25 @@ final class FaultInjectionContract {
 
         // The child JVMs' logs stay in target/ for reading after a failure.
         Path work = Path.of("target", "fault-injection", variant + "-" + seed).toAbsolutePath();
-        ChildTopology child = ChildTopology.start(broker.bootstrapServers(), kairosUrl, work.resolve("run0"), 5);
+        int runs = chosen.size() + KILLS;
+        ChildTopology child = startChild(broker, kairosUrl, work, 0, chosen);
         try {
-            for (int kill = 1; kill <= KILLS; kill++) {
+            for (int kill = 1; kill <= chosen.size(); kill++) {
+                KillPoint point = chosen.get(kill - 1);
+                // It halts itself once it has counted a few flushes: well within two minutes.
+                OptionalInt status = child.awaitExit(Duration.ofMinutes(2));
+                assertThat(status).as("exit status of the topology that was to halt at %s; log %s", point.argName(), child.log())
+                        .hasValue(HaltingPlugs.STATUS);
+                System.out.println("kill " + kill + " of " + runs + ": " + lastLine(child.log(), "halting at "));
+                child = startChild(broker, kairosUrl, work, kill, chosen);
+            }
+            for (int kill = chosen.size() + 1; kill <= runs; kill++) {
                 // Kill while it works: once it counts, at a random moment within two flush intervals.
                 child.awaitLog("taken over", Duration.ofSeconds(60));
                 Thread.sleep(1_000 + random.nextInt(10_000));
-                System.out.println("kill -9 " + child.pid() + " (" + kill + " of " + KILLS + ")");
+                System.out.println("kill -9 " + child.pid() + " (" + kill + " of " + runs + ", at random)");
                 child.killHard();
-                child = ChildTopology.start(broker.bootstrapServers(), kairosUrl, work.resolve("run" + kill), 5);
+                child = startChild(broker, kairosUrl, work, kill, chosen);
             }
             producer.join();
             assertThat(producerFailure.get()).isNull();
@@ -191,7 +212,11 @@ final class FaultInjectionContract {
                         + TestEvents.sinceStart(read).toSeconds() + " s: every one equal (sums within " + SUM_TOLERANCE + ")");
             }
             System.out.println("topology log tail: " + tail(child.log()));
-            System.out.println("flushes begun but not completed at a kill, rewritten on restart: " + rewrites(work));
+            System.out.println("flushes begun but not completed at a kill, rewritten on restart: " + rewrites(work, runs));
+            for (KillPoint point : chosen) {
+                assertThat(linesOf(work, runs, "halting at " + point.argName() + " of "))
+                        .as("the child logs show the halt at %s", point.argName()).hasSize(1);
+            }
         } finally {
             child.close();
         }
@@ -341,15 +366,34 @@ final class FaultInjectionContract {
         return buckets.size() + " (" + String.join(", ", parts) + ")";
     }
 
-    private static long rewrites(Path work) throws java.io.IOException {
-        long rewrites = 0;
-        for (int run = 0; run <= KILLS; run++) {
+    /** Run {@code run}'s topology: halting at the chosen point of that run, if any, else until killed. */
+    private static ChildTopology startChild(LocalKafkaBroker broker, String kairosUrl, Path work, int run,
+                                            List<KillPoint> chosen) throws java.io.IOException {
+        Path runDir = work.resolve("run" + run);
+        return run < chosen.size()
+                ? ChildTopology.startHaltingAt(chosen.get(run), 3, broker.bootstrapServers(), kairosUrl, runDir, 5)
+                : ChildTopology.start(broker.bootstrapServers(), kairosUrl, runDir, 5);
+    }
+
+    private static long rewrites(Path work, int runs) throws java.io.IOException {
+        return linesOf(work, runs, "rewriting the same partials").size();
+    }
+
+    /** The lines of every run's topology log that contain {@code text}. */
+    private static List<String> linesOf(Path work, int runs, String text) throws java.io.IOException {
+        List<String> lines = new ArrayList<>();
+        for (int run = 0; run <= runs; run++) {
             Path log = work.resolve("run" + run).resolve("topology.log");
             if (Files.exists(log)) {
-                rewrites += Files.readAllLines(log).stream().filter(l -> l.contains("rewriting the same partials")).count();
+                Files.readAllLines(log).stream().filter(l -> l.contains(text)).forEach(lines::add);
             }
         }
-        return rewrites;
+        return lines;
+    }
+
+    private static String lastLine(Path log, String text) throws java.io.IOException {
+        List<String> lines = Files.readAllLines(log).stream().filter(l -> l.contains(text)).toList();
+        return lines.isEmpty() ? "(no line with '" + text + "' in " + log + ")" : lines.get(lines.size() - 1);
     }
 
     private static String tail(Path log) {

@@ -1,6 +1,7 @@
 package io.statspipe.app.topology;
 
 import io.statspipe.adapter.storm.LocalTopologyRunner;
+import io.statspipe.adapter.storm.TopologyPlugs;
 import io.statspipe.adapter.storm.TopologySettings;
 import io.statspipe.domain.SeriesLimits;
 import java.nio.file.Path;
@@ -8,8 +9,10 @@ import java.time.Duration;
 
 /**
  * The topology in a JVM of its own, for the fault tests to kill: {@code TopologyProcess
- * <bootstrapServers> <kairosUrl> <workDir> <flushSeconds> [<seriesLimitPerTenant>]} (0 or absent:
- * the default limits). Runs until killed.
+ * <bootstrapServers> <kairosUrl> <workDir> <flushSeconds> [<seriesLimitPerTenant> [kill-at=<point>
+ * arm-after=<flushes>]]} (series limit 0 or absent: the default limits). Runs until killed, or, with
+ * {@code kill-at}, until it halts itself at that {@link KillPoint} once {@code arm-after} flushes
+ * were durable (see {@link HaltingPlugs}).
  */
 public final class TopologyProcess {
     private TopologyProcess() {
@@ -34,7 +37,14 @@ public final class TopologyProcess {
         if (seriesLimit > 0) {
             settings = settings.withSeriesLimits(new SeriesLimits(seriesLimit, Integer.MAX_VALUE));
         }
-        LocalTopologyRunner runner = LocalTopologyRunner.start(settings, KairosTopologyPlugs.of(args[1]), Path.of(args[2]));
+        TopologyPlugs plugs = KairosTopologyPlugs.of(args[1]);
+        if (args.length > 6) {
+            KillPoint point = KillPoint.named(args[5].substring("kill-at=".length()));
+            int armAfter = Integer.parseInt(args[6].substring("arm-after=".length()));
+            plugs = HaltingPlugs.wrap(plugs, point, armAfter);
+            System.out.println("will halt at " + point.argName() + " once " + armAfter + " flushes are durable");
+        }
+        LocalTopologyRunner runner = LocalTopologyRunner.start(settings, plugs, Path.of(args[2]));
         System.out.println("TOPOLOGY-READY");
         while (true) {
             Thread.sleep(5_000);
