@@ -49,11 +49,39 @@ final class ServerClasspath {
         return List.copyOf(jars);
     }
 
+    /**
+     * Where the server JVM finds {@link ExitWithParent}: statspipe's classes folder, or, when they
+     * are packed in a jar (a shaded jar holds every library statspipe uses, another Jetty among
+     * them, which must not reach the server's classpath), a folder holding that one class alone.
+     */
     private static Path ownCodeLocation() {
+        Path location;
         try {
-            return Path.of(ExitWithParent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            location = Path.of(ExitWithParent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException("cannot locate statspipe's own classes", e);
+        }
+        if (Files.isDirectory(location)) {
+            return location;
+        }
+        String entry = ExitWithParent.class.getName().replace('.', '/') + ".class";
+        try (InputStream in = ExitWithParent.class.getClassLoader().getResourceAsStream(entry)) {
+            if (in == null) {
+                throw new IllegalStateException("cannot read " + entry + " from " + location);
+            }
+            Path folder = Files.createTempDirectory("statspipe-server-main");
+            Path file = folder.resolve(entry);
+            Files.createDirectories(file.getParent());
+            Files.copy(in, file);
+            // Deleted at exit in the reverse order of registration: the folders first here, so last.
+            java.util.Deque<Path> made = new java.util.ArrayDeque<>();
+            for (Path p = file; p.startsWith(folder); p = p.getParent()) {
+                made.push(p);
+            }
+            made.forEach(p -> p.toFile().deleteOnExit());
+            return folder;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy " + entry + " out of " + location, e);
         }
     }
 }
