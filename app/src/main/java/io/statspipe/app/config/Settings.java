@@ -116,9 +116,16 @@ public record Settings(Path dataDir, Api api, Statsd statsd, Ingest ingest, Even
     public record Ingest(boolean requireToken) {
     }
 
-    /** The address a local client connects to for a listener bound to {@code bind}. */
+    /**
+     * The address a local client connects to for a listener bound to {@code bind}: loopback for the
+     * wildcard address (every interface), whichever way it is written.
+     */
     public static String connectAddress(String bind) {
-        return bind.equals("0.0.0.0") || bind.equals("::") ? BIND_ADDRESS : bind;
+        try {
+            return java.net.InetAddress.getByName(bind).isAnyLocalAddress() ? BIND_ADDRESS : bind;
+        } catch (java.net.UnknownHostException e) {
+            return bind; // an IP literal never needs a lookup; the loader refuses anything else
+        }
     }
 
     /** @param client extra properties for every Kafka client statspipe makes ({@code statspipe.event-log.client}) */

@@ -308,7 +308,7 @@ public final class SettingsLoader {
                 }
             }
             throw new ConfigurationException(key + " = '" + a
-                    + "' is not an IP address to listen on (127.0.0.1, 0.0.0.0, ::1, 10.1.2.3, ...)");
+                    + "' is not an IP address to listen on (127.0.0.1, ::1, 10.1.2.3, ...)");
         }
 
         int nonNegativeInt(String key) {

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -194,8 +195,13 @@ class SettingsLoaderTest {
             assertThatThrownBy(() -> load(Optional.empty(), Map.of(), Map.of(), Map.of(m.getKey(), m.getValue())))
                     .as(m.getKey()).isInstanceOf(ConfigurationException.class).hasMessageContaining(m.getKey());
         }
-        assertThat(load(Optional.empty(), Map.of(), Map.of(), Map.of("statspipe.api.bind", "0.0.0.0")).api().baseUrl())
-                .isEqualTo("http://127.0.0.1:8070");
+        // Clients of an API listening on every interface (the wildcard address, however written) use loopback.
+        for (String wildcard : List.of("::", "0:0:0:0:0:0:0:0")) {
+            assertThat(load(Optional.empty(), Map.of(), Map.of(), Map.of("statspipe.api.bind", wildcard)).api().baseUrl())
+                    .isEqualTo("http://127.0.0.1:8070");
+        }
+        assertThat(load(Optional.empty(), Map.of(), Map.of(), Map.of("statspipe.api.bind", "10.1.2.3")).api().baseUrl())
+                .isEqualTo("http://10.1.2.3:8070");
     }
 
     @Test

@@ -11,11 +11,11 @@ class FaultInjectionCassandraTest {
     @TempDir
     static Path dir;
     @AutoClose
-    static FaultEngines engines;
+    static StoreEngines engines;
 
     @BeforeAll
     static void start() {
-        engines = FaultEngines.onCassandra(dir);
+        engines = StoreEngines.onCassandra(dir);
     }
 
     @Test

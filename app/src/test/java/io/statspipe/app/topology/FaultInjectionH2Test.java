@@ -1,9 +1,7 @@
 package io.statspipe.app.topology;
 
-import io.statspipe.adapter.kafka.LocalKafkaBroker;
-import io.statspipe.adapter.kairosdb.server.LocalKairosDb;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -17,27 +15,16 @@ import org.junit.jupiter.api.io.TempDir;
 class FaultInjectionH2Test {
     @TempDir
     static Path dir;
-    static LocalKafkaBroker broker;
-    static LocalKairosDb kairos;
+    @AutoClose
+    static StoreEngines engines;
 
     @BeforeAll
     static void start() {
-        broker = new LocalKafkaBroker(dir.resolve("kafka")).start();
-        kairos = LocalKairosDb.builder().dataDir(dir.resolve("kairosdb")).h2().build().start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (kairos != null) {
-            kairos.close();
-        }
-        if (broker != null) {
-            broker.close();
-        }
+        engines = StoreEngines.onH2(dir);
     }
 
     @Test
     void killedAndRestartedTopologyStoresEveryBucketExactlyOnH2() throws Exception {
-        FaultInjectionContract.run(broker, kairos.httpUrl(), dir, "h2");
+        FaultInjectionContract.run(engines.broker(), engines.kairos().httpUrl(), dir, "h2");
     }
 }

@@ -21,11 +21,11 @@ class FaultMatrixTest {
     @TempDir
     static Path dir;
     @AutoClose
-    static FaultEngines engines;
+    static StoreEngines engines;
 
     @BeforeAll
     static void start() {
-        engines = FaultEngines.onCassandra(dir);
+        engines = StoreEngines.onCassandra(dir);
     }
 
     @Test

@@ -15,34 +15,36 @@ import java.util.function.UnaryOperator;
  * in the reverse order; whatever started before a failure is closed too. A test class holds it in
  * an {@code @AutoClose} static field.
  */
-record LocalEngines(LocalKafkaBroker broker, LocalKairosDb kairos, TopologySettings settings,
-                    LocalTopologyRunner topology) implements AutoCloseable {
+record LocalEngines(StoreEngines stores, TopologySettings settings, LocalTopologyRunner topology)
+        implements AutoCloseable {
 
     /** Starts the engines in {@code dir}; {@code tune} adjusts the topology's settings from the defaults. */
     static LocalEngines start(Path dir, int partitions, UnaryOperator<TopologySettings> tune,
                               TopologyPlugs.Factory<RuleSet> rules) throws Exception {
-        LocalKafkaBroker broker = new LocalKafkaBroker(dir.resolve("kafka")).start();
-        LocalKairosDb kairos = null;
+        StoreEngines stores = StoreEngines.onH2(dir);
         try {
-            Topics.ensure(broker.bootstrapServers(), partitions);
-            kairos = LocalKairosDb.builder().dataDir(dir.resolve("kairosdb")).h2().build().start();
-            TopologySettings settings = tune.apply(TopologySettings.defaults(broker.bootstrapServers()));
+            Topics.ensure(stores.bootstrapServers(), partitions);
+            TopologySettings settings = tune.apply(TopologySettings.defaults(stores.bootstrapServers()));
             LocalTopologyRunner topology = LocalTopologyRunner.start(settings,
-                    KairosTopologyPlugs.of(kairos.httpUrl(), rules), dir.resolve("storm"));
-            return new LocalEngines(broker, kairos, settings, topology);
+                    KairosTopologyPlugs.of(stores.kairos().httpUrl(), rules), dir.resolve("storm"));
+            return new LocalEngines(stores, settings, topology);
         } catch (Exception | Error e) {
-            if (kairos != null) {
-                kairos.close();
-            }
-            broker.close();
+            stores.close();
             throw e;
         }
+    }
+
+    LocalKafkaBroker broker() {
+        return stores.broker();
+    }
+
+    LocalKairosDb kairos() {
+        return stores.kairos();
     }
 
     @Override
     public void close() throws Exception {
         topology.close();
-        kairos.close();
-        broker.close();
+        stores.close();
     }
 }

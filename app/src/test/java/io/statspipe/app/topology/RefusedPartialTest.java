@@ -3,12 +3,10 @@ package io.statspipe.app.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.statspipe.adapter.kafka.LocalKafkaBroker;
 import io.statspipe.adapter.kafka.ProtobufEventBatchFormat;
 import io.statspipe.adapter.kafka.TopicLayout;
 import io.statspipe.adapter.kairosdb.KairosAggregateStore;
 import io.statspipe.adapter.kairosdb.KairosStoreConfig;
-import io.statspipe.adapter.kairosdb.server.LocalKairosDb;
 import io.statspipe.adapter.storm.DurabilityCheck;
 import io.statspipe.adapter.storm.LocalTopologyRunner;
 import io.statspipe.adapter.storm.TopologyPlugs;
@@ -34,7 +32,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,23 +54,12 @@ class RefusedPartialTest {
 
     @TempDir
     static Path dir;
-    static LocalKafkaBroker broker;
-    static LocalKairosDb kairos;
+    @AutoClose
+    static StoreEngines engines;
 
     @BeforeAll
     static void start() {
-        broker = new LocalKafkaBroker(dir.resolve("kafka")).start();
-        kairos = LocalKairosDb.builder().dataDir(dir.resolve("kairosdb")).h2().build().start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (kairos != null) {
-            kairos.close();
-        }
-        if (broker != null) {
-            broker.close();
-        }
+        engines = StoreEngines.onH2(dir);
     }
 
     /** The KairosDB store, refusing every write that holds a minute partial of {@link #REFUSED}. */
@@ -104,8 +91,8 @@ class RefusedPartialTest {
 
     @Test
     void refusedPartialsGoToTheDeadLettersTheRestIsExactAndAReplayDoesTheSame() throws Exception {
-        Topics.ensure(broker.bootstrapServers(), PARTITIONS);
-        TopologySettings settings = TopologySettings.defaults(broker.bootstrapServers()).withName("refusal")
+        Topics.ensure(engines.bootstrapServers(), PARTITIONS);
+        TopologySettings settings = TopologySettings.defaults(engines.bootstrapServers()).withName("refusal")
                 .withFlushInterval(Duration.ofSeconds(2)).withCoarseFlushInterval(Duration.ofSeconds(4));
         List<Series> series = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
@@ -116,8 +103,8 @@ class RefusedPartialTest {
         Random random = new Random(5);
         Map<String, Long> expected;
         readBackAllowed = false;
-        try (TestEvents events = new TestEvents(broker.bootstrapServers(), TopicLayout.EVENTS, PARTITIONS, "agent-refusal")) {
-            try (LocalTopologyRunner first = LocalTopologyRunner.start(settings, plugs(kairos.httpUrl()), dir.resolve("storm1"))) {
+        try (TestEvents events = new TestEvents(engines.bootstrapServers(), TopicLayout.EVENTS, PARTITIONS, "agent-refusal")) {
+            try (LocalTopologyRunner first = LocalTopologyRunner.start(settings, plugs(engines.kairos().httpUrl()), dir.resolve("storm1"))) {
                 for (int round = 0; round < 5; round++) {
                     List<Event> batch = new ArrayList<>();
                     for (int e = 0; e < 500; e++) {
@@ -136,8 +123,8 @@ class RefusedPartialTest {
         }
 
         readBackAllowed = true;
-        try (LocalTopologyRunner second = LocalTopologyRunner.start(settings, plugs(kairos.httpUrl()), dir.resolve("storm2"));
-             KairosAggregateStore store = new KairosAggregateStore(KairosStoreConfig.of(kairos.httpUrl()))) {
+        try (LocalTopologyRunner second = LocalTopologyRunner.start(settings, plugs(engines.kairos().httpUrl()), dir.resolve("storm2"));
+             KairosAggregateStore store = new KairosAggregateStore(KairosStoreConfig.of(engines.kairos().httpUrl()))) {
             QueryStatsService queries = new QueryStatsService(store, 1_000_000);
             TimeRange range = new TimeRange(now - 7_200_000L, now + 7_200_000L);
             Map<String, Long> wanted = new HashMap<>(expected);
@@ -174,7 +161,7 @@ class RefusedPartialTest {
     }
 
     static List<DeadPartial> deadPartials() {
-        return DeadLetterTopic.readAll(broker.bootstrapServers()).stream().filter(d -> d.partial().isPresent())
+        return DeadLetterTopic.readAll(engines.bootstrapServers()).stream().filter(d -> d.partial().isPresent())
                 .map(d -> new DeadPartial(d.partial().get(), d.reason())).toList();
     }
 

@@ -2,11 +2,9 @@ package io.statspipe.app.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.statspipe.adapter.kafka.LocalKafkaBroker;
 import io.statspipe.adapter.kafka.TopicLayout;
 import io.statspipe.adapter.kairosdb.KairosAggregateStore;
 import io.statspipe.adapter.kairosdb.KairosStoreConfig;
-import io.statspipe.adapter.kairosdb.server.LocalKairosDb;
 import io.statspipe.adapter.storm.LocalTopologyRunner;
 import io.statspipe.adapter.storm.TopologySettings;
 import io.statspipe.domain.Aggregation;
@@ -26,7 +24,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,30 +46,19 @@ class StoreOutageTest {
 
     @TempDir
     static Path dir;
-    static LocalKafkaBroker broker;
-    static LocalKairosDb kairos;
+    @AutoClose
+    static StoreEngines engines;
 
     @BeforeAll
     static void start() {
-        broker = new LocalKafkaBroker(dir.resolve("kafka")).start();
-        kairos = LocalKairosDb.builder().dataDir(dir.resolve("kairosdb")).h2().build().start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (kairos != null) {
-            kairos.close();
-        }
-        if (broker != null) {
-            broker.close();
-        }
+        engines = StoreEngines.onH2(dir);
     }
 
     @Test
     void aThirtySecondStoreOutageLosesAndDoublesNothing() throws Exception {
-        Topics.ensure(broker.bootstrapServers(), PARTITIONS);
-        String url = kairos.httpUrl();
-        TopologySettings settings = TopologySettings.defaults(broker.bootstrapServers()).withName("outage")
+        Topics.ensure(engines.bootstrapServers(), PARTITIONS);
+        String url = engines.kairos().httpUrl();
+        TopologySettings settings = TopologySettings.defaults(engines.bootstrapServers()).withName("outage")
                 .withFlushInterval(Duration.ofSeconds(2)).withCoarseFlushInterval(Duration.ofSeconds(4));
         List<Series> series = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
@@ -81,15 +68,15 @@ class StoreOutageTest {
         Random random = new Random(11);
         Map<String, Long> expected;
         try (LocalTopologyRunner topology = LocalTopologyRunner.start(settings, KairosTopologyPlugs.of(url), dir.resolve("storm"));
-             TestEvents events = new TestEvents(broker.bootstrapServers(), TopicLayout.EVENTS, PARTITIONS, "agent-outage")) {
+             TestEvents events = new TestEvents(engines.bootstrapServers(), TopicLayout.EVENTS, PARTITIONS, "agent-outage")) {
             for (int second = 0; second < 50; second++) {
                 if (second == 10) {
-                    System.out.println("stopping KairosDB (PID " + kairos.pid() + ") for 30 s");
-                    kairos.stop();
+                    System.out.println("stopping KairosDB (PID " + engines.kairos().pid() + ") for 30 s");
+                    engines.kairos().stop();
                 }
                 if (second == 40) {
-                    kairos.start();
-                    System.out.println("KairosDB back at " + kairos.httpUrl());
+                    engines.kairos().start();
+                    System.out.println("KairosDB back at " + engines.kairos().httpUrl());
                 }
                 List<Event> batch = new ArrayList<>();
                 for (int e = 0; e < 2_000; e++) {
@@ -101,7 +88,7 @@ class StoreOutageTest {
                 Thread.sleep(1_000);
             }
             expected = events.expected();
-            try (KairosAggregateStore store = new KairosAggregateStore(KairosStoreConfig.of(kairos.httpUrl()))) {
+            try (KairosAggregateStore store = new KairosAggregateStore(KairosStoreConfig.of(engines.kairos().httpUrl()))) {
                 QueryStatsService queries = new QueryStatsService(store, 1_000_000);
                 TimeRange range = new TimeRange(now - 7_200_000L, now + 7_200_000L);
                 Map<String, Long> counts = Map.of();
