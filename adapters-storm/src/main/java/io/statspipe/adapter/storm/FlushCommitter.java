@@ -4,6 +4,7 @@ import io.statspipe.domain.Partial;
 import io.statspipe.domain.PartialId;
 import io.statspipe.ports.out.ContentRefusedException;
 import io.statspipe.ports.out.FlushIntentPort;
+import io.statspipe.ports.out.StreamTakenOverException;
 import io.statspipe.ports.out.WritePartialsPort;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,6 +53,7 @@ final class FlushCommitter implements AutoCloseable {
     private final Backoff backoff;
     private final ExecutorService threads;
     private final Queue<PendingFlush> completed = new ConcurrentLinkedQueue<>();
+    private final Queue<PendingFlush> takenOver = new ConcurrentLinkedQueue<>();
     private volatile boolean closed;
 
     FlushCommitter(FlushIntentPort intents, WritePartialsPort store, DurabilityCheck durability,
@@ -73,13 +75,24 @@ final class FlushCommitter implements AutoCloseable {
     /** Commits the flush on one of the committer's threads; it shows up in {@link #pollCompleted()} when done. */
     void submit(PendingFlush flush) {
         threads.execute(() -> {
-            if (commit(flush)) {
-                completed.add(flush);
+            try {
+                if (commit(flush)) {
+                    completed.add(flush);
+                }
+            } catch (StreamTakenOverException e) {
+                LOG.warn("partition {}: {}; flush {} is left to the new owner", flush.partition(), e.getMessage(),
+                        flush.intent().origin());
+                takenOver.add(flush);
             }
         });
     }
 
-    /** Commits the flush on the caller's thread (recovery); false only when closed meanwhile. */
+    /**
+     * Commits the flush on the caller's thread (recovery); false only when closed meanwhile.
+     *
+     * @throws StreamTakenOverException when another owner claimed the flush's partition: nothing
+     *                                  of the flush was written after that
+     */
     boolean commit(PendingFlush flush) {
         long started = System.nanoTime();
         List<Partial> partials = flush.flush().partials();
@@ -104,6 +117,11 @@ final class FlushCommitter implements AutoCloseable {
         health.flushed(flush, refused.size(), (System.nanoTime() - started) / 1_000_000);
         LOG.debug("committed {} ({} partials, {} events)", flush.intent(), partials.size(), flush.flush().events());
         return true;
+    }
+
+    /** Flushes given up because another owner claimed their partition; null when none is waiting. */
+    PendingFlush pollTakenOver() {
+        return takenOver.poll();
     }
 
     /** Completed flushes, oldest first; null when none is waiting. */
@@ -196,7 +214,10 @@ final class FlushCommitter implements AutoCloseable {
         return kept;
     }
 
-    /** Runs {@code action} until it succeeds (true) or the committer closes (false); a refusal of content is thrown. */
+    /**
+     * Runs {@code action} until it succeeds (true) or the committer closes (false); a refusal of
+     * content and a taken-over stream are thrown.
+     */
     private boolean retry(String what, Runnable action) {
         for (int attempt = 0; !closed; attempt++) {
             try {
@@ -205,7 +226,7 @@ final class FlushCommitter implements AutoCloseable {
                     LOG.info("recovered: {} succeeded after {} attempts", what, attempt + 1);
                 }
                 return true;
-            } catch (ContentRefusedException e) {
+            } catch (ContentRefusedException | StreamTakenOverException e) {
                 throw e;
             } catch (RuntimeException e) {
                 health.storeFailure();

@@ -135,6 +135,26 @@ class FlushCommitterTest {
         }
     }
 
+    @Test
+    void aFlushOfAPartitionAnotherOwnerClaimedWritesNothingAndIsReportedTakenOver() throws Exception {
+        TextBatchFormat format = new TextBatchFormat();
+        InMemoryAggregateStore stored = new InMemoryAggregateStore();
+        InMemoryFlushIntents zombie = new InMemoryFlushIntents();
+        zombie.claim("p0");
+        PendingFlush flush = flushOf(format, 0, "page.views");
+        zombie.anotherOwner().claim("p0");
+
+        Backoff quick = new Backoff(Duration.ofMillis(1), Duration.ofMillis(1));
+        try (FlushCommitter committer = new FlushCommitter(zombie, stored, stored::holds, letters -> { }, new PipelineHealth(),
+                quick, "commit-test")) {
+            committer.submit(flush);
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> committer.pollTakenOver() == flush);
+            assertThat(committer.pollCompleted()).isNull();
+        }
+        assertThat(stored.storedPoints()).isZero();
+        assertThat(zombie.latest("p0")).isEmpty();
+    }
+
     private static PendingFlush flushOf(TextBatchFormat format, int partition, String metric) {
         PartitionCounter counter = new PartitionCounter(partition, RuleSet.defaults(), RollupSettings.DEFAULTS, format, 300_000,
                 10_000);
