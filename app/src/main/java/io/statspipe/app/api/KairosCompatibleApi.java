@@ -67,8 +67,7 @@ public final class KairosCompatibleApi {
     }
 
     private ReadScope scopeOf(ApiServer.Request request) {
-        Caller caller = tokens.authenticate(request.authorization()).require(Settings.Scope.QUERY);
-        return caller.tenant().map(ReadScope::ofTenant).orElseGet(ReadScope::everyTenant);
+        return tokens.authenticate(request.authorization()).require(Settings.Scope.QUERY).readScope();
     }
 
     private static ApiServer.Response answer(ApiServer.Request request, ReadScope scope, NativeAnswer answer) {

@@ -9,6 +9,7 @@ import io.statspipe.adapter.kafka.spool.SpoolSettings;
 import io.statspipe.adapter.storm.PipelineHealth;
 import io.statspipe.app.api.ApiServer;
 import io.statspipe.app.api.KairosCompatibleApi;
+import io.statspipe.app.api.ListingEndpoints;
 import io.statspipe.app.api.PipelineMetrics;
 import io.statspipe.app.api.PipelineStatus;
 import io.statspipe.app.api.QueryEndpoint;
@@ -27,6 +28,7 @@ import io.statspipe.app.wiring.LegacyStore;
 import io.statspipe.app.wiring.Reachability;
 import io.statspipe.app.wiring.Topology;
 import io.statspipe.domain.Phase;
+import io.statspipe.ports.in.ListSeriesUseCase;
 import io.statspipe.ports.in.QueryStatsUseCase;
 import io.statspipe.ports.out.NativeQueryPort;
 import io.statspipe.ports.out.PhaseStorePort;
@@ -138,6 +140,7 @@ public final class Pipeline implements AutoCloseable {
         QueryStatsUseCase queries = injector.getInstance(QueryStatsUseCase.class);
         api.route("/api/v1/query", new QueryEndpoint(tokens, queries, InstantSource.system()));
         KairosCompatibleApi.register(api, tokens, injector.getInstance(NativeQueryPort.class));
+        ListingEndpoints.register(api, tokens, injector.getInstance(ListSeriesUseCase.class), InstantSource.system());
         endpoints.put("data folder", settings.dataDir().toAbsolutePath().toString());
         complete.set(true);
         LOG.info("statspipe is up: HTTP API {}, StatsD udp://{}:{}", settings.api().baseUrl(), settings.statsd().bind(),

@@ -9,11 +9,14 @@ import io.statspipe.migration.MigrationControl;
 import io.statspipe.migration.MigrationLedger;
 import io.statspipe.migration.MigrationSettings;
 import io.statspipe.migration.PhaseRoutedQueries;
+import io.statspipe.ports.in.ListSeriesUseCase;
 import io.statspipe.ports.in.MigrationControlUseCase;
 import io.statspipe.ports.in.QueryStatsUseCase;
 import io.statspipe.ports.out.PhaseStorePort;
 import io.statspipe.ports.out.ProgressPort;
 import io.statspipe.ports.out.QueryAggregatesPort;
+import io.statspipe.ports.out.ReadBucketsPort;
+import io.statspipe.ports.service.ListSeriesService;
 import io.statspipe.ports.service.QueryStatsService;
 import java.nio.file.Path;
 import java.time.InstantSource;
@@ -73,5 +76,12 @@ public final class CoreModule extends AbstractModule {
                                 d.query().metric(), d.primary(), d.primaryAnswer(), d.shadowAnswer())))
                 .orElse(fresh);
         return new QueryStatsService(store, settings.api().maxBuckets());
+    }
+
+    /** Listing reads the new store: KairosDB holds every series statspipe writes, the legacy store only its days. */
+    @Provides
+    @Singleton
+    ListSeriesUseCase listing(@Named(Stores.NEW) ReadBucketsPort fresh) {
+        return new ListSeriesService(fresh);
     }
 }

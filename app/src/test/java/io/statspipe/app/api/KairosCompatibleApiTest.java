@@ -18,6 +18,7 @@ import io.statspipe.domain.Rollup;
 import io.statspipe.domain.RollupSettings;
 import io.statspipe.domain.RuleSet;
 import io.statspipe.domain.Series;
+import io.statspipe.ports.service.ListSeriesService;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -43,7 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
  * tenant's series (asked directly, with the tenant filter, statspipe's internal tags left out),
  * and nothing of another tenant's, also when the request names another tenant, groups by
  * {@code tenant} or asks for every metric. Runs a real KairosDB (H2, statspipe's plugin loaded)
- * and statspipe's HTTP API; the partials are written by statspipe's own store.
+ * and statspipe's HTTP API; the partials are written by statspipe's own store. statspipe's own
+ * listing ({@code /api/v1/metrics}, {@code /api/v1/tags}) is checked over the same KairosDB.
  */
 class KairosCompatibleApiTest {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -59,6 +61,8 @@ class KairosCompatibleApiTest {
     static LocalKairosDb kairos;
     @AutoClose
     static KairosQueryApi kairosReads;
+    @AutoClose
+    static KairosAggregateStore store;
     static ApiServer api;
 
     @BeforeAll
@@ -76,9 +80,8 @@ class KairosCompatibleApiTest {
         rollup.accept(Event.gauge(Series.of("queue.depth", "tenant", "acme"), T0 + 2, 7));
         rollup.accept(Event.gauge(Series.of("queue.depth", "tenant", "globex"), T0 + 3, 100));
         KairosStoreConfig config = KairosStoreConfig.of(kairos.httpUrl());
-        try (KairosAggregateStore store = new KairosAggregateStore(config)) {
-            store.write(rollup.flush(Origin.ofPartition(0, 0, 0)).partials());
-        }
+        store = new KairosAggregateStore(config);
+        store.write(rollup.flush(Origin.ofPartition(0, 0, 0)).partials());
         TenantTokens tokens = new TenantTokens(List.of(
                 Settings.Token.ofTenant("acme", TenantTokens.sha256Hex(ACME_TOKEN), Settings.Scope.QUERY),
                 Settings.Token.ofTenant("acme", TenantTokens.sha256Hex(ACME_WRITER), Settings.Scope.INGEST),
@@ -86,6 +89,7 @@ class KairosCompatibleApiTest {
         kairosReads = new KairosQueryApi(config);
         api = new ApiServer(Settings.BIND_ADDRESS, 0, Settings.HttpEdge.DEFAULTS);
         KairosCompatibleApi.register(api, tokens, kairosReads);
+        ListingEndpoints.register(api, tokens, new ListSeriesService(store), java.time.InstantSource.system());
         api.start();
         // KairosDB answers writes before their points are readable.
         await().atMost(Duration.ofSeconds(60)).until(() -> total(direct("/api/v1/datapoints/query",
@@ -205,6 +209,17 @@ class KairosCompatibleApiTest {
         assertThat(results(ok(statspipe("GET", "/api/v1/metricnames", null, ADMIN_TOKEN)))).contains("globex.only");
         assertThat(results(asAcme("GET", "/api/v1/metricnames?prefix=page", null))).allMatch(n -> n.startsWith("page"))
                 .contains("page.views");
+    }
+
+    @Test
+    void statspipesOwnListingOverKairosDbListsTheTenantsOwn() throws Exception {
+        String range = "from=" + T0 + "&to=" + (T0 + 3_600_000);
+        JsonNode metrics = asAcme("GET", "/api/v1/metrics?" + range, null);
+        assertThat(metrics.path("metrics").findValuesAsText("metric")).containsExactly("page.views", "queue.depth");
+        assertThat(JSON.convertValue(asAcme("GET", "/api/v1/tags?metric=page.views&" + range, null).path("tags"), Map.class))
+                .isEqualTo(Map.of("page", List.of("about", "home"), "tenant", List.of("acme")));
+        assertThat(ok(statspipe("GET", "/api/v1/metrics?" + range, null, ADMIN_TOKEN)).path("metrics")
+                .findValuesAsText("metric")).containsExactly("globex.only", "page.views", "queue.depth");
     }
 
     @Test
