@@ -56,9 +56,7 @@ public final class MetricsCommand implements Callable<Integer> {
                 : "/api/v1/tags?metric=" + enc(metric) + "&" + range;
         Optional<TokenOptions.Bearer> bearer = tokens.bearer(settings);
         ApiClient.Answer answer = ApiClient.of(url, settings).get(path, bearer.map(TokenOptions.Bearer::token));
-        if (answer.status() != 200) {
-            err.printf("statspipe metrics: %d %s%s%n", answer.status(), answer.error(),
-                    TokenOptions.whichToken(answer.status(), bearer));
+        if (TokenOptions.refused("metrics", answer, bearer, err)) {
             return 1;
         }
         if (metric == null) {

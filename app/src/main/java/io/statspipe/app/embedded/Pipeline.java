@@ -8,6 +8,7 @@ import io.statspipe.adapter.kafka.TopicLayout;
 import io.statspipe.adapter.kafka.spool.SpoolSettings;
 import io.statspipe.adapter.storm.PipelineHealth;
 import io.statspipe.app.api.ApiServer;
+import io.statspipe.app.api.DeleteEndpoint;
 import io.statspipe.app.api.KairosCompatibleApi;
 import io.statspipe.app.api.ListingEndpoints;
 import io.statspipe.app.api.PipelineMetrics;
@@ -28,6 +29,7 @@ import io.statspipe.app.wiring.LegacyStore;
 import io.statspipe.app.wiring.Reachability;
 import io.statspipe.app.wiring.Topology;
 import io.statspipe.domain.Phase;
+import io.statspipe.ports.in.DeleteDataUseCase;
 import io.statspipe.ports.in.ListSeriesUseCase;
 import io.statspipe.ports.in.QueryStatsUseCase;
 import io.statspipe.ports.out.NativeQueryPort;
@@ -141,6 +143,8 @@ public final class Pipeline implements AutoCloseable {
         api.route("/api/v1/query", new QueryEndpoint(tokens, queries, InstantSource.system()));
         KairosCompatibleApi.register(api, tokens, injector.getInstance(NativeQueryPort.class));
         ListingEndpoints.register(api, tokens, injector.getInstance(ListSeriesUseCase.class), InstantSource.system());
+        api.route(DeleteEndpoint.PATH, new DeleteEndpoint(tokens, injector.getInstance(DeleteDataUseCase.class),
+                InstantSource.system()));
         endpoints.put("data folder", settings.dataDir().toAbsolutePath().toString());
         complete.set(true);
         LOG.info("statspipe is up: HTTP API {}, StatsD udp://{}:{}", settings.api().baseUrl(), settings.statsd().bind(),

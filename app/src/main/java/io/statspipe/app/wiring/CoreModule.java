@@ -9,17 +9,21 @@ import io.statspipe.migration.MigrationControl;
 import io.statspipe.migration.MigrationLedger;
 import io.statspipe.migration.MigrationSettings;
 import io.statspipe.migration.PhaseRoutedQueries;
+import io.statspipe.ports.in.DeleteDataUseCase;
 import io.statspipe.ports.in.ListSeriesUseCase;
 import io.statspipe.ports.in.MigrationControlUseCase;
 import io.statspipe.ports.in.QueryStatsUseCase;
+import io.statspipe.ports.out.DeletePointsPort;
 import io.statspipe.ports.out.PhaseStorePort;
 import io.statspipe.ports.out.ProgressPort;
 import io.statspipe.ports.out.QueryAggregatesPort;
 import io.statspipe.ports.out.ReadBucketsPort;
+import io.statspipe.ports.service.DeleteDataService;
 import io.statspipe.ports.service.ListSeriesService;
 import io.statspipe.ports.service.QueryStatsService;
 import java.nio.file.Path;
 import java.time.InstantSource;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,5 +87,12 @@ public final class CoreModule extends AbstractModule {
     @Singleton
     ListSeriesUseCase listing(@Named(Stores.NEW) ReadBucketsPort fresh) {
         return new ListSeriesService(fresh);
+    }
+
+    /** Deleting reaches KairosDB; the legacy store keeps its documents (see README, Deleting data). */
+    @Provides
+    @Singleton
+    DeleteDataUseCase deletion(@Named(Stores.NEW) DeletePointsPort fresh) {
+        return new DeleteDataService(List.of(fresh));
     }
 }

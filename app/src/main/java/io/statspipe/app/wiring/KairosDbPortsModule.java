@@ -5,8 +5,10 @@ import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import com.google.inject.name.Named;
 import io.statspipe.adapter.kairosdb.KairosAggregateStore;
+import io.statspipe.adapter.kairosdb.KairosDeletion;
 import io.statspipe.adapter.kairosdb.KairosQueryApi;
 import io.statspipe.adapter.kairosdb.KairosStoreConfig;
+import io.statspipe.ports.out.DeletePointsPort;
 import io.statspipe.ports.out.NativeQueryPort;
 import io.statspipe.ports.out.QueryAggregatesPort;
 import io.statspipe.ports.out.ReadBucketsPort;
@@ -46,5 +48,12 @@ final class KairosDbPortsModule extends AbstractModule {
     @Singleton
     NativeQueryPort nativeQueries(AggregateStore engine) {
         return new KairosQueryApi(KairosStoreConfig.of(engine.url()));
+    }
+
+    @Provides
+    @Singleton
+    @Named(Stores.NEW)
+    DeletePointsPort deletion(AggregateStore engine) {
+        return new KairosDeletion(KairosStoreConfig.of(engine.url()));
     }
 }

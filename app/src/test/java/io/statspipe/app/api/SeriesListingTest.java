@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.statspipe.app.StatspipeCommand;
+import io.statspipe.app.cli.CommandLineRun;
 import io.statspipe.app.config.Settings;
 import io.statspipe.domain.Event;
 import io.statspipe.domain.Origin;
@@ -14,8 +14,6 @@ import io.statspipe.domain.RuleSet;
 import io.statspipe.domain.Series;
 import io.statspipe.ports.fixtures.InMemoryAggregateStore;
 import io.statspipe.ports.service.ListSeriesService;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,7 +25,6 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * Listing what a tenant has, over HTTP and with {@code statspipe metrics}: a tenant's token lists
@@ -138,12 +135,8 @@ class SeriesListingTest {
     }
 
     static String run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = StatspipeCommand.commandLine();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        assertThat(cl.execute(args)).as(err.toString()).isZero();
-        return out.toString();
+        CommandLineRun run = CommandLineRun.of(args);
+        assertThat(run.exit()).as(run.err()).isZero();
+        return run.out();
     }
 }
