@@ -23,6 +23,7 @@ import io.statspipe.ports.service.ListSeriesService;
 import io.statspipe.ports.service.QueryStatsService;
 import java.nio.file.Path;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -89,10 +90,12 @@ public final class CoreModule extends AbstractModule {
         return new ListSeriesService(fresh);
     }
 
-    /** Deleting reaches KairosDB; the legacy store keeps its documents (see README, Deleting data). */
+    /** Deleting reaches KairosDB, and the legacy store when this installation runs one. */
     @Provides
     @Singleton
-    DeleteDataUseCase deletion(@Named(Stores.NEW) DeletePointsPort fresh) {
-        return new DeleteDataService(List.of(fresh));
+    DeleteDataUseCase deletion(@Named(Stores.NEW) DeletePointsPort fresh, LegacyStore legacy) {
+        List<DeletePointsPort> stores = new ArrayList<>(List.of(fresh));
+        legacy.ports().ifPresent(l -> stores.add(l.deletion()));
+        return new DeleteDataService(stores);
     }
 }
