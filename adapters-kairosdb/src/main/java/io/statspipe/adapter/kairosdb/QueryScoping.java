@@ -10,6 +10,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,7 +79,7 @@ final class QueryScoping {
             String name = names.next();
             if (!allowed.contains(name)) {
                 throw new Refused(400, where + ": field '" + name + "' is not accepted here (allowed: "
-                        + new java.util.TreeSet<>(allowed) + ")");
+                        + new TreeSet<>(allowed) + ")");
             }
         }
     }
@@ -169,20 +171,20 @@ final class QueryScoping {
 
     /** The tags of series in scope, as a tag query's answer lists them: every result's tag map, merged. */
     static Map<String, Set<String>> mergedTags(JsonNode tagAnswer) {
-        Map<String, Set<String>> merged = new java.util.TreeMap<>();
+        Map<String, Set<String>> merged = new TreeMap<>();
         for (JsonNode query : tagAnswer.path("queries")) {
-            tagsOf(query).forEach((k, v) -> merged.computeIfAbsent(k, x -> new java.util.TreeSet<>()).addAll(v));
+            tagsOf(query).forEach((k, v) -> merged.computeIfAbsent(k, x -> new TreeSet<>()).addAll(v));
         }
         return merged;
     }
 
     /** The tags one query of a tag query's answer lists (the series of one metric), internal tags left out. */
     static Map<String, Set<String>> tagsOf(JsonNode query) {
-        Map<String, Set<String>> tags = new java.util.TreeMap<>();
+        Map<String, Set<String>> tags = new TreeMap<>();
         for (JsonNode result : query.path("results")) {
             result.path("tags").properties().forEach(e -> {
                 if (!KairosMapping.isInternalTag(e.getKey())) {
-                    tags.computeIfAbsent(e.getKey(), k -> new java.util.TreeSet<>()).addAll(values(e.getValue()));
+                    tags.computeIfAbsent(e.getKey(), k -> new TreeSet<>()).addAll(values(e.getValue()));
                 }
             });
         }

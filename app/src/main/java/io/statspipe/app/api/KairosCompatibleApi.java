@@ -5,6 +5,7 @@ import io.statspipe.ports.out.NativeAnswer;
 import io.statspipe.ports.out.NativeQueryPort;
 import io.statspipe.ports.out.ReadScope;
 import java.util.Optional;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,7 +59,7 @@ public final class KairosCompatibleApi {
         return answer(request, scope, query ? store.query(scope, request.body()) : store.queryTags(scope, request.body()));
     }
 
-    private ApiServer.Response get(ApiServer.Request request, java.util.function.Function<ReadScope, NativeAnswer> read) {
+    private ApiServer.Response get(ApiServer.Request request, Function<ReadScope, NativeAnswer> read) {
         if (!request.method().equals("GET")) {
             throw new ApiException(405, "use GET for " + request.path());
         }

@@ -5,6 +5,7 @@ import io.statspipe.ports.in.ListSeriesUseCase;
 import io.statspipe.ports.in.TimeRange;
 import io.statspipe.ports.out.ReadScope;
 import io.statspipe.ports.out.SeriesKey;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -102,7 +103,7 @@ public final class ListingEndpoints {
         }
         Caller caller = tokens.authenticate(request.authorization()).require(Settings.Scope.QUERY);
         QueryParameters.onlyKnown(request.params(), known);
-        java.time.Instant now = clock.instant();
+        Instant now = clock.instant();
         TimeRange range = new TimeRange(QueryParameters.instant("from", QueryParameters.single(request.params(), "from", "-7d"), now),
                 QueryParameters.instant("to", QueryParameters.single(request.params(), "to", "now"), now));
         return new Read(caller.readScope(), range);

@@ -37,8 +37,10 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
@@ -143,7 +145,7 @@ class DeleteDataTest {
         before.forEach((key, buckets) -> {
             List<StoredBucket> kept = new ArrayList<>();
             for (StoredBucket b : buckets) {
-                boolean selected = b.series().tags().value("tenant").equals(java.util.Optional.of(tenant))
+                boolean selected = b.series().tags().value("tenant").equals(Optional.of(tenant))
                         && (metric == null || b.series().metric().equals(metric))
                         && b.bucket().start() >= from && b.bucket().start() < to;
                 if (!selected) {
@@ -182,7 +184,7 @@ class DeleteDataTest {
                 .contains("8 points in all");
         assertThat(snapshot()).isEqualTo(before);
 
-        String[] confirmed = java.util.Arrays.copyOf(delete, delete.length + 1);
+        String[] confirmed = Arrays.copyOf(delete, delete.length + 1);
         confirmed[delete.length] = "--yes";
         CommandLineRun deleted = run(confirmed);
         assertThat(deleted.exit()).as(deleted.err()).isZero();

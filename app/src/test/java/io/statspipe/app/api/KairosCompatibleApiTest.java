@@ -26,6 +26,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,7 +90,7 @@ class KairosCompatibleApiTest {
         kairosReads = new KairosQueryApi(config);
         api = new ApiServer(Settings.BIND_ADDRESS, 0, Settings.HttpEdge.DEFAULTS);
         KairosCompatibleApi.register(api, tokens, kairosReads);
-        ListingEndpoints.register(api, tokens, new ListSeriesService(store), java.time.InstantSource.system());
+        ListingEndpoints.register(api, tokens, new ListSeriesService(store), InstantSource.system());
         api.start();
         // KairosDB answers writes before their points are readable.
         await().atMost(Duration.ofSeconds(60)).until(() -> total(direct("/api/v1/datapoints/query",
