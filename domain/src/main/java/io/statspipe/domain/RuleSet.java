@@ -1,5 +1,6 @@
 package io.statspipe.domain;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -68,6 +69,11 @@ public record RuleSet(List<RollupRule> rules) {
             }
         }
         return Optional.empty();
+    }
+
+    /** Refuses a resolution too fine for the flush interval and horizon (see {@link RollupRule#requireDistinctSlots}). */
+    public void requireDistinctSlots(Duration flushInterval, Duration horizon) {
+        rules.forEach(rule -> rule.requireDistinctSlots(flushInterval, horizon));
     }
 
     /** The finest resolution any rule writes. */
