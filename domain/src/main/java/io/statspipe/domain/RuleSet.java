@@ -76,6 +76,19 @@ public record RuleSet(List<RollupRule> rules) {
         rules.forEach(rule -> rule.requireDistinctSlots(flushInterval, horizon));
     }
 
+    /**
+     * The rule whose output a query of {@code metric} reads: the rule that reserves the name, else
+     * the rule that writes series under their input names, if any.
+     */
+    public Optional<RollupRule> writerOf(String metric) {
+        return reservedBy(metric).or(this::underInputName);
+    }
+
+    /** The rule that writes series under their input names (the raw series), if any. */
+    public Optional<RollupRule> underInputName() {
+        return rules.stream().filter(RollupRule::writesUnderInputName).findFirst();
+    }
+
     /** The finest resolution any rule writes. */
     public Resolution finestResolution() {
         return rules.stream().flatMap(r -> r.resolutions().stream()).min(Resolution::compareTo).orElseThrow();

@@ -5,6 +5,7 @@ import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import com.google.inject.name.Named;
 import io.statspipe.adapter.kairosdb.KairosAggregateStore;
+import io.statspipe.app.config.Settings;
 import io.statspipe.ports.out.QueryAggregatesPort;
 import io.statspipe.ports.out.ReadBucketsPort;
 import io.statspipe.ports.out.WritePartialsPort;
@@ -14,8 +15,8 @@ final class KairosDbPortsModule extends AbstractModule {
 
     @Provides
     @Singleton
-    KairosAggregateStore kairos(AggregateStore engine) {
-        return KairosDbStores.at(engine.url());
+    KairosAggregateStore kairos(AggregateStore engine, Settings settings) {
+        return KairosDbStores.at(engine.url(), settings.rollup().rules());
     }
 
     @Provides
