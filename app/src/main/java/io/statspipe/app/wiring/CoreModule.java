@@ -17,6 +17,7 @@ import io.statspipe.ports.out.QueryAggregatesPort;
 import io.statspipe.ports.service.QueryStatsService;
 import java.nio.file.Path;
 import java.time.InstantSource;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,6 +73,6 @@ public final class CoreModule extends AbstractModule {
                         d -> LOG.warn("shadow read of '{}' differs: {} store answered {}, the other {}",
                                 d.query().metric(), d.primary(), d.primaryAnswer(), d.shadowAnswer())))
                 .orElse(fresh);
-        return new QueryStatsService(store, settings.api().maxBuckets());
+        return new QueryStatsService(store, settings.api().maxBuckets(), Optional.of(settings.rollup().rules()));
     }
 }
