@@ -368,12 +368,17 @@ class PartitionCounterTest {
         assertThat(pending.intent().counting()).containsEntry("series-limit-of-partition", "2 per tenant, 100 in all");
     }
 
-    @Test
-    void aPendingFlushIsNotReplayedUnderOtherCountingSettings() {
+    /** A flush of one record, cut under the default settings. */
+    private PendingFlush pendingFlushOfOneRecord() {
         append("a", 1, T0, T0 + 1);
         PartitionCounter c = counter();
         c.offer(0, T0, log.get(0));
-        PendingFlush pending = c.cut(true).orElseThrow();
+        return c.cut(true).orElseThrow();
+    }
+
+    @Test
+    void aPendingFlushIsNotReplayedUnderOtherCountingSettings() {
+        PendingFlush pending = pendingFlushOfOneRecord();
         PartitionCounter otherHorizon = new PartitionCounter(3, RuleSet.defaults(),
                 new RollupSettings(Duration.ofSeconds(10), Duration.ofHours(2)), format, 300_000, 10_000);
 
@@ -387,10 +392,7 @@ class PartitionCounterTest {
 
     @Test
     void aPendingFlushIsNotReplayedUnderAChangedRuleSetWhichAppliesOnceItCompleted() {
-        append("a", 1, T0, T0 + 1);
-        PartitionCounter c = counter();
-        c.offer(0, T0, log.get(0));
-        PendingFlush pending = c.cut(true).orElseThrow();
+        PendingFlush pending = pendingFlushOfOneRecord();
         RuleSet withBySite = new RuleSet(List.of(RuleSet.defaults().rules().get(0),
                 new RollupRule("by-site", MetricPattern.of("page.*"), Map.of(), KeepTags.only("site"),
                         List.of(Resolution.HOUR), EnumSet.of(Aggregation.Type.COUNT), "{metric}.by_site")));
