@@ -35,13 +35,19 @@ public final class StatsdLineParser {
         void reject(byte[] data, int offset, int length, String reason);
     }
 
-    /** Slots of the series cache: room for the 10,000-50,000 series a busy host sends, at a low load. */
-    private static final int CACHE_SIZE = 1 << 17;
-    /** Slots probed from a key's home slot before the last of them is replaced. */
+    /**
+     * Slots of the series cache at first and at most: it doubles while it is half full, up to room
+     * for the 10,000-100,000 series a busy host sends, and is no larger than its series need (every
+     * line looks it up, and a small table stays in the processor's cache).
+     */
+    private static final int FIRST_SLOTS = 1 << 12;
+    private static final int MAX_SLOTS = 1 << 18;
+    /** Slots probed from a key's home slot before one of them is replaced (in a full table). */
     private static final int PROBES = 8;
-    private final int[] cachedHashes = new int[CACHE_SIZE];
-    private final byte[][] cachedKeys = new byte[CACHE_SIZE][];
-    private final Series[] cachedSeries = new Series[CACHE_SIZE];
+    private int[] cachedHashes = new int[FIRST_SLOTS];
+    private byte[][] cachedKeys = new byte[FIRST_SLOTS][];
+    private Series[] cachedSeries = new Series[FIRST_SLOTS];
+    private int cached;
 
     /**
      * Parses every line of {@code data[offset, offset+length)}; good events go to {@code out}, bad
@@ -190,19 +196,17 @@ public final class StatsdLineParser {
         }
         hash = (hash ^ (hash >>> 15)) * 0x2c1b3c6d;
         hash = hash == 0 ? 1 : hash; // 0 marks an empty slot
-        int home = (hash ^ (hash >>> 16)) & (CACHE_SIZE - 1);
+        int mask = cachedHashes.length - 1;
+        int home = (hash ^ (hash >>> 16)) & mask;
         int slot = home;
-        for (int probe = 0; probe < PROBES; probe++, slot = (slot + 1) & (CACHE_SIZE - 1)) {
-            int cached = cachedHashes[slot];
-            if (cached == 0) {
+        for (int probe = 0; probe < PROBES; probe++, slot = (slot + 1) & mask) {
+            int known = cachedHashes[slot];
+            if (known == 0) {
                 break;
             }
-            if (cached == hash && matches(cachedKeys[slot], b, nameStart, nameEnd, tagsStart, tagsEnd)) {
+            if (known == hash && matches(cachedKeys[slot], b, nameStart, nameEnd, tagsStart, tagsEnd)) {
                 return cachedSeries[slot];
             }
-        }
-        if (cachedHashes[slot] != 0) {
-            slot = (home + (hash >>> 29)) & (CACHE_SIZE - 1); // the window is full: replace one of its slots
         }
         Series series = new Series(utf8(b, nameStart, nameEnd), tagsStart < 0 ? Tags.none() : tags(b, tagsStart, tagsEnd));
         int nameLength = nameEnd - nameStart;
@@ -213,10 +217,56 @@ public final class StatsdLineParser {
         if (tagsLength > 0) {
             System.arraycopy(b, tagsStart, key, nameLength + 1, tagsLength);
         }
+        remember(hash, key, series);
+        return series;
+    }
+
+    /**
+     * Puts a series in the first free slot of its probe window. The table doubles when it is half
+     * full or the window has no free slot; only at its largest does a series replace another.
+     */
+    private void remember(int hash, byte[] key, Series series) {
+        if (cached + 1 > cachedHashes.length / 2 && cachedHashes.length < MAX_SLOTS) {
+            grow();
+        }
+        while (true) {
+            int mask = cachedHashes.length - 1;
+            int home = (hash ^ (hash >>> 16)) & mask;
+            for (int probe = 0; probe < PROBES; probe++) {
+                int slot = (home + probe) & mask;
+                if (cachedHashes[slot] == 0) {
+                    cached++;
+                    put(slot, hash, key, series);
+                    return;
+                }
+            }
+            if (cachedHashes.length == MAX_SLOTS) {
+                put((home + (hash >>> 29)) & mask, hash, key, series); // replace one of the window's series
+                return;
+            }
+            grow();
+        }
+    }
+
+    private void put(int slot, int hash, byte[] key, Series series) {
         cachedHashes[slot] = hash;
         cachedKeys[slot] = key;
         cachedSeries[slot] = series;
-        return series;
+    }
+
+    private void grow() {
+        int[] hashes = cachedHashes;
+        byte[][] keys = cachedKeys;
+        Series[] values = cachedSeries;
+        cachedHashes = new int[hashes.length * 2];
+        cachedKeys = new byte[hashes.length * 2][];
+        cachedSeries = new Series[hashes.length * 2];
+        cached = 0;
+        for (int i = 0; i < hashes.length; i++) {
+            if (hashes[i] != 0) {
+                remember(hashes[i], keys[i], values[i]);
+            }
+        }
     }
 
     private static boolean matches(byte[] key, byte[] b, int nameStart, int nameEnd, int tagsStart, int tagsEnd) {
