@@ -1,6 +1,6 @@
-package io.statspipe.adapters.ring.cassandra;
+package io.statspipe.adapter.ring.cassandra;
 
-import io.statspipe.adapters.ring.zookeeper.ZooKeeperRingRegistry;
+import io.statspipe.adapter.ring.zookeeper.ZooKeeperRingRegistry;
 import io.statspipe.domain.ring.RingMember;
 import io.statspipe.domain.ring.SeedChoice;
 import io.statspipe.ports.out.ring.RingMembershipPort;
@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * seed_provider:
- *   - class_name: io.statspipe.adapters.ring.cassandra.RegistrySeedProvider
+ *   - class_name: io.statspipe.adapter.ring.cassandra.RegistrySeedProvider
  *     parameters:
  *       - zookeeper: "zk1:2181,zk2:2181,zk3:2181"
  *         cluster: "kairosdb"

@@ -1,4 +1,4 @@
-package io.statspipe.adapters.ring.nftables;
+package io.statspipe.adapter.ring.nftables;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.statspipe.adapters.ring.zookeeper;
+package io.statspipe.adapter.ring.zookeeper;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

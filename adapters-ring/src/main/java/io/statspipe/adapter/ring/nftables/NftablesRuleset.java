@@ -1,4 +1,4 @@
-package io.statspipe.adapters.ring.nftables;
+package io.statspipe.adapter.ring.nftables;
 
 import io.statspipe.domain.ring.Admission;
 import java.util.Collection;

@@ -1,4 +1,4 @@
-package io.statspipe.adapters.ring.nftables;
+package io.statspipe.adapter.ring.nftables;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

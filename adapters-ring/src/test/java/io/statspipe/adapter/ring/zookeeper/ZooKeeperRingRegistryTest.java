@@ -1,10 +1,10 @@
-package io.statspipe.adapters.ring.zookeeper;
+package io.statspipe.adapter.ring.zookeeper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.statspipe.adapters.ring.cassandra.RegistrySeedProvider;
+import io.statspipe.adapter.ring.cassandra.RegistrySeedProvider;
 import io.statspipe.domain.ring.RingMember;
 import io.statspipe.domain.ring.SeedChoice;
 import io.statspipe.ports.out.EngineUnavailableException;

@@ -1,4 +1,4 @@
-package io.statspipe.adapters.ring.zookeeper;
+package io.statspipe.adapter.ring.zookeeper;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
