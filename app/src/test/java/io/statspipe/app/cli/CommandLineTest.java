@@ -34,7 +34,8 @@ class CommandLineTest {
     @Test
     void everyCommandHasHelp() {
         List<String> commands = List.of("", "up", "send", "query", "load", "status", "token", "token create", "submit", "migrate", "migrate status",
-                "migrate advance", "migrate rollback", "migrate backfill", "migrate verify");
+                "migrate advance", "migrate rollback", "migrate backfill", "migrate verify", "ring", "ring status", "ring join",
+                "ring leave");
         for (String command : commands) {
             String[] args = (command + " --help").trim().split(" ");
             Run r = run(args);
