@@ -1,10 +1,14 @@
 package io.statspipe.app.cli;
 
+import io.statspipe.adapter.ring.cassandra.GossiperSeeds;
 import io.statspipe.adapter.ring.nftables.NftablesFirewall;
 import io.statspipe.adapter.ring.zookeeper.ZooKeeperRingRegistry;
 import io.statspipe.domain.ring.Admission;
 import io.statspipe.domain.ring.RingMember;
+import io.statspipe.ports.out.EngineUnavailableException;
 import io.statspipe.ports.out.ring.FirewallAdmissionPort;
+import io.statspipe.ports.service.RingFirewallService;
+import java.time.Duration;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Optional;
@@ -21,7 +25,8 @@ import picocli.CommandLine.Spec;
  * registry has them (docs/RING.md), and the operator's join and leave checks.
  */
 @Command(name = "ring", mixinStandardHelpOptions = true,
-        subcommands = {RingCommand.Status.class, RingCommand.Join.class, RingCommand.Leave.class},
+        subcommands = {RingCommand.Status.class, RingCommand.Join.class, RingCommand.Leave.class, RingCommand.ReloadSeeds.class,
+                RingCommand.Firewall.class},
         description = "The Cassandra ring under KairosDB: members, seeds and firewall rules from its registry (docs/RING.md).")
 public final class RingCommand {
     /** Exit code of a step refused as unsafe, and of a status in which a firewall disagrees. */
@@ -234,6 +239,92 @@ public final class RingCommand {
                         ring.seedChoice().seedsOf(rest).stream().map(RingMember::id).toList()));
                 out.flush();
                 return 0;
+            }
+        }
+    }
+
+    @Command(name = "reload-seeds", mixinStandardHelpOptions = true,
+            description = {"Tell live Cassandra nodes to read their seeds again from statspipe's seed provider (the "
+                    + "registry), as nodetool reloadseeds does, without a restart: needed after a seed died, since "
+                    + "a dead seed is only marked down in gossip, not removed.",
+                    "Prints each node's seeds (other than itself) after the reload; exit 1 when a node could not."})
+    public static final class ReloadSeeds implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--jmx", required = true, split = ",", paramLabel = "HOST:PORT",
+                description = "The nodes' JMX addresses (Cassandra's JMX port, 7199 by default), comma-separated.")
+        List<String> nodes;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            int failed = 0;
+            for (String node : nodes) {
+                try {
+                    List<String> seeds = GossiperSeeds.reload(node);
+                    out.println(node + ": seeds " + (seeds.isEmpty() ? "(itself only)" : String.join(" ", seeds)));
+                } catch (EngineUnavailableException e) {
+                    err.println("statspipe ring reload-seeds: " + e.getMessage());
+                    failed++;
+                }
+            }
+            out.flush();
+            err.flush();
+            return failed == 0 ? 0 : REFUSED;
+        }
+    }
+
+    @Command(name = "firewall", mixinStandardHelpOptions = true,
+            description = {"Keep this host's nftables rules for member ID in step with the ring's membership: the "
+                    + "other members admitted to its internode port, the KairosDB hosts to its client port, nobody "
+                    + "else to either (docs/RING.md). Runs until stopped, checking every --every; --once checks once.",
+                    "While ID is not registered (not started yet, or the registry unreachable) the rules are left as "
+                    + "they are: cutting a member off for a missing registration would partition the ring."})
+    public static final class Firewall implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        RingOptions ring;
+
+        @Option(names = "--member", required = true, paramLabel = "ID", description = "The member this host is.")
+        String member;
+
+        @Option(names = "--nft", defaultValue = "nft", split = " ", paramLabel = "COMMAND",
+                description = "The nft command (default: ${DEFAULT-VALUE}).")
+        List<String> nft;
+
+        @Option(names = "--every", defaultValue = "PT5S", paramLabel = "DURATION",
+                description = "How often to compare the rules with the membership, ISO-8601 (default: ${DEFAULT-VALUE}).")
+        Duration every;
+
+        @Option(names = "--once", description = "Bring the rules in step once and exit (1 when they could not be).")
+        boolean once;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            try (ZooKeeperRingRegistry registry = ring.registry()) {
+                RingFirewallService service = new RingFirewallService(registry, new NftablesFirewall(nft));
+                while (true) {
+                    try {
+                        service.keepInStep(member).forEach(change -> out.println("enforced: " + change));
+                        out.flush();
+                    } catch (IllegalStateException | EngineUnavailableException e) {
+                        err.println(spec.qualifiedName() + ": " + e.getMessage());
+                        err.flush();
+                        if (once) {
+                            return REFUSED;
+                        }
+                    }
+                    if (once) {
+                        return 0;
+                    }
+                    Thread.sleep(every.toMillis());
+                }
             }
         }
     }

@@ -35,7 +35,7 @@ class CommandLineTest {
     void everyCommandHasHelp() {
         List<String> commands = List.of("", "up", "send", "query", "load", "status", "token", "token create", "submit", "migrate", "migrate status",
                 "migrate advance", "migrate rollback", "migrate backfill", "migrate verify", "ring", "ring status", "ring join",
-                "ring leave");
+                "ring leave", "ring reload-seeds", "ring firewall");
         for (String command : commands) {
             String[] args = (command + " --help").trim().split(" ");
             Run r = run(args);

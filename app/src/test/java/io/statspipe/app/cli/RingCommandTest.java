@@ -134,4 +134,14 @@ class RingCommandTest {
         assertThat(r.exit()).isEqualTo(3);
         assertThat(r.err()).contains("statspipe: configuration error: --zookeeper '127.0.0.1:1'", "did not answer within 500 ms");
     }
+
+    @Test
+    void theFirewallOfAMemberThatIsNotRegisteredIsLeftAsItIs() {
+        node("cass1", "10.0.0.1");
+
+        CommandLineTest.Run r = ring("firewall", "--member", "cass9", "--once", "--nft", "nft-is-never-called");
+
+        assertThat(r.exit()).isEqualTo(RingCommand.REFUSED);
+        assertThat(r.err()).contains("statspipe ring firewall: member 'cass9' is not registered in the ring: its firewall is left as it is");
+    }
 }

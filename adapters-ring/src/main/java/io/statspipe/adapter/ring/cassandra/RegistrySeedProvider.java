@@ -44,11 +44,24 @@ public final class RegistrySeedProvider implements SeedProvider {
 
     /** What Cassandra calls, with {@code seed_provider}'s parameters. */
     public RegistrySeedProvider(Map<String, String> parameters) {
-        this(connect(parameters), choiceOf(parameters));
-        ownMember(parameters).ifPresent(member -> {
-            registry.register(member);
+        this(logged(() -> connect(parameters)), logged(() -> choiceOf(parameters)));
+        logged(() -> ownMember(parameters)).ifPresent(member -> {
+            logged(() -> registry.register(member));
             LOG.info("registered {} at {} in the ring's registry", member.id(), member.address());
         });
+    }
+
+    /**
+     * Cassandra reports a failing constructor only as "ConfigurationException: null" (the message of
+     * the reflective wrapper): log the reason here, where it is known.
+     */
+    private static <T> T logged(java.util.function.Supplier<T> step) {
+        try {
+            return step.get();
+        } catch (RuntimeException e) {
+            LOG.error("statspipe's seed provider cannot start: {}", e.getMessage(), e);
+            throw e;
+        }
     }
 
     /** For a registry and a seed choice already made (tests, and any embedding). */
@@ -106,7 +119,10 @@ public final class RegistrySeedProvider implements SeedProvider {
         if (id == null || id.isBlank()) {
             return Optional.empty();
         }
-        return Optional.of(new RingMember(id, DatabaseDescriptor.getBroadcastAddress().getHostAddress(),
+        // broadcast_address defaults to listen_address, which Cassandra applies only later
+        InetAddress address = DatabaseDescriptor.getBroadcastAddress() != null
+                ? DatabaseDescriptor.getBroadcastAddress() : DatabaseDescriptor.getListenAddress();
+        return Optional.of(new RingMember(id, address.getHostAddress(),
                 parameters.getOrDefault("datacenter", "datacenter1"), parameters.getOrDefault("rack", "rack1"),
                 DatabaseDescriptor.getStoragePort(), DatabaseDescriptor.getNativeTransportPort(), 0));
     }
