@@ -6,24 +6,17 @@ import static org.awaitility.Awaitility.await;
 import io.statspipe.adapter.kairosdb.server.LocalCassandra;
 import io.statspipe.app.StatspipeCommand;
 import io.statspipe.adapter.ring.cassandra.GossiperSeeds;
+import io.statspipe.adapter.ring.cassandra.SeedProviderClasspath;
 import io.statspipe.adapter.ring.zookeeper.LocalZooKeeper;
 import io.statspipe.adapter.ring.zookeeper.ZooKeeperRingRegistry;
 import io.statspipe.domain.ring.RingMember;
-import io.statspipe.ports.out.ring.RingMembershipPort;
 import io.statspipe.ports.out.ring.RingMembershipPort.Registration;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
-import org.apache.curator.RetryPolicy;
-import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.recipes.nodes.PersistentNode;
-import org.apache.jute.Record;
-import org.apache.zookeeper.ZooKeeper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -61,7 +54,7 @@ class RegistrySeedsOnCassandraTest {
         cassandra = new LocalCassandra(LocalCassandra.Config.in(dir.resolve("cassandra")))
                 .seedProvider(SEED_PROVIDER, Map.of(
                         "zookeeper", ZOOKEEPER.connectString(), "cluster", CLUSTER, "node-id", "cass1",
-                        "datacenter", "datacenter1", "rack", "rack1", "timeout-ms", "5000"), seedProviderClasspath())
+                        "datacenter", "datacenter1", "rack", "rack1", "timeout-ms", "5000"), SeedProviderClasspath.entries())
                 .start();
     }
 
@@ -121,20 +114,5 @@ class RegistrySeedsOnCassandraTest {
 
     private static String jmx() {
         return "127.0.0.1:" + cassandra.jmxPort();
-    }
-
-    /** The jars (or class folders) the seed provider needs beside Cassandra's own. */
-    private static List<Path> seedProviderClasspath() {
-        return Stream.of(GossiperSeeds.class, RingMember.class, RingMembershipPort.class, CuratorFramework.class,
-                        PersistentNode.class, RetryPolicy.class, ZooKeeper.class, Record.class)
-                .map(RegistrySeedsOnCassandraTest::locationOf).distinct().toList();
-    }
-
-    private static Path locationOf(Class<?> type) {
-        try {
-            return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
