@@ -2,13 +2,17 @@ package io.statspipe.adapter.ring.nftables;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.statspipe.adapter.ring.zookeeper.LocalZooKeeper;
+import io.statspipe.adapter.ring.zookeeper.ZooKeeperRingRegistry;
 import io.statspipe.domain.ring.Admission;
 import io.statspipe.domain.ring.RingMember;
+import io.statspipe.ports.service.RingFirewallService;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -17,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The nftables adapter for real, in a private network namespace of the test's own: the member's
@@ -37,6 +42,9 @@ class NftablesFirewallNamespaceTest {
     private static final RingMember host = new RingMember("cass1", HOST, "dc1", "r1", 7000, 9042, 1);
     private static final RingMember peer = new RingMember("cass2", PEER, "dc1", "r1", 7000, 9042, 2);
     private static final RingMember newcomer = new RingMember("cass3", NEWCOMER, "dc1", "r1", 7000, 9042, 3);
+
+    @RegisterExtension
+    static final LocalZooKeeper ZOOKEEPER = new LocalZooKeeper();
 
     private static Process listener;
     private static final NftablesFirewall firewall = new NftablesFirewall(List.of("ip", "netns", "exec", NAMESPACE, "nft"));
@@ -88,6 +96,29 @@ class NftablesFirewallNamespaceTest {
         assertThat(firewall.enforced(host)).isEqualTo(grown);
         assertThat(grown.differencesFrom(firewall.enforced(host))).isEmpty();
         assertThat(firewall.enforced(host).ringPeers()).isEqualTo(new TreeSet<>(Set.of(PEER, NEWCOMER)));
+    }
+
+    @Test
+    void theRulesFollowTheMembershipInZooKeeper() throws Exception {
+        Duration timeout = Duration.ofSeconds(10);
+        try (ZooKeeperRingRegistry registry = ZooKeeperRingRegistry.connect(ZOOKEEPER.connectString(), "ring", timeout);
+             ZooKeeperRingRegistry newcomersOwn = ZooKeeperRingRegistry.connect(ZOOKEEPER.connectString(), "ring", timeout)) {
+            registry.register(host);
+            registry.register(peer);
+            registry.registerKairosHost("kairos1", KAIROS);
+            RingFirewallService service = new RingFirewallService(registry, firewall);
+            service.keepInStep(host.id());
+            assertThat(connects(PEER, 7000)).as("a registered member").isTrue();
+            assertThat(connects(NEWCOMER, 7000)).as("a process outside the ring").isFalse();
+
+            newcomersOwn.register(newcomer);
+            assertThat(service.keepInStep(host.id()))
+                    .containsExactly("cass1: " + NEWCOMER + " should be admitted to the internode port 7000 but is not");
+
+            assertThat(connects(NEWCOMER, 7000)).as("the new member, once registered").isTrue();
+            assertThat(connects(OUTSIDER, 7000)).as("an outsider still").isFalse();
+            assertThat(connects(KAIROS, 9042)).as("the registered KairosDB host").isTrue();
+        }
     }
 
     private static boolean connects(String source, int port) throws Exception {
