@@ -150,6 +150,10 @@ public final class RingCommand {
         @Option(names = "--hold", description = "Register now and hold the registration until this command is stopped.")
         boolean hold;
 
+        @Option(names = "--new-ring", description = "The ring is being started empty: its first nodes may start as seeds "
+                + "(a seed does not bootstrap, which only an empty ring can afford).")
+        boolean newRing;
+
         @Override
         public Integer call() throws InterruptedException {
             PrintWriter out = spec.commandLine().getOut();
@@ -166,7 +170,9 @@ public final class RingCommand {
                 if (kairosdb) {
                     return holdKairosHost(registry, out);
                 }
-                Optional<String> refusal = ring.safety().refusalToJoin(candidate, registry.members());
+                List<RingMember> members = registry.members();
+                Optional<String> refusal = ring.safety().refusalToJoin(candidate, members)
+                        .or(() -> ring.safety().refusalToJoinAsSeed(candidate, members, newRing));
                 if (refusal.isPresent()) {
                     return refuse(spec, refusal.get());
                 }

@@ -113,7 +113,12 @@ class RingCommandTest {
         assertThat(refused.exit()).isEqualTo(RingCommand.REFUSED);
         assertThat(refused.err()).contains("refused: address 10.0.0.1 is already registered by member 'cass1'");
 
-        CommandLineTest.Run allowed = ring("join", "--id", "cass2", "--address", "10.0.0.2", "--rack", "r2");
+        CommandLineTest.Run asSeed = ring("join", "--id", "cass2", "--address", "10.0.0.2", "--dc", "dc1", "--rack", "r2");
+        assertThat(asSeed.exit()).isEqualTo(RingCommand.REFUSED);
+        assertThat(asSeed.err()).contains("refused: 'cass2' would start as a seed of datacenter dc1");
+
+        CommandLineTest.Run allowed = ring("join", "--id", "cass2", "--address", "10.0.0.2", "--dc", "dc1", "--rack", "r2",
+                "--new-ring");
         assertThat(allowed.exit()).as(allowed.err()).isZero();
         assertThat(allowed.out()).contains("class_name: io.statspipe.adapter.ring.cassandra.RegistrySeedProvider",
                 "node-id: \"cass2\"", "rack: \"r2\"", "cluster: \"" + cluster + "\"");

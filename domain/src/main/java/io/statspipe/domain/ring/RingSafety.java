@@ -35,6 +35,31 @@ public record RingSafety(SeedChoice seedChoice, int replicationFactor) {
         return Optional.empty();
     }
 
+    /**
+     * A node that is one of the seeds when it starts does not bootstrap (Cassandra skips streaming
+     * for a seed): in a ring that holds data it would own token ranges without their data. A new
+     * member is the youngest, so it is a seed only while its datacenter has fewer live members than
+     * seeds; that is refused unless the ring is being started empty.
+     */
+    public Optional<String> refusalToJoinAsSeed(RingMember candidate, Collection<RingMember> live, boolean ringIsNew) {
+        List<RingMember> sameDatacenter = live.stream()
+                .filter(member -> member.datacenter().equals(candidate.datacenter())).toList();
+        if (ringIsNew || sameDatacenter.isEmpty()) {
+            return Optional.empty();
+        }
+        long youngest = live.stream().mapToLong(RingMember::joinSequence).max().orElse(0);
+        List<RingMember> grown = new java.util.ArrayList<>(live);
+        grown.add(candidate.joinedAt(youngest + 1));
+        if (seedChoice.isSeed(candidate, grown)) {
+            return Optional.of("'" + candidate.id() + "' would start as a seed of datacenter " + candidate.datacenter()
+                    + " (" + sameDatacenter.size() + " live member" + (sameDatacenter.size() == 1 ? "" : "s")
+                    + ", " + seedChoice.perDatacenter() + " seeds per datacenter), and Cassandra does not bootstrap a"
+                    + " seed: it would own ranges without their data. Start the ring's first nodes as a new ring, or"
+                    + " bring the datacenter to " + seedChoice.perDatacenter() + " members first");
+        }
+        return Optional.empty();
+    }
+
     public Optional<String> refusalToLeave(String id, Collection<RingMember> live) {
         Optional<RingMember> leaving = live.stream().filter(member -> member.id().equals(id)).findFirst();
         if (leaving.isEmpty()) {

@@ -45,4 +45,19 @@ class RingSafetyTest {
         assertThat(rf3.refusalToJoin(new RingMember("f", "10.0.0.2", "dc1", "r1", 7000, 9042, 0), four))
                 .contains("address 10.0.0.2 is already registered by member 'a'");
     }
+
+    @Test
+    void aNewMemberThatWouldStartAsASeedIsRefusedUnlessTheRingIsNew() {
+        List<RingMember> two = four.subList(0, 2);
+        RingMember third = member("c3", "dc1", "r1", 0);
+
+        assertThat(rf3.refusalToJoinAsSeed(third, two, false)).contains("'c3' would start as a seed of datacenter dc1"
+                + " (2 live members, 3 seeds per datacenter), and Cassandra does not bootstrap a seed: it would own"
+                + " ranges without their data. Start the ring's first nodes as a new ring, or bring the datacenter to"
+                + " 3 members first");
+        assertThat(rf3.refusalToJoinAsSeed(third, two, true)).isEmpty();
+        assertThat(rf3.refusalToJoinAsSeed(third, List.of(), false)).as("the first node of a ring").isEmpty();
+        assertThat(rf3.refusalToJoinAsSeed(member("e", "dc1", "r1", 0), four, false))
+                .as("the youngest of a datacenter with its seeds is no seed").isEmpty();
+    }
 }
