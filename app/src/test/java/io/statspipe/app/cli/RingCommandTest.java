@@ -1,6 +1,7 @@
 package io.statspipe.app.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.statspipe.adapter.ring.zookeeper.LocalZooKeeper;
 import io.statspipe.adapter.ring.zookeeper.ZooKeeperRingRegistry;
@@ -148,5 +149,24 @@ class RingCommandTest {
 
         assertThat(r.exit()).isEqualTo(RingCommand.REFUSED);
         assertThat(r.err()).contains("statspipe ring firewall: member 'cass9' is not registered in the ring: its firewall is left as it is");
+    }
+
+    @Test
+    void aKairosDbHostHeldByJoinIsAdmittedWhileTheCommandRunsAndGoneWhenItStops() throws Exception {
+        node("cass1", "10.0.0.1");
+        Thread held = new Thread(() -> ring("join", "--kairosdb", "--id", "kairos1", "--address", "10.0.5.1", "--hold"));
+        held.start();
+        ZooKeeperRingRegistry reader = ZooKeeperRingRegistry.connect(ZOOKEEPER.connectString(), cluster, Duration.ofSeconds(10));
+        nodes.add(reader);
+
+        await("the held registration is listed").atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(reader.kairosHosts()).containsExactly("10.0.5.1"));
+        assertThat(ring("status").out()).contains("client 9042 from [10.0.5.1]");
+
+        held.interrupt();
+        held.join(Duration.ofSeconds(20).toMillis());
+
+        assertThat(held.isAlive()).isFalse();
+        assertThat(reader.kairosHosts()).isEmpty();
     }
 }
