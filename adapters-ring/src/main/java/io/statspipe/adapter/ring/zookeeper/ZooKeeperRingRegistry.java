@@ -29,6 +29,8 @@ import org.apache.zookeeper.data.Stat;
  */
 public final class ZooKeeperRingRegistry implements RingMembershipPort, AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Names that are one znode each: no '/', nothing ZooKeeper reserves. */
+    private static final String NAME = "[A-Za-z0-9][A-Za-z0-9_.-]{0,62}";
 
     private final CuratorFramework client;
     private final String membersPath;
@@ -49,7 +51,7 @@ public final class ZooKeeperRingRegistry implements RingMembershipPort, AutoClos
      * @throws EngineUnavailableException naming the ensemble when it does not answer in time
      */
     public static ZooKeeperRingRegistry connect(String connectString, String cluster, Duration timeout) {
-        if (cluster == null || !cluster.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}")) {
+        if (cluster == null || !cluster.matches(NAME)) {
             throw new IllegalArgumentException("ring cluster name '" + cluster
                     + "' must be 1 to 63 letters, digits, _ . - (starting with a letter or digit)");
         }
@@ -83,6 +85,10 @@ public final class ZooKeeperRingRegistry implements RingMembershipPort, AutoClos
 
     @Override
     public Registration registerKairosHost(String id, String address) {
+        if (id == null || !id.matches(NAME)) {
+            throw new IllegalArgumentException("KairosDB host id '" + id
+                    + "' must be 1 to 63 letters, digits, _ . - (starting with a letter or digit)");
+        }
         RingMember.requireAddress(address);
         return listed(kairosPath + "/" + id, new KairosHostDocument(address));
     }

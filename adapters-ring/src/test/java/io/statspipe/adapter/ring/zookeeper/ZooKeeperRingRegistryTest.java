@@ -147,4 +147,12 @@ class ZooKeeperRingRegistryTest {
                 .isInstanceOf(EngineUnavailableException.class)
                 .hasMessage("ZooKeeper at '127.0.0.1:1' did not answer within 500 ms");
     }
+
+    @Test
+    void namesThatWouldNotBeOneZnodeAreRefused() {
+        assertThatThrownBy(() -> session().registerKairosHost("a/b", "10.0.5.1"))
+                .hasMessage("KairosDB host id 'a/b' must be 1 to 63 letters, digits, _ . - (starting with a letter or digit)");
+        assertThatThrownBy(() -> ZooKeeperRingRegistry.connect(ZOOKEEPER.connectString(), "../x", TIMEOUT))
+                .hasMessageContaining("ring cluster name '../x' must be");
+    }
 }
