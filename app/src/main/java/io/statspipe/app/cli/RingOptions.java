@@ -22,7 +22,7 @@ final class RingOptions {
             description = "The replication factor of KairosDB's keyspace: no leave goes below it (default: ${DEFAULT-VALUE}).")
     int replicationFactor;
 
-    @Option(names = "--seeds-per-datacenter", defaultValue = "3", paramLabel = "N",
+    @Option(names = "--seeds-per-datacenter", defaultValue = "2", paramLabel = "N",
             description = "As in the seed provider's 'seeds-per-datacenter' parameter (default: ${DEFAULT-VALUE}).")
     int seedsPerDatacenter;
 

@@ -16,8 +16,13 @@ import java.util.TreeMap;
  * a rack that has none, and a dead seed is replaced by the oldest live member of its rack.
  */
 public record SeedChoice(int perDatacenter) {
-    /** Three: enough that one dead seed leaves two; Cassandra warns above twenty. */
-    public static final int DEFAULT_PER_DATACENTER = 3;
+    /**
+     * Two, one below the keyspace's replication factor 3: a datacenter that lost one of its three
+     * nodes still has both its seeds among the two left, so the node that replaces the lost one
+     * never starts as a seed (Cassandra does not bootstrap a seed: it would own ranges without
+     * their data). Two also leaves a seed to gossip with while the other is down.
+     */
+    public static final int DEFAULT_PER_DATACENTER = 2;
 
     private static final Comparator<RingMember> OLDEST_FIRST =
             Comparator.comparingLong(RingMember::joinSequence).thenComparing(RingMember::id);

@@ -7,7 +7,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RingSafetyTest {
-    private final RingSafety rf3 = new RingSafety(SeedChoice.standard(), 3);
+    private final RingSafety rf3 = new RingSafety(new SeedChoice(3), 3);
     private final List<RingMember> four = List.of(member("a", "dc1", "r1", 1), member("b", "dc1", "r1", 2),
             member("c", "dc1", "r1", 3), member("d", "dc1", "r1", 4));
 
@@ -44,6 +44,17 @@ class RingSafetyTest {
         assertThat(rf3.refusalToJoin(e.joinedAt(0), List.of(e))).contains("member id 'e' is already registered (address 10.0.0.6)");
         assertThat(rf3.refusalToJoin(new RingMember("f", "10.0.0.2", "dc1", "r1", 7000, 9042, 0), four))
                 .contains("address 10.0.0.2 is already registered by member 'a'");
+    }
+
+    @Test
+    void withTheStandardTwoSeedsTheNodeReplacingALostOneOfThreeIsNoSeed() {
+        RingSafety standard = new RingSafety(SeedChoice.standard(), 3);
+        List<RingMember> threeLeftOfWhichTheFirstSeedDied = four.subList(1, 3);
+
+        assertThat(standard.refusalToJoinAsSeed(member("e", "dc1", "r1", 0), threeLeftOfWhichTheFirstSeedDied, false))
+                .isEmpty();
+        assertThat(rf3.refusalToJoinAsSeed(member("e", "dc1", "r1", 0), threeLeftOfWhichTheFirstSeedDied, false))
+                .as("with as many seeds as replicas, it would be one").isPresent();
     }
 
     @Test

@@ -12,7 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SeedChoiceTest {
-    private final SeedChoice three = SeedChoice.standard();
+    private final SeedChoice three = new SeedChoice(3);
 
     static RingMember member(String id, String dc, String rack, long joined) {
         return new RingMember(id, "10.0.0." + (joined + 1), dc, rack, 7000, 9042, joined);

@@ -74,7 +74,7 @@ class ZooKeeperRingRegistryTest {
         node("cass1", "10.0.0.1", "r1");
         node("cass2", "10.0.0.2", "r1");
         node("cass3", "10.0.0.3", "r1");
-        RegistrySeedProvider provider = new RegistrySeedProvider(session(), SeedChoice.standard());
+        RegistrySeedProvider provider = new RegistrySeedProvider(session(), new SeedChoice(3));
         assertThat(addresses(provider.getSeeds())).containsExactly("10.0.0.1:7000", "10.0.0.2:7000", "10.0.0.3:7000");
 
         node("cass4", "10.0.0.4", "r1");
@@ -88,7 +88,7 @@ class ZooKeeperRingRegistryTest {
         ZooKeeperRingRegistry cass2 = node("cass2", "10.0.0.2", "r1");
         node("cass3", "10.0.0.3", "r1");
         node("cass4", "10.0.0.4", "r1");
-        RegistrySeedProvider provider = new RegistrySeedProvider(session(), SeedChoice.standard());
+        RegistrySeedProvider provider = new RegistrySeedProvider(session(), new SeedChoice(3));
 
         cass2.close();
 
@@ -123,7 +123,7 @@ class ZooKeeperRingRegistryTest {
 
     @Test
     void aRingWithNoLiveMemberHasNoSeedToStartFromAndSaysSo() {
-        RegistrySeedProvider provider = new RegistrySeedProvider(session(), SeedChoice.standard());
+        RegistrySeedProvider provider = new RegistrySeedProvider(session(), new SeedChoice(3));
 
         assertThatThrownBy(provider::getSeeds)
                 .hasMessage("the ring's registry lists no live member: no seed to start from");
@@ -132,7 +132,7 @@ class ZooKeeperRingRegistryTest {
     @Test
     void theProviderKeepsTheSeedsItReadLastWhenTheRingLooksEmpty() {
         ZooKeeperRingRegistry cass1 = node("cass1", "10.0.0.1", "r1");
-        RegistrySeedProvider provider = new RegistrySeedProvider(session(), SeedChoice.standard());
+        RegistrySeedProvider provider = new RegistrySeedProvider(session(), new SeedChoice(3));
         assertThat(addresses(provider.getSeeds())).containsExactly("10.0.0.1:7000");
 
         cass1.close();
