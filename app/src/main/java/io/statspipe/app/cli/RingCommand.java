@@ -79,13 +79,20 @@ public final class RingCommand {
                             m.storagePort(), String.join(", ", admission.ringPeers()), m.nativePort(),
                             String.join(", ", admission.kairosHosts()));
                 }
-                if (members.size() < ring.replicationFactor) {
+                boolean belowReplication = members.size() < ring.replicationFactor;
+                if (belowReplication) {
                     out.printf("disagrees: %d live members, below the keyspace's replication factor %d%n", members.size(),
                             ring.replicationFactor);
                 }
+                boolean tooManySeeds = ring.seedsPerDatacenter >= ring.replicationFactor;
+                if (tooManySeeds) {
+                    out.printf("disagrees: %d seeds per datacenter is not below the replication factor %d: the node "
+                            + "replacing a lost one would start as a seed and not bootstrap (docs/RING.md)%n",
+                            ring.seedsPerDatacenter, ring.replicationFactor);
+                }
                 if (firewallOf == null) {
                     out.flush();
-                    return members.size() < ring.replicationFactor ? REFUSED : 0;
+                    return belowReplication || tooManySeeds ? REFUSED : 0;
                 }
                 return compareFirewall(out, members, kairos, new NftablesFirewall(nft));
             }

@@ -169,4 +169,17 @@ class RingCommandTest {
         assertThat(held.isAlive()).isFalse();
         assertThat(reader.kairosHosts()).isEmpty();
     }
+
+    @Test
+    void statusSaysWhenThereAreAsManySeedsAsReplicas() {
+        node("cass1", "10.0.0.1");
+        node("cass2", "10.0.0.2");
+        node("cass3", "10.0.0.3");
+
+        CommandLineTest.Run r = ring("status", "--seeds-per-datacenter", "3");
+
+        assertThat(r.exit()).isEqualTo(RingCommand.REFUSED);
+        assertThat(r.out()).contains("disagrees: 3 seeds per datacenter is not below the replication factor 3");
+        assertThat(ring("status").exit()).as("with the default two").isZero();
+    }
 }
