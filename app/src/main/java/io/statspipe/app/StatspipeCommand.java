@@ -1,6 +1,8 @@
 package io.statspipe.app;
 
+import io.statspipe.app.cli.DeleteCommand;
 import io.statspipe.app.cli.LoadCommand;
+import io.statspipe.app.cli.MetricsCommand;
 import io.statspipe.app.cli.MigrateCommand;
 import io.statspipe.app.cli.QueryCommand;
 import io.statspipe.app.cli.RingCommand;
@@ -19,7 +21,7 @@ import picocli.CommandLine.Spec;
 /** The {@code statspipe} command line. */
 @Command(name = "statspipe", mixinStandardHelpOptions = true, version = "statspipe 0.1.0",
         description = "Exact, cheap stats: StatsD in, pre-aggregated buckets out.",
-        subcommands = {UpCommand.class, SendCommand.class, QueryCommand.class, LoadCommand.class, StatusCommand.class,
+        subcommands = {UpCommand.class, SendCommand.class, QueryCommand.class, MetricsCommand.class, DeleteCommand.class, LoadCommand.class, StatusCommand.class,
                 TokenCommand.class, MigrateCommand.class, SubmitCommand.class, RingCommand.class, io.statspipe.app.ingest.AgentCommand.class})
 public final class StatspipeCommand implements Callable<Integer> {
     /** Exit code when the configuration (or a port or engine it names) stops start-up. */

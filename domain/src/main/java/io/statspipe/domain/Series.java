@@ -30,6 +30,22 @@ public record Series(String metric, Tags tags) {
         return new Series(metric, Tags.of(keysAndValues));
     }
 
+    /**
+     * Written out rather than left to the record: every stage looks series up in hash maps, and
+     * the generated methods go through method handles that cost more than the fields' own
+     * (cached) hashes. A different instance of the same series compares its hash before its tags.
+     */
+    @Override
+    public boolean equals(Object o) {
+        return this == o || o instanceof Series s && tags.hashCode() == s.tags.hashCode() && metric.equals(s.metric)
+                && tags.equals(s.tags);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * metric.hashCode() + tags.hashCode();
+    }
+
     /** {@code metric{k1=v1,k2=v2}}. */
     @Override
     public String toString() {

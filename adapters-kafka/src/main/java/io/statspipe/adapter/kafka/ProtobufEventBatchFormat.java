@@ -20,7 +20,6 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -85,36 +84,38 @@ public final class ProtobufEventBatchFormat implements EventBatchFormat {
         if (events.isEmpty()) {
             throw new InvalidStatException("an event batch needs at least one event (batch " + id + ")");
         }
-        // Series hash their sorted tag map on every call: look instances up by identity first
-        // (parsers hand out one instance per series) and by value only once per new instance.
-        Map<Series, Integer> byInstance = new IdentityHashMap<>();
-        Map<Series, Integer> index = new HashMap<>();
-        List<Series> table = new ArrayList<>();
+        Map<Series, Integer> index = new HashMap<>(Math.max(16, events.size()));
+        List<byte[]> table = new ArrayList<>();
         int[] seriesOf = new int[events.size()];
-        long base = events.isEmpty() ? 0 : events.get(0).timestamp();
         for (int i = 0; i < events.size(); i++) {
             Series series = events.get(i).series();
-            Integer at = byInstance.get(series);
+            Integer at = index.get(series);
             if (at == null) {
-                at = index.get(series);
-                if (at == null) {
-                    at = table.size();
-                    index.put(series, at);
-                    table.add(series);
-                }
-                byInstance.put(series, at);
+                at = table.size();
+                index.put(series, at);
+                table.add(encodedSeries(series));
             }
             seriesOf[i] = at;
         }
-        byte[][] seriesBytes = new byte[table.size()][];
+        return encode(id, events, seriesOf, table);
+    }
+
+    /**
+     * Encodes {@code events} as one batch whose series table is {@code table} (entries from
+     * {@link #seriesEntry}), event {@code i} referring to entry {@code seriesOf[i]}: for a caller
+     * that keeps its series' entries and numbers them per batch itself, as the agent does.
+     */
+    public byte[] encode(BatchId id, List<Event> events, int[] seriesOf, List<byte[]> table) {
+        if (events.isEmpty()) {
+            throw new InvalidStatException("an event batch needs at least one event (batch " + id + ")");
+        }
+        long base = events.get(0).timestamp();
         int size = CodedOutputStream.computeUInt32Size(BATCH_VERSION, FORMAT_VERSION)
                 + CodedOutputStream.computeStringSize(BATCH_PRODUCER, id.producer())
                 + (id.sequence() == 0 ? 0 : CodedOutputStream.computeUInt64Size(BATCH_SEQUENCE, id.sequence()))
                 + (base == 0 ? 0 : CodedOutputStream.computeInt64Size(BATCH_BASE_TIMESTAMP, base));
-        for (int s = 0; s < table.size(); s++) {
-            seriesBytes[s] = encodedSeries(table.get(s));
-            size += CodedOutputStream.computeTagSize(BATCH_SERIES)
-                    + CodedOutputStream.computeUInt32SizeNoTag(seriesBytes[s].length) + seriesBytes[s].length;
+        for (byte[] entry : table) {
+            size += CodedOutputStream.computeTagSize(BATCH_SERIES) + CodedOutputStream.computeUInt32SizeNoTag(entry.length) + entry.length;
         }
         int[] eventSizes = new int[events.size()];
         for (int i = 0; i < events.size(); i++) {
@@ -122,9 +123,7 @@ public final class ProtobufEventBatchFormat implements EventBatchFormat {
             size += CodedOutputStream.computeTagSize(BATCH_EVENTS)
                     + CodedOutputStream.computeUInt32SizeNoTag(eventSizes[i]) + eventSizes[i];
         }
-        if (!events.isEmpty()) {
-            size += CodedOutputStream.computeUInt32Size(BATCH_EVENT_COUNT, events.size());
-        }
+        size += CodedOutputStream.computeUInt32Size(BATCH_EVENT_COUNT, events.size());
         byte[] out = new byte[size];
         CodedOutputStream o = CodedOutputStream.newInstance(out);
         try {
@@ -136,19 +135,17 @@ public final class ProtobufEventBatchFormat implements EventBatchFormat {
             if (base != 0) {
                 o.writeInt64(BATCH_BASE_TIMESTAMP, base);
             }
-            for (int s = 0; s < table.size(); s++) {
+            for (byte[] entry : table) {
                 o.writeTag(BATCH_SERIES, 2);
-                o.writeUInt32NoTag(seriesBytes[s].length);
-                o.writeRawBytes(seriesBytes[s]);
+                o.writeUInt32NoTag(entry.length);
+                o.writeRawBytes(entry);
             }
             for (int i = 0; i < events.size(); i++) {
                 o.writeTag(BATCH_EVENTS, 2);
                 o.writeUInt32NoTag(eventSizes[i]);
                 writeEvent(o, events.get(i), seriesOf[i], base);
             }
-            if (!events.isEmpty()) {
-                o.writeUInt32(BATCH_EVENT_COUNT, events.size());
-            }
+            o.writeUInt32(BATCH_EVENT_COUNT, events.size());
             o.checkNoSpaceLeft();
         } catch (IOException e) {
             throw new UncheckedIOException("event batch size miscomputed", e);
@@ -165,18 +162,24 @@ public final class ProtobufEventBatchFormat implements EventBatchFormat {
     private byte[] encodedSeries(Series series) {
         byte[] bytes = encodedSeries.get(series);
         if (bytes == null) {
-            bytes = new byte[seriesSize(series)];
-            CodedOutputStream o = CodedOutputStream.newInstance(bytes);
-            try {
-                writeSeries(o, series);
-                o.checkNoSpaceLeft();
-            } catch (IOException e) {
-                throw new UncheckedIOException("series size miscomputed", e);
-            }
+            bytes = seriesEntry(series);
             if (encodedSeries.size() >= ENCODED_SERIES_CACHE) {
                 encodedSeries.clear();
             }
             encodedSeries.put(series, bytes);
+        }
+        return bytes;
+    }
+
+    /** A series' entry in a batch's series table, as {@link #encode(BatchId, List, int[], List)} takes it. */
+    public static byte[] seriesEntry(Series series) {
+        byte[] bytes = new byte[seriesSize(series)];
+        CodedOutputStream o = CodedOutputStream.newInstance(bytes);
+        try {
+            writeSeries(o, series);
+            o.checkNoSpaceLeft();
+        } catch (IOException e) {
+            throw new UncheckedIOException("series size miscomputed", e);
         }
         return bytes;
     }

@@ -10,8 +10,8 @@ import io.statspipe.domain.SeriesPartitioner;
 import io.statspipe.ports.out.PublishEventsPort;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,7 +35,7 @@ public final class StoreAndForwardAgent implements PublishEventsPort, AutoClosea
     static final int MAX_BATCH_EVENTS = 5000;
     /** Roughly the most bytes of one spooled batch (well under the topics' record limit). */
     static final int MAX_BATCH_BYTES = 1 << 20;
-    private static final int PARTITION_CACHE = 100_000;
+    private static final int SERIES_KEPT = 100_000;
 
     private final AgentSettings settings;
     private final Spool spool;
@@ -46,23 +46,27 @@ public final class StoreAndForwardAgent implements PublishEventsPort, AutoClosea
     private final ProtobufEventBatchFormat format = new ProtobufEventBatchFormat();
     private final AtomicLong rejected = new AtomicLong();
     /**
-     * What a chunk needs of a series, looked up by instance first: a Series hashes and compares its
-     * whole tag map, and the parser hands over the same instance for the same series.
+     * What the agent keeps of each series it has seen (bounded: it starts over past
+     * {@link #SERIES_KEPT} series). The parser hands over one instance per series, whose hash is
+     * cached, so one lookup per event finds it.
      */
-    private final Map<Series, SeriesInfo> infoByInstance = new IdentityHashMap<>();
-    private final Map<Series, SeriesInfo> infoBySeries = new HashMap<>();
+    private final Map<Series, SeriesEntry> entries = new HashMap<>();
     /** Stamps chunks, so that a series' table entry is counted once per chunk without a set per chunk. */
     private long chunks;
+    /** Stamps encoded batches (under the spool's append lock), numbering each batch's series without a map per batch. */
+    private long batches;
 
-    /** A series' partition and the bytes of its entry in a batch's series table (an estimate). */
-    private static final class SeriesInfo {
+    /** A series' partition, its encoded entry in a batch's series table, and the stamps of the chunk and batch it was last in. */
+    private static final class SeriesEntry {
         final int partition;
-        final int tableBytes;
+        final byte[] encoded;
         long lastChunk = -1;
+        long lastBatch = -1;
+        int indexInBatch;
 
-        SeriesInfo(int partition, int tableBytes) {
+        SeriesEntry(int partition, byte[] encoded) {
             this.partition = partition;
-            this.tableBytes = tableBytes;
+            this.encoded = encoded;
         }
     }
 
@@ -162,8 +166,8 @@ public final class StoreAndForwardAgent implements PublishEventsPort, AutoClosea
         List<Spool.Pending> chunks = new ArrayList<>();
         int from = 0;
         while (from < events.size() || chunks.isEmpty() && receipt.isPresent()) {
-            int[] partitionOf = new int[Math.min(MAX_BATCH_EVENTS, events.size() - from)];
-            int to = chunk(events, from, partitionOf);
+            SeriesEntry[] entryOf = new SeriesEntry[Math.min(MAX_BATCH_EVENTS, events.size() - from)];
+            int to = chunk(events, from, entryOf);
             List<Event> chunk = events.subList(from, to);
             boolean last = to == events.size();
             chunks.add(new Spool.Pending(chunk.size(), sequence -> {
@@ -172,7 +176,7 @@ public final class StoreAndForwardAgent implements PublishEventsPort, AutoClosea
                     recentKeys.spooling(receipt.get(), sequence);
                     trailer = Optional.of(receipt.get().encode());
                 }
-                return SubBatches.write(encode(sequence, chunk, partitionOf), trailer);
+                return SubBatches.write(encode(sequence, chunk, entryOf), trailer);
             }));
             from = to;
         }
@@ -181,66 +185,78 @@ public final class StoreAndForwardAgent implements PublishEventsPort, AutoClosea
 
     /**
      * Where the chunk starting at {@code from} ends (at most MAX_BATCH_EVENTS events and about
-     * MAX_BATCH_BYTES), filling in each of its events' partitions.
+     * MAX_BATCH_BYTES), filling in each of its events' series entries.
      */
-    private int chunk(List<Event> events, int from, int[] partitionOf) {
-        synchronized (infoByInstance) {
-            if (infoByInstance.size() > PARTITION_CACHE) {
-                infoByInstance.clear();
-                infoBySeries.clear();
+    private int chunk(List<Event> events, int from, SeriesEntry[] entryOf) {
+        synchronized (entries) {
+            if (entries.size() > SERIES_KEPT) {
+                entries.clear();
             }
             long chunk = ++chunks;
             long bytes = 0;
             int i = from;
             while (i < events.size() && i - from < MAX_BATCH_EVENTS) {
-                SeriesInfo info = infoOf(events.get(i).series());
-                long cost = info.lastChunk == chunk ? 16 : 16 + info.tableBytes;
+                SeriesEntry entry = entries.get(events.get(i).series());
+                if (entry == null) {
+                    Series series = events.get(i).series();
+                    entry = new SeriesEntry(SeriesPartitioner.partitionOf(series, settings.topics().partitions()),
+                            ProtobufEventBatchFormat.seriesEntry(series));
+                    entries.put(series, entry);
+                }
+                long cost = entry.lastChunk == chunk ? 16 : 16 + entry.encoded.length;
                 if (bytes + cost > MAX_BATCH_BYTES && i > from) {
                     break;
                 }
-                info.lastChunk = chunk;
+                entry.lastChunk = chunk;
                 bytes += cost;
-                partitionOf[i - from] = info.partition;
+                entryOf[i - from] = entry;
                 i++;
             }
             return i;
         }
     }
 
-    private SeriesInfo infoOf(Series series) {
-        SeriesInfo info = infoByInstance.get(series);
-        if (info == null) {
-            info = infoBySeries.computeIfAbsent(series, s -> {
-                int bytes = 8 + s.metric().length();
-                for (Map.Entry<String, String> tag : s.tags().asMap().entrySet()) {
-                    bytes += 6 + tag.getKey().length() + tag.getValue().length();
-                }
-                return new SeriesInfo(SeriesPartitioner.partitionOf(s, settings.topics().partitions()), bytes);
-            });
-            infoByInstance.put(series, info);
-        }
-        return info;
-    }
-
-    private List<SubBatch> encode(long sequence, List<Event> chunk, int[] partitionOf) {
+    /** The chunk's sub-batches, one per partition it touches; runs under the spool's append lock. */
+    private List<SubBatch> encode(long sequence, List<Event> chunk, SeriesEntry[] entryOf) {
         BatchId id = new BatchId(spool.producerId(), sequence);
-        List<List<Event>> byPartition = new ArrayList<>();
-        for (int p = 0; p < settings.topics().partitions(); p++) {
-            byPartition.add(null);
-        }
+        int partitions = settings.topics().partitions();
+        List<List<Event>> byPartition = new ArrayList<>(Collections.nCopies(partitions, null));
         for (int i = 0; i < chunk.size(); i++) {
-            List<Event> list = byPartition.get(partitionOf[i]);
+            List<Event> list = byPartition.get(entryOf[i].partition);
             if (list == null) {
                 list = new ArrayList<>();
-                byPartition.set(partitionOf[i], list);
+                byPartition.set(entryOf[i].partition, list);
             }
             list.add(chunk.get(i));
         }
-        List<SubBatch> subBatches = new ArrayList<>();
-        for (int p = 0; p < byPartition.size(); p++) {
-            if (byPartition.get(p) != null) {
-                subBatches.add(new SubBatch(p, format.encode(id, byPartition.get(p))));
+        int[] at = new int[partitions];
+        SeriesEntry[][] entriesByPartition = new SeriesEntry[partitions][];
+        for (int i = 0; i < chunk.size(); i++) {
+            int p = entryOf[i].partition;
+            if (entriesByPartition[p] == null) {
+                entriesByPartition[p] = new SeriesEntry[byPartition.get(p).size()];
             }
+            entriesByPartition[p][at[p]++] = entryOf[i];
+        }
+        List<SubBatch> subBatches = new ArrayList<>();
+        for (int p = 0; p < partitions; p++) {
+            List<Event> events = byPartition.get(p);
+            if (events == null) {
+                continue;
+            }
+            long batch = ++batches;
+            List<byte[]> table = new ArrayList<>();
+            int[] seriesOf = new int[events.size()];
+            for (int i = 0; i < events.size(); i++) {
+                SeriesEntry entry = entriesByPartition[p][i];
+                if (entry.lastBatch != batch) {
+                    entry.lastBatch = batch;
+                    entry.indexInBatch = table.size();
+                    table.add(entry.encoded);
+                }
+                seriesOf[i] = entry.indexInBatch;
+            }
+            subBatches.add(new SubBatch(p, format.encode(id, events, seriesOf, table)));
         }
         return subBatches;
     }

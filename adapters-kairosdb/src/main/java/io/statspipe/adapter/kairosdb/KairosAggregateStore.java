@@ -31,8 +31,6 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
-import org.apache.http.client.config.RequestConfig;
-import org.apache.http.impl.client.HttpClientBuilder;
 import org.kairosdb.client.HttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,14 +53,8 @@ public final class KairosAggregateStore implements WritePartialsPort, QueryAggre
 
     public KairosAggregateStore(KairosStoreConfig config) {
         this.config = config;
-        int timeout = Math.toIntExact(config.requestTimeout().toMillis());
-        HttpClientBuilder http = HttpClientBuilder.create()
-                .setMaxConnPerRoute(16)
-                .setMaxConnTotal(32)
-                .setDefaultRequestConfig(RequestConfig.custom().setConnectTimeout(timeout).setSocketTimeout(timeout)
-                        .setConnectionRequestTimeout(timeout).build());
         try {
-            this.client = new HttpClient(http, config.url());
+            this.client = new HttpClient(config.httpClient(), config.url());
         } catch (MalformedURLException e) {
             throw new IllegalArgumentException("kairosdb url '" + config.url() + "' is malformed", e);
         }

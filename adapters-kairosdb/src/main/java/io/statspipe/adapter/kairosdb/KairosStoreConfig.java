@@ -3,6 +3,8 @@ package io.statspipe.adapter.kairosdb;
 import io.statspipe.domain.Resolution;
 import java.time.Clock;
 import java.time.Duration;
+import org.apache.http.client.config.RequestConfig;
+import org.apache.http.impl.client.HttpClientBuilder;
 
 /**
  * How the store talks to KairosDB.
@@ -56,6 +58,16 @@ public record KairosStoreConfig(String url, KairosMapping mapping, int pointsPer
     public static KairosStoreConfig of(String url) {
         return new KairosStoreConfig(url, KairosMapping.finestEverywhere(Resolution.MINUTE), 5_000, true, 4, 4,
                 Duration.ofMillis(250), Duration.ofSeconds(30), Clock.systemUTC());
+    }
+
+    /** An HTTP client to KairosDB: {@code requestTimeout} to connect, to read, and to wait for a pooled connection. */
+    HttpClientBuilder httpClient() {
+        int timeout = Math.toIntExact(requestTimeout.toMillis());
+        return HttpClientBuilder.create()
+                .setMaxConnPerRoute(16)
+                .setMaxConnTotal(32)
+                .setDefaultRequestConfig(RequestConfig.custom().setConnectTimeout(timeout).setSocketTimeout(timeout)
+                        .setConnectionRequestTimeout(timeout).build());
     }
 
     public KairosStoreConfig withMapping(KairosMapping newMapping) {

@@ -4,6 +4,7 @@ import io.statspipe.domain.Partial;
 import io.statspipe.domain.PartialId;
 import io.statspipe.ports.out.ContentRefusedException;
 import io.statspipe.ports.out.FlushIntentPort;
+import io.statspipe.ports.out.StreamTakenOverException;
 import io.statspipe.ports.out.WritePartialsPort;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,11 +16,12 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Commits flushes, one at a time, in the order they were cut: records the intent, writes the
+ * Commits flushes: records the intent, writes the
  * partials (in batches, retrying with backoff while the store is down), waits until they are
  * durable, sends the range's dead letters, and completes the intent. Nothing is ever dropped:
  * a flush that cannot be committed is retried until it can, and meanwhile its input stays
@@ -27,9 +29,14 @@ import org.slf4j.LoggerFactory;
  * refuses (it would refuse it forever): it goes to the dead-letter topic with the store's
  * reason, so that it cannot stop its partition from counting.
  *
- * <p>Runs on a thread of its own so that the task keeps taking tuples (and holding the
+ * <p>Runs on threads of its own so that the task keeps taking tuples (and holding the
  * duplicates of timed-out ones) while a write waits; completed flushes come back through
- * {@link #pollCompleted()} for the task to ack on its own thread.
+ * {@link #pollCompleted()} for the task to ack on its own thread. The flushes of different
+ * partitions commit side by side: a partition's flush never waits for another partition's
+ * commit (a task's partitions are cut at the same ticks, and one after the other each waited
+ * for the whole commit of those before it). A partition has at most one flush in flight (the
+ * task cuts its next range only once the previous one completed), so the threads are at most
+ * the task's partitions.
  */
 final class FlushCommitter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FlushCommitter.class);
@@ -44,8 +51,9 @@ final class FlushCommitter implements AutoCloseable {
     private final DeadLetterSink deadLetters;
     private final PipelineHealth health;
     private final Backoff backoff;
-    private final ExecutorService thread;
+    private final ExecutorService threads;
     private final Queue<PendingFlush> completed = new ConcurrentLinkedQueue<>();
+    private final Queue<PendingFlush> takenOver = new ConcurrentLinkedQueue<>();
     private volatile boolean closed;
 
     FlushCommitter(FlushIntentPort intents, WritePartialsPort store, DurabilityCheck durability,
@@ -56,23 +64,35 @@ final class FlushCommitter implements AutoCloseable {
         this.deadLetters = deadLetters;
         this.health = health;
         this.backoff = backoff;
-        this.thread = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, threadName);
+        AtomicInteger started = new AtomicInteger();
+        this.threads = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, threadName + "-" + started.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
     }
 
-    /** Commits the flush on the committer's thread; it shows up in {@link #pollCompleted()} when done. */
+    /** Commits the flush on one of the committer's threads; it shows up in {@link #pollCompleted()} when done. */
     void submit(PendingFlush flush) {
-        thread.execute(() -> {
-            if (commit(flush)) {
-                completed.add(flush);
+        threads.execute(() -> {
+            try {
+                if (commit(flush)) {
+                    completed.add(flush);
+                }
+            } catch (StreamTakenOverException e) {
+                LOG.warn("partition {}: {}; flush {} is left to the new owner", flush.partition(), e.getMessage(),
+                        flush.intent().origin());
+                takenOver.add(flush);
             }
         });
     }
 
-    /** Commits the flush on the caller's thread (recovery); false only when closed meanwhile. */
+    /**
+     * Commits the flush on the caller's thread (recovery); false only when closed meanwhile.
+     *
+     * @throws StreamTakenOverException when another owner claimed the flush's partition: nothing
+     *                                  of the flush was written after that
+     */
     boolean commit(PendingFlush flush) {
         long started = System.nanoTime();
         List<Partial> partials = flush.flush().partials();
@@ -97,6 +117,11 @@ final class FlushCommitter implements AutoCloseable {
         health.flushed(flush, refused.size(), (System.nanoTime() - started) / 1_000_000);
         LOG.debug("committed {} ({} partials, {} events)", flush.intent(), partials.size(), flush.flush().events());
         return true;
+    }
+
+    /** Flushes given up because another owner claimed their partition; null when none is waiting. */
+    PendingFlush pollTakenOver() {
+        return takenOver.poll();
     }
 
     /** Completed flushes, oldest first; null when none is waiting. */
@@ -189,7 +214,10 @@ final class FlushCommitter implements AutoCloseable {
         return kept;
     }
 
-    /** Runs {@code action} until it succeeds (true) or the committer closes (false); a refusal of content is thrown. */
+    /**
+     * Runs {@code action} until it succeeds (true) or the committer closes (false); a refusal of
+     * content and a taken-over stream are thrown.
+     */
     private boolean retry(String what, Runnable action) {
         for (int attempt = 0; !closed; attempt++) {
             try {
@@ -198,7 +226,7 @@ final class FlushCommitter implements AutoCloseable {
                     LOG.info("recovered: {} succeeded after {} attempts", what, attempt + 1);
                 }
                 return true;
-            } catch (ContentRefusedException e) {
+            } catch (ContentRefusedException | StreamTakenOverException e) {
                 throw e;
             } catch (RuntimeException e) {
                 health.storeFailure();
@@ -224,9 +252,9 @@ final class FlushCommitter implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        thread.shutdownNow();
+        threads.shutdownNow();
         try {
-            thread.awaitTermination(5, TimeUnit.SECONDS);
+            threads.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -4,12 +4,14 @@ import io.statspipe.domain.Origin;
 import io.statspipe.ports.out.EngineUnavailableException;
 import io.statspipe.ports.out.FlushIntent;
 import io.statspipe.ports.out.FlushIntentPort;
+import io.statspipe.ports.out.StreamTakenOverException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,6 +30,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -40,15 +44,29 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * Writes use {@code acks=all} and wait for the broker, so {@link #begin} and {@link #complete}
  * are durable when they return, whatever happens to the topology's JVM afterwards.
  *
+ * <p>Each stream is written by a transactional producer of its own, whose transactional id
+ * names the topic and the stream: {@link #claim} starts it ({@code initTransactions}), which
+ * fences every earlier producer of that id in any JVM and aborts the transaction such a producer
+ * left open; each begin and complete is one transaction, so a fenced owner's record never
+ * becomes readable (the consumer reads committed records only). After an error that leaves a
+ * producer unusable, this owner no longer writes the stream until it claims it again.
+ *
  * <p>Value format: JSON, version 2 ({@link StoredIntent}); version 1 (one line of text) is still read.
  */
 public final class KafkaFlushIntents implements FlushIntentPort, AutoCloseable {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    /** Below {@link #TIMEOUT}: a reader waiting for a killed owner's transaction sees it aborted in time. */
+    private static final Duration TRANSACTION_TIMEOUT = Duration.ofSeconds(15);
 
     private final String topic;
     private final TopicPartition partition;
-    private final KafkaProducer<String, String> producer;
+    private final Properties producerProperties;
+    /** The producer of each stream this owner claimed and still holds. */
+    private final Map<String, KafkaProducer<String, String>> writers = new ConcurrentHashMap<>();
+    private final Set<String> claimed = ConcurrentHashMap.newKeySet();
     private final KafkaConsumer<String, String> consumer;
+    /** Asks for the log's end including undecided transactions (the reading consumer sees only up to the last stable offset). */
+    private final KafkaConsumer<String, String> logEnd;
     private final Map<String, IntentState> newest = new ConcurrentHashMap<>();
 
     public KafkaFlushIntents(String bootstrapServers, String topic) {
@@ -67,8 +85,12 @@ public final class KafkaFlushIntents implements FlushIntentPort, AutoCloseable {
         p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        // an owner killed inside a transaction holds back every reader of the topic until its
+        // successor claims the stream or this timeout aborts it
+        p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) TRANSACTION_TIMEOUT.toMillis());
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) TIMEOUT.toMillis());
         p.putAll(clientProperties);
-        this.producer = new KafkaProducer<>(p);
+        this.producerProperties = p;
         Properties c = new Properties();
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -79,6 +101,35 @@ public final class KafkaFlushIntents implements FlushIntentPort, AutoCloseable {
         this.consumer = new KafkaConsumer<>(c);
         consumer.assign(List.of(partition));
         consumer.seekToBeginning(List.of(partition));
+        Properties e = new Properties();
+        e.putAll(c);
+        e.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+        this.logEnd = new KafkaConsumer<>(e);
+    }
+
+    @Override
+    public void claim(String stream) {
+        KafkaProducer<String, String> previous = writers.remove(stream);
+        if (previous != null) {
+            previous.close(Duration.ZERO);
+        }
+        Properties p = new Properties();
+        p.putAll(producerProperties);
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId(topic, stream));
+        KafkaProducer<String, String> producer = new KafkaProducer<>(p);
+        try {
+            producer.initTransactions();
+        } catch (org.apache.kafka.common.KafkaException e) {
+            producer.close(Duration.ZERO);
+            throw new EngineUnavailableException("cannot claim stream " + stream + " of " + topic, e);
+        }
+        claimed.add(stream);
+        writers.put(stream, producer);
+    }
+
+    /** The transactional id of a stream's writer: the same in every JVM, so that a new owner fences the old. */
+    static String transactionalId(String topic, String stream) {
+        return "statspipe-" + topic + "-" + stream;
     }
 
     @Override
@@ -104,25 +155,70 @@ public final class KafkaFlushIntents implements FlushIntentPort, AutoCloseable {
 
     private void write(IntentState state) {
         String stream = state.intent().origin().stream();
+        KafkaProducer<String, String> producer = writers.get(stream);
+        if (producer == null) {
+            if (!claimed.contains(stream)) {
+                throw new IllegalStateException("stream " + stream + " of " + topic + " was never claimed by this owner");
+            }
+            throw new StreamTakenOverException("this owner let go of stream " + stream + " of " + topic
+                    + " after an error and must claim it again (and read its newest intent) before writing it");
+        }
         try {
+            producer.beginTransaction();
             producer.send(new ProducerRecord<>(topic, stream, encode(state))).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            producer.commitTransaction();
             newest.put(stream, state);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new EngineUnavailableException("cannot record flush intent of " + stream + " in " + topic, e);
+        } catch (ExecutionException e) {
+            throw failed(stream, producer, e.getCause() == null ? e : e.getCause());
+        } catch (org.apache.kafka.common.KafkaException | TimeoutException e) {
+            throw failed(stream, producer, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            letGo(stream, producer);
             throw new EngineUnavailableException("interrupted recording flush intent of " + stream, e);
         }
     }
 
-    /** Reads the topic up to its current end, keeping the newest state per stream. */
+    /**
+     * What a failed write means: fenced, the stream belongs to another owner now; otherwise
+     * Kafka could not be asked, and the write may be tried again once the transaction is aborted
+     * (when it cannot be, this owner lets go of the stream).
+     */
+    private RuntimeException failed(String stream, KafkaProducer<String, String> producer, Throwable cause) {
+        if (cause instanceof ProducerFencedException || cause instanceof InvalidProducerEpochException) {
+            letGo(stream, producer);
+            return new StreamTakenOverException("stream " + stream + " of " + topic
+                    + " was claimed by another owner: this owner must not flush it any more", cause);
+        }
+        try {
+            producer.abortTransaction();
+        } catch (RuntimeException e) {
+            letGo(stream, producer);
+        }
+        return new EngineUnavailableException("cannot record flush intent of " + stream + " in " + topic, cause);
+    }
+
+    private void letGo(String stream, KafkaProducer<String, String> producer) {
+        writers.remove(stream, producer);
+        producer.close(Duration.ZERO);
+    }
+
+    /**
+     * Reads the topic up to the end of its log as it is now, keeping the newest state per stream.
+     * The end is the log's, undecided transactions included: the reading consumer (read
+     * committed) stops at the last stable offset, in front of any transaction still open, so
+     * reading only that far would miss intents committed after it, and resume a stream from a
+     * stale one. Reading up to the log's end waits until each such transaction is decided: by
+     * its owner, by the new owner's claim (which aborts it), or by the transaction timeout.
+     */
     private void catchUp() {
         try {
-            long end = consumer.endOffsets(List.of(partition), TIMEOUT).get(partition);
+            long end = logEnd.endOffsets(List.of(partition), TIMEOUT).get(partition);
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
             while (consumer.position(partition, TIMEOUT) < end) {
                 if (System.nanoTime() > deadline) {
-                    throw new EngineUnavailableException("reading " + topic + " did not reach offset " + end + " within " + TIMEOUT);
+                    throw new EngineUnavailableException("reading " + topic + " did not reach offset " + end + " within " + TIMEOUT
+                            + " (a transaction of another owner still open?)");
                 }
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
                     if (r.key() != null && r.value() != null) {
@@ -244,7 +340,9 @@ public final class KafkaFlushIntents implements FlushIntentPort, AutoCloseable {
 
     @Override
     public void close() {
-        producer.close(Duration.ofSeconds(5));
+        writers.values().forEach(p -> p.close(Duration.ofSeconds(5)));
+        writers.clear();
         consumer.close(Duration.ofSeconds(5));
+        logEnd.close(Duration.ofSeconds(5));
     }
 }

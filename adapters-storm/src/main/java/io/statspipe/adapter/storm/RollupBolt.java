@@ -106,7 +106,7 @@ final class RollupBolt extends BaseRichBolt {
             long offset = tuple.getLongByField(StatsTopology.OFFSET);
             PartitionCounter counter = counters.get(partition);
             if (counter == null) {
-                counter = resume(partition);
+                counter = resume(partition, false);
             }
             Admission admission = counter.offer(offset, tuple.getLongByField(StatsTopology.TIMESTAMP),
                     tuple.getBinaryByField(StatsTopology.VALUE));
@@ -164,11 +164,17 @@ final class RollupBolt extends BaseRichBolt {
         }
         try {
             int partitions = log.partitionCount();
+            List<Integer> own = new ArrayList<>();
             for (int p = 0; p < partitions; p++) {
                 if (PartitionGrouping.owns(taskIndex, tasks, p) && !counters.containsKey(p) && !inFlight.containsKey(p)) {
-                    resume(p);
+                    own.add(p);
                 }
             }
+            // All claims first: a claim aborts the transaction a killed owner left open on that
+            // partition's intents, and reading any partition's newest intent waits for every
+            // transaction open before it.
+            own.forEach(p -> intents.claim("p" + p));
+            own.forEach(p -> resume(p, true));
             ownPartitionsResumed = true;
         } catch (RuntimeException e) {
             LOG.warn("cannot resume the partitions of rollup task {} yet: {}; trying again in a second", taskIndex,
@@ -177,7 +183,7 @@ final class RollupBolt extends BaseRichBolt {
     }
 
     /** First tuple of a partition in this task: recover it from its newest flush intent. */
-    private PartitionCounter resume(int partition) {
+    private PartitionCounter resume(int partition, boolean claimed) {
         health.firstRecord();
         SeriesLimits limits = settings.seriesLimits().equals(SeriesLimits.NONE) ? SeriesLimits.NONE
                 : SeriesLimits.shareOf(settings.seriesLimits().perTenant(), settings.seriesLimits().overall(),
@@ -185,6 +191,9 @@ final class RollupBolt extends BaseRichBolt {
         PartitionCounter counter = new PartitionCounter(partition, rules, settings.rollupSettings(), limits, format,
                 settings.maxClockSkew().toMillis(), settings.maxRecordBytes());
         long started = System.nanoTime();
+        if (!claimed) {
+            intents.claim("p" + partition); // fences any earlier owner before its newest intent is read
+        }
         var latest = intents.latest("p" + partition);
         Optional<PendingFlush> replayed = counter.resume(latest, log);
         long reread = latest.map(l -> l.intent().lastOffset() - l.intent().coarse().firstOffset() + 1).orElse(0L);
@@ -254,6 +263,9 @@ final class RollupBolt extends BaseRichBolt {
     }
 
     private void ackCompleted() {
+        for (PendingFlush lost = committer.pollTakenOver(); lost != null; lost = committer.pollTakenOver()) {
+            letGo(lost.partition());
+        }
         for (PendingFlush done = committer.pollCompleted(); done != null; done = committer.pollCompleted()) {
             PartitionCounter counter = counters.get(done.partition());
             counter.completed(done);
@@ -268,6 +280,26 @@ final class RollupBolt extends BaseRichBolt {
                 LOG.debug("cannot read the end offset of partition {}: {}", done.partition(), e.toString());
             }
         }
+    }
+
+    /**
+     * Another task claimed the partition (this one stopped answering for a while, and the
+     * partition moved): its counter here is stale, so the task forgets the partition and fails
+     * its held tuples, to be redelivered to whoever owns it. A later tuple of the partition in
+     * this task claims it again and resumes from its newest intent.
+     */
+    private void letGo(int partition) {
+        counters.remove(partition);
+        coarseOpenedAt.remove(partition);
+        int failed = 0;
+        for (Range range : new Range[] {inFlight.remove(partition), open.remove(partition)}) {
+            if (range != null) {
+                range.tuples.forEach(collector::fail);
+                failed += range.tuples.size();
+            }
+        }
+        LOG.warn("partition {} was claimed by another task: this task lets go of it and fails its {} held tuples",
+                partition, failed);
     }
 
     /**

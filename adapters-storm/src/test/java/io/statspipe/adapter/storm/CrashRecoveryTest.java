@@ -174,6 +174,11 @@ class CrashRecoveryTest {
         FlushIntentPort intents(FlushIntentPort durable) {
             return new FlushIntentPort() {
                 @Override
+                public void claim(String stream) {
+                    durable.claim(stream);
+                }
+
+                @Override
                 public void begin(FlushIntent intent) {
                     maybe("before begin");
                     durable.begin(intent);

@@ -17,7 +17,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -97,5 +99,73 @@ class FlushCommitterTest {
         assertThat(replayed).isEqualTo(deadLetters);
         assertThat(store.stored.storedPoints()).isEqualTo(80);
         assertThat(store.refusals.get()).isEqualTo(2 * refusalsFirstPass);
+    }
+
+    @Test
+    void aPartitionsFlushDoesNotWaitForAnotherPartitionsCommit() throws Exception {
+        TextBatchFormat format = new TextBatchFormat();
+        CountDownLatch slowMayWrite = new CountDownLatch(1);
+        InMemoryAggregateStore stored = new InMemoryAggregateStore();
+        WritePartialsPort store = partials -> {
+            if (partials.stream().anyMatch(p -> p.id().series().metric().equals("slow"))) {
+                try {
+                    slowMayWrite.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            }
+            stored.write(partials);
+        };
+        PendingFlush slow = flushOf(format, 0, "slow");
+        PendingFlush fast = flushOf(format, 1, "fast");
+        Backoff quick = new Backoff(Duration.ofMillis(1), Duration.ofMillis(1));
+        try (FlushCommitter committer = new FlushCommitter(new InMemoryFlushIntents(), store, stored::holds, letters -> { },
+                new PipelineHealth(), quick, "commit-test")) {
+            committer.submit(slow);
+            committer.submit(fast);
+
+            List<PendingFlush> completed = new ArrayList<>();
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> drain(committer, completed).contains(fast));
+            assertThat(completed).containsExactly(fast); // while the other partition's write still waits
+            slowMayWrite.countDown();
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> drain(committer, completed).contains(slow));
+            assertThat(stored.holds(slow.flush().partials())).isTrue();
+            assertThat(stored.holds(fast.flush().partials())).isTrue();
+        }
+    }
+
+    @Test
+    void aFlushOfAPartitionAnotherOwnerClaimedWritesNothingAndIsReportedTakenOver() throws Exception {
+        TextBatchFormat format = new TextBatchFormat();
+        InMemoryAggregateStore stored = new InMemoryAggregateStore();
+        InMemoryFlushIntents zombie = new InMemoryFlushIntents();
+        zombie.claim("p0");
+        PendingFlush flush = flushOf(format, 0, "page.views");
+        zombie.anotherOwner().claim("p0");
+
+        Backoff quick = new Backoff(Duration.ofMillis(1), Duration.ofMillis(1));
+        try (FlushCommitter committer = new FlushCommitter(zombie, stored, stored::holds, letters -> { }, new PipelineHealth(),
+                quick, "commit-test")) {
+            committer.submit(flush);
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> committer.pollTakenOver() == flush);
+            assertThat(committer.pollCompleted()).isNull();
+        }
+        assertThat(stored.storedPoints()).isZero();
+        assertThat(zombie.latest("p0")).isEmpty();
+    }
+
+    private static PendingFlush flushOf(TextBatchFormat format, int partition, String metric) {
+        PartitionCounter counter = new PartitionCounter(partition, RuleSet.defaults(), RollupSettings.DEFAULTS, format, 300_000,
+                10_000);
+        counter.offer(0, T0, format.encode(new EventBatch(new BatchId("a", 1), List.of(Event.counter(Series.of(metric), T0, 1)))));
+        return counter.cut().orElseThrow();
+    }
+
+    private static List<PendingFlush> drain(FlushCommitter committer, List<PendingFlush> into) {
+        for (PendingFlush done = committer.pollCompleted(); done != null; done = committer.pollCompleted()) {
+            into.add(done);
+        }
+        return into;
     }
 }

@@ -1,6 +1,7 @@
 package io.statspipe.app.api;
 
 import io.statspipe.app.config.Settings.Scope;
+import io.statspipe.ports.out.ReadScope;
 import java.util.Optional;
 import java.util.Set;
 
@@ -23,6 +24,11 @@ public record Caller(Optional<String> tenant, Set<Scope> scopes) {
 
     public boolean isAdmin() {
         return tenant.isEmpty();
+    }
+
+    /** The series this caller may read: its tenant's, or every tenant's for an administrator. */
+    public ReadScope readScope() {
+        return tenant.map(ReadScope::ofTenant).orElseGet(ReadScope::everyTenant);
     }
 
     /**

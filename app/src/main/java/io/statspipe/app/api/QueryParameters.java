@@ -73,11 +73,7 @@ public final class QueryParameters {
      * @throws ApiException 400 naming the bad parameter
      */
     public static StatsQuery toQuery(Map<String, List<String>> params, Instant now) {
-        for (String key : params.keySet()) {
-            if (!KNOWN.contains(key)) {
-                throw new ApiException(400, "unknown query parameter '" + key + "': use " + new TreeSet<>(KNOWN));
-            }
-        }
+        onlyKnown(params, KNOWN);
         try {
             String metric = single(params, "metric", null);
             if (metric == null || metric.isBlank()) {
@@ -115,6 +111,17 @@ public final class QueryParameters {
                     resolution, aggregation, groupBy);
         } catch (InvalidStatException e) {
             throw new ApiException(400, e.getMessage());
+        }
+    }
+
+    /**
+     * @throws ApiException 400 naming a parameter that is not one of {@code known}
+     */
+    static void onlyKnown(Map<String, List<String>> params, Set<String> known) {
+        for (String key : params.keySet()) {
+            if (!known.contains(key)) {
+                throw new ApiException(400, "unknown query parameter '" + key + "': use " + new TreeSet<>(known));
+            }
         }
     }
 
@@ -166,7 +173,7 @@ public final class QueryParameters {
                 + MAX_AGE.toDays() + " days before now");
     }
 
-    private static String single(Map<String, List<String>> params, String key, String fallback) {
+    static String single(Map<String, List<String>> params, String key, String fallback) {
         List<String> values = params.get(key);
         if (values == null || values.isEmpty()) {
             return fallback;

@@ -55,7 +55,18 @@ final class ApiClient {
     }
 
     Answer get(String pathAndQuery, Optional<String> token) throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery)).timeout(Duration.ofSeconds(60)).GET();
+        return send(pathAndQuery, HttpRequest.BodyPublishers.noBody(), "GET", token);
+    }
+
+    /** A POST without a body, once: for a request that is not safe to send twice without asking. */
+    Answer post(String pathAndQuery, Optional<String> token) throws IOException, InterruptedException {
+        return send(pathAndQuery, HttpRequest.BodyPublishers.noBody(), "POST", token);
+    }
+
+    private Answer send(String pathAndQuery, HttpRequest.BodyPublisher body, String method, Optional<String> token)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery)).timeout(Duration.ofSeconds(60))
+                .method(method, body);
         token.ifPresent(t -> b.header("Authorization", "Bearer " + t));
         return send(b.build());
     }

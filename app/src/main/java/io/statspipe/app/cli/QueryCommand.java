@@ -79,9 +79,7 @@ public final class QueryCommand implements Callable<Integer> {
         }
         Optional<TokenOptions.Bearer> bearer = tokens.bearer(settings);
         ApiClient.Answer answer = client.get(q.toString(), bearer.map(TokenOptions.Bearer::token));
-        if (answer.status() != 200) {
-            err.printf("statspipe query: %d %s%s%n", answer.status(), answer.error(),
-                    TokenOptions.whichToken(answer.status(), bearer));
+        if (TokenOptions.refused("query", answer, bearer, err)) {
             return 1;
         }
         JsonNode results = answer.body().path("results");

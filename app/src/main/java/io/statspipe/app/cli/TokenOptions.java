@@ -51,4 +51,16 @@ public final class TokenOptions {
         return bearer.map(b -> " (sent " + b + ")").orElse(" (sent no token: none in --token, $STATSPIPE_TOKEN or "
                 + "<data-dir>/" + LocalAdminToken.FILE_NAME + ")");
     }
+
+    /**
+     * True, having said why on {@code err} as {@code statspipe <command>: <status> <reason>}, when
+     * the answer is not a 200.
+     */
+    static boolean refused(String command, ApiClient.Answer answer, Optional<Bearer> bearer, java.io.PrintWriter err) {
+        if (answer.status() == 200) {
+            return false;
+        }
+        err.printf("statspipe %s: %d %s%s%n", command, answer.status(), answer.error(), whichToken(answer.status(), bearer));
+        return true;
+    }
 }

@@ -8,6 +8,9 @@ import io.statspipe.adapter.kafka.TopicLayout;
 import io.statspipe.adapter.kafka.spool.SpoolSettings;
 import io.statspipe.adapter.storm.PipelineHealth;
 import io.statspipe.app.api.ApiServer;
+import io.statspipe.app.api.DeleteEndpoint;
+import io.statspipe.app.api.KairosCompatibleApi;
+import io.statspipe.app.api.ListingEndpoints;
 import io.statspipe.app.api.PipelineMetrics;
 import io.statspipe.app.api.PipelineStatus;
 import io.statspipe.app.api.QueryEndpoint;
@@ -26,7 +29,10 @@ import io.statspipe.app.wiring.LegacyStore;
 import io.statspipe.app.wiring.Reachability;
 import io.statspipe.app.wiring.Topology;
 import io.statspipe.domain.Phase;
+import io.statspipe.ports.in.DeleteDataUseCase;
+import io.statspipe.ports.in.ListSeriesUseCase;
 import io.statspipe.ports.in.QueryStatsUseCase;
+import io.statspipe.ports.out.NativeQueryPort;
 import io.statspipe.ports.out.PhaseStorePort;
 import java.io.IOException;
 import java.net.DatagramSocket;
@@ -106,7 +112,7 @@ public final class Pipeline implements AutoCloseable {
         readiness.add("start-up", complete::get);
         // Answer /health (503, naming what is still starting) while the engines start.
         api.start();
-        endpoints.put("statspipe HTTP API", settings.api().baseUrl() + "  (ingest, query, /health, /metrics)");
+        endpoints.put("statspipe HTTP API", settings.api().baseUrl() + "  (ingest, query, KairosDB read API for Grafana, /health, /metrics)");
 
         EventLog eventLog = injector.getInstance(EventLog.class);
         startEngine(eventLog);
@@ -135,6 +141,10 @@ public final class Pipeline implements AutoCloseable {
 
         QueryStatsUseCase queries = injector.getInstance(QueryStatsUseCase.class);
         api.route("/api/v1/query", new QueryEndpoint(tokens, queries, InstantSource.system()));
+        KairosCompatibleApi.register(api, tokens, injector.getInstance(NativeQueryPort.class));
+        ListingEndpoints.register(api, tokens, injector.getInstance(ListSeriesUseCase.class), InstantSource.system());
+        api.route(DeleteEndpoint.PATH, new DeleteEndpoint(tokens, injector.getInstance(DeleteDataUseCase.class),
+                InstantSource.system()));
         endpoints.put("data folder", settings.dataDir().toAbsolutePath().toString());
         complete.set(true);
         LOG.info("statspipe is up: HTTP API {}, StatsD udp://{}:{}", settings.api().baseUrl(), settings.statsd().bind(),

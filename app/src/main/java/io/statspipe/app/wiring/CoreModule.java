@@ -9,14 +9,22 @@ import io.statspipe.migration.MigrationControl;
 import io.statspipe.migration.MigrationLedger;
 import io.statspipe.migration.MigrationSettings;
 import io.statspipe.migration.PhaseRoutedQueries;
+import io.statspipe.ports.in.DeleteDataUseCase;
+import io.statspipe.ports.in.ListSeriesUseCase;
 import io.statspipe.ports.in.MigrationControlUseCase;
 import io.statspipe.ports.in.QueryStatsUseCase;
+import io.statspipe.ports.out.DeletePointsPort;
 import io.statspipe.ports.out.PhaseStorePort;
 import io.statspipe.ports.out.ProgressPort;
 import io.statspipe.ports.out.QueryAggregatesPort;
+import io.statspipe.ports.out.ReadBucketsPort;
+import io.statspipe.ports.service.DeleteDataService;
+import io.statspipe.ports.service.ListSeriesService;
 import io.statspipe.ports.service.QueryStatsService;
 import java.nio.file.Path;
 import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,5 +81,21 @@ public final class CoreModule extends AbstractModule {
                                 d.query().metric(), d.primary(), d.primaryAnswer(), d.shadowAnswer())))
                 .orElse(fresh);
         return new QueryStatsService(store, settings.api().maxBuckets());
+    }
+
+    /** Listing reads the new store: KairosDB holds every series statspipe writes, the legacy store only its days. */
+    @Provides
+    @Singleton
+    ListSeriesUseCase listing(@Named(Stores.NEW) ReadBucketsPort fresh) {
+        return new ListSeriesService(fresh);
+    }
+
+    /** Deleting reaches KairosDB, and the legacy store when this installation runs one. */
+    @Provides
+    @Singleton
+    DeleteDataUseCase deletion(@Named(Stores.NEW) DeletePointsPort fresh, LegacyStore legacy) {
+        List<DeletePointsPort> stores = new ArrayList<>(List.of(fresh));
+        legacy.ports().ifPresent(l -> stores.add(l.deletion()));
+        return new DeleteDataService(stores);
     }
 }

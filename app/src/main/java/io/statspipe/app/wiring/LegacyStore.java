@@ -3,9 +3,11 @@ package io.statspipe.app.wiring;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
+import io.statspipe.adapter.mongo.LegacyDeletion;
 import io.statspipe.adapter.mongo.LegacyHistoryReader;
 import io.statspipe.adapter.mongo.LegacyPartialWriter;
 import io.statspipe.adapter.mongo.LegacyQueries;
+import io.statspipe.ports.out.DeletePointsPort;
 import io.statspipe.ports.out.LegacyHistoryPort;
 import io.statspipe.ports.out.QueryAggregatesPort;
 import io.statspipe.ports.out.ReadBucketsPort;
@@ -23,13 +25,13 @@ public interface LegacyStore extends Engine {
 
     /** The legacy store's ports over one MongoDB database. */
     record Ports(WritePartialsPort writes, QueryAggregatesPort queries, ReadBucketsPort reads, LegacyHistoryPort history,
-                 MongoClient client) implements AutoCloseable {
+                 DeletePointsPort deletion, MongoClient client) implements AutoCloseable {
 
         static Ports connect(String uri, String database) {
             MongoClient client = MongoClients.create(uri);
             MongoDatabase db = client.getDatabase(database);
             LegacyHistoryReader reader = new LegacyHistoryReader(db);
-            return new Ports(new LegacyPartialWriter(db), new LegacyQueries(db), reader, reader, client);
+            return new Ports(new LegacyPartialWriter(db), new LegacyQueries(db), reader, reader, new LegacyDeletion(db), client);
         }
 
         @Override

@@ -3,42 +3,30 @@ package io.statspipe.app.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.statspipe.app.StatspipeCommand;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The command line in-process: help everywhere, and configuration errors that stop start-up naming the problem. */
 class CommandLineTest {
     @TempDir
     Path dir;
 
-    record Run(int exit, String out, String err) {
-    }
-
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = StatspipeCommand.commandLine();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    static CommandLineRun run(String... args) {
+        return CommandLineRun.of(args);
     }
 
     @Test
     void everyCommandHasHelp() {
-        List<String> commands = List.of("", "up", "send", "query", "load", "status", "token", "token create", "submit", "migrate", "migrate status",
+        List<String> commands = List.of("", "up", "send", "query", "metrics", "delete", "load", "status", "token", "token create", "submit", "migrate", "migrate status",
                 "migrate advance", "migrate rollback", "migrate backfill", "migrate verify", "ring", "ring status", "ring join",
                 "ring leave", "ring reload-seeds", "ring firewall");
         for (String command : commands) {
             String[] args = (command + " --help").trim().split(" ");
-            Run r = run(args);
+            CommandLineRun r = run(args);
             assertThat(r.exit()).as(String.join(" ", args)).isZero();
             assertThat(r.out()).as(String.join(" ", args)).contains("Usage: statspipe").contains("--help");
         }
@@ -55,7 +43,7 @@ class CommandLineTest {
 
     @Test
     void submitWithoutATopologyJarSaysHowToBuildAndPassIt() {
-        Run r = run("submit", "--set", "statspipe.event-log.engine=kafka", "--set",
+        CommandLineRun r = run("submit", "--set", "statspipe.event-log.engine=kafka", "--set",
                 "statspipe.event-log.bootstrap-servers=127.0.0.1:9", "--set", "statspipe.store.engine=kairosdb", "--set",
                 "statspipe.store.url=http://127.0.0.1:9");
         assertThat(r.exit()).isEqualTo(2);
@@ -64,14 +52,14 @@ class CommandLineTest {
 
     @Test
     void anUnknownKeyStopsStartUpNamingIt() {
-        Run r = run("up", "--data-dir", dir.toString(), "--set", "statspipe.api.prot=9000");
+        CommandLineRun r = run("up", "--data-dir", dir.toString(), "--set", "statspipe.api.prot=9000");
         assertThat(r.exit()).isEqualTo(StatspipeCommand.CONFIGURATION_ERROR);
         assertThat(r.err()).contains("configuration error: unknown configuration key statspipe.api.prot");
     }
 
     @Test
     void aBadPortStopsStartUpNamingKeyAndValue() {
-        Run r = run("up", "--data-dir", dir.toString(), "--api-port", "70000");
+        CommandLineRun r = run("up", "--data-dir", dir.toString(), "--api-port", "70000");
         assertThat(r.exit()).isEqualTo(StatspipeCommand.CONFIGURATION_ERROR);
         assertThat(r.err()).contains("statspipe.api.port = 70000 is not a port number");
     }
@@ -80,7 +68,7 @@ class CommandLineTest {
     void aTakenPortStopsStartUpNamingTheKey() throws Exception {
         String tmpdir = System.getProperty("java.io.tmpdir");
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            Run r = run("up", "--data-dir", dir.toString(), "--api-port", "" + taken.getLocalPort());
+            CommandLineRun r = run("up", "--data-dir", dir.toString(), "--api-port", "" + taken.getLocalPort());
             assertThat(r.exit()).isEqualTo(StatspipeCommand.CONFIGURATION_ERROR);
             assertThat(r.err()).contains("statspipe.api.port = " + taken.getLocalPort(), "already in use");
         }
@@ -98,7 +86,7 @@ class CommandLineTest {
             closed = a.getLocalPort();
             api = b.getLocalPort();
         }
-        Run r = run("up", "--data-dir", dir.toString(), "--api-port", "" + api, "--statsd-port", "" + api,
+        CommandLineRun r = run("up", "--data-dir", dir.toString(), "--api-port", "" + api, "--statsd-port", "" + api,
                 "--set", "statspipe.event-log.engine=kafka", "--set", "statspipe.event-log.bootstrap-servers=127.0.0.1:" + closed);
         assertThat(r.exit()).isEqualTo(StatspipeCommand.CONFIGURATION_ERROR);
         assertThat(r.err()).contains("statspipe.event-log.bootstrap-servers = '127.0.0.1:" + closed + "': cannot connect");
@@ -114,10 +102,10 @@ class CommandLineTest {
         try (ServerSocket a = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             closed = a.getLocalPort();
         }
-        Run send = run("send", "--url", "http://127.0.0.1:" + closed, "x:1|c|#tenant:a");
+        CommandLineRun send = run("send", "--url", "http://127.0.0.1:" + closed, "x:1|c|#tenant:a");
         assertThat(send.exit()).isEqualTo(2);
         assertThat(send.err()).contains("cannot connect to statspipe", "0 lines acknowledged");
-        Run status = run("status", "--url", "http://127.0.0.1:" + closed);
+        CommandLineRun status = run("status", "--url", "http://127.0.0.1:" + closed);
         assertThat(status.exit()).isEqualTo(2);
         assertThat(status.err()).contains("cannot connect");
     }
@@ -125,23 +113,23 @@ class CommandLineTest {
     @Test
     void migrateStatusAdvanceAndRollbackKeepAGuardedHistory() {
         String data = dir.toString();
-        Run status = run("migrate", "--set", "statspipe.data-dir=" + data, "status");
+        CommandLineRun status = run("migrate", "--set", "statspipe.data-dir=" + data, "status");
         assertThat(status.exit()).as(status.err()).isZero();
         assertThat(status.out()).contains("phase: LEGACY_ONLY", "moves to DUAL_WRITE");
 
-        Run advance = run("migrate", "--set", "statspipe.data-dir=" + data, "advance", "--who", "ops", "--why", "start dual-write");
+        CommandLineRun advance = run("migrate", "--set", "statspipe.data-dir=" + data, "advance", "--who", "ops", "--why", "start dual-write");
         assertThat(advance.exit()).as(advance.err()).isZero();
         assertThat(advance.out()).contains("advanced to DUAL_WRITE", "dual-write boundary:", "ops: start dual-write");
 
-        Run blocked = run("migrate", "--set", "statspipe.data-dir=" + data, "advance", "--why", "too early");
+        CommandLineRun blocked = run("migrate", "--set", "statspipe.data-dir=" + data, "advance", "--why", "too early");
         assertThat(blocked.exit()).isEqualTo(1);
         assertThat(blocked.err()).contains("cannot advance from DUAL_WRITE to BACKFILL", "still settling");
 
-        Run back = run("migrate", "--set", "statspipe.data-dir=" + data, "rollback", "--who", "ops", "--why", "not yet");
+        CommandLineRun back = run("migrate", "--set", "statspipe.data-dir=" + data, "rollback", "--who", "ops", "--why", "not yet");
         assertThat(back.exit()).as(back.err()).isZero();
         assertThat(back.out()).contains("rolled back to LEGACY_ONLY", "DUAL_WRITE -> LEGACY_ONLY  by ops: not yet");
 
-        Run noWay = run("migrate", "--set", "statspipe.data-dir=" + data, "rollback", "--why", "again");
+        CommandLineRun noWay = run("migrate", "--set", "statspipe.data-dir=" + data, "rollback", "--why", "again");
         assertThat(noWay.exit()).isEqualTo(1);
         assertThat(noWay.err()).contains("it is the first phase");
     }

@@ -61,7 +61,7 @@ class MigrateBackfillVerifyTest {
         }
     }
 
-    static CommandLineTest.Run migrate(String... args) {
+    static CommandLineRun migrate(String... args) {
         List<String> all = new ArrayList<>(List.of("migrate",
                 "--set", "statspipe.data-dir=" + dir.resolve("data"),
                 "--set", "statspipe.legacy.engine=mongo", "--set", "statspipe.legacy.uri=" + mongo.connectionString(),
@@ -77,31 +77,31 @@ class MigrateBackfillVerifyTest {
         new FilePhaseStore(dir.resolve("data").resolve("migration").resolve("phases")).record(new PhaseChange(
                 Phase.LEGACY_ONLY, Phase.DUAL_WRITE, "ops", TODAY.minusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant(),
                 "rehearsal"));
-        CommandLineTest.Run toBackfill = migrate("advance", "--why", "legacy settled");
+        CommandLineRun toBackfill = migrate("advance", "--why", "legacy settled");
         assertThat(toBackfill.exit()).as(toBackfill.err()).isZero();
-        CommandLineTest.Run blocked = migrate("advance", "--why", "no backfill yet");
+        CommandLineRun blocked = migrate("advance", "--why", "no backfill yet");
         assertThat(blocked.exit()).isEqualTo(1);
         assertThat(blocked.err()).contains("no backfill has completed");
 
-        CommandLineTest.Run backfill = migrate("backfill", "--from", FIRST_DAY.toString());
+        CommandLineRun backfill = migrate("backfill", "--from", FIRST_DAY.toString());
         assertThat(backfill.exit()).as(backfill.err()).isZero();
         assertThat(backfill.out()).contains("documents", "buckets written", "completed: 6 documents");
 
         assertThat(migrate("advance", "--why", "backfilled").exit()).isZero();
         Path report = dir.resolve("clean.json");
         // KairosDB makes writes visible asynchronously: verify until clean, within a deadline.
-        CommandLineTest.Run verify = verifyUntilExit(0, report, Duration.ofSeconds(60));
+        CommandLineRun verify = verifyUntilExit(0, report, Duration.ofSeconds(60));
         assertThat(verify.out()).contains("CLEAN", "3 of 3 series");
         JsonNode json = new ObjectMapper().readTree(report.toFile());
         assertThat(json.path("clean").asBoolean()).isTrue();
         assertThat(json.path("discrepancies")).isEmpty();
 
-        CommandLineTest.Run sampled = migrate("verify", "--report", dir.resolve("sampled.json").toString(),
+        CommandLineRun sampled = migrate("verify", "--report", dir.resolve("sampled.json").toString(),
                 "--sample-confidence", "0.9", "--sample-tolerance", "0.9");
         assertThat(sampled.exit()).as(sampled.err()).isZero();
         assertThat(sampled.out()).contains("1 of 3 series sampled", "less than a 10.0% chance");
 
-        CommandLineTest.Run toNewPrimary = migrate("advance", "--why", "verified clean");
+        CommandLineRun toNewPrimary = migrate("advance", "--why", "verified clean");
         assertThat(toNewPrimary.exit()).as(toNewPrimary.err()).isZero();
         assertThat(toNewPrimary.out()).contains("advanced to NEW_PRIMARY");
 
@@ -112,7 +112,7 @@ class MigrateBackfillVerifyTest {
                     FIRST_DAY.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli() + 3_600_000L, 1));
         }
         Path dirty = dir.resolve("dirty.json");
-        CommandLineTest.Run different = migrate("verify", "--report", dirty.toString());
+        CommandLineRun different = migrate("verify", "--report", dirty.toString());
         assertThat(different.exit()).isEqualTo(1);
         assertThat(different.out()).contains("DIFFERENCES: 2");
         JsonNode dirtyJson = new ObjectMapper().readTree(dirty.toFile());
@@ -120,10 +120,10 @@ class MigrateBackfillVerifyTest {
         assertThat(dirtyJson.path("discrepancies")).hasSize(2);
     }
 
-    static CommandLineTest.Run verifyUntilExit(int exit, Path report, Duration deadline) throws InterruptedException {
+    static CommandLineRun verifyUntilExit(int exit, Path report, Duration deadline) throws InterruptedException {
         long end = System.nanoTime() + deadline.toNanos();
         while (true) {
-            CommandLineTest.Run r = migrate("verify", "--report", report.toString());
+            CommandLineRun r = migrate("verify", "--report", report.toString());
             if (r.exit() == exit || System.nanoTime() > end) {
                 assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(exit);
                 return r;

@@ -40,11 +40,11 @@ class RingCommandTest {
         nodes.add(own);
     }
 
-    private CommandLineTest.Run ring(String... args) {
+    private CommandLineRun ring(String... args) {
         List<String> all = new ArrayList<>(List.of("ring"));
         all.addAll(List.of(args));
         all.addAll(List.of("--zookeeper", ZOOKEEPER.connectString(), "--cluster", cluster));
-        return CommandLineTest.run(all.toArray(String[]::new));
+        return CommandLineRun.of(all.toArray(String[]::new));
     }
 
     @Test
@@ -55,7 +55,7 @@ class RingCommandTest {
         node("cass4", "10.0.0.4");
         kairosHost("kairos1", "10.0.5.1");
 
-        CommandLineTest.Run r = ring("status");
+        CommandLineRun r = ring("status");
 
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("ring '" + cluster + "': 4 live members, 2 seeds, 1 KairosDB host")
@@ -71,7 +71,7 @@ class RingCommandTest {
         node("cass1", "10.0.0.1");
         node("cass2", "10.0.0.2");
 
-        CommandLineTest.Run r = ring("status");
+        CommandLineRun r = ring("status");
 
         assertThat(r.exit()).isEqualTo(RingCommand.REFUSED);
         assertThat(r.out()).contains("disagrees: 2 live members, below the keyspace's replication factor 3");
@@ -83,13 +83,13 @@ class RingCommandTest {
         node("cass2", "10.0.0.2");
         node("cass3", "10.0.0.3");
 
-        CommandLineTest.Run refused = ring("leave", "--id", "cass3");
+        CommandLineRun refused = ring("leave", "--id", "cass3");
         assertThat(refused.exit()).isEqualTo(RingCommand.REFUSED);
         assertThat(refused.err()).contains("statspipe ring leave: refused: leaving would leave 2 members in datacenter dc1,"
                 + " below the keyspace's replication factor 3");
 
         node("cass4", "10.0.0.4");
-        CommandLineTest.Run allowed = ring("leave", "--id", "cass1");
+        CommandLineRun allowed = ring("leave", "--id", "cass1");
 
         assertThat(allowed.exit()).as(allowed.err()).isZero();
         assertThat(allowed.out()).contains("cass1 (10.0.0.1) may leave", "nodetool decommission",
@@ -100,7 +100,7 @@ class RingCommandTest {
     void leavingTheLastSeedIsRefused() {
         node("cass1", "10.0.0.1");
 
-        CommandLineTest.Run r = ring("leave", "--id", "cass1", "--replication-factor", "1");
+        CommandLineRun r = ring("leave", "--id", "cass1", "--replication-factor", "1");
 
         assertThat(r.exit()).isEqualTo(RingCommand.REFUSED);
         assertThat(r.err()).contains("refused: 'cass1' is the last seed of datacenter dc1");
@@ -110,15 +110,15 @@ class RingCommandTest {
     void joinRefusesAnAddressAlreadyRegisteredAndPrintsTheSeedProviderOtherwise() {
         node("cass1", "10.0.0.1");
 
-        CommandLineTest.Run refused = ring("join", "--id", "cass9", "--address", "10.0.0.1");
+        CommandLineRun refused = ring("join", "--id", "cass9", "--address", "10.0.0.1");
         assertThat(refused.exit()).isEqualTo(RingCommand.REFUSED);
         assertThat(refused.err()).contains("refused: address 10.0.0.1 is already registered by member 'cass1'");
 
-        CommandLineTest.Run asSeed = ring("join", "--id", "cass2", "--address", "10.0.0.2", "--dc", "dc1", "--rack", "r2");
+        CommandLineRun asSeed = ring("join", "--id", "cass2", "--address", "10.0.0.2", "--dc", "dc1", "--rack", "r2");
         assertThat(asSeed.exit()).isEqualTo(RingCommand.REFUSED);
         assertThat(asSeed.err()).contains("refused: 'cass2' would start as a seed of datacenter dc1");
 
-        CommandLineTest.Run allowed = ring("join", "--id", "cass2", "--address", "10.0.0.2", "--dc", "dc1", "--rack", "r2",
+        CommandLineRun allowed = ring("join", "--id", "cass2", "--address", "10.0.0.2", "--dc", "dc1", "--rack", "r2",
                 "--new-ring");
         assertThat(allowed.exit()).as(allowed.err()).isZero();
         assertThat(allowed.out()).contains("class_name: io.statspipe.adapter.ring.cassandra.RegistrySeedProvider",
@@ -127,7 +127,7 @@ class RingCommandTest {
 
     @Test
     void aBadAddressIsNamed() {
-        CommandLineTest.Run r = ring("join", "--id", "cass2", "--address", "cass2.internal");
+        CommandLineRun r = ring("join", "--id", "cass2", "--address", "cass2.internal");
 
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("address 'cass2.internal' is not an IPv4 or IPv6 address literal");
@@ -135,7 +135,7 @@ class RingCommandTest {
 
     @Test
     void aZooKeeperThatDoesNotAnswerIsAConfigurationErrorNamingTheOption() {
-        CommandLineTest.Run r = CommandLineTest.run("ring", "status", "--zookeeper", "127.0.0.1:1", "--timeout", "PT0.5S");
+        CommandLineRun r = CommandLineRun.of("ring", "status", "--zookeeper", "127.0.0.1:1", "--timeout", "PT0.5S");
 
         assertThat(r.exit()).isEqualTo(3);
         assertThat(r.err()).contains("statspipe: configuration error: --zookeeper '127.0.0.1:1'", "did not answer within 500 ms");
@@ -145,7 +145,7 @@ class RingCommandTest {
     void theFirewallOfAMemberThatIsNotRegisteredIsLeftAsItIs() {
         node("cass1", "10.0.0.1");
 
-        CommandLineTest.Run r = ring("firewall", "--member", "cass9", "--once", "--nft", "nft-is-never-called");
+        CommandLineRun r = ring("firewall", "--member", "cass9", "--once", "--nft", "nft-is-never-called");
 
         assertThat(r.exit()).isEqualTo(RingCommand.REFUSED);
         assertThat(r.err()).contains("statspipe ring firewall: member 'cass9' is not registered in the ring: its firewall is left as it is");
@@ -176,7 +176,7 @@ class RingCommandTest {
         node("cass2", "10.0.0.2");
         node("cass3", "10.0.0.3");
 
-        CommandLineTest.Run r = ring("status", "--seeds-per-datacenter", "3");
+        CommandLineRun r = ring("status", "--seeds-per-datacenter", "3");
 
         assertThat(r.exit()).isEqualTo(RingCommand.REFUSED);
         assertThat(r.out()).contains("disagrees: 3 seeds per datacenter is not below the replication factor 3");

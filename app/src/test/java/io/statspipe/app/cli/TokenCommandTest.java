@@ -22,7 +22,7 @@ class TokenCommandTest {
 
     @Test
     void thePrintedLineAdmitsThePrintedTokenForItsTenantAndScopes() throws Exception {
-        CommandLineTest.Run r = CommandLineTest.run("token", "create", "--tenant", "acme", "--scope", "query,ingest");
+        CommandLineRun r = CommandLineTest.run("token", "create", "--tenant", "acme", "--scope", "query,ingest");
 
         assertThat(r.exit()).as(r.err()).isZero();
         String token = r.out().strip();
@@ -35,7 +35,7 @@ class TokenCommandTest {
 
     @Test
     void theLineAddsToTokensAlreadyConfigured() throws Exception {
-        CommandLineTest.Run r = CommandLineTest.run("token", "create", "--admin");
+        CommandLineRun r = CommandLineTest.run("token", "create", "--admin");
         String token = r.out().strip();
         String existing = "statspipe.api.tokens = [ { tenant = globex, sha256 = \"" + TenantTokens.sha256Hex("globex-token")
                 + "\" } ]";
@@ -55,26 +55,26 @@ class TokenCommandTest {
 
     @Test
     void badScopesAndTenantsAreRefusedNamingTheOption() {
-        CommandLineTest.Run badScope = CommandLineTest.run("token", "create", "--tenant", "acme", "--scope", "query,delete");
+        CommandLineRun badScope = CommandLineTest.run("token", "create", "--tenant", "acme", "--scope", "query,delete");
         assertThat(badScope.exit()).isEqualTo(2);
         assertThat(badScope.out()).isEmpty();
         assertThat(badScope.err()).contains("--scope: 'delete' is not a scope (query, ingest)");
 
-        CommandLineTest.Run badTenant = CommandLineTest.run("token", "create", "--tenant", "acme corp");
+        CommandLineRun badTenant = CommandLineTest.run("token", "create", "--tenant", "acme corp");
         assertThat(badTenant.exit()).isEqualTo(2);
         assertThat(badTenant.out()).isEmpty();
         assertThat(badTenant.err()).contains("--tenant must be a tag value", "'acme corp'");
 
-        CommandLineTest.Run neither = CommandLineTest.run("token", "create");
+        CommandLineRun neither = CommandLineTest.run("token", "create");
         assertThat(neither.exit()).isEqualTo(2);
         assertThat(neither.err()).contains("--tenant", "--admin");
 
-        CommandLineTest.Run both = CommandLineTest.run("token", "create", "--tenant", "acme", "--admin");
+        CommandLineRun both = CommandLineTest.run("token", "create", "--tenant", "acme", "--admin");
         assertThat(both.exit()).isEqualTo(2);
         assertThat(both.err()).contains("mutually exclusive");
     }
 
-    private static String configurationLine(CommandLineTest.Run r) {
+    private static String configurationLine(CommandLineRun r) {
         return r.err().lines().filter(l -> l.startsWith("statspipe.api.tokens += ")).findFirst().orElseThrow();
     }
 

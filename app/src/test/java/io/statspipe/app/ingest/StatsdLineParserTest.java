@@ -52,6 +52,25 @@ class StatsdLineParserTest {
     }
 
     @Test
+    void handsOutOneInstancePerSeriesForTheSeriesOfABusyHost() {
+        int seriesCount = 20_000; // names and tags alike but for a few digits, as hosts send them
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < seriesCount; i++) {
+            lines.append("app.metric").append(i % 20).append(":1|c|#id:s").append(i).append(",tenant:t").append(i % 50).append('\n');
+        }
+        parse(lines.toString());
+        List<Series> first = events.stream().map(Event::series).toList();
+        events.clear();
+        parse(lines.toString());
+
+        assertThat(rejected).isEmpty();
+        assertThat(events).hasSize(seriesCount);
+        for (int i = 0; i < seriesCount; i++) {
+            assertThat(events.get(i).series()).isSameAs(first.get(i));
+        }
+    }
+
+    @Test
     void dogStatsdEventsAndServiceChecksAreRecognisedAndIgnoredNotRefused() {
         byte[] datagram = ("_e{5,4}:title|text|d:1700000000|h:web1|p:low|t:info|#tenant:acme\n"
                 + "page.views:1|c\n"

@@ -101,6 +101,15 @@ class LauncherEndToEndTest {
         assertThat(printed).contains("e2e.clicks").containsPattern("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d  5\\n");
 
         assertThat(kairosSum("e2e.clicks", "acme")).isEqualTo(7L);
+
+        // the read side on statspipe's port: KairosDB's read API for Grafana, listing, deleting
+        HttpResponse<String> names = statspipe.get("/api/v1/metricnames", ACME_TOKEN);
+        assertThat(names.statusCode()).as(names.body()).isEqualTo(200);
+        assertThat(JSON.readTree(names.body()).path("results").toString()).contains("\"e2e.clicks\"");
+        HttpResponse<String> metrics = statspipe.get("/api/v1/metrics?from=-1h", ACME_TOKEN);
+        assertThat(metrics.statusCode()).as(metrics.body()).isEqualTo(200);
+        assertThat(JSON.readTree(metrics.body()).path("metrics").findValuesAsText("metric")).contains("e2e.clicks");
+        assertThat(statspipe.get("/api/v1/delete?tenant=acme", ADMIN_TOKEN).body()).contains("use POST for /api/v1/delete");
     }
 
     @Test

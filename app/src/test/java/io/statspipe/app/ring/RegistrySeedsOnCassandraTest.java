@@ -4,15 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.statspipe.adapter.kairosdb.server.LocalCassandra;
-import io.statspipe.app.StatspipeCommand;
 import io.statspipe.adapter.ring.cassandra.GossiperSeeds;
 import io.statspipe.adapter.ring.cassandra.SeedProviderClasspath;
 import io.statspipe.adapter.ring.zookeeper.LocalZooKeeper;
 import io.statspipe.adapter.ring.zookeeper.ZooKeeperRingRegistry;
+import io.statspipe.app.cli.CommandLineRun;
 import io.statspipe.domain.ring.RingMember;
 import io.statspipe.ports.out.ring.RingMembershipPort.Registration;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -25,7 +23,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * statspipe's seed provider inside a real Cassandra 5.0 node (one node: the test's ZooKeeper holds
@@ -92,12 +89,10 @@ class RegistrySeedsOnCassandraTest {
                 new RingMember("cass3", "127.0.0.3", "datacenter1", "rack1", 7000, 9042, 0))) {
             cass2.close();
 
-            StringWriter out = new StringWriter();
-            CommandLine cli = StatspipeCommand.commandLine();
-            cli.setOut(new PrintWriter(out));
+            CommandLineRun reload = CommandLineRun.of("ring", "reload-seeds", "--jmx", jmx());
 
-            assertThat(cli.execute("ring", "reload-seeds", "--jmx", jmx())).isZero();
-            assertThat(out.toString()).isEqualTo(jmx() + ": seeds /127.0.0.3:7000" + System.lineSeparator());
+            assertThat(reload.exit()).as(reload.err()).isZero();
+            assertThat(reload.out()).isEqualTo(jmx() + ": seeds /127.0.0.3:7000" + System.lineSeparator());
             assertThat(GossiperSeeds.current(jmx())).containsExactly("/127.0.0.3:7000");
             assertThat(cassandra.pid()).as("the same node, not restarted").isEqualTo(pid);
         }

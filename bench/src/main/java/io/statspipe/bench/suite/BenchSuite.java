@@ -22,7 +22,7 @@ import java.util.Map;
  *
  * <pre>
  * java -cp bench/target/benchmarks.jar io.statspipe.bench.suite.BenchSuite [--quick] [--profile [FILE]] [--out FILE]
- *     [--store h2|cassandra] [--max-ahead LINES] [--drain SECONDS]
+ *     [--store h2|cassandra] [--max-ahead LINES] [--drain SECONDS] [--end-to-end-only]
  * </pre>
  *
  * <p>{@code --quick} runs every figure for a few seconds (a smoke run: proves the benchmarks
@@ -31,7 +31,8 @@ import java.util.Map;
  * sets the JSON file (default {@code bench/target/bench-results.json}). {@code --store} picks
  * KairosDB's datastore in the end-to-end part (default H2). {@code --max-ahead} and
  * {@code --drain} set the end-to-end run's backlog bound and how long it may drain (see
- * {@link EndToEnd.Plan}).
+ * {@link EndToEnd.Plan}). {@code --end-to-end-only} stops after the end-to-end part (about ten
+ * minutes instead of twenty-five, for working on the pipeline).
  */
 public final class BenchSuite {
     private BenchSuite() {
@@ -52,6 +53,7 @@ public final class BenchSuite {
     public static List<Figure> run(String[] args) throws Exception {
         List<String> arguments = List.of(args);
         boolean quick = arguments.contains("--quick");
+        boolean endToEndOnly = arguments.contains("--end-to-end-only");
         Path out = Path.of(argAfter(args, "--out", "bench/target/bench-results.json"));
         Path profile = null;
         int p = arguments.indexOf("--profile");
@@ -73,6 +75,13 @@ public final class BenchSuite {
             // a few thousand points per second, and every series touched writes its points on each flush
             figures.addAll(EndToEnd.measure(quick ? Workload.reference().withSeries(500) : Workload.reference(), plan, dir,
                     profiler));
+            if (endToEndOnly) {
+                double seconds = (System.nanoTime() - began) / 1e9;
+                print(figures, quick, plan, seconds);
+                profiler.summarise(System.out, 15);
+                write(out, figures, quick, plan, seconds);
+                return figures;
+            }
 
             System.err.println("agent: parse -> spool -> Kafka beside the raw producer...");
             figures.add(agent(quick ? 200_000 : 2_000_000, quick ? 2 : 3));

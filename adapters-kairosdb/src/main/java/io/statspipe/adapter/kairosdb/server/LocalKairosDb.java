@@ -190,6 +190,11 @@ public final class LocalKairosDb implements AutoCloseable {
         c.append("kairosdb.telnetserver.address: \"127.0.0.1\"\n");
         c.append("kairosdb.queue_processor.class: \"org.kairosdb.core.queue.MemoryQueueProcessor\"\n");
         c.append("kairosdb.queue_processor.queue_path: ").append(quoted(dir.resolve("queue"))).append('\n');
+        // KairosDB answers a write once the points are queued; its queue processor sleeps
+        // min_batch_wait (500 ms by default) whenever fewer than min_batch_size points wait, so the
+        // tail of every flush became readable up to half a second late. statspipe sends few large
+        // requests (no chatty inserts to coalesce): look again after 50 ms.
+        c.append("kairosdb.queue_processor.min_batch_wait: 50\n");
         c.append("kairosdb.query_cache.cache_dir: ").append(quoted(dir.resolve("cache"))).append('\n');
         // statspipe tag values may hold ':'; no value of ours may be read as a regular expression.
         c.append("kairosdb.queries.regex_prefix: \"~regex~\"\n");
