@@ -8,8 +8,9 @@ package io.statspipe.domain;
  * value per (series, stream, millisecond) — KairosDB — then holds every partial of a bucket at
  * its own place, and rewriting a replayed partial overwrites it with the identical value.
  * Partials of one stream and bucket get distinct slots as long as fewer flushes than the
- * bucket has milliseconds touch the bucket (60,000 for one-minute buckets); the rollup's
- * horizon keeps it so (see {@link RollupSettings}).
+ * bucket has milliseconds touch the bucket (60,000 for one-minute buckets, 10,000 for ten-second
+ * ones); the rollup's horizon and the flush interval bound those flushes, and
+ * {@link RuleSet#requireDistinctSlots} refuses a resolution too fine for them.
  */
 public record PartialId(Series series, Kind kind, Resolution resolution, Bucket bucket, Origin origin) {
 

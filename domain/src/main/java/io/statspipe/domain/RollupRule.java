@@ -1,5 +1,6 @@
 package io.statspipe.domain;
 
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -89,6 +90,35 @@ public record RollupRule(String name, MetricPattern metrics, Map<String, String>
         Tags tags = keep.apply(input.tags());
         // An identity rule writes the input series itself: sharing it saves a copy per series.
         return tags == input.tags() && metric.equals(input.metric()) ? input : new Series(metric, tags);
+    }
+
+    /**
+     * Refuses a resolution whose buckets have fewer slots than flushes of one partition can write
+     * into one bucket ({@link PartialId#slot()}: one slot per millisecond of the bucket, chosen by
+     * the flush's sequence number). A bucket takes events while the watermark is within the
+     * bucket's width plus the horizon of it, and a partition flushes at most once per
+     * {@code flushInterval}; more flushes than slots would put two partials on one point, and the
+     * later would overwrite the earlier.
+     */
+    public void requireDistinctSlots(Duration flushInterval, Duration horizon) {
+        for (Resolution resolution : resolutions) {
+            long flushes = flushesInto(resolution, flushInterval, horizon);
+            if (flushes > resolution.widthMillis()) {
+                long minimumMillis = -Math.floorDiv(-(resolution.widthMillis() + horizon.toMillis()),
+                        resolution.widthMillis() - 1);
+                throw new InvalidStatException("rule '" + name + "' resolution " + resolution.name()
+                        + " is too fine for a flush interval of " + flushInterval.toMillis() + " ms and a horizon of "
+                        + horizon + ": up to " + flushes + " flushes of a partition can write into one "
+                        + resolution.name() + " bucket, which has " + resolution.widthMillis()
+                        + " slots (one per millisecond); use wider buckets or a flush interval of at least "
+                        + -Math.floorDiv(-minimumMillis, 1000L) + " s");
+            }
+        }
+    }
+
+    /** The most flushes of one partition that can write into one bucket of {@code resolution}. */
+    static long flushesInto(Resolution resolution, Duration flushInterval, Duration horizon) {
+        return (resolution.widthMillis() + horizon.toMillis()) / flushInterval.toMillis() + 1;
     }
 
     /** True when this rule could write a series named {@code metric}. */

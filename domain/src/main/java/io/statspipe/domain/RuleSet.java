@@ -1,5 +1,6 @@
 package io.statspipe.domain;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -68,6 +69,24 @@ public record RuleSet(List<RollupRule> rules) {
             }
         }
         return Optional.empty();
+    }
+
+    /** Refuses a resolution too fine for the flush interval and horizon (see {@link RollupRule#requireDistinctSlots}). */
+    public void requireDistinctSlots(Duration flushInterval, Duration horizon) {
+        rules.forEach(rule -> rule.requireDistinctSlots(flushInterval, horizon));
+    }
+
+    /**
+     * The rule whose output a query of {@code metric} reads: the rule that reserves the name, else
+     * the rule that writes series under their input names, if any.
+     */
+    public Optional<RollupRule> writerOf(String metric) {
+        return reservedBy(metric).or(this::underInputName);
+    }
+
+    /** The rule that writes series under their input names (the raw series), if any. */
+    public Optional<RollupRule> underInputName() {
+        return rules.stream().filter(RollupRule::writesUnderInputName).findFirst();
     }
 
     /** The finest resolution any rule writes. */

@@ -3,6 +3,7 @@ package io.statspipe.domain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -77,5 +78,29 @@ class RollupRuleTest {
         assertThat(raw.outputSeries(s)).isEqualTo(s);
         assertThat(raw.resolutions()).containsExactly(Resolution.MINUTE, Resolution.HOUR);
         assertThat(defaults.finestResolution()).isEqualTo(Resolution.MINUTE);
+    }
+
+    @Test
+    void aResolutionWithFewerSlotsThanFlushesIntoOneBucketIsRefused() {
+        RuleSet tenSeconds = new RuleSet(List.of(RollupRule.identity("raw", List.of(Resolution.parse("10s:1d")))));
+
+        // 6 h of horizon plus the bucket, one flush per 2 s: 10,806 flushes into 10,000 slots.
+        assertThatThrownBy(() -> tenSeconds.requireDistinctSlots(Duration.ofSeconds(2), Duration.ofHours(6)))
+                .isInstanceOf(InvalidStatException.class)
+                .hasMessageContaining("rule 'raw' resolution 10s is too fine")
+                .hasMessageContaining("up to 10806 flushes")
+                .hasMessageContaining("10000 slots")
+                .hasMessageContaining("flush interval of at least 3 s");
+        // One flush per 3 s: 7,204 flushes, each on a slot of its own.
+        tenSeconds.requireDistinctSlots(Duration.ofSeconds(3), Duration.ofHours(6));
+        RuleSet.defaults().requireDistinctSlots(Duration.ofSeconds(1), Duration.ofHours(6));
+    }
+
+    @Test
+    void theFlushesIntoABucketCoverItsWidthAndTheHorizon() {
+        assertThat(RollupRule.flushesInto(Resolution.MINUTE, Duration.ofSeconds(1), Duration.ofHours(6)))
+                .isEqualTo(21_600 + 60 + 1);
+        assertThat(RollupRule.flushesInto(Resolution.parse("10s"), Duration.ofSeconds(2), Duration.ofHours(6)))
+                .isEqualTo(10_800 + 5 + 1);
     }
 }

@@ -2,7 +2,6 @@ package io.statspipe.adapter.kairosdb;
 
 import io.statspipe.domain.Kind;
 import io.statspipe.domain.Resolution;
-import io.statspipe.domain.RollupRule;
 import io.statspipe.domain.RuleSet;
 import java.util.Optional;
 import java.util.function.Function;
@@ -44,11 +43,7 @@ public final class KairosMapping {
     /** Each metric's finest resolution is the finest of the rule that writes it. */
     public static KairosMapping forRules(RuleSet rules) {
         Resolution overall = rules.finestResolution();
-        Optional<RollupRule> underInputName = rules.rules().stream().filter(RollupRule::writesUnderInputName).findFirst();
-        return new KairosMapping(metric -> rules.reservedBy(metric)
-                .or(() -> underInputName)
-                .map(rule -> rule.resolutions().get(0))
-                .orElse(overall));
+        return new KairosMapping(metric -> rules.writerOf(metric).map(rule -> rule.resolutions().get(0)).orElse(overall));
     }
 
     /** True when buckets of {@code resolution} are the finest ones written for {@code metric}. */

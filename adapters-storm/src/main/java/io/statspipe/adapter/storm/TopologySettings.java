@@ -136,8 +136,8 @@ public record TopologySettings(String topologyName, String bootstrapServers, Str
     /** Defaults for one machine, reading from {@code bootstrapServers}. */
     public static TopologySettings defaults(String bootstrapServers) {
         return new TopologySettings("statspipe", bootstrapServers, "stats.events", "stats.deadletter",
-                "stats.flush-intents", "statspipe-topology", Duration.ofSeconds(10), Duration.ofSeconds(10),
-                Duration.ofHours(6), Duration.ofMinutes(5), 4 * 1024 * 1024, 1, 2, 1, 50_000,
+                "stats.flush-intents", "statspipe-topology", Duration.ofSeconds(10),
+                RollupSettings.DEFAULTS.allowedLateness(), RollupSettings.DEFAULTS.horizon(), Duration.ofMinutes(5), 4 * 1024 * 1024, 1, 2, 1, 50_000,
                 Duration.ofSeconds(60));
     }
 

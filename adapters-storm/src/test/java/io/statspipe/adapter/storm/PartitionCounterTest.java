@@ -3,9 +3,14 @@ package io.statspipe.adapter.storm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.statspipe.adapter.storm.PartitionCounter.Admission;
+import io.statspipe.domain.Aggregation;
 import io.statspipe.domain.BatchId;
 import io.statspipe.domain.Event;
 import io.statspipe.domain.EventBatch;
+import io.statspipe.domain.KeepTags;
+import io.statspipe.domain.MetricPattern;
+import io.statspipe.domain.Resolution;
+import io.statspipe.domain.RollupRule;
 import io.statspipe.domain.RollupSettings;
 import io.statspipe.domain.RuleSet;
 import io.statspipe.domain.Series;
@@ -14,6 +19,7 @@ import io.statspipe.ports.out.FlushIntentPort.IntentState;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -362,12 +368,17 @@ class PartitionCounterTest {
         assertThat(pending.intent().counting()).containsEntry("series-limit-of-partition", "2 per tenant, 100 in all");
     }
 
-    @Test
-    void aPendingFlushIsNotReplayedUnderOtherCountingSettings() {
+    /** A flush of one record, cut under the default settings. */
+    private PendingFlush pendingFlushOfOneRecord() {
         append("a", 1, T0, T0 + 1);
         PartitionCounter c = counter();
         c.offer(0, T0, log.get(0));
-        PendingFlush pending = c.cut(true).orElseThrow();
+        return c.cut(true).orElseThrow();
+    }
+
+    @Test
+    void aPendingFlushIsNotReplayedUnderOtherCountingSettings() {
+        PendingFlush pending = pendingFlushOfOneRecord();
         PartitionCounter otherHorizon = new PartitionCounter(3, RuleSet.defaults(),
                 new RollupSettings(Duration.ofSeconds(10), Duration.ofHours(2)), format, 300_000, 10_000);
 
@@ -377,5 +388,20 @@ class PartitionCounterTest {
                 .hasMessageContaining("horizon was PT6H, now PT2H");
         // once it completed, the new settings apply to what comes next
         assertThat(otherHorizon.resume(Optional.of(new IntentState(pending.intent(), true)), source())).isPresent();
+    }
+
+    @Test
+    void aPendingFlushIsNotReplayedUnderAChangedRuleSetWhichAppliesOnceItCompleted() {
+        PendingFlush pending = pendingFlushOfOneRecord();
+        RuleSet withBySite = new RuleSet(List.of(RuleSet.defaults().rules().get(0),
+                new RollupRule("by-site", MetricPattern.of("page.*"), Map.of(), KeepTags.only("site"),
+                        List.of(Resolution.HOUR), EnumSet.of(Aggregation.Type.COUNT), "{metric}.by_site")));
+        PartitionCounter changedRules = new PartitionCounter(3, withBySite, RollupSettings.DEFAULTS, format, 300_000, 10_000);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> changedRules.resume(
+                        Optional.of(new IntentState(pending.intent(), false)), source()))
+                .hasMessageContaining("did not complete and was cut under other counting settings")
+                .hasMessageContaining("rule.by-site");
+        assertThat(changedRules.resume(Optional.of(new IntentState(pending.intent(), true)), source())).isPresent();
     }
 }

@@ -30,7 +30,7 @@ import java.util.TreeSet;
  *   metric       required               page.views
  *   kind         counter                counter | gauge | distribution
  *   from, to     -1h, now               epoch millis, ISO-8601 (2026-11-26T10:00:00Z), now, or now minus -30m / -2h / -7d
- *   resolution   1m                     1m | 1h
+ *   resolution   1m                     one the rules keep for the metric (10s, 1m, 1h ...)
  *   aggregation  sum                    count | sum | min | max | avg | last | p50 | p99 ...
  *   tag          (repeatable)           key:value, the series' tags must include it
  *   match        including              including | exactly

@@ -74,6 +74,23 @@ public final class MigrateCommand implements Callable<Integer> {
         return EngineModules.injector(config.settings());
     }
 
+    /**
+     * The legacy store's resolutions (1m, 1h) that the rule writing raw series keeps: the ones
+     * backfill copies and verification compares. Says which are left out, and why.
+     */
+    static List<Resolution> legacyResolutionsKept(Settings settings, PrintWriter out) {
+        List<Resolution> legacy = List.of(Resolution.MINUTE, Resolution.HOUR);
+        List<Resolution> kept = settings.rollup().rules().underInputName()
+                .map(rule -> legacy.stream().filter(l -> rule.resolutions().stream()
+                        .anyMatch(r -> r.widthMillis() == l.widthMillis())).toList())
+                .orElse(List.of());
+        if (kept.size() < legacy.size()) {
+            out.printf("the legacy store's %s buckets are left out: no rule in statspipe.rollup.rules writes raw series"
+                    + " (output \"{metric}\") at them%n", legacy.stream().filter(l -> !kept.contains(l)).toList());
+        }
+        return kept;
+    }
+
     static void print(PrintWriter out, MigrationStatus status, Injector injector) {
         out.printf("phase: %s%n", status.phase());
         MigrationSettings ms = injector.getInstance(MigrationSettings.class);
@@ -216,7 +233,10 @@ public final class MigrateCommand implements Callable<Integer> {
             LegacyStore.Ports legacy = injector.getInstance(LegacyStore.class).ports().orElseThrow();
             WritePartialsPort fresh = injector.getInstance(Key.get(WritePartialsPort.class, Names.named(Stores.NEW)));
             int rate = settings.migration().backfillRate();
-            Backfill backfill = new Backfill(legacy.history(), fresh, injector.getInstance(ProgressPort.class),
+            List<Resolution> kept = legacyResolutionsKept(settings, out);
+            WritePartialsPort keptOnly = partials -> fresh.write(partials.stream()
+                    .filter(p -> kept.stream().anyMatch(r -> r.widthMillis() == p.id().resolution().widthMillis())).toList());
+            Backfill backfill = new Backfill(legacy.history(), keptOnly, injector.getInstance(ProgressPort.class),
                     injector.getInstance(MigrationLedger.class), InstantSource.system(),
                     rate == 0 ? RateLimit.unlimited() : new RateLimit(rate, InstantSource.system(), Thread::sleep),
                     settings.migration().backfillBatch());
@@ -297,7 +317,7 @@ public final class MigrateCommand implements Callable<Integer> {
             }
             LegacyStore.Ports legacy = injector.getInstance(LegacyStore.class).ports().orElseThrow();
             ReadBucketsPort fresh = injector.getInstance(Key.get(ReadBucketsPort.class, Names.named(Stores.NEW)));
-            VerificationReport r = new Verification(legacy.reads(), fresh, List.of(Resolution.MINUTE, Resolution.HOUR),
+            VerificationReport r = new Verification(legacy.reads(), fresh, legacyResolutionsKept(settings, out),
                     java.util.Set.of(io.statspipe.domain.Kind.COUNTER, io.statspipe.domain.Kind.DISTRIBUTION),
                     ledger, InstantSource.system()).verify(range, prefix, sampleConfidence == null ? Coverage.allSeries()
                     : Coverage.sample(sampleConfidence, sampleTolerance, sampleSeed));

@@ -46,7 +46,8 @@ public final class QueryCommand implements Callable<Integer> {
     @Option(names = "--to", defaultValue = "now", description = "Same forms as --from (default: ${DEFAULT-VALUE}).")
     String to;
 
-    @Option(names = "--resolution", defaultValue = "1m", description = "1m or 1h (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--resolution", defaultValue = "1m", description = "A resolution statspipe.rollup.rules keeps for the metric (the defaults keep 1m and 1h;"
+            + " default: ${DEFAULT-VALUE}).")
     String resolution;
 
     @Option(names = "--aggregation", defaultValue = "sum", description = "count, sum, min, max, avg, last, p50, p99... (default: ${DEFAULT-VALUE}).")

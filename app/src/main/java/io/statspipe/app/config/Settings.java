@@ -12,7 +12,7 @@ import java.util.Set;
  * {@code statspipe-defaults.conf} (every key, documented) and the user's overrides.
  */
 public record Settings(Path dataDir, Api api, Statsd statsd, Ingest ingest, EventLog eventLog, Store store,
-                       Topology topology, Legacy legacy, Agent agent, Migration migration) {
+                       Topology topology, RollupRules rollup, Legacy legacy, Agent agent, Migration migration) {
 
     /**
      * Every listener binds here unless its own key says otherwise: statspipe runs loopback-only
@@ -28,7 +28,7 @@ public record Settings(Path dataDir, Api api, Statsd statsd, Ingest ingest, Even
         List<Token> tokens = new java.util.ArrayList<>(api.tokens());
         tokens.add(token);
         return new Settings(dataDir, new Api(api.bind(), api.port(), tokens, api.maxBuckets(), api.edge(), api.tls()),
-                statsd, ingest, eventLog, store, topology, legacy, agent, migration);
+                statsd, ingest, eventLog, store, topology, rollup, legacy, agent, migration);
     }
 
     /** What a token may do. */

@@ -9,6 +9,7 @@ import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
+import io.statspipe.domain.RollupSettings;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
@@ -139,8 +140,10 @@ public final class SettingsLoader {
         Settings.Migration migration = new Settings.Migration(r.atLeast("statspipe.migration.switch-margin", Duration.ZERO),
                 r.atLeast("statspipe.migration.settle-time", Duration.ZERO), r.bool("statspipe.migration.shadow-reads"),
                 r.positiveInt("statspipe.migration.backfill-batch"), r.nonNegativeInt("statspipe.migration.backfill-rate"));
+        // The topology runs with the domain's horizon (TopologySettings.defaults); the rules' buckets must fit it.
+        RollupRules rollup = RollupRules.read(r.c(), flushInterval, RollupSettings.DEFAULTS.horizon());
         Settings settings = new Settings(Path.of(r.nonEmpty("statspipe.data-dir")), api, statsd, ingest, eventLog, store,
-                topology, legacy, agent, migration);
+                topology, rollup, legacy, agent, migration);
         refuseSharedPorts(settings);
         return settings;
     }

@@ -19,7 +19,12 @@ public final class KairosTopologyPlugs {
 
     /** The read-back of a flush's points from the KairosDB at {@code kairosUrl}, under the default rules. */
     public static DurabilityCheck readBackAt(String kairosUrl) {
-        return new KairosReadBack(KairosStoreConfig.of(kairosUrl));
+        return readBackAt(kairosUrl, RuleSet.defaults());
+    }
+
+    /** The read-back of a flush's points, found where {@code rules} write them. */
+    public static DurabilityCheck readBackAt(String kairosUrl, RuleSet rules) {
+        return new KairosReadBack(storeConfig(kairosUrl, rules));
     }
 
     public static TopologyPlugs of(String kairosUrl) {
@@ -30,7 +35,7 @@ public final class KairosTopologyPlugs {
     public static TopologyPlugs of(String kairosUrl, TopologyPlugs.Factory<RuleSet> rules) {
         return new TopologyPlugs(rules, ProtobufEventBatchFormat::new,
                 () -> new KairosAggregateStore(storeConfig(kairosUrl, rules.get())),
-                () -> new KairosReadBack(storeConfig(kairosUrl, rules.get())));
+                () -> readBackAt(kairosUrl, rules.get()));
     }
 
     private static KairosStoreConfig storeConfig(String kairosUrl, RuleSet rules) {

@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,7 +81,7 @@ public final class CoreModule extends AbstractModule {
                         d -> LOG.warn("shadow read of '{}' differs: {} store answered {}, the other {}",
                                 d.query().metric(), d.primary(), d.primaryAnswer(), d.shadowAnswer())))
                 .orElse(fresh);
-        return new QueryStatsService(store, settings.api().maxBuckets());
+        return new QueryStatsService(store, settings.api().maxBuckets(), Optional.of(settings.rollup().rules()));
     }
 
     /** Listing reads the new store: KairosDB holds every series statspipe writes, the legacy store only its days. */

@@ -6,6 +6,7 @@ import com.google.inject.Singleton;
 import io.statspipe.adapter.kairosdb.server.LocalKairosDb;
 import io.statspipe.adapter.storm.TopologyPlugs;
 import io.statspipe.app.config.Settings;
+import io.statspipe.domain.RuleSet;
 import io.statspipe.ports.out.WritePartialsPort;
 
 /** {@code statspipe.store.engine = kairosdb-h2}: a local KairosDB server (child JVM) keeping its data in H2. */
@@ -51,8 +52,8 @@ public final class KairosDbH2Module extends AbstractModule {
         }
 
         @Override
-        public TopologyPlugs.Factory<WritePartialsPort> writerFactory() {
-            return KairosDbStores.writerAt(url());
+        public TopologyPlugs.Factory<WritePartialsPort> writerFactory(TopologyPlugs.Factory<RuleSet> rules) {
+            return KairosDbStores.writerAt(url(), rules);
         }
 
         @Override

@@ -5,6 +5,7 @@ import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import io.statspipe.adapter.storm.TopologyPlugs;
 import io.statspipe.app.config.Settings;
+import io.statspipe.domain.RuleSet;
 import io.statspipe.ports.out.WritePartialsPort;
 
 /** {@code statspipe.store.engine = kairosdb}: an external KairosDB at {@code statspipe.store.url}. */
@@ -38,8 +39,8 @@ public final class KairosDbModule extends AbstractModule {
             }
 
             @Override
-            public TopologyPlugs.Factory<WritePartialsPort> writerFactory() {
-                return KairosDbStores.writerAt(url);
+            public TopologyPlugs.Factory<WritePartialsPort> writerFactory(TopologyPlugs.Factory<RuleSet> rules) {
+                return KairosDbStores.writerAt(url, rules);
             }
 
             @Override

@@ -10,6 +10,7 @@ import io.statspipe.adapter.kairosdb.KairosQueryApi;
 import io.statspipe.adapter.kairosdb.KairosStoreConfig;
 import io.statspipe.ports.out.DeletePointsPort;
 import io.statspipe.ports.out.NativeQueryPort;
+import io.statspipe.app.config.Settings;
 import io.statspipe.ports.out.QueryAggregatesPort;
 import io.statspipe.ports.out.ReadBucketsPort;
 import io.statspipe.ports.out.WritePartialsPort;
@@ -22,8 +23,8 @@ final class KairosDbPortsModule extends AbstractModule {
 
     @Provides
     @Singleton
-    KairosAggregateStore kairos(AggregateStore engine) {
-        return KairosDbStores.at(engine.url());
+    KairosAggregateStore kairos(AggregateStore engine, Settings settings) {
+        return KairosDbStores.at(engine.url(), settings.rollup().rules());
     }
 
     @Provides

@@ -35,15 +35,16 @@ public final class TopologyWiring {
     }
 
     /**
-     * The plugs: the domain's rules, Kafka's batch format, the store, and the read-back that
+     * The plugs: the configured rules ({@code statspipe.rollup.rules}), Kafka's batch format, the store, and the read-back that
      * completes a flush only once its points are durable. With a legacy store the topology writes
      * through {@link DualWriteStore}, which reads the migration phase on every flush; without
      * one, straight into the new store.
      */
     public static TopologyPlugs plugs(Settings settings, AggregateStore store, LegacyStore legacy) {
-        TopologyPlugs.Factory<WritePartialsPort> fresh = store.writerFactory();
+        TopologyPlugs.Factory<RuleSet> rules = settings.rollup().factory();
+        TopologyPlugs.Factory<WritePartialsPort> fresh = store.writerFactory(rules);
         Optional<String[]> mongo = legacy.uriAndDatabase();
-        TopologyPlugs.Factory<DurabilityCheck> readBack = store.durabilityFactory();
+        TopologyPlugs.Factory<DurabilityCheck> readBack = store.durabilityFactory(rules);
         TopologyPlugs.Factory<WritePartialsPort> writer;
         TopologyPlugs.Factory<DurabilityCheck> durability;
         if (mongo.isEmpty()) {
@@ -68,6 +69,6 @@ public final class TopologyWiring {
                         migration));
             };
         }
-        return new TopologyPlugs(RuleSet::defaults, ProtobufEventBatchFormat::new, writer, durability);
+        return new TopologyPlugs(rules, ProtobufEventBatchFormat::new, writer, durability);
     }
 }

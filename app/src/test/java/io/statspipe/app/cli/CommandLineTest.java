@@ -21,7 +21,7 @@ class CommandLineTest {
 
     @Test
     void everyCommandHasHelp() {
-        List<String> commands = List.of("", "up", "send", "query", "metrics", "delete", "load", "status", "token", "token create", "submit", "migrate", "migrate status",
+        List<String> commands = List.of("", "up", "send", "query", "metrics", "delete", "load", "status", "token", "token create", "submit", "rules", "rules check", "migrate", "migrate status",
                 "migrate advance", "migrate rollback", "migrate backfill", "migrate verify", "ring", "ring status", "ring join",
                 "ring leave", "ring reload-seeds", "ring firewall");
         for (String command : commands) {

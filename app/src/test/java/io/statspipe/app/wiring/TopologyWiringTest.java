@@ -2,19 +2,33 @@ package io.statspipe.app.wiring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.inject.Guice;
+import com.google.inject.Injector;
 import io.statspipe.adapter.storm.StatsTopology;
+import io.statspipe.adapter.storm.TopologyPlugs;
 import io.statspipe.adapter.storm.TopologySettings;
+import io.statspipe.app.config.RollupRulesTest;
 import io.statspipe.app.config.Settings;
 import io.statspipe.app.config.SettingsLoader;
+import io.statspipe.domain.RollupRule;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import org.apache.storm.Config;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** What the configuration hands the topology, for LocalCluster and for {@code statspipe submit} alike. */
 class TopologyWiringTest {
+    @TempDir
+    Path dir;
 
     @Test
     void configuredWorkersParallelismAndFlushIntervalReachTheStormConfig() {
@@ -41,5 +55,28 @@ class TopologyWiringTest {
 
         assertThat(StatsTopology.config(TopologyWiring.settings(settings, "127.0.0.1:9092")).get(Config.TOPOLOGY_WORKERS))
                 .isEqualTo(2);
+    }
+
+    @Test
+    void theConfiguredRulesReachTheTopologyAndSurviveStormsSerialization() throws Exception {
+        Path file = dir.resolve("rules.conf");
+        Files.writeString(file, "statspipe.topology.flush-interval = 3s\n" + RollupRulesTest.TWO_RULES);
+        Settings settings = SettingsLoader.load(Optional.of(file), Map.of(), new Properties(), Map.of(
+                "statspipe.store.engine", "kairosdb", "statspipe.store.url", "http://127.0.0.1:1"));
+        Injector injector = Guice.createInjector(new KairosDbModule(), new NoLegacyModule(),
+                binder -> binder.bind(Settings.class).toInstance(settings));
+
+        TopologyPlugs plugs = TopologyWiring.plugs(settings, injector.getInstance(AggregateStore.class),
+                injector.getInstance(LegacyStore.class));
+
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(plugs);
+        }
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+            TopologyPlugs inWorker = (TopologyPlugs) in.readObject();
+            assertThat(inWorker.rules().get()).isEqualTo(settings.rollup().rules());
+            assertThat(inWorker.rules().get().rules()).extracting(RollupRule::name).containsExactly("raw", "by-site");
+        }
     }
 }

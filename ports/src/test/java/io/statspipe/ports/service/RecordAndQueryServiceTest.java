@@ -7,10 +7,13 @@ import io.statspipe.domain.Aggregation;
 import io.statspipe.domain.Event;
 import io.statspipe.domain.Flush;
 import io.statspipe.domain.InvalidStatException;
+import io.statspipe.domain.KeepTags;
 import io.statspipe.domain.Kind;
+import io.statspipe.domain.MetricPattern;
 import io.statspipe.domain.Origin;
 import io.statspipe.domain.Resolution;
 import io.statspipe.domain.Rollup;
+import io.statspipe.domain.RollupRule;
 import io.statspipe.domain.RollupSettings;
 import io.statspipe.domain.RuleSet;
 import io.statspipe.domain.Series;
@@ -24,7 +27,9 @@ import io.statspipe.ports.in.StatsQuery;
 import io.statspipe.ports.in.TagFilter;
 import io.statspipe.ports.in.TimeRange;
 import io.statspipe.ports.out.EngineUnavailableException;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class RecordAndQueryServiceTest {
@@ -82,5 +87,28 @@ class RecordAndQueryServiceTest {
 
         assertThatThrownBy(() -> service.query(year)).isInstanceOf(InvalidStatException.class)
                 .hasMessageContaining("525600 buckets of 1m, more than 100");
+    }
+
+    @Test
+    void aQueryOfAResolutionNoRuleKeepsForTheMetricIsRefusedNamingTheRule() {
+        RuleSet rules = new RuleSet(List.of(RollupRule.identity("raw", List.of(Resolution.MINUTE, Resolution.HOUR)),
+                new RollupRule("by-site", MetricPattern.of("page.*"), java.util.Map.of(), KeepTags.only("site"),
+                        List.of(Resolution.parse("10s:1d"), Resolution.HOUR), EnumSet.of(Aggregation.Type.COUNT),
+                        "{metric}.by_site")));
+        QueryStatsService service = new QueryStatsService(new InMemoryAggregateStore(), 100_000, Optional.of(rules));
+        TimeRange hour = new TimeRange(0, 3_600_000L);
+
+        assertThat(service.query(StatsQuery.of("page.views.by_site", Kind.COUNTER, hour, Resolution.parse("10s"),
+                Aggregation.SUM))).isEmpty();
+        assertThat(service.query(StatsQuery.of("page.views", Kind.COUNTER, hour, Resolution.MINUTE, Aggregation.SUM)))
+                .isEmpty();
+        assertThatThrownBy(() -> service.query(StatsQuery.of("page.views.by_site", Kind.COUNTER, hour,
+                Resolution.MINUTE, Aggregation.SUM)))
+                .isInstanceOf(InvalidStatException.class)
+                .hasMessage("resolution 1m is not kept for 'page.views.by_site': rule 'by-site' keeps [10s, 1h]");
+        assertThatThrownBy(() -> service.query(StatsQuery.of("page.views", Kind.COUNTER, hour,
+                Resolution.parse("10s"), Aggregation.SUM)))
+                .isInstanceOf(InvalidStatException.class)
+                .hasMessage("resolution 10s is not kept for 'page.views': rule 'raw' keeps [1m, 1h]");
     }
 }
