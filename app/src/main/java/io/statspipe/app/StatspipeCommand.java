@@ -5,6 +5,7 @@ import io.statspipe.app.cli.LoadCommand;
 import io.statspipe.app.cli.MetricsCommand;
 import io.statspipe.app.cli.MigrateCommand;
 import io.statspipe.app.cli.QueryCommand;
+import io.statspipe.app.cli.RingCommand;
 import io.statspipe.app.cli.RulesCommand;
 import io.statspipe.app.cli.SendCommand;
 import io.statspipe.app.cli.StatusCommand;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "statspipe", mixinStandardHelpOptions = true, version = "statspipe 0.1.0",
         description = "Exact, cheap stats: StatsD in, pre-aggregated buckets out.",
         subcommands = {UpCommand.class, SendCommand.class, QueryCommand.class, MetricsCommand.class, DeleteCommand.class, LoadCommand.class, StatusCommand.class,
-                TokenCommand.class, MigrateCommand.class, SubmitCommand.class, RulesCommand.class, io.statspipe.app.ingest.AgentCommand.class})
+                TokenCommand.class, MigrateCommand.class, SubmitCommand.class, RulesCommand.class, RingCommand.class, io.statspipe.app.ingest.AgentCommand.class})
 public final class StatspipeCommand implements Callable<Integer> {
     /** Exit code when the configuration (or a port or engine it names) stops start-up. */
     public static final int CONFIGURATION_ERROR = 3;

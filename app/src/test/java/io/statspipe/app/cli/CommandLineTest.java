@@ -22,7 +22,8 @@ class CommandLineTest {
     @Test
     void everyCommandHasHelp() {
         List<String> commands = List.of("", "up", "send", "query", "metrics", "delete", "load", "status", "token", "token create", "submit", "rules", "rules check", "migrate", "migrate status",
-                "migrate advance", "migrate rollback", "migrate backfill", "migrate verify");
+                "migrate advance", "migrate rollback", "migrate backfill", "migrate verify", "ring", "ring status", "ring join",
+                "ring leave", "ring reload-seeds", "ring firewall");
         for (String command : commands) {
             String[] args = (command + " --help").trim().split(" ");
             CommandLineRun r = run(args);

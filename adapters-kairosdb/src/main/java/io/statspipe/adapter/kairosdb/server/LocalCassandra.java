@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,9 +90,24 @@ public final class LocalCassandra implements AutoCloseable {
     private int storagePort;
     private int jmxPort;
     private ChildJvm jvm;
+    private String seedProviderClass = "org.apache.cassandra.locator.SimpleSeedProvider";
+    private Map<String, String> seedProviderParameters = Map.of();
+    private List<Path> pluginClasspath = List.of();
 
     public LocalCassandra(Config config) {
         this.config = config;
+    }
+
+    /**
+     * Seeds from {@code className} (a Cassandra {@code SeedProvider}) with these parameters instead
+     * of the node itself, its jars appended to the node's classpath (so Cassandra's own jars win
+     * where both carry a library). Before {@link #start()}.
+     */
+    public synchronized LocalCassandra seedProvider(String className, Map<String, String> parameters, List<Path> classpath) {
+        this.seedProviderClass = className;
+        this.seedProviderParameters = Map.copyOf(parameters);
+        this.pluginClasspath = List.copyOf(classpath);
+        return this;
     }
 
     public synchronized LocalCassandra start() {
@@ -133,7 +150,9 @@ public final class LocalCassandra implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare cassandra folder " + dir, e);
         }
-        jvm = ChildJvm.start("cassandra", options, ServerClasspath.of("cassandra-server"),
+        List<Path> classpath = new ArrayList<>(ServerClasspath.of("cassandra-server"));
+        classpath.addAll(pluginClasspath);
+        jvm = ChildJvm.start("cassandra", options, classpath,
                 "org.apache.cassandra.service.CassandraDaemon", List.of(), dir, dir.resolve("cassandra.log"));
         jvm.awaitReady(() -> ChildJvm.portOpen(nativePort), config.startTimeout());
         LOG.info("Cassandra started, CQL at {} (PID {}, data in {})", cqlHost(), jvm.pid(), dir);
@@ -160,12 +179,42 @@ public final class LocalCassandra implements AutoCloseable {
         return jvm.pid();
     }
 
+    /** The node's internode (storage) port on 127.0.0.1. */
+    public synchronized int storagePort() {
+        requirePorts();
+        return storagePort;
+    }
+
+    /** The node's JMX port on 127.0.0.1 (no authentication, loopback only), as nodetool uses it. */
+    public synchronized int jmxPort() {
+        requirePorts();
+        return jmxPort;
+    }
+
+    private void requirePorts() {
+        if (nativePort == 0) {
+            throw new IllegalStateException("cassandra has no port before its first start");
+        }
+    }
+
     /** {@code 127.0.0.1:PORT} of the CQL transport, as {@link LocalKairosDb.Builder#cassandra} takes it. */
     public synchronized String cqlHost() {
         if (nativePort == 0) {
             throw new IllegalStateException("cassandra has no port before its first start");
         }
         return "127.0.0.1:" + nativePort;
+    }
+
+    private String seedProviderSection() {
+        Map<String, String> parameters = seedProviderParameters.isEmpty()
+                ? Map.of("seeds", "127.0.0.1:" + storagePort) : new TreeMap<>(seedProviderParameters);
+        StringBuilder section = new StringBuilder("seed_provider:\n  - class_name: " + seedProviderClass + "\n    parameters:");
+        String indent = "\n      - ";
+        for (Map.Entry<String, String> parameter : parameters.entrySet()) {
+            section.append(indent).append(parameter.getKey()).append(": \"").append(parameter.getValue()).append('"');
+            indent = "\n        ";
+        }
+        return section.toString();
     }
 
     private String yaml(Path dir) {
@@ -182,10 +231,7 @@ public final class LocalCassandra implements AutoCloseable {
                 "native_transport_port: " + nativePort,
                 "storage_port: " + storagePort,
                 "start_native_transport: true",
-                "seed_provider:",
-                "  - class_name: org.apache.cassandra.locator.SimpleSeedProvider",
-                "    parameters:",
-                "      - seeds: \"127.0.0.1:" + storagePort + "\"",
+                seedProviderSection(),
                 "data_file_directories:",
                 "  - " + dir.resolve("data"),
                 "commitlog_directory: " + dir.resolve("commitlog"),
