@@ -99,13 +99,16 @@ final class FlushCommitter implements AutoCloseable {
         if (!retry("record intent " + flush.intent(), () -> intents.begin(flush.intent()))) {
             return false;
         }
+        long begun = System.nanoTime();
         Map<PartialId, DeadLetter> refused = new LinkedHashMap<>();
         if (!writeAll(flush, partials, refused)) {
             return false;
         }
+        long written = System.nanoTime();
         if (!awaitDurable(flush, refused)) {
             return false;
         }
+        long durable = System.nanoTime();
         List<DeadLetter> letters = new ArrayList<>(flush.deadLetters());
         letters.addAll(refused.values());
         if (!letters.isEmpty() && !retry("dead-letter " + letters.size() + " records", () -> deadLetters.send(letters))) {
@@ -114,8 +117,12 @@ final class FlushCommitter implements AutoCloseable {
         if (!retry("complete intent " + flush.intent(), () -> intents.complete(flush.intent()))) {
             return false;
         }
-        health.flushed(flush, refused.size(), (System.nanoTime() - started) / 1_000_000);
-        LOG.debug("committed {} ({} partials, {} events)", flush.intent(), partials.size(), flush.flush().events());
+        long completed = System.nanoTime();
+        health.flushed(flush, refused.size(), (completed - started) / 1_000_000);
+        LOG.debug("committed {} ({} partials, {} events) in {} ms: begin {} ms, write {} ms, read back {} ms, complete {} ms",
+                flush.intent().origin(), partials.size(), flush.flush().events(), (completed - started) / 1_000_000,
+                (begun - started) / 1_000_000, (written - begun) / 1_000_000, (durable - written) / 1_000_000,
+                (completed - durable) / 1_000_000);
         return true;
     }
 
