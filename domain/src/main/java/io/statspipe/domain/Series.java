@@ -5,11 +5,19 @@ import java.util.regex.Pattern;
 /**
  * What is measured: a metric name and its tags. Immutable; equal series have equal names and
  * equal tag sets.
+ *
+ * <p>A class rather than a record only to keep its hash in its own field, as {@link Tags} does:
+ * every stage looks series up in hash maps, once per event on the agent's path, and a record's
+ * hash reads the name's and the tags' objects too (three cache misses instead of one).
  */
-public record Series(String metric, Tags tags) {
+public final class Series {
     private static final Pattern METRIC = Pattern.compile(Limits.METRIC_CHARACTERS);
 
-    public Series {
+    private final String metric;
+    private final Tags tags;
+    private final int hash;
+
+    public Series(String metric, Tags tags) {
         if (metric == null || metric.isEmpty()) {
             throw new InvalidStatException("metric name must not be empty");
         }
@@ -24,26 +32,32 @@ public record Series(String metric, Tags tags) {
         if (tags == null) {
             throw new InvalidStatException("tags must not be null (use Tags.none())");
         }
+        this.metric = metric;
+        this.tags = tags;
+        this.hash = 31 * metric.hashCode() + tags.hashCode();
+    }
+
+    public String metric() {
+        return metric;
+    }
+
+    public Tags tags() {
+        return tags;
     }
 
     public static Series of(String metric, String... keysAndValues) {
         return new Series(metric, Tags.of(keysAndValues));
     }
 
-    /**
-     * Written out rather than left to the record: every stage looks series up in hash maps, and
-     * the generated methods go through method handles that cost more than the fields' own
-     * (cached) hashes. A different instance of the same series compares its hash before its tags.
-     */
+    /** A different instance of the same series compares its hash before its name and tags. */
     @Override
     public boolean equals(Object o) {
-        return this == o || o instanceof Series s && tags.hashCode() == s.tags.hashCode() && metric.equals(s.metric)
-                && tags.equals(s.tags);
+        return this == o || o instanceof Series s && hash == s.hash && metric.equals(s.metric) && tags.equals(s.tags);
     }
 
     @Override
     public int hashCode() {
-        return 31 * metric.hashCode() + tags.hashCode();
+        return hash;
     }
 
     /** {@code metric{k1=v1,k2=v2}}. */
