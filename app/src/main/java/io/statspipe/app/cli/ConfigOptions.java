@@ -28,6 +28,13 @@ public final class ConfigOptions {
         return SettingsLoader.load(file, overrides);
     }
 
+    /** Adds {@code key = value} to a command's overrides when its option was given. */
+    public static void putIfSet(Map<String, String> overrides, String key, Object value) {
+        if (value != null) {
+            overrides.put(key, String.valueOf(value));
+        }
+    }
+
     public Settings settings() {
         return settings(Map.of());
     }

@@ -63,12 +63,12 @@ public final class UpCommand implements Callable<Integer> {
                         "--store must be h2 or cassandra, got '" + store + "'");
             });
         }
-        put(overrides, "statspipe.data-dir", dataDir);
-        put(overrides, "statspipe.api.port", apiPort);
-        put(overrides, "statspipe.statsd.port", statsdPort);
-        put(overrides, "statspipe.store.port", kairosPort);
-        put(overrides, "statspipe.event-log.port", kafkaPort);
-        put(overrides, "statspipe.event-log.controller-port", kafkaControllerPort);
+        ConfigOptions.putIfSet(overrides, "statspipe.data-dir", dataDir);
+        ConfigOptions.putIfSet(overrides, "statspipe.api.port", apiPort);
+        ConfigOptions.putIfSet(overrides, "statspipe.statsd.port", statsdPort);
+        ConfigOptions.putIfSet(overrides, "statspipe.store.port", kairosPort);
+        ConfigOptions.putIfSet(overrides, "statspipe.event-log.port", kafkaPort);
+        ConfigOptions.putIfSet(overrides, "statspipe.event-log.controller-port", kafkaControllerPort);
         Settings settings = config.settings(overrides);
         out.println("statspipe: starting the pipeline (data in " + settings.dataDir().toAbsolutePath() + ") ...");
         out.flush();
@@ -118,11 +118,5 @@ public final class UpCommand implements Callable<Integer> {
     private static String clientOptions(Settings settings) {
         return (settings.dataDir().equals(Path.of("data")) ? "" : " --data-dir " + settings.dataDir().toAbsolutePath())
                 + (settings.api().port() == 8070 ? "" : " --url " + settings.api().baseUrl());
-    }
-
-    private static void put(Map<String, String> overrides, String key, Object value) {
-        if (value != null) {
-            overrides.put(key, String.valueOf(value));
-        }
     }
 }

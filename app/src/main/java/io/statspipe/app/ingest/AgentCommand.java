@@ -11,6 +11,8 @@ import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -21,10 +23,14 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code statspipe agent}: the store-and-forward agent with StatsD UDP and HTTP ingest, until
- * stopped. Its HTTP ingest is {@code statspipe up}'s: the same path, answers, tokens
- * ({@code statspipe.api.tokens}, {@code statspipe.ingest.require-token}), limits and TLS
- * ({@code statspipe.api.*}), read from the configuration ({@code --config}, {@code --set}), like
- * its Kafka clients' properties ({@code statspipe.event-log.client}).
+ * stopped. It reads {@code statspipe up}'s configuration, with the same precedence ({@code --config}
+ * or {@code $STATSPIPE_CONFIG}, then {@code STATSPIPE_*} variables, then {@code --set} and the
+ * options below): Kafka ({@code statspipe.event-log.*}: the brokers, external or the embedded
+ * broker's port, the events topic's partitions, the clients' properties), StatsD
+ * ({@code statspipe.statsd.*}), the HTTP ingest ({@code statspipe.api.*}: port, tokens, limits, TLS;
+ * {@code statspipe.ingest.require-token}) and the spool ({@code <statspipe.data-dir>/spool},
+ * {@code statspipe.agent.spool-max-bytes}). Bad configuration stops it before it starts, naming the
+ * key (exit code 3).
  */
 @Command(name = "agent", mixinStandardHelpOptions = true,
         description = "Take stats in (StatsD over UDP, JSON over HTTP), spool them on local disk and forward them to Kafka.")
@@ -32,27 +38,31 @@ public final class AgentCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--kafka", defaultValue = "127.0.0.1:9092", description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
-    String kafka;
-
-    @Option(names = "--spool", defaultValue = "spool", description = "Spool folder (default: ${DEFAULT-VALUE}).")
-    Path spool;
-
     @Mixin
     ConfigOptions config;
 
-    @Option(names = "--bind", defaultValue = "127.0.0.1", description = "Address the endpoints listen on (default: ${DEFAULT-VALUE}). "
-            + "Another address than loopback lets every host that reaches it send stats, and is logged as a WARN.")
+    @Option(names = "--kafka", description = "Kafka bootstrap servers (statspipe.event-log.bootstrap-servers with "
+            + "statspipe.event-log.engine = kafka; default: the embedded broker's port on 127.0.0.1, statspipe.event-log.port).")
+    String kafka;
+
+    @Option(names = "--data-dir", description = "Data folder, the spool in its spool folder (statspipe.data-dir, default: data).")
+    String dataDir;
+
+    @Option(names = "--spool", description = "Spool folder (default: the data folder's spool).")
+    Path spool;
+
+    @Option(names = "--bind", description = "Address the endpoints listen on (statspipe.statsd.bind and statspipe.api.bind, "
+            + "default 127.0.0.1). Another address than loopback lets every host that reaches it send stats, and is logged as a WARN.")
     String bind;
 
-    @Option(names = "--statsd-port", defaultValue = "8125", description = "StatsD UDP port, 0 for any free one (default: ${DEFAULT-VALUE}).")
-    int statsdPort;
+    @Option(names = "--statsd-port", description = "StatsD UDP port, 0 for any free one (default: statspipe.statsd.port).")
+    Integer statsdPort;
 
-    @Option(names = "--http-port", defaultValue = "8126", description = "HTTP ingest port, 0 for any free one (default: ${DEFAULT-VALUE}).")
-    int httpPort;
+    @Option(names = "--http-port", description = "HTTP ingest port, 0 for any free one (default: statspipe.api.port).")
+    Integer httpPort;
 
-    @Option(names = "--partitions", defaultValue = "8", description = "Partitions of the events topic (default: ${DEFAULT-VALUE}).")
-    int partitions;
+    @Option(names = "--partitions", description = "Partitions of the events topic (statspipe.event-log.partitions, default 8).")
+    Integer partitions;
 
     @Option(names = "--replication", defaultValue = "1", description = "Replication of the topics (default: ${DEFAULT-VALUE}).")
     int replication;
@@ -63,10 +73,12 @@ public final class AgentCommand implements Callable<Integer> {
     @Option(names = "--dead-letter-topic", defaultValue = TopicLayout.DEAD_LETTERS, description = "Dead-letter topic (default: ${DEFAULT-VALUE}).")
     String deadLetterTopic;
 
-    @Option(names = "--spool-max-bytes", defaultValue = "1073741824", description = "Most bytes the spool keeps; beyond, new input is refused and counted (default: ${DEFAULT-VALUE}).")
-    long spoolMaxBytes;
+    @Option(names = "--spool-max-bytes", description = "Most bytes the spool keeps; beyond, new input is refused and counted "
+            + "(statspipe.agent.spool-max-bytes, default 1 GiB).")
+    Long spoolMaxBytes;
 
-    @Option(names = "--spool-segment-bytes", defaultValue = "67108864", description = "Spool segment size (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--spool-segment-bytes", defaultValue = "67108864", description = "Spool segment size, at most the "
+            + "spool's size (default: ${DEFAULT-VALUE}).")
     long spoolSegmentBytes;
 
     @Option(names = "--fsync-interval-ms", defaultValue = "5", description = "Group-commit period of the spool; 0 = fsync every append (default: ${DEFAULT-VALUE}).")
@@ -82,16 +94,21 @@ public final class AgentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        Settings configured = config.settings();
-        AgentSettings settings = new AgentSettings(kafka,
-                new TopicLayout(eventsTopic, deadLetterTopic, partitions, (short) replication),
-                new SpoolSettings(spool, spoolMaxBytes, spoolSegmentBytes, Duration.ofMillis(fsyncIntervalMs)),
+        Settings configured = config.settings(overrides());
+        long maxBytes = configured.agent().spoolMaxBytes();
+        AgentSettings settings = new AgentSettings(configured.eventLog().brokers(),
+                new TopicLayout(eventsTopic, deadLetterTopic, configured.eventLog().partitions(), (short) replication),
+                new SpoolSettings(spool != null ? spool : configured.dataDir().resolve("spool"), maxBytes,
+                        Math.min(spoolSegmentBytes, maxBytes), Duration.ofMillis(fsyncIntervalMs)),
                 AgentSettings.DEFAULT_UNREACHABLE_AFTER, configured.eventLog().client().properties(),
                 new IdempotencyWindow(idempotencyWindow, idempotencyMaxKeys, IdempotencyWindow.DEFAULT.maxAnswerBytes()));
         IngestEndpoint.Access access = new IngestEndpoint.Access(new TenantTokens(configured.api().tokens()),
                 configured.ingest().requireToken());
-        RunningAgent running = RunningAgent.start(settings, new InetSocketAddress(bind, statsdPort),
-                new InetSocketAddress(bind, httpPort), access, configured.api().edge(), configured.api().tls());
+        // Port 0 (any free port) is for scripts and tests only: the configuration keys take real ports.
+        RunningAgent running = RunningAgent.start(settings,
+                new InetSocketAddress(configured.statsd().bind(), statsdPort != null ? statsdPort : configured.statsd().port()),
+                new InetSocketAddress(configured.api().bind(), httpPort != null ? httpPort : configured.api().port()),
+                access, configured.api().edge(), configured.api().tls());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             running.close();
@@ -105,4 +122,20 @@ public final class AgentCommand implements Callable<Integer> {
         stopped.await();
         return 0;
     }
+
+    /** The options that stand for configuration keys, as overrides over {@code --set}, like {@code statspipe up}'s. */
+    private Map<String, String> overrides() {
+        Map<String, String> overrides = new LinkedHashMap<>();
+        if (kafka != null) {
+            overrides.put("statspipe.event-log.engine", "kafka");
+            overrides.put("statspipe.event-log.bootstrap-servers", kafka);
+        }
+        ConfigOptions.putIfSet(overrides, "statspipe.data-dir", dataDir);
+        ConfigOptions.putIfSet(overrides, "statspipe.statsd.bind", bind);
+        ConfigOptions.putIfSet(overrides, "statspipe.api.bind", bind);
+        ConfigOptions.putIfSet(overrides, "statspipe.event-log.partitions", partitions);
+        ConfigOptions.putIfSet(overrides, "statspipe.agent.spool-max-bytes", spoolMaxBytes);
+        return overrides;
+    }
+
 }

@@ -4,6 +4,10 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import com.google.inject.name.Named;
+import io.statspipe.adapter.kafka.migration.KafkaPhaseStore;
+import io.statspipe.adapter.kafka.migration.KafkaProgress;
+import io.statspipe.adapter.storm.TopologyPlugs;
+import io.statspipe.app.config.Engines;
 import io.statspipe.app.config.Settings;
 import io.statspipe.migration.MigrationControl;
 import io.statspipe.migration.MigrationLedger;
@@ -24,6 +28,7 @@ import io.statspipe.ports.service.QueryStatsService;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -42,12 +47,36 @@ public final class CoreModule extends AbstractModule {
         return settings.dataDir().resolve("migration").resolve("phases");
     }
 
+    /**
+     * Where the migration's phase lives: with an external Kafka ({@code statspipe.event-log.engine =
+     * kafka}), in a compacted topic of it, so the topology's workers and {@code statspipe migrate}
+     * on any host of the cluster read and change the same phase; otherwise (the embedded broker
+     * listens on this machine's loopback only) in the data folder.
+     */
+    public static TopologyPlugs.Factory<PhaseStorePort> phaseStores(Settings settings) {
+        if (settings.eventLog().engine() == Engines.EventLog.KAFKA) {
+            String servers = settings.eventLog().bootstrapServers();
+            HashMap<String, String> client = new HashMap<>(settings.eventLog().client().properties());
+            return () -> new KafkaPhaseStore(servers, client);
+        }
+        String phases = phaseFile(settings).toAbsolutePath().toString();
+        return () -> new FilePhaseStore(Path.of(phases));
+    }
+
+    /** Where the migration's job progress and ledger live: beside the phase ({@link #phaseStores}). */
+    static ProgressPort progress(Settings settings) {
+        if (settings.eventLog().engine() == Engines.EventLog.KAFKA) {
+            return new KafkaProgress(settings.eventLog().bootstrapServers(), settings.eventLog().client().properties());
+        }
+        return new FileProgress(settings.dataDir().resolve("migration").resolve("progress.properties"));
+    }
+
     @Override
     protected void configure() {
         bind(Settings.class).toInstance(settings);
         bind(InstantSource.class).toInstance(InstantSource.system());
-        bind(PhaseStorePort.class).toInstance(new FilePhaseStore(phaseFile(settings)));
-        bind(ProgressPort.class).toInstance(new FileProgress(settings.dataDir().resolve("migration").resolve("progress.properties")));
+        bind(PhaseStorePort.class).toInstance(phaseStores(settings).get());
+        bind(ProgressPort.class).toInstance(progress(settings));
     }
 
     @Provides

@@ -9,8 +9,8 @@ import io.statspipe.domain.RuleSet;
 import io.statspipe.domain.SeriesLimits;
 import io.statspipe.migration.DualWriteStore;
 import io.statspipe.migration.MigrationSettings;
+import io.statspipe.ports.out.PhaseStorePort;
 import io.statspipe.ports.out.WritePartialsPort;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -53,17 +53,17 @@ public final class TopologyWiring {
         } else {
             String uri = mongo.get()[0];
             String database = mongo.get()[1];
-            String phases = CoreModule.phaseFile(settings).toAbsolutePath().toString();
+            TopologyPlugs.Factory<PhaseStorePort> phases = CoreModule.phaseStores(settings);
             long margin = settings.migration().switchMargin().toMillis();
             long settle = settings.migration().settleTime().toMillis();
             writer = () -> new DualWriteStore(LegacyStore.Ports.connect(uri, database).writes(), fresh.get(),
-                    new FilePhaseStore(Path.of(phases)),
+                    phases.get(),
                     new MigrationSettings(Duration.ofMillis(margin), Duration.ofMillis(settle)));
             // The legacy store acknowledges durable writes; KairosDB's points are read back, but
             // only those the current phase sent to it.
             durability = () -> {
                 DurabilityCheck kairos = readBack.get();
-                FilePhaseStore phaseStore = new FilePhaseStore(Path.of(phases));
+                PhaseStorePort phaseStore = phases.get();
                 MigrationSettings migration = new MigrationSettings(Duration.ofMillis(margin), Duration.ofMillis(settle));
                 return partials -> kairos.holds(DualWriteStore.forNewStore(partials, phaseStore.current(), phaseStore,
                         migration));

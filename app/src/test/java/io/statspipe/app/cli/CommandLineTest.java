@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.statspipe.app.StatspipeCommand;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -21,7 +22,7 @@ class CommandLineTest {
 
     @Test
     void everyCommandHasHelp() {
-        List<String> commands = List.of("", "up", "send", "query", "metrics", "delete", "load", "status", "token", "token create", "submit", "rules", "rules check", "migrate", "migrate status",
+        List<String> commands = List.of("", "up", "agent", "send", "query", "metrics", "delete", "load", "status", "token", "token create", "submit", "rules", "rules check", "migrate", "migrate status",
                 "migrate advance", "migrate rollback", "migrate backfill", "migrate verify", "ring", "ring status", "ring join",
                 "ring leave", "ring reload-seeds", "ring firewall");
         for (String command : commands) {
@@ -94,6 +95,34 @@ class CommandLineTest {
         try (ServerSocket again = new ServerSocket(api, 1, InetAddress.getByName("127.0.0.1"))) {
             assertThat(again.getLocalPort()).isEqualTo(api);
         }
+    }
+
+    @Test
+    void theAgentReadsUpsConfigurationAndStopsOnABadKeyNamingIt() throws Exception {
+        Path conf = dir.resolve("agent.conf");
+        Files.writeString(conf, "statspipe.event-log.partitions = 0\n");
+        CommandLineRun file = run("agent", "--config", conf.toString(), "--data-dir", dir.toString());
+        assertThat(file.exit()).isEqualTo(StatspipeCommand.CONFIGURATION_ERROR);
+        assertThat(file.err()).contains("statspipe.event-log.partitions = 0 must be at least 1");
+
+        CommandLineRun set = run("agent", "--data-dir", dir.toString(), "--set", "statspipe.statsd.port=udp");
+        assertThat(set.exit()).isEqualTo(StatspipeCommand.CONFIGURATION_ERROR);
+        assertThat(set.err()).contains("statspipe.statsd.port = 'udp' is not a port number");
+
+        CommandLineRun unknown = run("agent", "--data-dir", dir.toString(), "--set", "statspipe.agent.spool-max-byte=1");
+        assertThat(unknown.exit()).isEqualTo(StatspipeCommand.CONFIGURATION_ERROR);
+        assertThat(unknown.err()).contains("unknown configuration key statspipe.agent.spool-max-byte");
+    }
+
+    @Test
+    void theAgentsOptionsStandForTheSameKeysAsUps() {
+        CommandLineRun kafka = run("agent", "--data-dir", dir.toString(), "--kafka", "broker-without-port");
+        assertThat(kafka.exit()).isEqualTo(StatspipeCommand.CONFIGURATION_ERROR);
+        assertThat(kafka.err()).contains("statspipe.event-log.bootstrap-servers = 'broker-without-port'", "is not host:port");
+
+        CommandLineRun spool = run("agent", "--data-dir", dir.toString(), "--spool-max-bytes", "0");
+        assertThat(spool.exit()).isEqualTo(StatspipeCommand.CONFIGURATION_ERROR);
+        assertThat(spool.err()).contains("statspipe.agent.spool-max-bytes = 0");
     }
 
     @Test

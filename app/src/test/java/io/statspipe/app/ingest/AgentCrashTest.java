@@ -9,6 +9,10 @@ import io.statspipe.domain.Series;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -60,7 +64,7 @@ class AgentCrashTest {
     }
 
     /** A child JVM running the agent; its ports read from the line it prints when ready. */
-    private record Child(Process process, int httpPort, String producer) {
+    private record Child(Process process, int statsdPort, int httpPort, String producer) {
         void end() throws InterruptedException {
             process.destroy(); // SIGTERM to this PID: a graceful stop
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
@@ -70,12 +74,17 @@ class AgentCrashTest {
     }
 
     private static Child startAgent(Path spool, String name) throws Exception {
+        return startAgent(name, "--kafka", broker.bootstrapServers(), "--spool", spool.toString(), "--partitions", "4",
+                "--statsd-port", "0", "--http-port", "0");
+    }
+
+    private static Child startAgent(String name, String... options) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process process = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
                 "-Djava.net.preferIPv4Stack=true", "-Dlog4j2.configurationFile=log4j2-test.xml",
-                "io.statspipe.app.StatspipeCommand", "agent",
-                "--kafka", broker.bootstrapServers(), "--spool", spool.toString(), "--partitions", "4",
-                "--statsd-port", "0", "--http-port", "0")
+                "io.statspipe.app.StatspipeCommand", "agent"));
+        command.addAll(List.of(options));
+        Process process = new ProcessBuilder(command)
                 .redirectError(dir.resolve(name + ".log").toFile())
                 .start();
         CompletableFuture<Matcher> ready = CompletableFuture.supplyAsync(() -> {
@@ -94,7 +103,7 @@ class AgentCrashTest {
         });
         try {
             Matcher m = ready.get(60, TimeUnit.SECONDS);
-            return new Child(process, Integer.parseInt(m.group(2)), m.group(3));
+            return new Child(process, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), m.group(3));
         } catch (Exception e) {
             process.destroyForcibly().waitFor();
             throw new AssertionError("agent did not start; log: " + Files.readString(dir.resolve(name + ".log")), e);
@@ -215,6 +224,47 @@ class AgentCrashTest {
             }
         } finally {
             second.end();
+        }
+    }
+
+    @Test
+    void anAgentStartedWithAConfigurationFileTakesItsBrokersPortsTokensAndDataFolderFromIt() throws Exception {
+        int httpPort;
+        int statsdPort;
+        InetAddress loopback = InetAddress.getByName("127.0.0.1");
+        try (ServerSocket tcp = new ServerSocket(0, 1, loopback); DatagramSocket udp = new DatagramSocket(0, loopback)) {
+            httpPort = tcp.getLocalPort();
+            statsdPort = udp.getLocalPort();
+        }
+        Path data = dir.resolve("configured");
+        Path conf = dir.resolve("agent.conf");
+        Files.writeString(conf, String.join("\n",
+                "statspipe.data-dir = \"" + data + "\"",
+                "statspipe.event-log.engine = kafka",
+                "statspipe.event-log.bootstrap-servers = \"" + broker.bootstrapServers() + "\"",
+                "statspipe.event-log.partitions = " + TOPICS.partitions(),
+                "statspipe.api.port = " + httpPort,
+                "statspipe.statsd.port = " + statsdPort,
+                "statspipe.ingest.require-token = true", ""));
+
+        Child agent = startAgent("configured", "--config", conf.toString());
+        try {
+            assertThat(agent.httpPort()).isEqualTo(httpPort);
+            assertThat(agent.statsdPort()).isEqualTo(statsdPort);
+            assertThat(data.resolve("spool")).isDirectory();
+            assertThat(post(httpPort, batch(700_000)).statusCode()).as("a request without a token").isEqualTo(401);
+
+            byte[] line = "configured.events:3|c|#site:s1".getBytes(StandardCharsets.UTF_8);
+            try (DatagramSocket sender = new DatagramSocket(0, loopback)) {
+                sender.send(new DatagramPacket(line, line.length, loopback, statsdPort));
+            }
+            try (TopicReader reader = new TopicReader(broker.bootstrapServers(), TOPICS.events(), TOPICS.deadLetters())) {
+                reader.readUntil(r -> !r.eventsOf("configured.").isEmpty(), Duration.ofSeconds(60));
+                assertThat(reader.eventsOf("configured.")).singleElement()
+                        .satisfies(e -> assertThat(e.series()).isEqualTo(Series.of("configured.events", "site", "s1")));
+            }
+        } finally {
+            agent.end();
         }
     }
 

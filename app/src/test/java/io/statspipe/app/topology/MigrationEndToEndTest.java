@@ -7,6 +7,8 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
 import io.statspipe.adapter.kafka.LocalKafkaBroker;
+import io.statspipe.adapter.kafka.migration.KafkaPhaseStore;
+import io.statspipe.adapter.kafka.migration.KafkaProgress;
 import io.statspipe.adapter.kafka.ProtobufEventBatchFormat;
 import io.statspipe.adapter.kairosdb.KairosAggregateStore;
 import io.statspipe.adapter.kairosdb.KairosMapping;
@@ -24,8 +26,7 @@ import io.statspipe.adapter.storm.DurabilityCheck;
 import io.statspipe.adapter.storm.LocalTopologyRunner;
 import io.statspipe.adapter.storm.TopologyPlugs;
 import io.statspipe.adapter.storm.TopologySettings;
-import io.statspipe.app.wiring.FilePhaseStore;
-import io.statspipe.app.wiring.FileProgress;
+import io.statspipe.app.cli.CommandLineRun;
 import io.statspipe.domain.Aggregation;
 import io.statspipe.domain.Event;
 import io.statspipe.domain.InvalidStatException;
@@ -129,11 +130,11 @@ class MigrationEndToEndTest {
     }
 
     /** The topology's plugs as the app wires them with a legacy store: DualWriteStore over MongoDB and KairosDB. */
-    static TopologyPlugs dualWritePlugs(String mongoUri, String kairosUrl, String phaseFile, long marginMs, long settleMs) {
+    static TopologyPlugs dualWritePlugs(String mongoUri, String kairosUrl, String bootstrapServers, long marginMs, long settleMs) {
         return new TopologyPlugs(RuleSet::defaults, ProtobufEventBatchFormat::new,
                 () -> new DualWriteStore(new LegacyPartialWriter(MongoClients.create(mongoUri).getDatabase("stats")),
                         new KairosAggregateStore(KairosStoreConfig.of(kairosUrl).withMapping(KairosMapping.forRules(RuleSet.defaults()))),
-                        new FilePhaseStore(Path.of(phaseFile)),
+                        new KafkaPhaseStore(bootstrapServers, Map.of()),
                         new MigrationSettings(Duration.ofMillis(marginMs), Duration.ofMillis(settleMs))),
                 DurabilityCheck::writeIsDurable);
     }
@@ -145,12 +146,17 @@ class MigrationEndToEndTest {
         // The operator switched to dual-write two hours ago: the boundary is the next full hour after the margin.
         AtomicReference<Instant> clockTime = new AtomicReference<>(Instant.ofEpochMilli(currentHour - 2 * HOUR));
         InstantSource clock = clockTime::get;
-        Path phaseFile = dir.resolve("phases");
-        FilePhaseStore phases = new FilePhaseStore(phaseFile);
-        MigrationLedger ledger = new MigrationLedger(new FileProgress(dir.resolve("progress")));
+        // The pipeline's phase and progress, in the event log as the wiring keeps them with a Kafka cluster.
+        KafkaPhaseStore phases = new KafkaPhaseStore(broker.bootstrapServers(), Map.of());
+        KafkaProgress progress = new KafkaProgress(broker.bootstrapServers(), Map.of());
+        MigrationLedger ledger = new MigrationLedger(progress);
         MigrationControl control = new MigrationControl(phases, ledger, MIGRATION, clock);
         control.advance("ops", "start dual-write");
         assertThat(phases.current()).isEqualTo(Phase.DUAL_WRITE);
+        // 'statspipe migrate' on another host, with a data folder of its own, sees the same phase.
+        CommandLineRun elsewhere = migrateElsewhere("status");
+        assertThat(elsewhere.exit()).as(elsewhere.err()).isZero();
+        assertThat(elsewhere.out()).contains("phase: DUAL_WRITE");
         Instant boundary = DualWriteBoundary.of(phases.history(), MIGRATION).orElseThrow();
         assertThat(boundary.toEpochMilli()).isEqualTo(currentHour - HOUR);
 
@@ -158,7 +164,7 @@ class MigrationEndToEndTest {
         TopologySettings settings = TopologySettings.defaults(broker.bootstrapServers()).withName("migration-e2e")
                 .withFlushInterval(Duration.ofSeconds(1)).withCoarseFlushInterval(Duration.ofSeconds(3));
         topology = LocalTopologyRunner.start(settings, dualWritePlugs(mongo.connectionString(), kairos.httpUrl(),
-                phaseFile.toAbsolutePath().toString(), MIGRATION.switchMargin().toMillis(), MIGRATION.settleTime().toMillis()),
+                broker.bootstrapServers(), MIGRATION.switchMargin().toMillis(), MIGRATION.settleTime().toMillis()),
                 dir.resolve("storm"));
         List<Series> series = HISTORY.series();
         long liveCounts = 0;
@@ -196,7 +202,7 @@ class MigrationEndToEndTest {
         // Backfill, killed after every 3 documents and resumed until it completes.
         MongoDatabase db = client.getDatabase("stats");
         LegacyHistoryReader reader = new LegacyHistoryReader(db);
-        Backfill backfill = new Backfill(reader, kairosStore, new FileProgress(dir.resolve("progress")), ledger, clock,
+        Backfill backfill = new Backfill(reader, kairosStore, progress, ledger, clock,
                 RateLimit.unlimited(), 1);
         List<Backfill.Result> runs = new ArrayList<>();
         while (runs.isEmpty() || !runs.get(runs.size() - 1).completed()) {
@@ -254,7 +260,10 @@ class MigrationEndToEndTest {
 
         control.advance("ops", "verified clean");
         assertThat(phases.current()).isEqualTo(Phase.NEW_PRIMARY);
-        control.advance("ops", "legacy retired");
+        // The last step taken by 'statspipe migrate' on the other host: the pipeline's store sees it.
+        CommandLineRun retired = migrateElsewhere("advance", "--who", "ops", "--why", "legacy retired");
+        assertThat(retired.exit()).as(retired.err()).isZero();
+        assertThat(retired.out()).contains("advanced to NEW_ONLY");
         assertThat(phases.current()).isEqualTo(Phase.NEW_ONLY);
         assertThat(phases.current().primary()).isEqualTo(Phase.Store.NEW);
 
@@ -264,6 +273,18 @@ class MigrationEndToEndTest {
         assertThat(answers(queries, acrossTheBoundary)).isEqualTo(answers(legacyQueries, acrossTheBoundary));
         assertThat(total(queries, everything, Resolution.MINUTE)).isEqualTo(expectedTotal);
         assertThat(total(queries, everything, Resolution.HOUR)).isEqualTo(expectedTotal);
+    }
+
+    /** {@code statspipe migrate} as run on another host: its own data folder, the same Kafka cluster and stores. */
+    static CommandLineRun migrateElsewhere(String... args) {
+        List<String> all = new ArrayList<>(List.of("migrate",
+                "--set", "statspipe.data-dir=" + dir.resolve("operator-host"),
+                "--set", "statspipe.event-log.engine=kafka", "--set", "statspipe.event-log.bootstrap-servers=" + broker.bootstrapServers(),
+                "--set", "statspipe.legacy.engine=mongo", "--set", "statspipe.legacy.uri=" + mongo.connectionString(),
+                "--set", "statspipe.store.engine=kairosdb", "--set", "statspipe.store.url=" + kairos.httpUrl(),
+                "--set", "statspipe.migration.switch-margin=0s", "--set", "statspipe.migration.settle-time=0s"));
+        all.addAll(List.of(args));
+        return CommandLineRun.of(all.toArray(String[]::new));
     }
 
     /** Every point of every counter metric, per site, resolution and bucket. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.inject.Guice;
 import com.google.inject.Injector;
+import io.statspipe.adapter.kafka.migration.KafkaPhaseStore;
 import io.statspipe.adapter.storm.StatsTopology;
 import io.statspipe.adapter.storm.TopologyPlugs;
 import io.statspipe.adapter.storm.TopologySettings;
@@ -11,6 +12,7 @@ import io.statspipe.app.config.RollupRulesTest;
 import io.statspipe.app.config.Settings;
 import io.statspipe.app.config.SettingsLoader;
 import io.statspipe.domain.RollupRule;
+import io.statspipe.ports.out.PhaseStorePort;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;
@@ -78,5 +80,26 @@ class TopologyWiringTest {
             assertThat(inWorker.rules().get()).isEqualTo(settings.rollup().rules());
             assertThat(inWorker.rules().get().rules()).extracting(RollupRule::name).containsExactly("raw", "by-site");
         }
+    }
+
+    @Test
+    void withAKafkaClusterTheWorkersReadThePhaseFromKafkaAndWithTheEmbeddedBrokerFromTheDataFolder() throws Exception {
+        Settings cluster = SettingsLoader.load(Optional.empty(), Map.of(), new Properties(), Map.of(
+                "statspipe.event-log.engine", "kafka", "statspipe.event-log.bootstrap-servers", "kafka1:9092"));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(CoreModule.phaseStores(cluster));
+        }
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+            @SuppressWarnings("unchecked")
+            TopologyPlugs.Factory<PhaseStorePort> inWorker = (TopologyPlugs.Factory<PhaseStorePort>) in.readObject();
+            PhaseStorePort phases = inWorker.get();
+            assertThat(phases).isInstanceOf(KafkaPhaseStore.class);
+            ((KafkaPhaseStore) phases).close();
+        }
+
+        Settings local = SettingsLoader.load(Optional.empty(), Map.of(), new Properties(), Map.of(
+                "statspipe.data-dir", dir.toString()));
+        assertThat(CoreModule.phaseStores(local).get()).isInstanceOf(FilePhaseStore.class);
     }
 }
