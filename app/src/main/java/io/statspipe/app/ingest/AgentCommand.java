@@ -91,7 +91,8 @@ public final class AgentCommand implements Callable<Integer> {
         IngestEndpoint.Access access = new IngestEndpoint.Access(new TenantTokens(configured.api().tokens()),
                 configured.ingest().requireToken());
         RunningAgent running = RunningAgent.start(settings, new InetSocketAddress(bind, statsdPort),
-                new InetSocketAddress(bind, httpPort), access, configured.api().edge(), configured.api().tls());
+                new InetSocketAddress(bind, httpPort), access, configured.api().edge(), configured.api().tls(),
+                configured.statsd().gaugeDeltas());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             running.close();
