@@ -77,7 +77,7 @@ public class DecodeBenchmark {
         }
 
         @Override
-        public void event(int seriesIndex, long timestamp, Kind kind, double value, double sampleRate) {
+        public void event(int seriesIndex, long timestamp, Kind kind, double value, double sampleRate, boolean relative) {
             increments += Event.increment(value, sampleRate);
             seen += seriesIndex;
         }

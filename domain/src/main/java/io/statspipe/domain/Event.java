@@ -12,11 +12,19 @@ package io.statspipe.domain;
  * <p>Values, rates and increments are bounded ({@link Limits#MAX_ABS_VALUE},
  * {@link Limits#MIN_SAMPLE_RATE}, {@link Limits#INCREMENT_BOUND}) so that no bucket's aggregate
  * can become infinite or lose its exactness, whatever a client sends.
+ *
+ * <p>A {@code relative} gauge event ({@code queue.depth:+5|g}) changes its series' level by
+ * {@code value} instead of setting it; {@link GaugeLevels} says what the level is.
  */
-public record Event(Series series, long timestamp, Kind kind, double value, double sampleRate) {
+public record Event(Series series, long timestamp, Kind kind, double value, double sampleRate, boolean relative) {
 
     public Event {
-        check(series, timestamp, kind, value, sampleRate);
+        check(series, timestamp, kind, value, sampleRate, relative);
+    }
+
+    /** An event that sets what it observes (not a relative gauge). */
+    public Event(Series series, long timestamp, Kind kind, double value, double sampleRate) {
+        this(series, timestamp, kind, value, sampleRate, false);
     }
 
     /**
@@ -25,6 +33,16 @@ public record Event(Series series, long timestamp, Kind kind, double value, doub
      *
      * @throws InvalidStatException naming what is wrong
      */
+    public static void check(Series series, long timestamp, Kind kind, double value, double sampleRate,
+                             boolean relative) {
+        check(series, timestamp, kind, value, sampleRate);
+        if (relative && kind != Kind.GAUGE) {
+            throw new InvalidStatException("only a gauge value can be relative (+N or -N), not a "
+                    + kind.name().toLowerCase(java.util.Locale.ROOT) + " value of " + series);
+        }
+    }
+
+    /** {@link #check(Series, long, Kind, double, double, boolean)} of an event that is not relative. */
     public static void check(Series series, long timestamp, Kind kind, double value, double sampleRate) {
         if (series == null) {
             throw new InvalidStatException("event has no series");
@@ -57,6 +75,11 @@ public record Event(Series series, long timestamp, Kind kind, double value, doub
 
     public static Event gauge(Series series, long timestamp, double value) {
         return new Event(series, timestamp, Kind.GAUGE, value, 1.0);
+    }
+
+    /** A relative gauge event: changes the series' level by {@code delta}. */
+    public static Event gaugeChange(Series series, long timestamp, double delta) {
+        return new Event(series, timestamp, Kind.GAUGE, delta, 1.0, true);
     }
 
     public static Event distribution(Series series, long timestamp, double value) {

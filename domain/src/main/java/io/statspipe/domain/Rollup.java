@@ -15,8 +15,8 @@ import java.util.Optional;
  *
  * <p>Flushing everything, rather than only closed buckets, is what makes a range of input
  * offsets the unit of exactness: a flush's partials depend only on the events between two
- * flushes (and the watermark the range began with), so re-aggregating the same range after a
- * crash reproduces them bit for bit.
+ * flushes (and the watermark and {@link GaugeLevels} the range began with), so re-aggregating the
+ * same range after a crash reproduces them bit for bit.
  *
  * <p>Hot path: {@link #register} interns a series once and returns a reference; {@link #addCount}
  * and {@link #addValue} then touch only arrays and the bucket's cell, allocating nothing for a
@@ -57,6 +57,9 @@ public final class Rollup {
     private int refCount;
     private Target[][] targetsOfRef = new Target[64][];
     private Kind[] kindOfRef = new Kind[64];
+    /** The level holder of each gauge reference (null for other kinds). */
+    private GaugeLevels.Level[] levelOfRef = new GaugeLevels.Level[64];
+    private final GaugeLevels levels;
     /** Targets by output series; a series' targets of other kinds and resolutions are chained. */
     private final Map<Series, Target> targetsByOutput = new HashMap<>();
     /** What targets share: one per (rule, kind, resolution), not one per series. */
@@ -88,6 +91,12 @@ public final class Rollup {
 
     /** A rollup admitting at most {@code limits} distinct series per window. */
     public Rollup(RuleSet rules, RollupSettings settings, SeriesLimits limits, long watermark) {
+        this(rules, settings, limits, watermark, new GaugeLevels());
+    }
+
+    /** A rollup resuming a stream whose gauges stood at {@code levels} (which it goes on changing). */
+    public Rollup(RuleSet rules, RollupSettings settings, SeriesLimits limits, long watermark, GaugeLevels levels) {
+        this.levels = levels;
         this.rules = rules;
         this.limits = limits;
         this.latenessMillis = settings.allowedLateness().toMillis();
@@ -134,9 +143,11 @@ public final class Rollup {
         if (ref == targetsOfRef.length) {
             targetsOfRef = Arrays.copyOf(targetsOfRef, ref * 2);
             kindOfRef = Arrays.copyOf(kindOfRef, ref * 2);
+            levelOfRef = Arrays.copyOf(levelOfRef, ref * 2);
         }
         targetsOfRef[ref] = ids;
         kindOfRef[ref] = kind;
+        levelOfRef[ref] = kind == Kind.GAUGE ? levels.holder(series) : null;
         refsOfKind.put(series, ref);
         return ref;
     }
@@ -147,9 +158,17 @@ public final class Rollup {
         if (ref == OVER_LIMIT) {
             return refuseOverLimit();
         }
-        return event.kind() == Kind.COUNTER
-                ? addCount(ref, event.timestamp(), event.increment())
-                : addValue(ref, event.timestamp(), event.value(), event.weight());
+        return switch (event.kind()) {
+            case COUNTER -> addCount(ref, event.timestamp(), event.increment());
+            case GAUGE -> event.relative() ? addGauge(ref, event.timestamp(), event.value(), true)
+                    : addValue(ref, event.timestamp(), event.value(), event.weight());
+            case DISTRIBUTION -> addValue(ref, event.timestamp(), event.value(), event.weight());
+        };
+    }
+
+    /** The levels of this stream's gauges, as the events counted so far left them. */
+    public GaugeLevels levels() {
+        return levels;
     }
 
     /**
@@ -193,11 +212,29 @@ public final class Rollup {
      * refused and changes nothing.
      */
     public Outcome addValue(int ref, long timestamp, double value, long weight) {
+        return addValue(ref, timestamp, value, weight, false);
+    }
+
+    /**
+     * Adds a gauge sample: the level {@code value} sets, or, when {@code relative}, the level it
+     * makes added to the series' current one (see {@link GaugeLevels}). The level changes only
+     * when the sample is counted; one beyond {@link Limits#MAX_ABS_VALUE} is refused.
+     */
+    public Outcome addGauge(int ref, long timestamp, double value, boolean relative) {
+        return addValue(ref, timestamp, value, 1, relative);
+    }
+
+    private Outcome addValue(int ref, long timestamp, double sample, long weight, boolean relative) {
         requireLive(ref);
         Kind kind = kindOfRef[ref];
         if (kind == Kind.COUNTER) {
             throw new IllegalArgumentException("series " + ref + " is a counter: use addCount");
         }
+        if (relative && kind != Kind.GAUGE) {
+            throw new IllegalArgumentException("series " + ref + " is a " + kind + ": only a gauge value is relative");
+        }
+        GaugeLevels.Level level = levelOfRef[ref];
+        double value = kind == Kind.GAUGE ? GaugeLevels.next(level, sample, relative) : sample;
         if (!(Math.abs(value) <= Limits.MAX_ABS_VALUE) || weight < 1 || weight > Limits.MAX_WEIGHT) {
             refusedEvents++;
             return Outcome.OUT_OF_RANGE;
@@ -213,6 +250,9 @@ public final class Rollup {
             return Outcome.OVERFLOW;
         }
         count(timestamp, outcome);
+        if (level != null) {
+            level.value = value;
+        }
         // The sketch bin is the costly part (a logarithm): compute it once for every target.
         int bin = kind == Kind.DISTRIBUTION ? QuantileSketch.Builder.binFor(value) : 0;
         for (Target t : targets) {
@@ -411,6 +451,7 @@ public final class Rollup {
         targetsByOutput.clear();
         seriesByTenant.clear();
         Arrays.fill(targetsOfRef, 0, refCount, null);
+        Arrays.fill(levelOfRef, 0, refCount, null);
         refCount = 0;
         magnitudeSinceCut = 0;
     }

@@ -215,7 +215,7 @@ public final class ProtobufEventBatchFormat implements EventBatchFormat {
 
     private static int eventSize(Event e, int series, long base) {
         int size = (series == 0 ? 0 : CodedOutputStream.computeUInt32Size(EVENT_SERIES, series))
-                + CodedOutputStream.computeEnumSize(EVENT_KIND, kindNumber(e.kind()));
+                + CodedOutputStream.computeEnumSize(EVENT_KIND, kindNumber(e));
         long delta = e.timestamp() - base;
         if (delta != 0) {
             size += CodedOutputStream.computeSInt64Size(EVENT_TIMESTAMP_DELTA, delta);
@@ -233,7 +233,7 @@ public final class ProtobufEventBatchFormat implements EventBatchFormat {
         if (series != 0) {
             o.writeUInt32(EVENT_SERIES, series);
         }
-        o.writeEnum(EVENT_KIND, kindNumber(e.kind()));
+        o.writeEnum(EVENT_KIND, kindNumber(e));
         long delta = e.timestamp() - base;
         if (delta != 0) {
             o.writeSInt64(EVENT_TIMESTAMP_DELTA, delta);
@@ -248,10 +248,11 @@ public final class ProtobufEventBatchFormat implements EventBatchFormat {
         }
     }
 
-    private static int kindNumber(Kind kind) {
-        return switch (kind) {
+    private static int kindNumber(Event e) {
+        return switch (e.kind()) {
             case COUNTER -> io.statspipe.adapter.kafka.wire.v1.Kind.COUNTER_VALUE;
-            case GAUGE -> io.statspipe.adapter.kafka.wire.v1.Kind.GAUGE_VALUE;
+            case GAUGE -> e.relative() ? io.statspipe.adapter.kafka.wire.v1.Kind.RELATIVE_GAUGE_VALUE
+                    : io.statspipe.adapter.kafka.wire.v1.Kind.GAUGE_VALUE;
             case DISTRIBUTION -> io.statspipe.adapter.kafka.wire.v1.Kind.DISTRIBUTION_VALUE;
         };
     }
@@ -282,8 +283,8 @@ public final class ProtobufEventBatchFormat implements EventBatchFormat {
         }
 
         @Override
-        public void event(int seriesIndex, long timestamp, Kind kind, double value, double sampleRate) {
-            events.add(new Event(table[seriesIndex], timestamp, kind, value, sampleRate));
+        public void event(int seriesIndex, long timestamp, Kind kind, double value, double sampleRate, boolean relative) {
+            events.add(new Event(table[seriesIndex], timestamp, kind, value, sampleRate, relative));
         }
     }
 
@@ -329,8 +330,10 @@ public final class ProtobufEventBatchFormat implements EventBatchFormat {
             Kind[] kindOf = wire.kinds;
             double[] valueOf = wire.doubleValueOf;
             double[] rateOf = wire.rateOf;
+            int[] wireKindOf = wire.kindOf;
             for (int i = 0, n = wire.eventCount; i < n; i++) {
-                sink.event(seriesOf[i], timestampOf[i], kindOf[i], valueOf[i], rateOf[i]);
+                sink.event(seriesOf[i], timestampOf[i], kindOf[i], valueOf[i], rateOf[i],
+                        wireKindOf[i] == io.statspipe.adapter.kafka.wire.v1.Kind.RELATIVE_GAUGE_VALUE);
             }
         }
     }
@@ -410,7 +413,8 @@ public final class ProtobufEventBatchFormat implements EventBatchFormat {
         }
         Kind kind = switch (wire.kindOf[index]) {
             case io.statspipe.adapter.kafka.wire.v1.Kind.COUNTER_VALUE -> Kind.COUNTER;
-            case io.statspipe.adapter.kafka.wire.v1.Kind.GAUGE_VALUE -> Kind.GAUGE;
+            case io.statspipe.adapter.kafka.wire.v1.Kind.GAUGE_VALUE,
+                 io.statspipe.adapter.kafka.wire.v1.Kind.RELATIVE_GAUGE_VALUE -> Kind.GAUGE;
             case io.statspipe.adapter.kafka.wire.v1.Kind.DISTRIBUTION_VALUE -> Kind.DISTRIBUTION;
             default -> throw new InvalidStatException(where(id, index) + "unknown kind " + wire.kindOf[index]);
         };

@@ -31,14 +31,15 @@ class ProtobufEventBatchFormatTest {
                 .mix(SourceDSL.doubles().between(-1e9, 1e9)).mix(SourceDSL.arbitrary().pick(0.0, -0.0, 1e15, 0x1p53 - 1, 0x1p59, 1e18, -1e18));
         Gen<Long> timestamp = SourceDSL.longs().between(0, 253_402_300_799_999L);
         Gen<Double> rate = SourceDSL.arbitrary().pick(1.0, 0.5, 0.1, 0.001);
+        Gen<Boolean> relative = SourceDSL.booleans().all();
         return series.zip(kind, value, timestamp, (s, k, v, t) -> new Object[] {s, k, v, t})
-                .zip(rate, (a, r) -> {
+                .zip(rate, relative, (a, r, rel) -> {
                     Kind k = (Kind) a[1];
                     double v = (Double) a[2];
                     if (k == Kind.COUNTER && Math.abs(v / r) >= 0x1p53) {
                         v = 1;
                     }
-                    return new Event((Series) a[0], (Long) a[3], k, v, r);
+                    return new Event((Series) a[0], (Long) a[3], k, v, r, rel && k == Kind.GAUGE);
                 });
     }
 
@@ -81,9 +82,9 @@ class ProtobufEventBatchFormatTest {
         }
 
         @Override
-        public void event(int seriesIndex, long timestamp, Kind kind, double value, double sampleRate) {
+        public void event(int seriesIndex, long timestamp, Kind kind, double value, double sampleRate, boolean relative) {
             calls.add("event " + seriesIndex);
-            events.add(new Event(table.get(seriesIndex), timestamp, kind, value, sampleRate));
+            events.add(new Event(table.get(seriesIndex), timestamp, kind, value, sampleRate, relative));
         }
     }
 
@@ -121,9 +122,25 @@ class ProtobufEventBatchFormatTest {
     }
 
     @Test
+    void aRelativeGaugeTravelsAsAKindOfItsOwnSoThatAnOlderReaderRefusesIt() throws Exception {
+        Series depth = Series.of("queue.depth");
+        EventBatch batch = new EventBatch(new BatchId("agent-5", 1), List.of(Event.gaugeChange(depth, 1_000, -3),
+                Event.gauge(depth, 1_000, -3)));
+
+        byte[] record = format.encode(batch);
+        var wire = io.statspipe.adapter.kafka.wire.v1.EventBatch.parseFrom(record);
+
+        assertThat(wire.getEvents(0).getKind()).isEqualTo(io.statspipe.adapter.kafka.wire.v1.Kind.RELATIVE_GAUGE);
+        assertThat(wire.getEvents(1).getKind()).isEqualTo(io.statspipe.adapter.kafka.wire.v1.Kind.GAUGE);
+        assertThat(format.decode(record)).isEqualTo(batch);
+        assertThat(format.decode(record).events().get(0).relative()).isTrue();
+    }
+
+    @Test
     void thePortsDefaultDecodeIntoHandsOverWhatDecodeReturns() {
         EventBatch batch = new EventBatch(new BatchId("agent-4", 9), List.of(
-                Event.counter(Series.of("a"), 1_000, 4), Event.gauge(Series.of("b", "k", "v"), 2_000, 2.5)));
+                Event.counter(Series.of("a"), 1_000, 4), Event.gauge(Series.of("b", "k", "v"), 2_000, 2.5),
+                Event.gaugeChange(Series.of("b", "k", "v"), 2_000, 1)));
         EventBatchFormat plain = new EventBatchFormat() {
             @Override
             public byte[] encode(EventBatch b) {
@@ -140,7 +157,8 @@ class ProtobufEventBatchFormatTest {
         plain.decodeInto(plain.encode(batch), heard);
 
         assertThat(new EventBatch(batch.id(), heard.events)).isEqualTo(batch);
-        assertThat(heard.calls).containsExactly("begin agent-4#9 2", "series 0", "series 1", "event 0", "event 1");
+        assertThat(heard.calls).containsExactly("begin agent-4#9 3", "series 0", "series 1", "series 2", "event 0",
+                "event 1", "event 2");
     }
 
     @Test
@@ -317,7 +335,8 @@ class ProtobufEventBatchFormatTest {
                 assertThat(event.series().metric()).isEqualTo(s.getMetric());
                 assertThat(event.series().tags().asMap()).hasSize(s.getTagsCount());
                 assertThat(event.timestamp()).isEqualTo(wire.getBaseTimestampMs() + w.getTimestampDeltaMs());
-                assertThat(event.kind().ordinal() + 1).isEqualTo(w.getKindValue());
+                assertThat(event.relative() ? io.statspipe.adapter.kafka.wire.v1.Kind.RELATIVE_GAUGE_VALUE
+                        : event.kind().ordinal() + 1).isEqualTo(w.getKindValue());
                 double value = w.hasDoubleValue() ? w.getDoubleValue() : w.getLongValue();
                 assertThat(Double.doubleToRawLongBits(event.value())).isEqualTo(Double.doubleToRawLongBits(value));
                 assertThat(event.sampleRate()).isEqualTo(w.getSampleRate() == 0 ? 1.0 : w.getSampleRate());

@@ -1,11 +1,16 @@
 package io.statspipe.adapter.storm;
 
+import io.statspipe.domain.InvalidStatException;
 import io.statspipe.domain.Origin;
+import io.statspipe.domain.Series;
+import io.statspipe.domain.Tags;
 import io.statspipe.ports.out.EngineUnavailableException;
 import io.statspipe.ports.out.FlushIntent;
 import io.statspipe.ports.out.FlushIntentPort;
 import io.statspipe.ports.out.StreamTakenOverException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +56,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * becomes readable (the consumer reads committed records only). After an error that leaves a
  * producer unusable, this owner no longer writes the stream until it claims it again.
  *
- * <p>Value format: JSON, version 2 ({@link StoredIntent}); version 1 (one line of text) is still read.
+ * <p>Value format: JSON, version 3 ({@link StoredIntent}); version 2 (the same without gauge
+ * levels, which it began with at 0) and version 1 (one line of text) are still read.
  */
 public final class KafkaFlushIntents implements FlushIntentPort, AutoCloseable {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -233,14 +239,46 @@ public final class KafkaFlushIntents implements FlushIntentPort, AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The version this code writes; readers refuse a newer one rather than guess its meaning. */
-    static final int VERSION = 2;
+    static final int VERSION = 3;
+    /** The version before gauge levels were recorded: its ranges began with every level at 0. */
+    private static final int WITHOUT_LEVELS = 2;
 
     /** The record as stored: JSON, versioned, field names spelled out for an operator reading the topic. */
     record StoredIntent(int v, String state, String stream, long seq, long first, long last, long wm,
-                        SortedMap<String, Long> producers, StoredCoarse coarse, SortedMap<String, String> counting) {
+                        SortedMap<String, Long> producers, List<StoredLevel> levels, StoredCoarse coarse,
+                        SortedMap<String, String> counting) {
     }
 
-    record StoredCoarse(long first, long wm, SortedMap<String, Long> producers, boolean cut) {
+    record StoredCoarse(long first, long wm, SortedMap<String, Long> producers, List<StoredLevel> levels, boolean cut) {
+    }
+
+    /** One gauge series' level (Jackson writes a double so that it reads back bit for bit). */
+    record StoredLevel(String metric, SortedMap<String, String> tags, double level) {
+    }
+
+    /** Sorted by series, for an operator reading the topic. */
+    private static List<StoredLevel> stored(Map<Series, Double> levels) {
+        List<StoredLevel> out = new ArrayList<>(levels.size());
+        levels.forEach((series, level) -> out.add(new StoredLevel(series.metric(), series.tags().asMap(), level)));
+        out.sort(Comparator.comparing(StoredLevel::metric).thenComparing(l -> l.tags().toString()));
+        return out;
+    }
+
+    private static Map<Series, Double> levels(List<StoredLevel> stored, int version, String value) {
+        if (version == WITHOUT_LEVELS) {
+            return Map.of();
+        }
+        if (stored == null) {
+            throw new IllegalStateException("unreadable flush intent record '" + value + "': a field is missing");
+        }
+        Map<Series, Double> levels = new HashMap<>();
+        for (StoredLevel l : stored) {
+            if (l == null || l.metric() == null || l.tags() == null) {
+                throw new IllegalStateException("unreadable flush intent record '" + value + "': a gauge level lacks its series");
+            }
+            levels.put(new Series(l.metric(), new Tags(l.tags())), l.level());
+        }
+        return levels;
     }
 
     static String encode(IntentState state) {
@@ -248,8 +286,9 @@ public final class KafkaFlushIntents implements FlushIntentPort, AutoCloseable {
         FlushIntent.CoarseRange c = i.coarse();
         StoredIntent stored = new StoredIntent(VERSION, state.completed() ? "completed" : "begun", i.origin().stream(),
                 i.origin().seq(), i.origin().firstOffset(), i.lastOffset(), i.watermarkAtStart(),
-                new TreeMap<>(i.producersAtStart()),
-                new StoredCoarse(c.firstOffset(), c.watermarkAtStart(), new TreeMap<>(c.producersAtStart()), c.cut()),
+                new TreeMap<>(i.producersAtStart()), stored(i.levelsAtStart()),
+                new StoredCoarse(c.firstOffset(), c.watermarkAtStart(), new TreeMap<>(c.producersAtStart()),
+                        stored(c.levelsAtStart()), c.cut()),
                 i.counting());
         try {
             return JSON.writeValueAsString(stored);
@@ -263,12 +302,13 @@ public final class KafkaFlushIntents implements FlushIntentPort, AutoCloseable {
             return decodeV1(value);
         }
         StoredIntent s;
+        int version;
         try {
             JsonNode node = JSON.readTree(value);
-            int version = node.path("v").asInt(-1);
-            if (version != VERSION) {
+            version = node.path("v").asInt(-1);
+            if (version != VERSION && version != WITHOUT_LEVELS) {
                 throw new IllegalStateException("flush intent record of version " + node.path("v")
-                        + " cannot be read by this statspipe, which reads versions 1 and " + VERSION + ": '" + value + "'");
+                        + " cannot be read by this statspipe, which reads versions 1 to " + VERSION + ": '" + value + "'");
             }
             s = JSON.treeToValue(node, StoredIntent.class);
         } catch (JsonProcessingException e) {
@@ -278,9 +318,14 @@ public final class KafkaFlushIntents implements FlushIntentPort, AutoCloseable {
                 || !(s.state().equals("begun") || s.state().equals("completed"))) {
             throw new IllegalStateException("unreadable flush intent record '" + value + "': a field is missing");
         }
-        FlushIntent intent = new FlushIntent(new Origin(s.stream(), s.seq(), s.first()), s.last(), s.wm(), s.producers(),
-                new FlushIntent.CoarseRange(s.coarse().first(), s.coarse().wm(), s.coarse().producers(), s.coarse().cut()),
-                s.counting());
+        FlushIntent intent;
+        try {
+            intent = new FlushIntent(new Origin(s.stream(), s.seq(), s.first()), s.last(), s.wm(), s.producers(),
+                    levels(s.levels(), version, value), new FlushIntent.CoarseRange(s.coarse().first(), s.coarse().wm(),
+                    s.coarse().producers(), levels(s.coarse().levels(), version, value), s.coarse().cut()), s.counting());
+        } catch (InvalidStatException e) {
+            throw new IllegalStateException("unreadable flush intent record '" + value + "': " + e.getMessage(), e);
+        }
         return new IntentState(intent, s.state().equals("completed"));
     }
 

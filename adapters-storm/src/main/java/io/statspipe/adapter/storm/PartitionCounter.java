@@ -3,6 +3,7 @@ package io.statspipe.adapter.storm;
 import io.statspipe.domain.BatchId;
 import io.statspipe.domain.Event;
 import io.statspipe.domain.EventBatch;
+import io.statspipe.domain.GaugeLevels;
 import io.statspipe.domain.Kind;
 import io.statspipe.domain.Origin;
 import io.statspipe.domain.ProducerSequences;
@@ -86,6 +87,8 @@ final class PartitionCounter {
     private final Counting counting = new Counting();
     private ProducerSequences producers;
     private Map<String, Long> producersAtStart;
+    /** The gauge levels the open range began with (those not 0). */
+    private Map<Series, Double> levelsAtStart;
     private long seq;
     private long countedThrough = NONE;
     private long highestSeen = NONE;
@@ -94,6 +97,7 @@ final class PartitionCounter {
     private long coarseFirst = NONE;
     private long coarseWatermarkAtStart;
     private Map<String, Long> coarseProducersAtStart = Map.of();
+    private Map<Series, Double> coarseLevelsAtStart = Map.of();
     private final SortedMap<String, String> countingSettings;
     private final List<DeadLetter> deadLetters = new ArrayList<>();
     private long duplicateBatches;
@@ -120,6 +124,7 @@ final class PartitionCounter {
         this.rollup = new Rollup(rules, rollupSettings, seriesLimits, Long.MIN_VALUE);
         this.producers = new ProducerSequences();
         this.producersAtStart = producers.snapshot();
+        this.levelsAtStart = rollup.levels().snapshot();
         this.countingSettings = countingSettings(rules, rollupSettings, seriesLimits, maxClockSkewMillis, maxRecordBytes);
     }
 
@@ -172,10 +177,12 @@ final class PartitionCounter {
                     + "); start with the settings it was cut with until it completes, then change them");
         }
         FlushIntent.CoarseRange coarse = intent.coarse();
-        rollup = new Rollup(rules, rollupSettings, seriesLimits, coarse.watermarkAtStart());
+        rollup = new Rollup(rules, rollupSettings, seriesLimits, coarse.watermarkAtStart(),
+                new GaugeLevels(coarse.levelsAtStart()));
         refs.clear();
         producers = new ProducerSequences(coarse.producersAtStart());
         producersAtStart = producers.snapshot();
+        levelsAtStart = rollup.levels().snapshot();
         seq = intent.origin().seq();
         countedThrough = coarse.firstOffset() - 1;
         highestSeen = countedThrough;
@@ -194,6 +201,7 @@ final class PartitionCounter {
             duplicateBatches = 0;
             tooNewByProducer.clear();
             producersAtStart = producers.snapshot();
+            levelsAtStart = rollup.levels().snapshot();
             openFirst = NONE;
         }
         if (intent.hasFinestRange()) {
@@ -215,7 +223,7 @@ final class PartitionCounter {
     private static boolean sameRange(FlushIntent a, FlushIntent b) {
         return a.origin().equals(b.origin()) && a.lastOffset() == b.lastOffset()
                 && a.watermarkAtStart() == b.watermarkAtStart() && a.producersAtStart().equals(b.producersAtStart())
-                && a.coarse().equals(b.coarse());
+                && a.levelsAtStart().equals(b.levelsAtStart()) && a.coarse().equals(b.coarse());
     }
 
     private String changed(SortedMap<String, String> recorded) {
@@ -272,6 +280,7 @@ final class PartitionCounter {
                 coarseFirst = offset;
                 coarseWatermarkAtStart = rollup.watermark();
                 coarseProducersAtStart = producersAtStart;
+                coarseLevelsAtStart = levelsAtStart;
             }
         }
         highestSeen = offset;
@@ -303,15 +312,16 @@ final class PartitionCounter {
             refs.clear(); // the window ended: the rollup's references are void
         }
         FlushIntent.CoarseRange coarse = new FlushIntent.CoarseRange(coarseFirst, coarseWatermarkAtStart,
-                coarseProducersAtStart, coarseCut);
-        FlushIntent intent = new FlushIntent(origin, highestSeen, flush.watermarkAtStart(), producersAtStart, coarse,
-                countingSettings);
+                coarseProducersAtStart, coarseLevelsAtStart, coarseCut);
+        FlushIntent intent = new FlushIntent(origin, highestSeen, flush.watermarkAtStart(), producersAtStart,
+                levelsAtStart, coarse, countingSettings);
         PendingFlush pending = new PendingFlush(partition, intent, flush, deadLetters, duplicateBatches,
                 tooNewByProducer);
         deadLetters.clear();
         duplicateBatches = 0;
         tooNewByProducer.clear();
         producersAtStart = producers.snapshot();
+        levelsAtStart = rollup.levels().snapshot();
         openFirst = NONE;
         if (coarseCut) {
             coarseFirst = NONE;
@@ -421,7 +431,7 @@ final class PartitionCounter {
         }
 
         @Override
-        public void event(int seriesIndex, long timestamp, Kind kind, double value, double sampleRate) {
+        public void event(int seriesIndex, long timestamp, Kind kind, double value, double sampleRate, boolean relative) {
             String refusal;
             try {
                 int[] byKind = refsOf[seriesIndex];
@@ -432,6 +442,7 @@ final class PartitionCounter {
                 }
                 Rollup.Outcome outcome = ref == Rollup.OVER_LIMIT ? rollup.refuseOverLimit()
                         : kind == Kind.COUNTER ? rollup.addCount(ref, timestamp, Event.increment(value, sampleRate))
+                        : relative ? rollup.addGauge(ref, timestamp, value, true)
                         : rollup.addValue(ref, timestamp, value, Event.weight(sampleRate));
                 if (outcome == Rollup.Outcome.COUNTED || outcome == Rollup.Outcome.LATE) {
                     return;
@@ -453,7 +464,7 @@ final class PartitionCounter {
             } catch (IllegalArgumentException | ArithmeticException e) {
                 refusal = e.getMessage();
             }
-            Event refused = new Event(series[seriesIndex], timestamp, kind, value, sampleRate);
+            Event refused = new Event(series[seriesIndex], timestamp, kind, value, sampleRate, relative);
             deadLetters.add(new DeadLetter(partition, offset, refusal, encodeAlone(batch, refused)));
         }
     }

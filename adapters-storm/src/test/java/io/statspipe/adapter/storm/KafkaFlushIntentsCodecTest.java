@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.statspipe.domain.Origin;
+import io.statspipe.domain.Series;
 import io.statspipe.ports.out.FlushIntent;
 import io.statspipe.ports.out.FlushIntent.CoarseRange;
 import io.statspipe.ports.out.FlushIntentPort.IntentState;
@@ -27,7 +28,40 @@ class KafkaFlushIntentsCodecTest {
         assertThat(KafkaFlushIntents.decode(KafkaFlushIntents.encode(first))).isEqualTo(first);
         assertThat(KafkaFlushIntents.decode(KafkaFlushIntents.encode(later))).isEqualTo(later);
         assertThat(KafkaFlushIntents.decode(KafkaFlushIntents.encode(coarseOnly))).isEqualTo(coarseOnly);
-        assertThat(KafkaFlushIntents.encode(later)).startsWith("{\"v\":2,\"state\":\"completed\",\"stream\":\"p11\"");
+        assertThat(KafkaFlushIntents.encode(later)).startsWith("{\"v\":3,\"state\":\"completed\",\"stream\":\"p11\"");
+    }
+
+    @Test
+    void gaugeLevelsReadBackBitForBit() {
+        Map<Series, Double> levels = Map.of(Series.of("queue.depth", "queue", "mail"), 0.1 + 0.2,
+                Series.of("conns"), -0.0, Series.of("big", "a", "1", "b", "2"), -1e18);
+        IntentState intent = new IntentState(new FlushIntent(Origin.ofPartition(2, 5, 60), 70, 9L, Map.of(), levels,
+                new CoarseRange(40, 8L, Map.of(), Map.of(Series.of("conns"), 4.5), false), COUNTING), false);
+
+        IntentState read = KafkaFlushIntents.decode(KafkaFlushIntents.encode(intent));
+
+        assertThat(read).isEqualTo(intent);
+        assertThat(Double.doubleToRawLongBits(read.intent().levelsAtStart().get(Series.of("conns"))))
+                .isEqualTo(Double.doubleToRawLongBits(-0.0));
+    }
+
+    @Test
+    void aVersionTwoRecordBeganWithEveryGaugeLevelAtZero() {
+        IntentState read = KafkaFlushIntents.decode("{\"v\":2,\"state\":\"begun\",\"stream\":\"p1\",\"seq\":3,"
+                + "\"first\":10,\"last\":12,\"wm\":5,\"producers\":{\"a\":1},\"coarse\":{\"first\":10,\"wm\":5,"
+                + "\"producers\":{\"a\":1},\"cut\":true},\"counting\":{\"horizon\":\"PT6H\"}}");
+
+        assertThat(read.intent()).isEqualTo(new FlushIntent(Origin.ofPartition(1, 3, 10), 12, 5L, Map.of("a", 1L),
+                new CoarseRange(10, 5L, Map.of("a", 1L), true), new TreeMap<>(Map.of("horizon", "PT6H"))));
+    }
+
+    @Test
+    void aVersionThreeRecordWithoutItsLevelsIsRefused() {
+        assertThatThrownBy(() -> KafkaFlushIntents.decode("{\"v\":3,\"state\":\"begun\",\"stream\":\"p1\",\"seq\":3,"
+                + "\"first\":10,\"last\":12,\"wm\":5,\"producers\":{},\"coarse\":{\"first\":10,\"wm\":5,"
+                + "\"producers\":{},\"cut\":true},\"counting\":{}}"))
+                .hasMessageContaining("unreadable flush intent record")
+                .hasMessageContaining("a field is missing");
     }
 
     @Test
@@ -45,9 +79,9 @@ class KafkaFlushIntentsCodecTest {
 
     @Test
     void anUnknownVersionIsRefusedNamingIt() {
-        assertThatThrownBy(() -> KafkaFlushIntents.decode("{\"v\":3,\"state\":\"begun\"}"))
-                .hasMessageContaining("flush intent record of version 3")
-                .hasMessageContaining("reads versions 1 and 2");
+        assertThatThrownBy(() -> KafkaFlushIntents.decode("{\"v\":4,\"state\":\"begun\"}"))
+                .hasMessageContaining("flush intent record of version 4")
+                .hasMessageContaining("reads versions 1 to 3");
     }
 
     @Test

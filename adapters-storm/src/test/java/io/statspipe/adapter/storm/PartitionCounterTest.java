@@ -307,6 +307,66 @@ class PartitionCounterTest {
         assertThat(countAndCut(recovered, log, 2, 3, true)).isEqualTo(expected);
     }
 
+    static final Series DEPTH = Series.of("queue.depth");
+
+    /** One batch of queue-depth gauge samples: "+N" and "-N" change the level, "N" sets it. */
+    void appendDepths(String producer, long seq, long at, String... samples) {
+        List<Event> events = new ArrayList<>();
+        for (String v : samples) {
+            boolean relative = v.startsWith("+") || v.startsWith("-");
+            events.add(new Event(DEPTH, at, io.statspipe.domain.Kind.GAUGE, Double.parseDouble(v), 1.0, relative));
+        }
+        log.add(format.encode(new EventBatch(new BatchId(producer, seq), events)));
+    }
+
+    static io.statspipe.domain.GaugeAggregate minuteGauge(PendingFlush f, long at) {
+        return (io.statspipe.domain.GaugeAggregate) ofResolution(f, io.statspipe.domain.Resolution.MINUTE).stream()
+                .filter(p -> p.id().series().equals(DEPTH) && p.id().bucket().contains(at)).findFirst().orElseThrow()
+                .aggregate();
+    }
+
+    @Test
+    void aPendingFlushOfGaugeChangesReplaysFromTheLevelsRecordedWithIt() {
+        appendDepths("a", 1, T0 + 1_000, "10", "+5");
+        appendDepths("a", 2, T0 + 70_000, "+1");
+        appendDepths("a", 1, T0 + 71_000, "+100"); // a resent batch: dropped, the level does not move
+        appendDepths("a", 3, T0 + 130_000, "+2", "-4");
+        PartitionCounter live = counter();
+        countAndCut(live, log, 0, 1, false);
+        for (int o = 1; o < 4; o++) {
+            live.offer(o, T0, log.get(o));
+        }
+        PendingFlush original = live.cut(true).orElseThrow();
+
+        Optional<PendingFlush> replayed = counter().resume(Optional.of(new IntentState(original.intent(), false)), source());
+
+        assertThat(replayed).contains(original);
+        assertThat(original.intent().levelsAtStart()).isEqualTo(Map.of(DEPTH, 15.0));
+        assertThat(original.intent().coarse().levelsAtStart()).isEmpty();
+        // levels 16, then 18 and 14 in the last minute
+        assertThat(minuteGauge(original, T0 + 130_000)).isEqualTo(new io.statspipe.domain.GaugeAggregate(2, 32, 14, 18, 18,
+                T0 + 130_000));
+    }
+
+    @Test
+    void aPartitionResumedFromACompletedFlushGoesOnFromTheLevelsItReached() {
+        appendDepths("a", 1, T0 + 1_000, "+3");
+        appendDepths("a", 2, T0 + 70_000, "+4");
+        appendDepths("a", 3, T0 + 130_000, "-2");
+        PartitionCounter uninterrupted = counter();
+        countAndCut(uninterrupted, log, 0, 1, true);
+        PendingFlush completedBeforeCrash = countAndCut(uninterrupted, log, 1, 2, false);
+        PendingFlush expected = countAndCut(uninterrupted, log, 2, 3, true);
+
+        PartitionCounter recovered = counter();
+        recovered.completed(recovered.resume(Optional.of(new IntentState(completedBeforeCrash.intent(), true)),
+                source()).orElseThrow());
+
+        assertThat(countAndCut(recovered, log, 2, 3, true)).isEqualTo(expected);
+        assertThat(expected.intent().levelsAtStart()).isEqualTo(Map.of(DEPTH, 7.0));
+        assertThat(minuteGauge(expected, T0 + 130_000).last()).isEqualTo(5.0);
+    }
+
     @Test
     void aQuietPartitionCutsItsCoarseRangeAloneAndThatCutReplays() {
         appendTimings("a", 1, T0 + 1_000, 0.1, 0.2);

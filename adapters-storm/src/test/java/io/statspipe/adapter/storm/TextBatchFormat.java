@@ -13,9 +13,11 @@ import java.util.List;
 
 /**
  * A test format for event batches, so the counting logic is tested without the event log's own
- * format: {@code v1 producer seq} then one {@code metric ts COUNTER|GAUGE|DISTRIBUTION value} per line.
+ * format: {@code v1 producer seq} then one {@code metric ts COUNTER|GAUGE|RELATIVE_GAUGE|DISTRIBUTION value}
+ * per line.
  */
 final class TextBatchFormat implements EventBatchFormat {
+    private static final String RELATIVE_GAUGE = "RELATIVE_GAUGE";
 
     @Override
     public byte[] encode(EventBatch batch) {
@@ -23,7 +25,7 @@ final class TextBatchFormat implements EventBatchFormat {
                 .append(batch.id().sequence());
         for (Event e : batch.events()) {
             text.append('\n').append(e.series().metric()).append(' ').append(e.timestamp()).append(' ')
-                    .append(e.kind()).append(' ').append(e.value());
+                    .append(e.relative() ? RELATIVE_GAUGE : e.kind()).append(' ').append(e.value());
         }
         return text.toString().getBytes(StandardCharsets.UTF_8);
     }
@@ -39,8 +41,9 @@ final class TextBatchFormat implements EventBatchFormat {
             List<Event> events = new ArrayList<>();
             for (int i = 1; i < lines.length; i++) {
                 String[] f = lines[i].split(" ");
-                events.add(new Event(Series.of(f[0]), Long.parseLong(f[1]), Kind.valueOf(f[2]),
-                        Double.parseDouble(f[3]), 1.0));
+                boolean relative = f[2].equals(RELATIVE_GAUGE);
+                events.add(new Event(Series.of(f[0]), Long.parseLong(f[1]), relative ? Kind.GAUGE : Kind.valueOf(f[2]),
+                        Double.parseDouble(f[3]), 1.0, relative));
             }
             return new EventBatch(new BatchId(head[1], Long.parseLong(head[2])), events);
         } catch (RuntimeException e) {

@@ -9,6 +9,7 @@ import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
+import io.statspipe.app.ingest.GaugeDeltas;
 import io.statspipe.domain.RollupSettings;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -94,7 +95,8 @@ public final class SettingsLoader {
                 r.atLeastInt("statspipe.api.max-body-bytes", 1024));
         Settings.Api api = new Settings.Api(r.address("statspipe.api.bind"), r.port("statspipe.api.port"), tokens,
                 r.positiveLong("statspipe.api.max-buckets"), edge, r.tls());
-        Settings.Statsd statsd = new Settings.Statsd(r.address("statspipe.statsd.bind"), r.port("statspipe.statsd.port"));
+        Settings.Statsd statsd = new Settings.Statsd(r.address("statspipe.statsd.bind"), r.port("statspipe.statsd.port"),
+                gaugeDeltas(r.string("statspipe.statsd.gauge-deltas")));
         Settings.Ingest ingest = new Settings.Ingest(r.bool("statspipe.ingest.require-token"));
         Engines.EventLog logEngine = Engines.parse(Engines.EventLog.class, "statspipe.event-log.engine",
                 r.string("statspipe.event-log.engine"));
@@ -223,6 +225,16 @@ public final class SettingsLoader {
     }
 
     /** A key inside {@code statspipe.event-log.client}, which takes any Kafka client property. */
+    private static GaugeDeltas gaugeDeltas(String value) {
+        for (GaugeDeltas d : GaugeDeltas.values()) {
+            if (d.configName().equals(value)) {
+                return d;
+            }
+        }
+        throw new ConfigurationException("statspipe.statsd.gauge-deltas = '" + value + "' is not a meaning of '-N|g'"
+                + " statspipe knows: use dogstatsd (a negative level) or etsy (a decrement)");
+    }
+
     private static boolean inKafkaClientBlock(String key) {
         return key.startsWith(KafkaClientProperties.KEY + ".");
     }

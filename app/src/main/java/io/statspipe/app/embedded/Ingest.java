@@ -21,9 +21,9 @@ final class Ingest {
     static void register(ApiServer api, Settings settings, StoreAndForwardAgent agent, IngestEndpoint.Access access,
                          IngestCounters counters, Deque<AutoCloseable> running, Readiness readiness,
                          Map<String, String> endpoints) {
-        api.route(IngestEndpoint.PATH, new IngestEndpoint(agent, access, counters));
+        api.route(IngestEndpoint.PATH, new IngestEndpoint(agent, access, counters, settings.statsd().gaugeDeltas()));
         StatsdUdpListener udp = new StatsdUdpListener(new InetSocketAddress(settings.statsd().bind(), settings.statsd().port()),
-                agent);
+                agent, settings.statsd().gaugeDeltas());
         running.push(udp);
         counters.add(udp::events, udp::rejectedLines, udp::ignoredLines);
         readiness.add("StatsD listener", () -> true);

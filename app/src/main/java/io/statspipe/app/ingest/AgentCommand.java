@@ -108,7 +108,7 @@ public final class AgentCommand implements Callable<Integer> {
         RunningAgent running = RunningAgent.start(settings,
                 new InetSocketAddress(configured.statsd().bind(), statsdPort != null ? statsdPort : configured.statsd().port()),
                 new InetSocketAddress(configured.api().bind(), httpPort != null ? httpPort : configured.api().port()),
-                access, configured.api().edge(), configured.api().tls());
+                access, configured.api().edge(), configured.api().tls(), configured.statsd().gaugeDeltas());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             running.close();

@@ -43,7 +43,7 @@ public final class IngestEndpoint implements ApiServer.Endpoint {
     private static final int MAX_REFUSALS_LISTED = 100;
     private static final int MAX_KEY_LENGTH = 255;
     /** The StatsD parser keeps a cache of recent series and is not thread-safe: one per HTTP thread. */
-    private static final ThreadLocal<StatsdLineParser> PARSERS = ThreadLocal.withInitial(StatsdLineParser::new);
+    private final ThreadLocal<StatsdLineParser> parsers;
     private static final JsonBatchParser JSON_BATCHES = new JsonBatchParser();
 
     /** The tokens ingest knows, and whether a request must carry one. */
@@ -78,9 +78,15 @@ public final class IngestEndpoint implements ApiServer.Endpoint {
     private final Counts counts;
 
     public IngestEndpoint(StoreAndForwardAgent agent, Access access, Counts counts) {
+        this(agent, access, counts, GaugeDeltas.DOGSTATSD);
+    }
+
+    /** With {@code gaugeDeltas}: what {@code -N|g} in a body of StatsD lines means. */
+    public IngestEndpoint(StoreAndForwardAgent agent, Access access, Counts counts, GaugeDeltas gaugeDeltas) {
         this.agent = agent;
         this.access = access;
         this.counts = counts;
+        this.parsers = ThreadLocal.withInitial(() -> new StatsdLineParser(gaugeDeltas));
     }
 
     @Override
@@ -213,7 +219,7 @@ public final class IngestEndpoint implements ApiServer.Endpoint {
     private List<Event> statsd(byte[] body, Optional<String> tenant, Refusals refusals) {
         long now = System.currentTimeMillis();
         List<Event> events = new ArrayList<>();
-        StatsdLineParser parser = PARSERS.get();
+        StatsdLineParser parser = parsers.get();
         StatsdLineParser.Rejections deadLetter = (data, offset, length, reason) -> {
             refusals.add("'" + new String(data, offset, length, StandardCharsets.UTF_8) + "': " + reason);
             agent.reject(Arrays.copyOfRange(data, offset, offset + length), reason, "http");
@@ -256,7 +262,7 @@ public final class IngestEndpoint implements ApiServer.Endpoint {
         Optional<String> named = e.series().tags().value(TenantScopedQueries.TENANT_TAG);
         if (named.isEmpty()) {
             Series own = new Series(e.series().metric(), e.series().tags().with(TenantScopedQueries.TENANT_TAG, tenant));
-            return new Event(own, e.timestamp(), e.kind(), e.value(), e.sampleRate());
+            return new Event(own, e.timestamp(), e.kind(), e.value(), e.sampleRate(), e.relative());
         }
         if (!named.get().equals(tenant)) {
             throw new InvalidStatException("tenant " + tenant + " may not write series of tenant " + named.get());

@@ -22,7 +22,8 @@ import java.util.TreeMap;
  *              "value": 1, "timestamp": 1700000000000, "sampleRate": 0.5}, ...]}</pre>
  * {@code kind} is {@code counter|gauge|distribution} (or StatsD's {@code c g ms h d},
  * {@code timer}, {@code histogram}); {@code tags}, {@code timestamp} (ms since 1970, default:
- * when received) and {@code sampleRate} (default 1) are optional.
+ * when received), {@code sampleRate} (default 1) and, for a gauge, {@code "relative": true} (the
+ * value changes the gauge's level instead of setting it; default false) are optional.
  *
  * <p>A body that is not this JSON (syntax, bad UTF-8, too large, too deep) is refused whole,
  * with the reason. Inside a well-formed body each event stands alone: a bad event is reported
@@ -117,6 +118,7 @@ public final class JsonBatchParser {
         Double value = null;
         long timestamp = now;
         double rate = 1.0;
+        boolean relative = false;
         InvalidStatException problem = null;
         for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
             String field = p.currentName();
@@ -134,6 +136,12 @@ public final class JsonBatchParser {
                         timestamp = p.getLongValue();
                     }
                     case "sampleRate" -> rate = number(p, v, "sampleRate");
+                    case "relative" -> {
+                        if (v != JsonToken.VALUE_TRUE && v != JsonToken.VALUE_FALSE) {
+                            throw new InvalidStatException("relative must be true or false, got " + describe(v));
+                        }
+                        relative = v == JsonToken.VALUE_TRUE;
+                    }
                     default -> throw new InvalidStatException("unknown field '" + field + "'");
                 }
             } catch (InvalidStatException e) {
@@ -155,7 +163,7 @@ public final class JsonBatchParser {
         if (value == null) {
             throw new InvalidStatException("event of '" + metric + "' has no \"value\"");
         }
-        return new Event(new Series(metric, Tags.of(tags)), timestamp, kind, value, rate);
+        return new Event(new Series(metric, Tags.of(tags)), timestamp, kind, value, rate, relative);
     }
 
     private static void tags(JsonParser p, JsonToken start, TreeMap<String, String> tags) throws IOException {

@@ -40,12 +40,19 @@ public final class RunningAgent implements AutoCloseable {
     /** Starts the agent, then its endpoints (port 0: a free port), HTTPS only when {@code tls} has a keystore. */
     public static RunningAgent start(AgentSettings settings, InetSocketAddress statsdBind, InetSocketAddress httpBind,
                                      IngestEndpoint.Access access, Settings.HttpEdge edge, Settings.Tls tls) {
+        return start(settings, statsdBind, httpBind, access, edge, tls, GaugeDeltas.DOGSTATSD);
+    }
+
+    /** As above, reading {@code -N|g} in StatsD lines as {@code gaugeDeltas} says. */
+    public static RunningAgent start(AgentSettings settings, InetSocketAddress statsdBind, InetSocketAddress httpBind,
+                                     IngestEndpoint.Access access, Settings.HttpEdge edge, Settings.Tls tls,
+                                     GaugeDeltas gaugeDeltas) {
         StoreAndForwardAgent agent = StoreAndForwardAgent.start(settings);
         StatsdUdpListener statsd = null;
         try {
-            statsd = new StatsdUdpListener(statsdBind, agent);
+            statsd = new StatsdUdpListener(statsdBind, agent, gaugeDeltas);
             ApiServer http = new ApiServer(httpBind.getHostString(), httpBind.getPort(), edge, tls)
-                    .route(IngestEndpoint.PATH, new IngestEndpoint(agent, access, IngestEndpoint.Counts.NONE))
+                    .route(IngestEndpoint.PATH, new IngestEndpoint(agent, access, IngestEndpoint.Counts.NONE, gaugeDeltas))
                     .route("/health", request -> ApiServer.Response.json(200, health(agent.health())))
                     .start();
             return new RunningAgent(agent, statsd, http);

@@ -16,8 +16,9 @@ import java.util.TreeMap;
 /**
  * Parses StatsD datagrams: one metric per line, {@code name:value|type[|@rate][|#k:v,...][|T<seconds>]}.
  *
- * <p>Types: {@code c} counter, {@code g} gauge (a level; a leading {@code +} would be etsy
- * statsd's relative gauge and is refused), {@code ms h d} distributions. DogStatsD extensions:
+ * <p>Types: {@code c} counter, {@code g} gauge (a level; {@code +N} changes the level by N, and
+ * {@code -N} sets it to -N or, under {@link GaugeDeltas#ETSY}, lowers it by N), {@code ms h d}
+ * distributions. DogStatsD extensions:
  * {@code |#k:v} tags, several values in one line ({@code name:1:2:3|d}), {@code |T} timestamp in
  * seconds; other {@code |x} extensions (e.g. container ids) are skipped. DogStatsD's events
  * ({@code _e{5,4}:title|text...}) and service checks ({@code _sc|name|status...}) are not stats:
@@ -48,6 +49,16 @@ public final class StatsdLineParser {
     private byte[][] cachedKeys = new byte[FIRST_SLOTS][];
     private Series[] cachedSeries = new Series[FIRST_SLOTS];
     private int cached;
+    private final GaugeDeltas gaugeDeltas;
+
+    /** A parser reading {@code -N} gauges as DogStatsD does: a negative level. */
+    public StatsdLineParser() {
+        this(GaugeDeltas.DOGSTATSD);
+    }
+
+    public StatsdLineParser(GaugeDeltas gaugeDeltas) {
+        this.gaugeDeltas = gaugeDeltas;
+    }
 
     /**
      * Parses every line of {@code data[offset, offset+length)}; good events go to {@code out}, bad
@@ -138,12 +149,10 @@ public final class StatsdLineParser {
             if (valueEnd < 0) {
                 valueEnd = pipe;
             }
-            if (kind == Kind.GAUGE && valueEnd > valueStart && b[valueStart] == '+') {
-                throw new InvalidStatException("relative gauge '" + text(b, valueStart, valueEnd)
-                        + "' is not supported: send the level for " + series);
-            }
+            boolean relative = kind == Kind.GAUGE && valueEnd > valueStart
+                    && (b[valueStart] == '+' || b[valueStart] == '-' && gaugeDeltas == GaugeDeltas.ETSY);
             double value = number(b, valueStart, valueEnd, "value");
-            out.add(new Event(series, timestamp, kind, value, rate));
+            out.add(new Event(series, timestamp, kind, value, rate, relative));
             if (valueEnd == pipe) {
                 return;
             }

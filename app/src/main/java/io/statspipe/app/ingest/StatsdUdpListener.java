@@ -34,7 +34,7 @@ public final class StatsdUdpListener implements AutoCloseable {
     private final StoreAndForwardAgent agent;
     private final DatagramSocket socket;
     private final BlockingQueue<List<Event>> parsed = new ArrayBlockingQueue<>(64);
-    private final StatsdLineParser parser = new StatsdLineParser();
+    private final StatsdLineParser parser;
     private final AtomicLong datagrams = new AtomicLong();
     private final AtomicLong events = new AtomicLong();
     private final AtomicLong rejectedLines = new AtomicLong();
@@ -44,7 +44,13 @@ public final class StatsdUdpListener implements AutoCloseable {
     private volatile boolean running = true;
 
     public StatsdUdpListener(InetSocketAddress bind, StoreAndForwardAgent agent) {
+        this(bind, agent, GaugeDeltas.DOGSTATSD);
+    }
+
+    /** With {@code gaugeDeltas}: what {@code -N|g} means to the clients sending here. */
+    public StatsdUdpListener(InetSocketAddress bind, StoreAndForwardAgent agent, GaugeDeltas gaugeDeltas) {
         this.agent = agent;
+        this.parser = new StatsdLineParser(gaugeDeltas);
         try {
             socket = new DatagramSocket(null);
             socket.setReceiveBufferSize(8 << 20);

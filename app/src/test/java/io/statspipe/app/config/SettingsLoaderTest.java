@@ -107,6 +107,18 @@ class SettingsLoaderTest {
     }
 
     @Test
+    void gaugeDeltasFollowDogStatsdUnlessEtsyIsChosenAndAnythingElseIsRefusedNamingTheKey() {
+        assertThat(load(Optional.empty(), Map.of(), Map.of(), Map.of()).statsd().gaugeDeltas())
+                .isEqualTo(io.statspipe.app.ingest.GaugeDeltas.DOGSTATSD);
+        assertThat(load(Optional.empty(), Map.of(), Map.of(), Map.of("statspipe.statsd.gauge-deltas", "etsy"))
+                .statsd().gaugeDeltas()).isEqualTo(io.statspipe.app.ingest.GaugeDeltas.ETSY);
+        assertThatThrownBy(() -> load(Optional.empty(), Map.of(), Map.of(), Map.of("statspipe.statsd.gauge-deltas", "relative")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("statspipe.statsd.gauge-deltas = 'relative' is not a meaning of '-N|g' statspipe knows: use"
+                        + " dogstatsd (a negative level) or etsy (a decrement)");
+    }
+
+    @Test
     void externalEnginesNeedTheirAddresses() {
         assertThatThrownBy(() -> load(Optional.empty(), Map.of(), Map.of(), Map.of("statspipe.event-log.engine", "kafka")))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("statspipe.event-log.bootstrap-servers");

@@ -35,6 +35,22 @@ class JsonBatchParserTest {
     }
 
     @Test
+    void aGaugeMayBeRelativeAndNothingElse() {
+        JsonBatchParser.Parsed parsed = parse("""
+                {"events": [
+                  {"metric": "queue.depth", "kind": "gauge", "value": -2, "relative": true},
+                  {"metric": "queue.depth", "kind": "gauge", "value": 9, "relative": false},
+                  {"metric": "hits", "kind": "counter", "value": 1, "relative": true},
+                  {"metric": "queue.depth", "kind": "gauge", "value": 1, "relative": "yes"}
+                ]}""");
+        assertThat(parsed.events()).containsExactly(Event.gaugeChange(Series.of("queue.depth"), NOW, -2),
+                Event.gauge(Series.of("queue.depth"), NOW, 9));
+        assertThat(parsed.rejected()).containsExactly(
+                new JsonBatchParser.Rejection(2, "only a gauge value can be relative (+N or -N), not a counter value of hits{}"),
+                new JsonBatchParser.Rejection(3, "relative must be true or false, got a string"));
+    }
+
+    @Test
     void badEventsAreListedByIndexAndTheGoodOnesKept() {
         JsonBatchParser.Parsed parsed = parse("""
                 {"events": [

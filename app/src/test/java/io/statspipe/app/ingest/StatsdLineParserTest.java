@@ -96,7 +96,6 @@ class StatsdLineParserTest {
                 + "set.type:1|s\n"
                 + "bad.value:abc|c\n"
                 + "bad.rate:1|c|@2\n"
-                + "relative.gauge:+3|g\n"
                 + "bad.tag:1|c|#novalue\n"
                 + "infinite:1e999|c\n"
                 + "two.counts:1:2|c\n"
@@ -106,20 +105,43 @@ class StatsdLineParserTest {
                 + "good.two:2|c");
 
         assertThat(events).containsExactly(Event.counter(Series.of("good.one"), NOW, 1), Event.counter(Series.of("good.two"), NOW, 2));
-        assertThat(rejected).hasSize(13);
+        assertThat(rejected).hasSize(12);
         assertThat(rejected.get(0)).isEqualTo("no-value-or-type => missing '|type' in 'no-value-or-type'");
         assertThat(rejected.get(1)).endsWith("missing '|type' in 'no.type:1'");
         assertThat(rejected.get(2)).endsWith("unknown metric type 'x' (expected c, g, ms, h or d)");
         assertThat(rejected.get(3)).endsWith("set type 's' is not supported");
         assertThat(rejected.get(4)).endsWith("value 'abc' is not a number");
         assertThat(rejected.get(5)).contains("sample rate must be in [0.000001, 1], got 2.0");
-        assertThat(rejected.get(6)).contains("relative gauge '+3' is not supported");
-        assertThat(rejected.get(7)).endsWith("tag 'novalue' has no value (expected key:value)");
-        assertThat(rejected.get(8)).endsWith("value '1e999' is not a finite number");
-        assertThat(rejected.get(9)).contains("several values in one line are only allowed for |ms |h |d");
-        assertThat(rejected.get(10)).contains("metric name 'bad name' may hold only");
-        assertThat(rejected.get(11)).contains("metric name too long: 201 > 200");
-        assertThat(rejected.get(12)).contains("tag value too long: 201 > 200 characters in tag 'k'");
+        assertThat(rejected.get(6)).endsWith("tag 'novalue' has no value (expected key:value)");
+        assertThat(rejected.get(7)).endsWith("value '1e999' is not a finite number");
+        assertThat(rejected.get(8)).contains("several values in one line are only allowed for |ms |h |d");
+        assertThat(rejected.get(9)).contains("metric name 'bad name' may hold only");
+        assertThat(rejected.get(10)).contains("metric name too long: 201 > 200");
+        assertThat(rejected.get(11)).contains("tag value too long: 201 > 200 characters in tag 'k'");
+    }
+
+    @Test
+    void aPlusGaugeChangesTheLevelAndAMinusGaugeIsANegativeLevelAsInDogStatsd() {
+        Series depth = Series.of("queue.depth");
+        parse("queue.depth:+5|g\nqueue.depth:-3|g\nqueue.depth:2|g\nqueue.depth:+0.5|g|@0.5\nhits:+2|c\n");
+
+        assertThat(rejected).isEmpty();
+        assertThat(events).containsExactly(Event.gaugeChange(depth, NOW, 5), Event.gauge(depth, NOW, -3),
+                Event.gauge(depth, NOW, 2), new Event(depth, NOW, Kind.GAUGE, 0.5, 0.5, true),
+                Event.counter(Series.of("hits"), NOW, 2));
+    }
+
+    @Test
+    void underEtsyRulesAMinusGaugeLowersTheLevel() {
+        Series depth = Series.of("queue.depth");
+        byte[] datagram = "queue.depth:+5|g\nqueue.depth:-3|g\nqueue.depth:2|g\ntemp:-1:2|g\n".getBytes(StandardCharsets.UTF_8);
+
+        new StatsdLineParser(GaugeDeltas.ETSY).parse(datagram, 0, datagram.length, NOW, events,
+                (data, offset, length, reason) -> rejected.add(reason));
+
+        assertThat(events).containsExactly(Event.gaugeChange(depth, NOW, 5), Event.gaugeChange(depth, NOW, -3),
+                Event.gauge(depth, NOW, 2));
+        assertThat(rejected).singleElement().asString().contains("several values in one line are only allowed");
     }
 
     @Test

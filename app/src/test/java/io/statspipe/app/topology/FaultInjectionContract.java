@@ -46,7 +46,7 @@ import java.util.function.BiFunction;
 /**
  * The fault-injection scenario, run against a KairosDB over some datastore: while a million
  * events of a thousand series flow into {@code stats.events} (70% of the series counters, 15%
- * gauges, 15% timings, i.e. distributions), the topology's JVM is killed with SIGKILL five times,
+ * gauges, half of their samples relative ({@code +N}), 15% timings, i.e. distributions), the topology's JVM is killed with SIGKILL five times,
  * each at a random moment within two flush intervals after it took its partitions over, and
  * restarted; hours are cut every third flush, so kills land inside open coarse ranges and on
  * coarse cuts. Some agent batches are sent twice (the topology must drop them) and some events
@@ -55,7 +55,8 @@ import java.util.function.BiFunction;
  * <p>At the end it reads every stored bucket of every kind at both resolutions (1m and 1h) as a
  * whole aggregate ({@link KairosAggregateStore#readBuckets}) and compares it with the domain's own
  * aggregate of what was produced ({@link TestEvents#expectedAggregates}): the same buckets, and in
- * each the count, min, max and (gauges) last and its timestamp exactly, the quantile sketch bin
+ * each the count, min, max and (gauges) last and its timestamp exactly (for gauges, of the levels
+ * the samples make in the order sent), the quantile sketch bin
  * for bin, and the sum within a relative {@value #SUM_TOLERANCE}. A failure lists the first
  * differing buckets. The seed of the random kills and events is printed.
  */
@@ -94,7 +95,11 @@ final class FaultInjectionContract {
             // Gauge samples fall on 50 ms steps, so samples of one series often share a
             // millisecond: "last" is then the larger value (GaugeAggregate's rule, which the
             // topology and the expected fold both apply), whatever order they were counted in.
-            case GAUGE -> Event.gauge(series, ts - Math.floorMod(ts, 50), r.nextInt(100_000) / 100.0);
+            // Half are relative (+N): their level depends on every sample of the series before
+            // them, across flushes and kills; all are positive, so sums stay comparable.
+            case GAUGE -> r.nextBoolean()
+                    ? Event.gaugeChange(series, ts - Math.floorMod(ts, 50), r.nextInt(1_000) / 100.0)
+                    : Event.gauge(series, ts - Math.floorMod(ts, 50), r.nextInt(100_000) / 100.0);
             // Timings in ms, spread over several decades (many sketch bins); one in 50 is 0 (the zero bin).
             case DISTRIBUTION -> Event.distribution(series, ts,
                     r.nextInt(50) == 0 ? 0.0 : Math.round(Math.exp(3 + 1.5 * r.nextGaussian()) * 1_000) / 1_000.0);

@@ -30,7 +30,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * events of one partition, an increasing sequence per producer and partition) and keeps what
  * every (series, kind, resolution, bucket) must end up holding: the domain's own aggregate of the
  * events sent once, folded event by event with {@link Aggregate#merge}. A batch sent again with
- * {@link #resend} adds nothing, since the topology drops it as a duplicate.
+ * {@link #resend} adds nothing, since the topology drops it as a duplicate. A gauge sample is the
+ * level it makes: a relative one changes its series' level, in the order sent (see
+ * {@link io.statspipe.domain.GaugeLevels}).
  */
 final class TestEvents implements AutoCloseable {
     private final ProtobufEventBatchFormat format = new ProtobufEventBatchFormat();
@@ -40,6 +42,7 @@ final class TestEvents implements AutoCloseable {
     private final String producerId;
     private final Map<Integer, Long> sequences = new HashMap<>();
     private final Map<String, Aggregate> expected = new HashMap<>();
+    private final Map<Series, Double> levels = new HashMap<>();
     private final List<ProducerRecord<byte[], byte[]>> sent = new ArrayList<>();
     private final List<Future<RecordMetadata>> pending = new ArrayList<>();
 
@@ -59,8 +62,9 @@ final class TestEvents implements AutoCloseable {
     /** Sends one batch per partition holding these events; remembers what they add to each bucket. */
     void send(List<Event> events, List<Resolution> resolutions) {
         for (Event e : events) {
+            Aggregate added = aggregateOf(e);
             for (Resolution r : resolutions) {
-                add(e.series(), r, e);
+                add(e.series(), r, e, added);
             }
         }
         sendBatches(events, null);
@@ -90,14 +94,15 @@ final class TestEvents implements AutoCloseable {
 
     /** Sends one batch per partition; remembers what they add to every bucket of every rule's output. */
     void send(List<Event> events, io.statspipe.domain.RuleSet rules) {
-        send(events, List.of());
         for (Event e : events) {
+            Aggregate added = aggregateOf(e);
             for (io.statspipe.domain.RollupRule rule : rules.matching(e.series())) {
                 for (Resolution r : rule.resolutions()) {
-                    add(rule.outputSeries(e.series()), r, e);
+                    add(rule.outputSeries(e.series()), r, e, added);
                 }
             }
         }
+        sendBatches(events, null);
     }
 
     /** Sends an already sent record again, as an agent does after a lost acknowledgement. */
@@ -122,15 +127,19 @@ final class TestEvents implements AutoCloseable {
         pending.clear();
     }
 
-    private void add(Series series, Resolution resolution, Event e) {
-        expected.merge(key(series, e.kind(), resolution, resolution.bucketOf(e.timestamp()).start()), aggregateOf(e),
+    private void add(Series series, Resolution resolution, Event e, Aggregate added) {
+        expected.merge(key(series, e.kind(), resolution, resolution.bucketOf(e.timestamp()).start()), added,
                 Aggregate::merge);
     }
 
-    private static Aggregate aggregateOf(Event e) {
+    private Aggregate aggregateOf(Event e) {
         return switch (e.kind()) {
             case COUNTER -> new CounterAggregate(e.increment());
-            case GAUGE -> GaugeAggregate.of(e.value(), e.timestamp());
+            case GAUGE -> {
+                double level = e.relative() ? levels.getOrDefault(e.series(), 0.0) + e.value() : e.value();
+                levels.put(e.series(), level);
+                yield GaugeAggregate.of(level, e.timestamp());
+            }
             case DISTRIBUTION -> {
                 if (e.weight() != 1) {
                     throw new IllegalArgumentException("sampled distribution events are not modelled here: " + e);

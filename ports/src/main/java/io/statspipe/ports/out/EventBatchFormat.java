@@ -41,7 +41,7 @@ public interface EventBatchFormat {
         }
         for (int i = 0; i < batch.events().size(); i++) {
             Event e = batch.events().get(i);
-            sink.event(i, e.timestamp(), e.kind(), e.value(), e.sampleRate());
+            sink.event(i, e.timestamp(), e.kind(), e.value(), e.sampleRate(), e.relative());
         }
     }
 
@@ -62,7 +62,10 @@ public interface EventBatchFormat {
         /** Entry {@code index} of the batch's table of series. */
         void series(int index, Series series);
 
-        /** One event of the series at {@code seriesIndex} in the table. */
-        void event(int seriesIndex, long timestamp, Kind kind, double value, double sampleRate);
+        /**
+         * One event of the series at {@code seriesIndex} in the table; {@code relative}: a gauge
+         * value that changes the level rather than sets it ({@link Event#relative}).
+         */
+        void event(int seriesIndex, long timestamp, Kind kind, double value, double sampleRate, boolean relative);
     }
 }

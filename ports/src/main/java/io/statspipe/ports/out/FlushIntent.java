@@ -2,14 +2,16 @@ package io.statspipe.ports.out;
 
 import io.statspipe.domain.InvalidStatException;
 import io.statspipe.domain.Origin;
+import io.statspipe.domain.Series;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
  * A flush about to be written: its origin (stream, sequence number, first offset), the last
- * offset it covers, the state its range began with (the watermark, and the highest batch
- * sequence seen per producer), the coarse range it belongs to, and the settings that decided
+ * offset it covers, the state its range began with (the watermark, the highest batch sequence
+ * seen per producer, and the gauge levels that relative gauge values change, those not 0, see
+ * {@link io.statspipe.domain.GaugeLevels}), the coarse range it belongs to, and the settings that decided
  * what it counted. Recorded before the partials are written, so that after a crash exactly this
  * range is re-aggregated, with the same decisions, and rewritten.
  *
@@ -23,7 +25,13 @@ import java.util.TreeMap;
  *                 coarse cadence), by setting name: a pending flush replays only under the same
  */
 public record FlushIntent(Origin origin, long lastOffset, long watermarkAtStart, Map<String, Long> producersAtStart,
-                          CoarseRange coarse, SortedMap<String, String> counting) {
+                          Map<Series, Double> levelsAtStart, CoarseRange coarse, SortedMap<String, String> counting) {
+
+    /** A flush whose range began with every gauge level at 0. */
+    public FlushIntent(Origin origin, long lastOffset, long watermarkAtStart, Map<String, Long> producersAtStart,
+                       CoarseRange coarse, SortedMap<String, String> counting) {
+        this(origin, lastOffset, watermarkAtStart, producersAtStart, Map.of(), coarse, counting);
+    }
 
     public FlushIntent {
         if (origin == null || coarse == null || counting == null) {
@@ -38,6 +46,7 @@ public record FlushIntent(Origin origin, long lastOffset, long watermarkAtStart,
                     + coarse.firstOffset());
         }
         producersAtStart = Map.copyOf(producersAtStart);
+        levelsAtStart = Map.copyOf(levelsAtStart);
         counting = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(counting));
     }
 
@@ -48,14 +57,22 @@ public record FlushIntent(Origin origin, long lastOffset, long watermarkAtStart,
 
     /**
      * The range coarser resolutions have been folded over since their last cut: from
-     * {@code firstOffset}, with the watermark and producer sequences as they were there.
+     * {@code firstOffset}, with the watermark, producer sequences and gauge levels as they were there.
      */
-    public record CoarseRange(long firstOffset, long watermarkAtStart, Map<String, Long> producersAtStart, boolean cut) {
+    public record CoarseRange(long firstOffset, long watermarkAtStart, Map<String, Long> producersAtStart,
+                              Map<Series, Double> levelsAtStart, boolean cut) {
+
+        /** A coarse range that began with every gauge level at 0. */
+        public CoarseRange(long firstOffset, long watermarkAtStart, Map<String, Long> producersAtStart, boolean cut) {
+            this(firstOffset, watermarkAtStart, producersAtStart, Map.of(), cut);
+        }
+
         public CoarseRange {
             if (firstOffset < 0) {
                 throw new InvalidStatException("coarse range offset must not be negative: " + firstOffset);
             }
             producersAtStart = Map.copyOf(producersAtStart);
+            levelsAtStart = Map.copyOf(levelsAtStart);
         }
     }
 }
