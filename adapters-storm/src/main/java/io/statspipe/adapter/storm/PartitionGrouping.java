@@ -43,13 +43,4 @@ final class PartitionGrouping implements CustomStreamGrouping {
     static boolean owns(int taskIndex, int tasks, int partition) {
         return Math.floorMod(partition, tasks) == taskIndex;
     }
-
-    /**
-     * How much longer than a flush interval the first range of {@code partition} stays open after
-     * a task resumes it: {@code partition/partitions} of an interval, so that the partitions'
-     * flushes are spread over the interval instead of reaching the store on one tick.
-     */
-    static long firstRangeExtraNanos(java.time.Duration flushInterval, int partition, int partitions) {
-        return flushInterval.toNanos() * (partition % partitions) / partitions;
-    }
 }

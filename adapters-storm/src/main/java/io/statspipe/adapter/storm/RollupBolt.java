@@ -51,30 +51,11 @@ final class RollupBolt extends BaseRichBolt {
     private transient int tasks;
     private transient boolean ownPartitionsResumed;
 
-    /**
-     * Per partition resumed in this task, how much longer than a flush interval its first range
-     * stays open: partition {@code p} of {@code n} waits {@code p/n} of an interval more, so that
-     * the partitions' flushes (which traffic would otherwise start, and keep, on the same tick)
-     * are spread over the interval and reach the store one after another instead of all at once.
-     * Lengthened, never shortened: no partition is ever cut more often than every flush interval.
-     */
-    private transient Map<Integer, Long> firstRangeExtraNanos;
-
     /** The tuples of a range, to ack once it is committed; {@code openedAt} for the flush interval. */
     private static final class Range {
         final long openedAt = System.nanoTime();
-        final long extraNanos;
         final List<Tuple> tuples = new ArrayList<>();
         PendingFlush flush;
-
-        Range(long extraNanos) {
-            this.extraNanos = extraNanos;
-        }
-    }
-
-    private Range newRange(int partition) {
-        Long extra = firstRangeExtraNanos.remove(partition);
-        return new Range(extra == null ? 0 : extra);
     }
 
     RollupBolt(TopologySettings settings, TopologyPlugs plugs) {
@@ -99,7 +80,6 @@ final class RollupBolt extends BaseRichBolt {
         this.open = new HashMap<>();
         this.inFlight = new HashMap<>();
         this.coarseOpenedAt = new HashMap<>();
-        this.firstRangeExtraNanos = new HashMap<>();
         this.taskIndex = context.getThisTaskIndex();
         this.tasks = context.getComponentTasks(context.getThisComponentId()).size();
         context.registerGauge("statspipe.lag", () -> health.snapshot().totalLag());
@@ -134,13 +114,13 @@ final class RollupBolt extends BaseRichBolt {
                 case ALREADY_COUNTED -> collector.ack(tuple);
                 case NEW -> {
                     dropValue(tuple);
-                    open.computeIfAbsent(partition, this::newRange).tuples.add(tuple);
+                    open.computeIfAbsent(partition, p -> new Range()).tuples.add(tuple);
                 }
                 case HELD_DUPLICATE -> {
                     dropValue(tuple);
                     Range flying = inFlight.get(partition);
                     Range holder = flying != null && offset <= flying.flush.intent().lastOffset() ? flying
-                            : open.computeIfAbsent(partition, this::newRange);
+                            : open.computeIfAbsent(partition, p -> new Range());
                     holder.tuples.add(tuple);
                 }
             }
@@ -205,10 +185,9 @@ final class RollupBolt extends BaseRichBolt {
     /** First tuple of a partition in this task: recover it from its newest flush intent. */
     private PartitionCounter resume(int partition, boolean claimed) {
         health.firstRecord();
-        int partitions = log.partitionCount();
         SeriesLimits limits = settings.seriesLimits().equals(SeriesLimits.NONE) ? SeriesLimits.NONE
                 : SeriesLimits.shareOf(settings.seriesLimits().perTenant(), settings.seriesLimits().overall(),
-                        partitions);
+                        log.partitionCount());
         PartitionCounter counter = new PartitionCounter(partition, rules, settings.rollupSettings(), limits, format,
                 settings.maxClockSkew().toMillis(), settings.maxRecordBytes());
         long started = System.nanoTime();
@@ -238,7 +217,6 @@ final class RollupBolt extends BaseRichBolt {
         LOG.info("partition {} taken over: counted through offset {}; re-read {} offsets in {} ms", partition,
                 counter.countedThrough(), reread, rereadMillis);
         counters.put(partition, counter);
-        firstRangeExtraNanos.put(partition, PartitionGrouping.firstRangeExtraNanos(settings.flushInterval(), partition, partitions));
         return counter;
     }
 
@@ -263,7 +241,7 @@ final class RollupBolt extends BaseRichBolt {
             }
             Long coarseSince = coarseOpenedAt.get(partition);
             boolean coarseDue = coarseSince != null && now - coarseSince >= coarseNanos;
-            boolean finestDue = range != null && now - range.openedAt >= intervalNanos + range.extraNanos;
+            boolean finestDue = range != null && now - range.openedAt >= intervalNanos;
             if (!finestDue && !(coarseDue && counter.hasOpenCoarseRange())) {
                 continue;
             }
@@ -272,7 +250,7 @@ final class RollupBolt extends BaseRichBolt {
             if (!counter.hasOpenCoarseRange()) {
                 coarseOpenedAt.remove(partition);
             }
-            Range flying = range != null ? range : new Range(0);
+            Range flying = range != null ? range : new Range();
             if (cut.isEmpty()) {
                 // Only duplicates of the completed past were held: nothing new to commit.
                 flying.tuples.forEach(collector::ack);

@@ -28,17 +28,4 @@ class PartitionGroupingTest {
             assertThat(grouping.chooseTasks(0, List.of("another record", partition, "value"))).isEqualTo(chosen);
         }
     }
-
-    @Test
-    void thePartitionsFirstRangesSpreadTheirFlushesEvenlyOverTheIntervalAndNeverShortenOne() {
-        java.time.Duration interval = java.time.Duration.ofSeconds(10);
-        List<Long> extras = new ArrayList<>();
-        for (int p = 0; p < 4; p++) {
-            extras.add(PartitionGrouping.firstRangeExtraNanos(interval, p, 4));
-        }
-        assertThat(extras).containsExactly(0L, 2_500_000_000L, 5_000_000_000L, 7_500_000_000L);
-        for (int p = 0; p < 64; p++) {
-            assertThat(PartitionGrouping.firstRangeExtraNanos(interval, p, 64)).isBetween(0L, interval.toNanos() - 1);
-        }
-    }
 }
