@@ -68,10 +68,6 @@ public final class ProtobufEventBatchFormat implements EventBatchFormat {
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final SeriesInterner seriesCache = new SeriesInterner(SERIES_CACHE_SIZE);
-    private static final int ENCODED_SERIES_CACHE = 200_000;
-    /** Encoded table entries by series; concurrent, since an agent encodes from every ingest thread. */
-    private final java.util.concurrent.ConcurrentHashMap<Series, byte[]> encodedSeries =
-            new java.util.concurrent.ConcurrentHashMap<>();
     private final WireBatch wire = new WireBatch();
 
     @Override
@@ -93,7 +89,7 @@ public final class ProtobufEventBatchFormat implements EventBatchFormat {
             if (at == null) {
                 at = table.size();
                 index.put(series, at);
-                table.add(encodedSeries(series));
+                table.add(seriesEntry(series));
             }
             seriesOf[i] = at;
         }
@@ -151,24 +147,6 @@ public final class ProtobufEventBatchFormat implements EventBatchFormat {
             throw new UncheckedIOException("event batch size miscomputed", e);
         }
         return out;
-    }
-
-    /**
-     * A series' table entry, encoded once and kept: with thousands of series per partition, nearly
-     * every event of a batch brings its series into the batch's table, and encoding the names and
-     * tags again for every batch was a third of the agent's CPU. Bounded: it starts over past
-     * {@link #ENCODED_SERIES_CACHE} series.
-     */
-    private byte[] encodedSeries(Series series) {
-        byte[] bytes = encodedSeries.get(series);
-        if (bytes == null) {
-            bytes = seriesEntry(series);
-            if (encodedSeries.size() >= ENCODED_SERIES_CACHE) {
-                encodedSeries.clear();
-            }
-            encodedSeries.put(series, bytes);
-        }
-        return bytes;
     }
 
     /** A series' entry in a batch's series table, as {@link #encode(BatchId, List, int[], List)} takes it. */

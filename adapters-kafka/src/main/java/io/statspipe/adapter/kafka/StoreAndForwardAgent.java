@@ -220,35 +220,27 @@ public final class StoreAndForwardAgent implements PublishEventsPort, AutoClosea
     private List<SubBatch> encode(long sequence, List<Event> chunk, SeriesEntry[] entryOf) {
         BatchId id = new BatchId(spool.producerId(), sequence);
         int partitions = settings.topics().partitions();
-        List<List<Event>> byPartition = new ArrayList<>(Collections.nCopies(partitions, null));
-        for (int i = 0; i < chunk.size(); i++) {
-            List<Event> list = byPartition.get(entryOf[i].partition);
-            if (list == null) {
-                list = new ArrayList<>();
-                byPartition.set(entryOf[i].partition, list);
-            }
-            list.add(chunk.get(i));
-        }
-        int[] at = new int[partitions];
-        SeriesEntry[][] entriesByPartition = new SeriesEntry[partitions][];
+        List<List<Event>> events = new ArrayList<>(Collections.nCopies(partitions, null));
+        List<List<SeriesEntry>> entries = new ArrayList<>(Collections.nCopies(partitions, null));
         for (int i = 0; i < chunk.size(); i++) {
             int p = entryOf[i].partition;
-            if (entriesByPartition[p] == null) {
-                entriesByPartition[p] = new SeriesEntry[byPartition.get(p).size()];
+            if (events.get(p) == null) {
+                events.set(p, new ArrayList<>());
+                entries.set(p, new ArrayList<>());
             }
-            entriesByPartition[p][at[p]++] = entryOf[i];
+            events.get(p).add(chunk.get(i));
+            entries.get(p).add(entryOf[i]);
         }
         List<SubBatch> subBatches = new ArrayList<>();
         for (int p = 0; p < partitions; p++) {
-            List<Event> events = byPartition.get(p);
-            if (events == null) {
+            if (events.get(p) == null) {
                 continue;
             }
             long batch = ++batches;
             List<byte[]> table = new ArrayList<>();
-            int[] seriesOf = new int[events.size()];
-            for (int i = 0; i < events.size(); i++) {
-                SeriesEntry entry = entriesByPartition[p][i];
+            int[] seriesOf = new int[events.get(p).size()];
+            for (int i = 0; i < seriesOf.length; i++) {
+                SeriesEntry entry = entries.get(p).get(i);
                 if (entry.lastBatch != batch) {
                     entry.lastBatch = batch;
                     entry.indexInBatch = table.size();
@@ -256,7 +248,7 @@ public final class StoreAndForwardAgent implements PublishEventsPort, AutoClosea
                 }
                 seriesOf[i] = entry.indexInBatch;
             }
-            subBatches.add(new SubBatch(p, format.encode(id, events, seriesOf, table)));
+            subBatches.add(new SubBatch(p, format.encode(id, events.get(p), seriesOf, table)));
         }
         return subBatches;
     }
