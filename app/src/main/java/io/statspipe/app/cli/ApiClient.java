@@ -7,6 +7,7 @@ import io.statspipe.app.config.Settings;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -120,5 +121,10 @@ final class ApiClient {
             body = JSON.createObjectNode().put("error", response.body());
         }
         return new Answer(response.statusCode(), body);
+    }
+
+    /** A query parameter's value, URL-encoded. */
+    static String enc(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 }

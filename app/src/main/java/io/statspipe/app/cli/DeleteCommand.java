@@ -3,8 +3,6 @@ package io.statspipe.app.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.statspipe.app.config.Settings;
 import java.io.PrintWriter;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -51,16 +49,15 @@ public final class DeleteCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Settings settings = config.settings();
-        StringBuilder path = new StringBuilder("/api/v1/delete?tenant=").append(enc(tenant)).append("&dry_run=").append(!yes);
-        Optional.ofNullable(metric).ifPresent(m -> path.append("&metric=").append(enc(m)));
-        Optional.ofNullable(from).ifPresent(f -> path.append("&from=").append(enc(f)));
-        Optional.ofNullable(to).ifPresent(t -> path.append("&to=").append(enc(t)));
-        Optional<TokenOptions.Bearer> bearer = tokens.bearer(settings);
-        ApiClient.Answer answer = ApiClient.of(url, settings).post(path.toString(), bearer.map(TokenOptions.Bearer::token));
-        if (TokenOptions.refused("delete", answer, bearer, err)) {
+        StringBuilder path = new StringBuilder("/api/v1/delete?tenant=").append(ApiClient.enc(tenant)).append("&dry_run=").append(!yes);
+        Optional.ofNullable(metric).ifPresent(m -> path.append("&metric=").append(ApiClient.enc(m)));
+        Optional.ofNullable(from).ifPresent(f -> path.append("&from=").append(ApiClient.enc(f)));
+        Optional.ofNullable(to).ifPresent(t -> path.append("&to=").append(ApiClient.enc(t)));
+        Optional<JsonNode> answer = tokens.call("delete", ApiClient.of(url, settings), settings, true, path.toString(), err);
+        if (answer.isEmpty()) {
             return 1;
         }
-        JsonNode body = answer.body();
+        JsonNode body = answer.get();
         out.printf("%s %s%n", yes ? "deleted:" : "would delete (a dry run; --yes deletes):", body.path("selection").asText());
         for (JsonNode p : body.path("points")) {
             out.printf("  %-10s %-40s %d points%n", p.path("store").asText(), p.path("name").asText(), p.path("points").asLong());
@@ -70,7 +67,4 @@ public final class DeleteCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
-    }
 }

@@ -3,8 +3,6 @@ package io.statspipe.app.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.statspipe.app.config.Settings;
 import java.io.PrintWriter;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -51,18 +49,17 @@ public final class MetricsCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Settings settings = config.settings();
-        String range = "from=" + enc(from) + "&to=" + enc(to);
-        String path = metric == null ? "/api/v1/metrics?prefix=" + enc(prefix) + "&" + range
-                : "/api/v1/tags?metric=" + enc(metric) + "&" + range;
-        Optional<TokenOptions.Bearer> bearer = tokens.bearer(settings);
-        ApiClient.Answer answer = ApiClient.of(url, settings).get(path, bearer.map(TokenOptions.Bearer::token));
-        if (TokenOptions.refused("metrics", answer, bearer, err)) {
+        String range = "from=" + ApiClient.enc(from) + "&to=" + ApiClient.enc(to);
+        String path = metric == null ? "/api/v1/metrics?prefix=" + ApiClient.enc(prefix) + "&" + range
+                : "/api/v1/tags?metric=" + ApiClient.enc(metric) + "&" + range;
+        Optional<JsonNode> answer = tokens.call("metrics", ApiClient.of(url, settings), settings, false, path, err);
+        if (answer.isEmpty()) {
             return 1;
         }
         if (metric == null) {
-            printMetrics(out, answer.body().path("metrics"));
+            printMetrics(out, answer.get().path("metrics"));
         } else {
-            printTags(out, answer.body().path("tags"));
+            printTags(out, answer.get().path("tags"));
         }
         out.flush();
         return 0;
@@ -95,7 +92,4 @@ public final class MetricsCommand implements Callable<Integer> {
         });
     }
 
-    private static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
-    }
 }

@@ -3,14 +3,11 @@ package io.statspipe.app.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.statspipe.app.config.Settings;
 import java.io.PrintWriter;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -71,25 +68,25 @@ public final class QueryCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Settings settings = config.settings();
         ApiClient client = ApiClient.of(url, settings);
-        StringBuilder q = new StringBuilder("/api/v1/query?metric=").append(enc(metric))
-                .append("&kind=").append(enc(kind)).append("&from=").append(enc(from)).append("&to=").append(enc(to))
-                .append("&resolution=").append(enc(resolution)).append("&aggregation=").append(enc(aggregation));
-        tags.forEach(t -> q.append("&tag=").append(enc(t)));
+        StringBuilder q = new StringBuilder("/api/v1/query?metric=").append(ApiClient.enc(metric))
+                .append("&kind=").append(ApiClient.enc(kind)).append("&from=").append(ApiClient.enc(from)).append("&to=").append(ApiClient.enc(to))
+                .append("&resolution=").append(ApiClient.enc(resolution)).append("&aggregation=").append(ApiClient.enc(aggregation));
+        tags.forEach(t -> q.append("&tag=").append(ApiClient.enc(t)));
         if (!groupBy.isEmpty()) {
-            q.append("&group_by=").append(enc(String.join(",", groupBy)));
+            q.append("&group_by=").append(ApiClient.enc(String.join(",", groupBy)));
         }
-        Optional<TokenOptions.Bearer> bearer = tokens.bearer(settings);
-        ApiClient.Answer answer = client.get(q.toString(), bearer.map(TokenOptions.Bearer::token));
-        if (TokenOptions.refused("query", answer, bearer, err)) {
+        Optional<JsonNode> answer = tokens.call("query", client, settings, false, q.toString(), err);
+        if (answer.isEmpty()) {
             return 1;
         }
-        JsonNode results = answer.body().path("results");
+        JsonNode body = answer.get();
+        JsonNode results = body.path("results");
         if (results.isEmpty()) {
             out.printf("%s: no data in the range%n", metric);
         }
         for (JsonNode group : results) {
-            out.printf("%s %s (%s per %s)%n", metric, group.path("group"), answer.body().path("aggregation").asText(),
-                    answer.body().path("resolution").asText());
+            out.printf("%s %s (%s per %s)%n", metric, group.path("group"), body.path("aggregation").asText(),
+                    body.path("resolution").asText());
             List<Double> values = new ArrayList<>();
             for (JsonNode p : group.path("points")) {
                 double v = p.get(1).asDouble();
@@ -120,7 +117,4 @@ public final class QueryCommand implements Callable<Integer> {
         return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : String.format("%.3f", v);
     }
 
-    private static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
-    }
 }

@@ -2,7 +2,9 @@ package io.statspipe.app.cli;
 
 import io.statspipe.app.api.LocalAdminToken;
 import io.statspipe.app.config.Settings;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Optional;
 import picocli.CommandLine.Option;
@@ -53,14 +55,19 @@ public final class TokenOptions {
     }
 
     /**
-     * True, having said why on {@code err} as {@code statspipe <command>: <status> <reason>}, when
-     * the answer is not a 200.
+     * Sends {@code pathAndQuery} to the API ({@code post} or GET) with this command's token: the
+     * answer's body when it is a 200; otherwise empty, having said why on {@code err} as
+     * {@code statspipe <command>: <status> <reason>} (naming the token for a 401 or 403).
      */
-    static boolean refused(String command, ApiClient.Answer answer, Optional<Bearer> bearer, java.io.PrintWriter err) {
+    Optional<JsonNode> call(String command, ApiClient client, Settings settings, boolean post, String pathAndQuery,
+                            PrintWriter err) throws IOException, InterruptedException {
+        Optional<Bearer> bearer = bearer(settings);
+        Optional<String> token = bearer.map(Bearer::token);
+        ApiClient.Answer answer = post ? client.post(pathAndQuery, token) : client.get(pathAndQuery, token);
         if (answer.status() == 200) {
-            return false;
+            return Optional.of(answer.body());
         }
         err.printf("statspipe %s: %d %s%s%n", command, answer.status(), answer.error(), whichToken(answer.status(), bearer));
-        return true;
+        return Optional.empty();
     }
 }
