@@ -11,6 +11,11 @@ import io.statspipe.ports.out.FlushIntent.CoarseRange;
 import io.statspipe.ports.out.FlushIntentPort.IntentState;
 import io.statspipe.ports.out.StreamTakenOverException;
 import java.nio.file.Path;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AutoClose;
@@ -68,6 +73,41 @@ class ZombieFencingTest {
         }
         try (KafkaFlushIntents reader = new KafkaFlushIntents(broker.bootstrapServers(), TOPIC)) {
             assertThat(reader.latest("p0")).contains(new IntentState(owners, true));
+        }
+    }
+
+    /**
+     * A transaction left open in front of a newer intent (a writer killed inside its begin) hides
+     * that intent from a reader that stops at the last stable offset: it would resume from the
+     * older one. The reader waits until the transaction is decided (here by the broker's
+     * transaction timeout) and sees the newer intent.
+     */
+    @Test
+    void anIntentCommittedBehindATransactionLeftOpenIsReadOnceThatTransactionIsDecided() {
+        String topic = TOPIC + ".open";
+        FlushIntent older = intent(1, 0, 9);
+        FlushIntent newer = intent(2, 10, 19);
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "fencing-test-killed-writer");
+        p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 1_000);
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        try (KafkaFlushIntents owner = new KafkaFlushIntents(broker.bootstrapServers(), topic);
+             KafkaProducer<String, String> killed = new KafkaProducer<>(p)) {
+            owner.claim("p0");
+            owner.begin(older);
+            owner.complete(older);
+            killed.initTransactions();
+            killed.beginTransaction();
+            killed.send(new ProducerRecord<>(topic, "p9", "never committed"));
+            killed.flush(); // on the log, undecided: the last stable offset stops in front of it
+            owner.begin(newer);
+            owner.complete(newer);
+
+            try (KafkaFlushIntents reader = new KafkaFlushIntents(broker.bootstrapServers(), topic)) {
+                assertThat(reader.latest("p0")).contains(new IntentState(newer, true));
+            }
         }
     }
 }
