@@ -298,6 +298,7 @@ final class RollupBolt extends BaseRichBolt {
                 failed += range.tuples.size();
             }
         }
+        health.letGo();
         LOG.warn("partition {} was claimed by another task: this task lets go of it and fails its {} held tuples",
                 partition, failed);
     }
