@@ -1,5 +1,8 @@
 package io.statspipe.app.ingest;
 
+import io.statspipe.adapter.ingest.GaugeDeltas;
+import io.statspipe.adapter.ingest.JsonBatchParser;
+import io.statspipe.adapter.ingest.StatsdLineParser;
 import io.statspipe.adapter.kafka.RecentKeys;
 import io.statspipe.adapter.kafka.StoreAndForwardAgent;
 import io.statspipe.app.api.ApiException;

@@ -1,5 +1,6 @@
 package io.statspipe.app.ingest;
 
+import io.statspipe.adapter.ingest.GaugeDeltas;
 import io.statspipe.adapter.kafka.AgentHealth;
 import io.statspipe.adapter.kafka.AgentSettings;
 import io.statspipe.adapter.kafka.StoreAndForwardAgent;

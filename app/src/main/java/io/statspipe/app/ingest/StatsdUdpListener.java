@@ -1,5 +1,7 @@
 package io.statspipe.app.ingest;
 
+import io.statspipe.adapter.ingest.GaugeDeltas;
+import io.statspipe.adapter.ingest.StatsdLineParser;
 import io.statspipe.adapter.kafka.StoreAndForwardAgent;
 import io.statspipe.adapter.kafka.spool.SpoolFullException;
 import io.statspipe.domain.Event;

@@ -18,7 +18,7 @@ import io.statspipe.adapter.storm.LocalTopologyRunner;
 import io.statspipe.adapter.storm.PipelineHealth;
 import io.statspipe.adapter.storm.TopologyPlugs;
 import io.statspipe.adapter.storm.TopologySettings;
-import io.statspipe.app.ingest.StatsdLineParser;
+import io.statspipe.adapter.ingest.StatsdLineParser;
 import io.statspipe.app.topology.KairosTopologyPlugs;
 import io.statspipe.bench.Spooler;
 import io.statspipe.bench.topology.NaiveTopology;
