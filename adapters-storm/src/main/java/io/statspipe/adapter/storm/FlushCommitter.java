@@ -3,6 +3,7 @@ package io.statspipe.adapter.storm;
 import io.statspipe.domain.Partial;
 import io.statspipe.domain.PartialId;
 import io.statspipe.ports.out.ContentRefusedException;
+import io.statspipe.ports.out.DurabilityCheck;
 import io.statspipe.ports.out.FlushIntentPort;
 import io.statspipe.ports.out.StreamTakenOverException;
 import io.statspipe.ports.out.WritePartialsPort;

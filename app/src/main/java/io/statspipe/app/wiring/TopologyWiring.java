@@ -1,7 +1,6 @@
 package io.statspipe.app.wiring;
 
 import io.statspipe.adapter.kafka.ProtobufEventBatchFormat;
-import io.statspipe.adapter.storm.DurabilityCheck;
 import io.statspipe.adapter.storm.TopologyPlugs;
 import io.statspipe.adapter.storm.TopologySettings;
 import io.statspipe.app.config.Settings;
@@ -9,6 +8,7 @@ import io.statspipe.domain.RuleSet;
 import io.statspipe.domain.SeriesLimits;
 import io.statspipe.migration.DualWriteStore;
 import io.statspipe.migration.MigrationSettings;
+import io.statspipe.ports.out.DurabilityCheck;
 import io.statspipe.ports.out.PhaseStorePort;
 import io.statspipe.ports.out.WritePartialsPort;
 import java.time.Duration;

@@ -2,6 +2,7 @@ package io.statspipe.bench.suite;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
+import io.statspipe.adapter.ingest.StatsdLineParser;
 import io.statspipe.adapter.kafka.AgentSettings;
 import io.statspipe.adapter.kafka.LocalKafkaBroker;
 import io.statspipe.adapter.kafka.ProtobufEventBatchFormat;
@@ -9,6 +10,7 @@ import io.statspipe.adapter.kafka.StoreAndForwardAgent;
 import io.statspipe.adapter.kafka.TopicLayout;
 import io.statspipe.adapter.kafka.spool.SpoolSettings;
 import io.statspipe.adapter.kairosdb.KairosAggregateStore;
+import io.statspipe.adapter.kairosdb.KairosReadBack;
 import io.statspipe.adapter.kairosdb.KairosStoreConfig;
 import io.statspipe.adapter.kairosdb.server.LocalCassandra;
 import io.statspipe.adapter.kairosdb.server.LocalKairosDb;
@@ -18,8 +20,6 @@ import io.statspipe.adapter.storm.LocalTopologyRunner;
 import io.statspipe.adapter.storm.PipelineHealth;
 import io.statspipe.adapter.storm.TopologyPlugs;
 import io.statspipe.adapter.storm.TopologySettings;
-import io.statspipe.app.ingest.StatsdLineParser;
-import io.statspipe.app.topology.KairosTopologyPlugs;
 import io.statspipe.bench.Spooler;
 import io.statspipe.bench.topology.NaiveTopology;
 import io.statspipe.bench.topology.TopologyBenchmark;
@@ -338,7 +338,7 @@ public final class EndToEnd {
                 Duration.ofSeconds(Math.max(120, plan.flushInterval().toSeconds() * 6)))
                 .withCoarseFlushInterval(plan.coarseFlushInterval());
         TopologyPlugs plugs = new TopologyPlugs(() -> RULES, ProtobufEventBatchFormat::new, countedStore(url),
-                () -> KairosTopologyPlugs.readBackAt(url));
+                () -> new KairosReadBack(KairosStoreConfig.forRules(url, RuleSet.defaults())));
         // queries cover whole hours: a range starting inside an hour would miss that hour's points
         long from = (System.currentTimeMillis() / 3_600_000 - 1) * 3_600_000;
         try (LocalTopologyRunner runner = LocalTopologyRunner.start(settings, plugs, dir.resolve("storm-" + name));
