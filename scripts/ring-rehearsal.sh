@@ -174,6 +174,7 @@ statspipe() { # host args... : the statspipe command line, run in that host's na
 reaches() { # from-host to-address port: does a TCP connection get through within 3 s?
   in_ns "$1" timeout 3 bash -c "exec 3<>/dev/tcp/$2/$3" 2>/dev/null
 }
+refused() { ! reaches "$@"; }
 await() { # what seconds command...: until the command succeeds
   local what="$1" seconds="$2" deadline=$(( $(date +%s) + $2 )); shift 2
   until "$@"; do
@@ -400,6 +401,13 @@ say "c2 decommissioned and stopped"
 await "c2's registration ending" 120 gone_from_registry c2
 ring_nodes c3
 ring_status
+await "c3's firewall no longer admitting c2" 60 refused c2 "${address[c3]}" 7000
+say "c2 (no longer a member) -> c3:7000 refused: $(grep -m1 "${address[c2]} is admitted" "$work/logs/firewall-c3.log")"
+for id in c3 c4 c5; do
+  statspipe "$id" ring status --zookeeper "$ZK" --firewall-of "$id" > "$work/logs/firewall-status-$id.log" 2>&1 \
+    || { cat "$work/logs/firewall-status-$id.log"; fail "$id's nftables rules disagree with the membership"; }
+  grep "agree" "$work/logs/firewall-status-$id.log" | sed 's/^/    /'
+done
 if statspipe ops ring leave --zookeeper "$ZK" --id c3 > "$work/logs/leave-c3.log" 2>&1; then
   fail "statspipe ring leave let c3 go below the replication factor"
 fi
