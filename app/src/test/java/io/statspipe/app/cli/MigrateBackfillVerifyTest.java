@@ -6,10 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
-import io.statspipe.adapter.kairosdb.server.LocalKairosDb;
+import io.statspipe.adapter.kairosdb.KairosDbExtension;
 import io.statspipe.adapter.mongo.LegacyEventWriter;
 import io.statspipe.adapter.mongo.LegacyHistoryGenerator;
-import io.statspipe.adapter.mongo.LegacyMongoServer;
+import io.statspipe.adapter.mongo.LegacyMongoExtension;
 import io.statspipe.app.wiring.FilePhaseStore;
 import io.statspipe.domain.Event;
 import io.statspipe.domain.Phase;
@@ -21,9 +21,9 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -36,36 +36,26 @@ class MigrateBackfillVerifyTest {
     static final LocalDate TODAY = LocalDate.now(ZoneOffset.UTC);
     static final LocalDate FIRST_DAY = TODAY.minusDays(3);
 
+    @RegisterExtension
+    static final LegacyMongoExtension MONGO = new LegacyMongoExtension();
+    @RegisterExtension
+    static final KairosDbExtension KAIROS = KairosDbExtension.onH2();
     @TempDir
     static Path dir;
-    static LegacyMongoServer mongo;
-    static LocalKairosDb kairos;
 
     @BeforeAll
     static void start() {
-        mongo = LegacyMongoServer.inMemory().start();
-        kairos = LocalKairosDb.builder().dataDir(dir.resolve("kairosdb")).h2().build().start();
-        try (MongoClient client = MongoClients.create(mongo.connectionString())) {
+        try (MongoClient client = MongoClients.create(MONGO.connectionString())) {
             LegacyHistoryGenerator.generate(new LegacyHistoryGenerator.Plan(FIRST_DAY, 2, 3, 0, 40, 7L),
                     new LegacyEventWriter(client.getDatabase("stats")));
-        }
-    }
-
-    @AfterAll
-    static void stop() {
-        if (kairos != null) {
-            kairos.close();
-        }
-        if (mongo != null) {
-            mongo.close();
         }
     }
 
     static CommandLineRun migrate(String... args) {
         List<String> all = new ArrayList<>(List.of("migrate",
                 "--set", "statspipe.data-dir=" + dir.resolve("data"),
-                "--set", "statspipe.legacy.engine=mongo", "--set", "statspipe.legacy.uri=" + mongo.connectionString(),
-                "--set", "statspipe.store.engine=kairosdb", "--set", "statspipe.store.url=" + kairos.httpUrl(),
+                "--set", "statspipe.legacy.engine=mongo", "--set", "statspipe.legacy.uri=" + MONGO.connectionString(),
+                "--set", "statspipe.store.engine=kairosdb", "--set", "statspipe.store.url=" + KAIROS.httpUrl(),
                 "--set", "statspipe.migration.switch-margin=0s", "--set", "statspipe.migration.settle-time=0s"));
         all.addAll(List.of(args));
         return CommandLineTest.run(all.toArray(String[]::new));
@@ -106,7 +96,7 @@ class MigrateBackfillVerifyTest {
         assertThat(toNewPrimary.out()).contains("advanced to NEW_PRIMARY");
 
         // One more legacy event inside the verified range: verification must now report it.
-        try (MongoClient client = MongoClients.create(mongo.connectionString())) {
+        try (MongoClient client = MongoClients.create(MONGO.connectionString())) {
             Series first = new LegacyHistoryGenerator.Plan(FIRST_DAY, 2, 3, 0, 40, 7L).series().get(0);
             new LegacyEventWriter(client.getDatabase("stats")).record(Event.counter(first,
                     FIRST_DAY.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli() + 3_600_000L, 1));

@@ -9,12 +9,12 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
 import io.statspipe.adapter.kairosdb.KairosAggregateStore;
+import io.statspipe.adapter.kairosdb.KairosDbExtension;
 import io.statspipe.adapter.kairosdb.KairosStoreConfig;
-import io.statspipe.adapter.kairosdb.server.LocalKairosDb;
 import io.statspipe.adapter.mongo.LegacyEventWriter;
 import io.statspipe.adapter.mongo.LegacyHistoryGenerator;
 import io.statspipe.adapter.mongo.LegacyHistoryReader;
-import io.statspipe.adapter.mongo.LegacyMongoServer;
+import io.statspipe.adapter.mongo.LegacyMongoExtension;
 import io.statspipe.adapter.mongo.LegacySchema;
 import io.statspipe.app.wiring.FileProgress;
 import io.statspipe.domain.Kind;
@@ -48,6 +48,7 @@ import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -64,17 +65,17 @@ class VerificationOnRealStoresTest {
             BOUNDARY.toEpochMilli());
     static final List<Resolution> RESOLUTIONS = List.of(Resolution.MINUTE, Resolution.HOUR);
 
+    @RegisterExtension
+    static final LegacyMongoExtension MONGO = new LegacyMongoExtension();
+    @RegisterExtension
+    static final KairosDbExtension KAIROS = KairosDbExtension.onH2();
     @TempDir
     static Path dir;
-    static LegacyMongoServer mongo;
-    static LocalKairosDb kairos;
     static MongoClient client;
 
     @BeforeAll
     static void start() {
-        mongo = LegacyMongoServer.inMemory().start();
-        kairos = LocalKairosDb.builder().dataDir(dir.resolve("kairosdb")).h2().build().start();
-        client = MongoClients.create(mongo.connectionString());
+        client = MongoClients.create(MONGO.connectionString());
         LegacyHistoryGenerator.generate(PLAN, new LegacyEventWriter(client.getDatabase("stats")));
     }
 
@@ -83,12 +84,6 @@ class VerificationOnRealStoresTest {
         if (client != null) {
             client.close();
         }
-        if (kairos != null) {
-            kairos.close();
-        }
-        if (mongo != null) {
-            mongo.close();
-        }
     }
 
     @Test
@@ -96,7 +91,7 @@ class VerificationOnRealStoresTest {
         MongoDatabase database = client.getDatabase("stats");
         LegacyHistoryReader legacy = new LegacyHistoryReader(database);
         List<Series> series = PLAN.series();
-        try (KairosAggregateStore fresh = new KairosAggregateStore(KairosStoreConfig.of(kairos.httpUrl()))) {
+        try (KairosAggregateStore fresh = new KairosAggregateStore(KairosStoreConfig.of(KAIROS.httpUrl()))) {
             MigrationLedger ledger = new MigrationLedger(new FileProgress(dir.resolve("ledger")));
             Verification verification = new Verification(legacy, fresh, RESOLUTIONS, Set.of(Kind.COUNTER), ledger,
                     InstantSource.system());
@@ -201,7 +196,7 @@ class VerificationOnRealStoresTest {
         String body = "{\"start_absolute\":" + minuteStart + ",\"end_absolute\":" + (minuteStart + 59_999)
                 + ",\"metrics\":[{\"name\":\"" + s.metric() + "\",\"tags\":{" + tags + "}}]}";
         HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(kairos.httpUrl() + "/api/v1/datapoints/delete"))
+                        URI.create(KAIROS.httpUrl() + "/api/v1/datapoints/delete"))
                 .POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json").build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(204);

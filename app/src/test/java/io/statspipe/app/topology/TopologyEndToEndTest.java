@@ -2,14 +2,10 @@ package io.statspipe.app.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.statspipe.adapter.kafka.LocalKafkaBroker;
 import io.statspipe.adapter.kairosdb.KairosAggregateStore;
 import io.statspipe.adapter.kairosdb.KairosMapping;
 import io.statspipe.adapter.kairosdb.KairosStoreConfig;
-import io.statspipe.adapter.kairosdb.server.LocalKairosDb;
-import io.statspipe.adapter.storm.LocalTopologyRunner;
 import io.statspipe.adapter.storm.PipelineHealth;
-import io.statspipe.adapter.storm.TopologySettings;
 import io.statspipe.domain.Aggregation;
 import io.statspipe.domain.Event;
 import io.statspipe.domain.KeepTags;
@@ -25,7 +21,6 @@ import io.statspipe.ports.in.StatsQuery;
 import io.statspipe.ports.in.TimeRange;
 import io.statspipe.ports.service.QueryStatsService;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -40,10 +35,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AutoClose;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A real KRaft broker, a real LocalCluster running the topology and a real KairosDB (H2):
@@ -55,31 +48,16 @@ class TopologyEndToEndTest {
     static final int PARTITIONS = 4;
     static final List<Resolution> RESOLUTIONS = List.of(Resolution.MINUTE, Resolution.HOUR);
 
-    @TempDir
-    static Path dir;
-    @AutoClose
-    static LocalEngines engines;
-    static LocalKafkaBroker broker;
-    static LocalKairosDb kairos;
-    static LocalTopologyRunner topology;
-    static TopologySettings settings;
+    @RegisterExtension
+    static final LocalEngines ENGINES = new LocalEngines(PARTITIONS, s -> s.withName("e2e")
+            .withFlushInterval(Duration.ofSeconds(1)).withCoarseFlushInterval(Duration.ofSeconds(3))
+            .withMaxRecordBytes(64 * 1024), TopologyEndToEndTest::rules);
 
     /** Every series under its own name, and a rollup per site under a name of its own. */
     static RuleSet rules() {
         return new RuleSet(List.of(RollupRule.identity("raw", RESOLUTIONS),
                 new RollupRule("by-site", MetricPattern.of("page.*"), Map.of(), KeepTags.only("site"), RESOLUTIONS,
                         EnumSet.of(Aggregation.Type.COUNT, Aggregation.Type.SUM), "{metric}.by_site")));
-    }
-
-    @BeforeAll
-    static void start() throws Exception {
-        engines = LocalEngines.start(dir, PARTITIONS, s -> s.withName("e2e")
-                .withFlushInterval(Duration.ofSeconds(1)).withCoarseFlushInterval(Duration.ofSeconds(3))
-                .withMaxRecordBytes(64 * 1024), TopologyEndToEndTest::rules);
-        broker = engines.broker();
-        kairos = engines.kairos();
-        topology = engines.topology();
-        settings = engines.settings();
     }
 
     @Test
@@ -93,7 +71,7 @@ class TopologyEndToEndTest {
             }
         }
         Map<String, Long> expected;
-        try (TestEvents events = new TestEvents(broker.bootstrapServers(), settings.eventsTopic(), PARTITIONS, "agent-1")) {
+        try (TestEvents events = new TestEvents(ENGINES.broker().bootstrapServers(), ENGINES.settings().eventsTopic(), PARTITIONS, "agent-1")) {
             for (int b = 0; b < 200; b++) {
                 List<Event> batch = new ArrayList<>();
                 for (int e = 0; e < 50; e++) {
@@ -111,7 +89,7 @@ class TopologyEndToEndTest {
             expected = events.expected();
         }
 
-        try (KairosAggregateStore store = new KairosAggregateStore(KairosStoreConfig.of(kairos.httpUrl())
+        try (KairosAggregateStore store = new KairosAggregateStore(KairosStoreConfig.of(ENGINES.kairos().httpUrl())
                 .withMapping(KairosMapping.forRules(rules())))) {
             QueryStatsService queries = new QueryStatsService(store, 1_000_000);
             TimeRange range = new TimeRange(t0 - 3_600_000L, t0 + 3 * 3_600_000L);
@@ -133,7 +111,7 @@ class TopologyEndToEndTest {
                 .anySatisfy(reason -> assertThat(reason).contains("oversized record: 102400 bytes"))
                 .anySatisfy(reason -> assertThat(reason).contains("undecodable record"))
                 .allSatisfy(reason -> assertThat(reason).isNotBlank());
-        PipelineHealth.Snapshot health = topology.health();
+        PipelineHealth.Snapshot health = ENGINES.topology().health();
         assertThat(health.duplicateBatches()).isEqualTo(2);
         assertThat(health.deadLetters()).isEqualTo(3);
     }
@@ -164,14 +142,14 @@ class TopologyEndToEndTest {
 
     private List<ConsumerRecord<String, byte[]>> deadLetters(int atLeast, Duration within) {
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, ENGINES.broker().bootstrapServers());
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "e2e-deadletter-reader");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p)) {
-            consumer.subscribe(Set.of(settings.deadLetterTopic()));
+            consumer.subscribe(Set.of(ENGINES.settings().deadLetterTopic()));
             long deadline = System.nanoTime() + within.toNanos();
             while (out.size() < atLeast && System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(200)).forEach(out::add);
