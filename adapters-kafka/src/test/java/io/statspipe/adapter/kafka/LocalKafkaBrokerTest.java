@@ -2,6 +2,7 @@ package io.statspipe.adapter.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.statspipe.domain.BatchId;
 import io.statspipe.domain.Event;
@@ -59,12 +60,12 @@ class LocalKafkaBrokerTest {
         List<ConsumedBatch> batches = new ArrayList<>();
         List<RejectedRecord> rejected = new ArrayList<>();
         try (EventsConsumer consumer = new EventsConsumer(KAFKA.bootstrapServers(), TOPICS.events(), format)) {
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while ((batches.isEmpty() || rejected.isEmpty()) && System.nanoTime() < deadline) {
+            await().atMost(Duration.ofSeconds(30)).pollInSameThread().pollInterval(Duration.ofMillis(1)).until(() -> {
                 EventsConsumer.Poll poll = consumer.poll(Duration.ofMillis(200));
                 batches.addAll(poll.batches());
                 rejected.addAll(poll.rejected());
-            }
+                return !batches.isEmpty() && !rejected.isEmpty();
+            });
         }
         assertThat(batches).containsExactly(new ConsumedBatch(partition, 0, batch));
         assertThat(rejected).singleElement().satisfies(r -> {

@@ -2,6 +2,7 @@ package io.statspipe.adapter.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.statspipe.adapter.kafka.spool.SpoolFullException;
 import io.statspipe.adapter.kafka.spool.SpoolSettings;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -147,17 +149,7 @@ class StoreAndForwardAgentTest {
         }
     }
 
-    static void pollUntil(java.util.function.BooleanSupplier condition) {
-        long end = System.nanoTime() + DEADLINE.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("condition not met within " + DEADLINE);
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                throw new AssertionError(e);
-            }
-        }
+    static void pollUntil(Callable<Boolean> condition) {
+        await().atMost(DEADLINE).pollInterval(Duration.ofMillis(50)).until(condition);
     }
 }

@@ -1,6 +1,7 @@
 package io.statspipe.app.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,6 +22,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -110,15 +112,12 @@ class MigrateBackfillVerifyTest {
         assertThat(dirtyJson.path("discrepancies")).hasSize(2);
     }
 
-    static CommandLineRun verifyUntilExit(int exit, Path report, Duration deadline) throws InterruptedException {
-        long end = System.nanoTime() + deadline.toNanos();
-        while (true) {
-            CommandLineRun r = migrate("verify", "--report", report.toString());
-            if (r.exit() == exit || System.nanoTime() > end) {
-                assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(exit);
-                return r;
-            }
-            Thread.sleep(500);
-        }
+    static CommandLineRun verifyUntilExit(int exit, Path report, Duration deadline) {
+        AtomicReference<CommandLineRun> last = new AtomicReference<>();
+        await().atMost(deadline).pollInSameThread().pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            last.set(migrate("verify", "--report", report.toString()));
+            assertThat(last.get().exit()).as(last.get().out() + last.get().err()).isEqualTo(exit);
+        });
+        return last.get();
     }
 }

@@ -1,6 +1,7 @@
 package io.statspipe.app.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.statspipe.adapter.kafka.KafkaBrokerExtension;
 import io.statspipe.adapter.kafka.TopicLayout;
@@ -148,12 +149,12 @@ class AgentCrashTest {
             int from = client * 100_000;
             posters.add(CompletableFuture.supplyAsync(() -> post(first.httpPort(), from, 100_000, acknowledged)));
         }
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (acknowledged.size() < 150 && System.nanoTime() < deadline) {
-            Thread.sleep(10);
+        try {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10)).until(() -> acknowledged.size() >= 150);
+        } finally {
+            first.process().destroyForcibly(); // SIGKILL mid-stream
+            first.process().waitFor();
         }
-        first.process().destroyForcibly(); // SIGKILL mid-stream
-        first.process().waitFor();
         for (CompletableFuture<List<Integer>> poster : posters) {
             poster.get(60, TimeUnit.SECONDS);
         }

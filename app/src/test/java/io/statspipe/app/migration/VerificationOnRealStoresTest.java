@@ -1,6 +1,7 @@
 package io.statspipe.app.migration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
@@ -43,6 +44,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
@@ -161,17 +163,15 @@ class VerificationOnRealStoresTest {
     }
 
     private static VerificationReport verifyUntil(Verification verification,
-                                                  java.util.function.Predicate<VerificationReport> done)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        VerificationReport report = verification.verify(RANGE, "", Coverage.allSeries());
-        while (!done.test(report) && System.nanoTime() < deadline) {
-            Thread.sleep(500);
-            report = verification.verify(RANGE, "", Coverage.allSeries());
-        }
-        assertThat(done.test(report)).as("verification within 60 s: " + report.discrepancies().stream()
-                .map(Discrepancy::describe).collect(Collectors.joining("; "))).isTrue();
-        return report;
+                                                  java.util.function.Predicate<VerificationReport> done) {
+        AtomicReference<VerificationReport> last = new AtomicReference<>();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            VerificationReport report = verification.verify(RANGE, "", Coverage.allSeries());
+            last.set(report);
+            assertThat(done.test(report)).as("verification: " + report.discrepancies().stream()
+                    .map(Discrepancy::describe).collect(Collectors.joining("; "))).isTrue();
+        });
+        return last.get();
     }
 
     private static org.bson.conversions.Bson tagsFilter(Series s) {

@@ -2,6 +2,7 @@ package io.statspipe.app.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
@@ -240,13 +241,12 @@ class MigrationEndToEndTest {
         clockTime.set(Instant.ofEpochMilli(now + 120_000L));
         TimeRange backfilled = ledger.backfillCompleted().orElseThrow().range();
         Verification verification = new Verification(reader, kairosStore, RESOLUTIONS, Set.of(Kind.COUNTER), ledger, clock);
-        VerificationReport report = verification.verify(backfilled, "", Coverage.allSeries());
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!report.clean() && System.nanoTime() < deadline) {
-            Thread.sleep(500);
-            report = verification.verify(backfilled, "", Coverage.allSeries());
-        }
-        assertThat(report.discrepancies()).isEmpty();
+        AtomicReference<VerificationReport> verified = new AtomicReference<>();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            verified.set(verification.verify(backfilled, "", Coverage.allSeries()));
+            assertThat(verified.get().discrepancies()).isEmpty();
+        });
+        VerificationReport report = verified.get();
         assertThat(report.seriesCompared()).isEqualTo(HISTORY.counterSeries());
         assertThat(report.seriesTotal()).isEqualTo(HISTORY.counterSeries());
 
@@ -313,16 +313,10 @@ class MigrationEndToEndTest {
     }
 
     /** Both resolutions: hours are written on their own cadence, after the minutes. */
-    static void awaitTotal(QueryAggregatesPort queries, TimeRange range, long expected, Duration within)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + within.toNanos();
+    static void awaitTotal(QueryAggregatesPort queries, TimeRange range, long expected, Duration within) {
         for (Resolution resolution : RESOLUTIONS) {
-            long seen = total(queries, range, resolution);
-            while (seen != expected && System.nanoTime() < deadline) {
-                Thread.sleep(250);
-                seen = total(queries, range, resolution);
-            }
-            assertThat(seen).as("counts stored since the boundary at %s", resolution).isEqualTo(expected);
+            await().atMost(within).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> assertThat(
+                    total(queries, range, resolution)).as("counts stored since the boundary at %s", resolution).isEqualTo(expected));
         }
     }
 }

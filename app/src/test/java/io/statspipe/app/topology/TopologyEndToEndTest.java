@@ -1,6 +1,7 @@
 package io.statspipe.app.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.statspipe.adapter.kairosdb.KairosAggregateStore;
 import io.statspipe.adapter.kairosdb.KairosMapping;
@@ -93,13 +94,8 @@ class TopologyEndToEndTest {
                 .withMapping(KairosMapping.forRules(rules())))) {
             QueryStatsService queries = new QueryStatsService(store, 1_000_000);
             TimeRange range = new TimeRange(t0 - 3_600_000L, t0 + 3 * 3_600_000L);
-            Map<String, Long> counts = Map.of();
-            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-            while (System.nanoTime() < deadline && !counts.equals(expected)) {
-                Thread.sleep(500);
-                counts = stored(queries, range, Aggregation.COUNT);
-            }
-            assertThat(counts).isEqualTo(expected);
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+                    .untilAsserted(() -> assertThat(stored(queries, range, Aggregation.COUNT)).isEqualTo(expected));
             assertThat(stored(queries, range, Aggregation.SUM)).isEqualTo(expected);
         }
 
@@ -150,10 +146,10 @@ class TopologyEndToEndTest {
         List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p)) {
             consumer.subscribe(Set.of(ENGINES.settings().deadLetterTopic()));
-            long deadline = System.nanoTime() + within.toNanos();
-            while (out.size() < atLeast && System.nanoTime() < deadline) {
+            await().atMost(within).pollInSameThread().pollInterval(Duration.ofMillis(1)).until(() -> {
                 consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-            }
+                return out.size() >= atLeast;
+            });
         }
         return out;
     }
