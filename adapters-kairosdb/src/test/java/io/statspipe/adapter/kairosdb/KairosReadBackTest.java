@@ -2,7 +2,6 @@ package io.statspipe.adapter.kairosdb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.statspipe.adapter.kairosdb.server.LocalKairosDb;
 import io.statspipe.domain.Aggregate;
 import io.statspipe.domain.Aggregation;
 import io.statspipe.domain.Bucket;
@@ -16,16 +15,16 @@ import io.statspipe.domain.PartialId;
 import io.statspipe.domain.QuantileSketch;
 import io.statspipe.domain.Resolution;
 import io.statspipe.domain.Series;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterAll;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The read-back that lets a flush complete ({@link KairosAggregateStore#holds}), on a real
@@ -37,25 +36,14 @@ class KairosReadBackTest {
     static final long MINUTE = Resolution.MINUTE.widthMillis();
     static final long BASE = (System.currentTimeMillis() / MINUTE - 30) * MINUTE;
 
-    @TempDir
-    static Path dir;
-    static LocalKairosDb kairos;
+    @RegisterExtension
+    static final KairosDbExtension KAIROS = KairosDbExtension.onH2();
+    @AutoClose
     static KairosAggregateStore store;
 
     @BeforeAll
-    static void start() {
-        kairos = LocalKairosDb.builder().dataDir(dir.resolve("kairosdb")).h2().build().start();
-        store = new KairosAggregateStore(KairosStoreConfig.of(kairos.httpUrl()));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (store != null) {
-            store.close();
-        }
-        if (kairos != null) {
-            kairos.close();
-        }
+    static void connect() {
+        store = new KairosAggregateStore(KairosStoreConfig.of(KAIROS.httpUrl()));
     }
 
     /**
@@ -108,12 +96,8 @@ class KairosReadBackTest {
         return new Partial(p.id(), changed, p.emits());
     }
 
-    static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("%s within 30 s", what).isLessThan(deadline);
-            Thread.sleep(100);
-        }
+    static void await(String what, BooleanSupplier condition) {
+        Awaitility.await(what).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(condition::getAsBoolean);
     }
 
     @Test

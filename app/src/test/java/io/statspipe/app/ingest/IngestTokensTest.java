@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.statspipe.adapter.ingest.IngestEndpoint;
 import io.statspipe.adapter.kafka.AgentSettings;
-import io.statspipe.adapter.kafka.LocalKafkaBroker;
+import io.statspipe.adapter.kafka.KafkaBrokerExtension;
 import io.statspipe.adapter.kafka.TopicLayout;
 import io.statspipe.adapter.kafka.spool.SpoolSettings;
 import io.statspipe.app.api.IngestRoute;
@@ -25,6 +25,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -39,22 +40,22 @@ class IngestTokensTest {
     static final Duration DEADLINE = Duration.ofSeconds(60);
     static final ObjectMapper JSON = new ObjectMapper();
 
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
     @TempDir
     static Path dir;
-    static LocalKafkaBroker broker;
     static RunningAgent agent;
     static final TopicLayout topics = TopicLayout.of(2, 1);
     final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
     static void start() {
-        broker = new LocalKafkaBroker(dir.resolve("kafka")).start();
-        topics.ensureExists(broker.bootstrapServers());
+        topics.ensureExists(KAFKA.bootstrapServers());
         TenantTokens tokens = new TenantTokens(List.of(
                 Settings.Token.ofTenant("acme", TenantTokens.sha256Hex(ACME_WRITER), Settings.Scope.INGEST, Settings.Scope.QUERY),
                 Settings.Token.ofTenant("acme", TenantTokens.sha256Hex(ACME_READER), Settings.Scope.QUERY),
                 Settings.Token.admin(TenantTokens.sha256Hex(ADMIN_WRITER), Settings.Scope.INGEST)));
-        agent = RunningAgent.start(AgentSettings.of(broker.bootstrapServers(), topics, SpoolSettings.defaults(dir.resolve("spool"))),
+        agent = RunningAgent.start(AgentSettings.of(KAFKA.bootstrapServers(), topics, SpoolSettings.defaults(dir.resolve("spool"))),
                 new InetSocketAddress("127.0.0.1", 0), new InetSocketAddress("127.0.0.1", 0),
                 new IngestRoute.Access(tokens, true), Settings.HttpEdge.DEFAULTS);
     }
@@ -62,7 +63,6 @@ class IngestTokensTest {
     @AfterAll
     static void stop() {
         agent.close();
-        broker.close();
     }
 
     HttpResponse<String> post(String body, String token, boolean json) throws Exception {
@@ -84,7 +84,7 @@ class IngestTokensTest {
     }
 
     TopicReader reader() {
-        return new TopicReader(broker.bootstrapServers(), topics.events(), topics.deadLetters());
+        return new TopicReader(KAFKA.bootstrapServers(), topics.events(), topics.deadLetters());
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.statspipe.app.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
 
 import io.statspipe.adapter.kafka.LocalKafkaBroker;
 import io.statspipe.adapter.kafka.TopicLayout;
@@ -12,8 +13,8 @@ import io.statspipe.domain.Aggregation;
 import io.statspipe.domain.DistributionAggregate;
 import io.statspipe.domain.Event;
 import io.statspipe.domain.GaugeAggregate;
-import io.statspipe.domain.QuantileSketch;
 import io.statspipe.domain.Kind;
+import io.statspipe.domain.QuantileSketch;
 import io.statspipe.domain.Resolution;
 import io.statspipe.domain.Series;
 import io.statspipe.ports.in.Point;
@@ -42,6 +43,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The fault-injection scenario, run against a KairosDB over some datastore: while a million
@@ -192,20 +194,21 @@ final class FaultInjectionContract {
                 TimeRange range = new TimeRange(now - 3_600_000L * 2, now + 3_600_000L * 2);
                 // KairosDB shows writes with a delay: wait until every bucket's count is there
                 // (six queries a round), then read and compare the whole aggregates once.
-                Map<String, Long> counts = Map.of();
+                AtomicReference<Map<String, Long>> lastCounts = new AtomicReference<>(Map.of());
                 long waitStart = System.nanoTime();
-                long deadline = waitStart + Duration.ofMinutes(5).toNanos();
-                while (System.nanoTime() < deadline) {
-                    try {
-                        counts = counts(queries, range);
-                    } catch (RuntimeException e) {
-                        System.out.println("query failed, retrying: " + e);
-                    }
-                    if (counts.equals(wantCounts)) {
-                        break;
-                    }
-                    Thread.sleep(2_000);
+                try {
+                    await().atMost(Duration.ofMinutes(5)).pollDelay(Duration.ZERO).pollInterval(Duration.ofSeconds(2)).until(() -> {
+                        try {
+                            lastCounts.set(counts(queries, range));
+                        } catch (RuntimeException e) {
+                            System.out.println("query failed, retrying: " + e);
+                        }
+                        return lastCounts.get().equals(wantCounts);
+                    });
+                } catch (ConditionTimeoutException e) {
+                    // reported below, bucket by bucket
                 }
+                Map<String, Long> counts = lastCounts.get();
                 assertSame("buckets whose count differs after waiting "
                         + TestEvents.sinceStart(waitStart).toSeconds() + " s, seed " + seed + "; topology log " + child.log(),
                         diff(wantCounts, counts, (a, b) -> a.equals(b) ? null : "count " + a + ", stored " + b));

@@ -23,6 +23,8 @@ import io.statspipe.ports.in.SeriesResult;
 import io.statspipe.ports.in.StatsQuery;
 import io.statspipe.ports.in.TimeRange;
 import io.statspipe.ports.service.QueryStatsService;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -38,10 +40,8 @@ import java.util.Properties;
 import java.util.Random;
 import java.util.TreeMap;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AutoClose;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The two rules of the configuration reference, read from HOCON as {@code up} reads them, on a real
@@ -58,21 +58,26 @@ class RollupRulesEndToEndTest {
             """ + RollupRulesTest.TWO_RULES;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    static Path dir;
-    @AutoClose
-    static LocalEngines engines;
-    static RuleSet rules;
+    static final Settings SETTINGS = load(CONFIG);
+    static final RuleSet RULES = SETTINGS.rollup().rules();
+    @RegisterExtension
+    static final LocalEngines ENGINES = new LocalEngines(PARTITIONS,
+            defaults -> TopologyWiring.settings(SETTINGS, defaults.bootstrapServers()).withName("rules"),
+            SETTINGS.rollup().factory());
 
-    @BeforeAll
-    static void start() throws Exception {
-        Path file = dir.resolve("statspipe.conf");
-        Files.writeString(file, CONFIG);
-        Settings settings = SettingsLoader.load(Optional.of(file), Map.of(), new Properties(), Map.of());
-        rules = settings.rollup().rules();
-        engines = LocalEngines.start(dir, PARTITIONS,
-                defaults -> TopologyWiring.settings(settings, defaults.bootstrapServers()).withName("rules"),
-                settings.rollup().factory());
+    /** The settings of a configuration file holding {@code config}, read as {@code statspipe up} reads it. */
+    private static Settings load(String config) {
+        try {
+            Path file = Files.createTempFile("statspipe", ".conf");
+            try {
+                Files.writeString(file, config);
+                return SettingsLoader.load(Optional.of(file), Map.of(), new Properties(), Map.of());
+            } finally {
+                Files.delete(file);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Test
@@ -82,7 +87,7 @@ class RollupRulesEndToEndTest {
         Map<String, Long> raw = new TreeMap<>();
         Map<String, Long> bySite = new TreeMap<>();
         Random random = new Random(18);
-        try (TestEvents events = new TestEvents(engines.broker().bootstrapServers(), engines.settings().eventsTopic(),
+        try (TestEvents events = new TestEvents(ENGINES.broker().bootstrapServers(), ENGINES.settings().eventsTopic(),
                 PARTITIONS, "agent-rules")) {
             for (int b = 0; b < 60; b++) {
                 List<Event> batch = new ArrayList<>();
@@ -108,8 +113,8 @@ class RollupRulesEndToEndTest {
         }
 
         TimeRange range = new TimeRange(t0 / 3_600_000L * 3_600_000L, t0 / 3_600_000L * 3_600_000L + 2 * 3_600_000L);
-        try (KairosAggregateStore store = new KairosAggregateStore(KairosStoreConfig.of(engines.kairos().httpUrl())
-                .withMapping(KairosMapping.forRules(rules)))) {
+        try (KairosAggregateStore store = new KairosAggregateStore(KairosStoreConfig.of(ENGINES.kairos().httpUrl())
+                .withMapping(KairosMapping.forRules(RULES)))) {
             QueryStatsService queries = new QueryStatsService(store, 1_000_000);
             Awaitility.await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
                 assertThat(stored(queries, "page.views", range, List.of(Resolution.MINUTE, Resolution.HOUR)))
@@ -164,7 +169,7 @@ class RollupRulesEndToEndTest {
                 + ",\"metrics\":[{\"name\":\"" + metric + "\",\"aggregators\":[{\"name\":\"sum\",\"align_start_time\":true,"
                 + "\"sampling\":{\"value\":\"" + r.widthMillis() + "\",\"unit\":\"milliseconds\"}}]}]}";
         HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(engines.kairos().httpUrl() + "/api/v1/datapoints/query"))
+                        URI.create(ENGINES.kairos().httpUrl() + "/api/v1/datapoints/query"))
                 .POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json").build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
