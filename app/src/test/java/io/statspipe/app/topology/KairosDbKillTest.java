@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * which is the case the committer's read-back is there to catch) and
  * {@value #KILLS_AT_RANDOM} times at a random moment. The topology runs in this JVM (so that
  * {@link AcknowledgedWrites} can tell the test when a write returned) and lives through every
- * kill. About six minutes, so it runs on request ({@code -Dstatspipe.faults.kairoskill=true}).
+ * kill. Six to ten minutes here, so it runs on request ({@code -Dstatspipe.faults.kairoskill=true}).
  */
 @EnabledIfSystemProperty(named = "statspipe.faults.kairoskill", matches = "true")
 class KairosDbKillTest {
