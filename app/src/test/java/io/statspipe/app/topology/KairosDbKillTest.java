@@ -47,7 +47,8 @@ class KairosDbKillTest {
     void kairosDbKilledRightAfterAnsweringWritesAndAtRandomLosesAndDoublesNothingOnCassandra() throws Exception {
         LocalKairosDb kairos = engines.kairos();
         String url = kairos.httpUrl();
-        FaultInjectionContract.Traffic traffic = FaultInjectionContract.Traffic.start(engines.broker(), "kairoskill", 350);
+        FaultInjectionContract.Traffic traffic =
+                FaultInjectionContract.Traffic.start(engines.broker(), "kairoskill", 350);
         Random random = traffic.random();
         TopologySettings settings = TopologyProcess.settings(engines.bootstrapServers(), Duration.ofSeconds(5));
         try (LocalTopologyRunner topology = LocalTopologyRunner.start(settings,
