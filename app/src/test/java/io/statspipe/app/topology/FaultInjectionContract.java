@@ -13,8 +13,8 @@ import io.statspipe.domain.Aggregation;
 import io.statspipe.domain.DistributionAggregate;
 import io.statspipe.domain.Event;
 import io.statspipe.domain.GaugeAggregate;
-import io.statspipe.domain.Kind;
 import io.statspipe.domain.QuantileSketch;
+import io.statspipe.domain.Kind;
 import io.statspipe.domain.Resolution;
 import io.statspipe.domain.Series;
 import io.statspipe.ports.in.Point;
@@ -119,18 +119,79 @@ final class FaultInjectionContract {
      */
     static void run(LocalKafkaBroker broker, String kairosUrl, Path dir, String variant, List<KillPoint> chosen,
                     long pauseMillis) throws Exception {
-        long seed = Long.getLong("statspipe.faults.seed", System.nanoTime());
-        System.out.println("fault injection (" + variant + ") seed: " + seed + "  (replay: -Dstatspipe.faults.seed=" + seed + ")");
-        Random random = new Random(seed);
-        Topics.ensure(broker.bootstrapServers(), PARTITIONS);
-        List<Series> series = new ArrayList<>();
-        for (int i = 0; i < SERIES; i++) {
-            series.add(Series.of(METRIC, "series", "s" + i));
+        Traffic traffic = Traffic.start(broker, variant, pauseMillis);
+        Random random = traffic.random();
+
+        // The child JVMs' logs stay in target/ for reading after a failure.
+        Path work = Path.of("target", "fault-injection", variant + "-" + traffic.seed()).toAbsolutePath();
+        int runs = chosen.size() + KILLS;
+        ChildTopology child = startChild(broker, kairosUrl, work, 0, chosen);
+        try {
+            for (int kill = 1; kill <= chosen.size(); kill++) {
+                KillPoint point = chosen.get(kill - 1);
+                // It halts itself once it has counted a few flushes: well within two minutes.
+                OptionalInt status = child.awaitExit(Duration.ofMinutes(2));
+                assertThat(status).as("exit status of the topology that was to halt at %s; log %s", point.argName(), child.log())
+                        .hasValue(HaltingPlugs.STATUS);
+                System.out.println("kill " + kill + " of " + runs + ": " + lastLine(child.log(), "halting at "));
+                child = startChild(broker, kairosUrl, work, kill, chosen);
+            }
+            for (int kill = chosen.size() + 1; kill <= runs; kill++) {
+                // Kill while it works: once it counts, at a random moment within two flush intervals.
+                child.awaitLog("taken over", Duration.ofSeconds(60));
+                Thread.sleep(1_000 + random.nextInt(10_000));
+                System.out.println("kill -9 " + child.pid() + " (" + kill + " of " + runs + ", at random)");
+                child.killHard();
+                child = startChild(broker, kairosUrl, work, kill, chosen);
+            }
+            assertEveryBucketStored(traffic, kairosUrl, "topology log " + child.log());
+            System.out.println("topology log tail: " + tail(child.log()));
+            System.out.println("flushes begun but not completed at a kill, rewritten on restart: " + rewrites(work, runs));
+            for (KillPoint point : chosen) {
+                assertThat(linesOf(work, runs, "halting at " + point.argName() + " of "))
+                        .as("the child logs show the halt at %s", point.argName()).hasSize(1);
+            }
+        } finally {
+            child.close();
         }
-        long now = System.currentTimeMillis();
-        AtomicReference<Map<String, Aggregate>> expected = new AtomicReference<>();
-        AtomicReference<Throwable> producerFailure = new AtomicReference<>();
-        Thread producer = new Thread(() -> {
+    }
+
+    /**
+     * The scenario's events, sent from a thread of their own into {@code stats.events}: {@value #EVENTS}
+     * events of {@value #SERIES} series in sends of {@value #EVENTS_PER_SEND}, {@code pauseMillis}
+     * apart, some batches sent twice and some events three minutes late. The seed (printed) decides
+     * the events; {@link #random()}, seeded from it, is for the faults' moments.
+     */
+    static final class Traffic {
+        private final long seed;
+        private final long now;
+        private final Random random;
+        private final Thread producer;
+        private final AtomicReference<Map<String, Aggregate>> expected = new AtomicReference<>();
+        private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+        private Traffic(LocalKafkaBroker broker, String variant, long pauseMillis) {
+            this.seed = Long.getLong("statspipe.faults.seed", System.nanoTime());
+            this.now = System.currentTimeMillis();
+            this.random = new Random(seed);
+            this.producer = new Thread(() -> produce(broker, variant, pauseMillis), "fault-producer");
+        }
+
+        /** Creates the topics and starts sending. */
+        static Traffic start(LocalKafkaBroker broker, String variant, long pauseMillis) throws Exception {
+            Traffic traffic = new Traffic(broker, variant, pauseMillis);
+            System.out.println("fault injection (" + variant + ") seed: " + traffic.seed
+                    + "  (replay: -Dstatspipe.faults.seed=" + traffic.seed + ")");
+            Topics.ensure(broker.bootstrapServers(), PARTITIONS);
+            traffic.producer.start();
+            return traffic;
+        }
+
+        private void produce(LocalKafkaBroker broker, String variant, long pauseMillis) {
+            List<Series> series = new ArrayList<>();
+            for (int i = 0; i < SERIES; i++) {
+                series.add(Series.of(METRIC, "series", "s" + i));
+            }
             Random r = new Random(seed + 1);
             try (TestEvents events = new TestEvents(broker.bootstrapServers(), TopicLayout.EVENTS, PARTITIONS, "agent-" + variant)) {
                 int sends = EVENTS / EVENTS_PER_SEND;
@@ -155,78 +216,70 @@ final class FaultInjectionContract {
                 events.flush();
                 expected.set(events.expectedAggregates());
             } catch (Throwable t) {
-                producerFailure.set(t);
+                failure.set(t);
             }
-        }, "fault-producer");
-        producer.start();
+        }
 
-        // The child JVMs' logs stay in target/ for reading after a failure.
-        Path work = Path.of("target", "fault-injection", variant + "-" + seed).toAbsolutePath();
-        int runs = chosen.size() + KILLS;
-        ChildTopology child = startChild(broker, kairosUrl, work, 0, chosen);
-        try {
-            for (int kill = 1; kill <= chosen.size(); kill++) {
-                KillPoint point = chosen.get(kill - 1);
-                // It halts itself once it has counted a few flushes: well within two minutes.
-                OptionalInt status = child.awaitExit(Duration.ofMinutes(2));
-                assertThat(status).as("exit status of the topology that was to halt at %s; log %s", point.argName(), child.log())
-                        .hasValue(HaltingPlugs.STATUS);
-                System.out.println("kill " + kill + " of " + runs + ": " + lastLine(child.log(), "halting at "));
-                child = startChild(broker, kairosUrl, work, kill, chosen);
-            }
-            for (int kill = chosen.size() + 1; kill <= runs; kill++) {
-                // Kill while it works: once it counts, at a random moment within two flush intervals.
-                child.awaitLog("taken over", Duration.ofSeconds(60));
-                Thread.sleep(1_000 + random.nextInt(10_000));
-                System.out.println("kill -9 " + child.pid() + " (" + kill + " of " + runs + ", at random)");
-                child.killHard();
-                child = startChild(broker, kairosUrl, work, kill, chosen);
-            }
+        long seed() {
+            return seed;
+        }
+
+        /** For the faults' moments: seeded from the printed seed. */
+        Random random() {
+            return random;
+        }
+
+        boolean flowing() {
+            return producer.isAlive();
+        }
+
+        /** Waits until every event was sent; the aggregate of every bucket they make, sent once. */
+        Map<String, Aggregate> awaitExpected() throws InterruptedException {
             producer.join();
-            assertThat(producerFailure.get()).isNull();
+            assertThat(failure.get()).isNull();
+            return expected.get();
+        }
+    }
 
-            Map<String, Aggregate> want = expected.get();
-            Map<String, Long> wantCounts = new HashMap<>();
-            want.forEach((k, a) -> wantCounts.put(k, a.count()));
-            System.out.println("produced " + EVENTS + " events into " + want.size() + " buckets");
-            try (KairosAggregateStore store = new KairosAggregateStore(KairosStoreConfig.of(kairosUrl))) {
-                QueryStatsService queries = new QueryStatsService(store, 1_000_000);
-                TimeRange range = new TimeRange(now - 3_600_000L * 2, now + 3_600_000L * 2);
-                // KairosDB shows writes with a delay: wait until every bucket's count is there
-                // (six queries a round), then read and compare the whole aggregates once.
-                AtomicReference<Map<String, Long>> lastCounts = new AtomicReference<>(Map.of());
-                long waitStart = System.nanoTime();
-                try {
-                    await().atMost(Duration.ofMinutes(5)).pollDelay(Duration.ZERO).pollInterval(Duration.ofSeconds(2)).until(() -> {
-                        try {
-                            lastCounts.set(counts(queries, range));
-                        } catch (RuntimeException e) {
-                            System.out.println("query failed, retrying: " + e);
-                        }
-                        return lastCounts.get().equals(wantCounts);
-                    });
-                } catch (ConditionTimeoutException e) {
-                    // reported below, bucket by bucket
-                }
-                Map<String, Long> counts = lastCounts.get();
-                assertSame("buckets whose count differs after waiting "
-                        + TestEvents.sinceStart(waitStart).toSeconds() + " s, seed " + seed + "; topology log " + child.log(),
-                        diff(wantCounts, counts, (a, b) -> a.equals(b) ? null : "count " + a + ", stored " + b));
-                long read = System.nanoTime();
-                Map<String, Aggregate> stored = storedAggregates(store, range);
-                assertSame("buckets whose stored aggregate differs from that of the produced events, seed " + seed,
-                        diff(want, stored, FaultInjectionContract::difference));
-                System.out.println("compared " + summary(want) + " whole buckets, read in "
-                        + TestEvents.sinceStart(read).toSeconds() + " s: every one equal (sums within " + SUM_TOLERANCE + ")");
+    /**
+     * Waits until every bucket's count is stored, then reads every bucket of every kind at both
+     * resolutions whole and compares it with the aggregate of the events {@code traffic} sent once.
+     */
+    static void assertEveryBucketStored(Traffic traffic, String kairosUrl, String whereToLook) throws Exception {
+        Map<String, Aggregate> want = traffic.awaitExpected();
+        long seed = traffic.seed();
+        Map<String, Long> wantCounts = new HashMap<>();
+        want.forEach((k, a) -> wantCounts.put(k, a.count()));
+        System.out.println("produced " + EVENTS + " events into " + want.size() + " buckets");
+        try (KairosAggregateStore store = new KairosAggregateStore(KairosStoreConfig.of(kairosUrl))) {
+            QueryStatsService queries = new QueryStatsService(store, 1_000_000);
+            TimeRange range = new TimeRange(traffic.now - 3_600_000L * 2, traffic.now + 3_600_000L * 2);
+            // KairosDB shows writes with a delay: wait until every bucket's count is there
+            // (six queries a round), then read and compare the whole aggregates once.
+            AtomicReference<Map<String, Long>> lastCounts = new AtomicReference<>(Map.of());
+            long waitStart = System.nanoTime();
+            try {
+                await().atMost(Duration.ofMinutes(5)).pollDelay(Duration.ZERO).pollInterval(Duration.ofSeconds(2)).until(() -> {
+                    try {
+                        lastCounts.set(counts(queries, range));
+                    } catch (RuntimeException e) {
+                        System.out.println("query failed, retrying: " + e);
+                    }
+                    return lastCounts.get().equals(wantCounts);
+                });
+            } catch (ConditionTimeoutException e) {
+                // reported below, bucket by bucket
             }
-            System.out.println("topology log tail: " + tail(child.log()));
-            System.out.println("flushes begun but not completed at a kill, rewritten on restart: " + rewrites(work, runs));
-            for (KillPoint point : chosen) {
-                assertThat(linesOf(work, runs, "halting at " + point.argName() + " of "))
-                        .as("the child logs show the halt at %s", point.argName()).hasSize(1);
-            }
-        } finally {
-            child.close();
+            Map<String, Long> counts = lastCounts.get();
+            assertSame("buckets whose count differs after waiting "
+                    + TestEvents.sinceStart(waitStart).toSeconds() + " s, seed " + seed + "; " + whereToLook,
+                    diff(wantCounts, counts, (a, b) -> a.equals(b) ? null : "count " + a + ", stored " + b));
+            long read = System.nanoTime();
+            Map<String, Aggregate> stored = storedAggregates(store, range);
+            assertSame("buckets whose stored aggregate differs from that of the produced events, seed " + seed,
+                    diff(want, stored, FaultInjectionContract::difference));
+            System.out.println("compared " + summary(want) + " whole buckets, read in "
+                    + TestEvents.sinceStart(read).toSeconds() + " s: every one equal (sums within " + SUM_TOLERANCE + ")");
         }
     }
 
