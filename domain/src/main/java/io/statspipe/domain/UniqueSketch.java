@@ -55,6 +55,7 @@ public final class UniqueSketch {
     private static final int KXQ1_DOUBLE = 24;
     private static final int NUM_AT_CUR_MIN_INT = 32;
     private static final int REGISTERS_START = 40;
+    private static final int EMPTY_FLAG = 4;
     private static final int OUT_OF_ORDER_FLAG = 16;
     private static final int REBUILD_FLAG = 32;
     private static final int MODE_LIST = 0;
@@ -133,7 +134,7 @@ public final class UniqueSketch {
     }
 
     public boolean isEmpty() {
-        return HllSketch.heapify(bytes).isEmpty();
+        return (bytes[FLAGS_BYTE] & EMPTY_FLAG) != 0;
     }
 
     /** The union of both sketches' members. */

@@ -50,6 +50,9 @@ class UniqueSketchTest {
         UniqueSketch day = hour1.merge(hour2);
 
         assertThat(hour1.uniqueCount()).isEqualTo(100);
+        assertThat(UniqueSketch.empty().isEmpty()).isTrue();
+        assertThat(hour1.isEmpty()).isFalse();
+        assertThat(UniqueSketch.empty().merge(hour1)).isEqualTo(hour1);
         assertThat(day.uniqueCount()).isEqualTo(150);
         assertThat(day.merge(hour2)).isEqualTo(day); // idempotent
         assertThat(hour2.merge(hour1)).isEqualTo(day); // commutative
