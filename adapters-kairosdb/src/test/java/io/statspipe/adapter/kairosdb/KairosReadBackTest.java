@@ -15,6 +15,8 @@ import io.statspipe.domain.PartialId;
 import io.statspipe.domain.QuantileSketch;
 import io.statspipe.domain.Resolution;
 import io.statspipe.domain.Series;
+import io.statspipe.domain.SetAggregate;
+import io.statspipe.domain.UniqueSketch;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -49,7 +51,7 @@ class KairosReadBackTest {
     /**
      * A flush of partition 3: series with nested tag sets (one's tags a superset of another's, and
      * one without tags) over two one-minute buckets, so two slots, and their hour; each series as
-     * a counter, a gauge and a distribution.
+     * a counter, a gauge, a distribution and a set.
      */
     static List<Partial> flush(String metric, long seq) {
         List<Series> series = List.of(Series.of(metric), Series.of(metric, "page", "home"),
@@ -78,18 +80,30 @@ class KairosReadBackTest {
                 sketch.add(0.25 * n, n);
                 yield new DistributionAggregate(n + 1, 0.001 + 0.25 * n * n, 0.001, 0.25 * n, sketch.build());
             }
+            case SET -> {
+                UniqueSketch.Builder members = new UniqueSketch.Builder();
+                for (long m = 0; m < n; m++) {
+                    members.add(UniqueSketch.memberHash("member-" + m));
+                }
+                yield new SetAggregate(n, members.build());
+            }
         };
         return new Partial(new PartialId(series, kind, resolution, new Bucket(bucketStart, resolution.widthMillis()),
                 origin), aggregate, EnumSet.of(Aggregation.Type.COUNT));
     }
 
-    /** The partial with another value: its count (counters) or its sum (gauges, distributions) moved by {@code delta}. */
+    /**
+     * The partial with another value: its count (counters, sets) or its sum (gauges, distributions)
+     * moved by {@code delta}.
+     */
     static Partial changed(Partial p, long delta) {
         Aggregate changed;
         if (p.aggregate() instanceof GaugeAggregate g) {
             changed = new GaugeAggregate(g.count(), g.sum() + delta, g.min(), g.max(), g.last(), g.lastAt());
         } else if (p.aggregate() instanceof DistributionAggregate d) {
             changed = new DistributionAggregate(d.count(), d.sum() + delta, d.min(), d.max(), d.sketch());
+        } else if (p.aggregate() instanceof SetAggregate set) {
+            changed = new SetAggregate(set.count() + delta, set.sketch());
         } else {
             changed = new CounterAggregate(p.aggregate().count() + delta);
         }

@@ -135,7 +135,7 @@ class IngestTokensTest {
                 ACME_WRITER, true), 200);
         assertThat(answer.path("accepted").asInt()).isEqualTo(1);
         assertThat(answer.path("refused")).extracting(JsonNode::asText).containsExactly(
-                "event 1: unknown kind 'nonsense' (expected counter, gauge or distribution)",
+                "event 1: unknown kind 'nonsense' (expected counter, gauge, distribution or set)",
                 "event 2: tenant acme may not write series of tenant globex");
         try (TopicReader reader = reader()) {
             reader.readUntil(r -> !r.eventsOf("json.").isEmpty(), DEADLINE);

@@ -17,6 +17,7 @@ import io.statspipe.domain.QuantileSketch;
 import io.statspipe.domain.Kind;
 import io.statspipe.domain.Resolution;
 import io.statspipe.domain.Series;
+import io.statspipe.domain.SetAggregate;
 import io.statspipe.ports.in.Point;
 import io.statspipe.ports.in.SeriesResult;
 import io.statspipe.ports.in.StatsQuery;
@@ -47,8 +48,9 @@ import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The fault-injection scenario, run against a KairosDB over some datastore: while a million
- * events of a thousand series flow into {@code stats.events} (70% of the series counters, 15%
- * gauges, half of their samples relative ({@code +N}), 15% timings, i.e. distributions), the topology's JVM is killed with SIGKILL five times,
+ * events of a thousand series flow into {@code stats.events} (65% of the series counters, 15%
+ * gauges, half of their samples relative ({@code +N}), 5% sets (unique counts), 15% timings, i.e.
+ * distributions), the topology's JVM is killed with SIGKILL five times,
  * each at a random moment within two flush intervals after it took its partitions over, and
  * restarted; hours are cut every third flush, so kills land inside open coarse ranges and on
  * coarse cuts. Some agent batches are sent twice (the topology must drop them) and some events
@@ -59,20 +61,25 @@ import org.awaitility.core.ConditionTimeoutException;
  * aggregate of what was produced ({@link TestEvents#expectedAggregates}): the same buckets, and in
  * each the count, min, max and (gauges) last and its timestamp exactly (for gauges, of the levels
  * the samples make in the order sent), the quantile sketch bin
- * for bin, and the sum within a relative {@value #SUM_TOLERANCE}. A failure lists the first
+ * for bin, a set's HLL sketch register for register (its canonical bytes: a union is idempotent,
+ * so estimates would hide a partial counted twice, and the count of members received would
+ * not), and the sum within a relative {@value #SUM_TOLERANCE}. A failure lists the first
  * differing buckets. The seed of the random kills and events is printed.
  */
 final class FaultInjectionContract {
     static final int PARTITIONS = 6;
     static final int SERIES = 1_000;
-    /** Series {@code s0 .. s699} are counters, {@code s700 .. s849} gauges, the rest distributions. */
-    static final int COUNTER_SERIES = 700;
+    /** Series {@code s0 .. s649} are counters, {@code s650 .. s799} gauges, {@code s800 .. s849} sets, the rest distributions. */
+    static final int COUNTER_SERIES = 650;
     static final int GAUGE_SERIES = 150;
+    static final int SET_SERIES = 50;
+    /** Members of a set series: enough that an hour's sketch holds registers, a minute's a list of hashes. */
+    static final int SET_MEMBERS = 5_000;
     static final int EVENTS = 1_000_000;
     static final int EVENTS_PER_SEND = 2_500;
     static final int KILLS = 5;
     static final List<Resolution> RESOLUTIONS = List.of(Resolution.MINUTE, Resolution.HOUR);
-    static final List<Kind> KINDS = List.of(Kind.COUNTER, Kind.GAUGE, Kind.DISTRIBUTION);
+    static final List<Kind> KINDS = List.of(Kind.COUNTER, Kind.GAUGE, Kind.SET, Kind.DISTRIBUTION);
     static final String METRIC = "fault.events";
     /**
      * Sums are doubles, and the topology adds a bucket's samples in another order than this test
@@ -87,7 +94,8 @@ final class FaultInjectionContract {
 
     static Kind kindOf(int series) {
         return series < COUNTER_SERIES ? Kind.COUNTER
-                : series < COUNTER_SERIES + GAUGE_SERIES ? Kind.GAUGE : Kind.DISTRIBUTION;
+                : series < COUNTER_SERIES + GAUGE_SERIES ? Kind.GAUGE
+                : series < COUNTER_SERIES + GAUGE_SERIES + SET_SERIES ? Kind.SET : Kind.DISTRIBUTION;
     }
 
     /** One event of series {@code i} near {@code ts}. */
@@ -102,6 +110,7 @@ final class FaultInjectionContract {
             case GAUGE -> r.nextBoolean()
                     ? Event.gaugeChange(series, ts - Math.floorMod(ts, 50), r.nextInt(1_000) / 100.0)
                     : Event.gauge(series, ts - Math.floorMod(ts, 50), r.nextInt(100_000) / 100.0);
+            case SET -> Event.set(series, ts, "user-" + r.nextInt(SET_MEMBERS));
             // Timings in ms, spread over several decades (many sketch bins); one in 50 is 0 (the zero bin).
             case DISTRIBUTION -> Event.distribution(series, ts,
                     r.nextInt(50) == 0 ? 0.0 : Math.round(Math.exp(3 + 1.5 * r.nextGaussian()) * 1_000) / 1_000.0);
@@ -353,6 +362,8 @@ final class FaultInjectionContract {
                 differs.add("sketch " + sketchDifference(w.sketch(), g.sketch()));
             }
             sum(differs, w.sum(), g.sum());
+        } else if (want instanceof SetAggregate w && got instanceof SetAggregate g && !w.sketch().equals(g.sketch())) {
+            differs.add("HLL sketch " + w.sketch() + " vs " + g.sketch() + " (registers differ)");
         }
         return differs.isEmpty() ? null : String.join(", ", differs) + " (expected vs stored)";
     }

@@ -1,6 +1,7 @@
 package io.statspipe.app.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,6 +19,7 @@ import io.statspipe.domain.Resolution;
 import io.statspipe.domain.RuleSet;
 import io.statspipe.domain.Series;
 import io.statspipe.domain.Tags;
+import io.statspipe.domain.UniqueSketch;
 import io.statspipe.ports.in.Point;
 import io.statspipe.ports.in.SeriesResult;
 import io.statspipe.ports.in.StatsQuery;
@@ -38,7 +40,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -48,14 +52,21 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * KRaft broker, LocalCluster and KairosDB (H2): {@code page.views} keeps every tag at 1m and 1h,
  * {@code page.views.by_site} only tenant and site at 10s and 1h, and every bucket of every one of
  * those resolutions holds the exact count, through the query port and through KairosDB's own
- * {@code sum}.
+ * {@code sum}. A third rule keeps the sets {@code users.*} per minute, hour and day: their unique
+ * counts, through the query port and through KairosDB's own API with the plugin's
+ * {@code statspipe_unique}, agree with the true distinct counts within the stated error.
  */
 class RollupRulesEndToEndTest {
     private static final int PARTITIONS = 2;
     private static final String CONFIG = """
             statspipe.topology.flush-interval = 3s
             statspipe.topology.coarse-flush-interval = 3s
-            """ + RollupRulesTest.TWO_RULES;
+            """ + RollupRulesTest.TWO_RULES + """
+            statspipe.rollup.rules += { name = "uniques", metrics = "users.*", keep-tags = [tenant],
+              resolutions = ["1m:90d", "1h:1098d", "1d:1098d"], output = "{metric}.uniques" }
+            """;
+    /** 3 standard errors of the sketch: 99.7% of estimates (the stated error, docs/design/domain.md). */
+    private static final double UNIQUE_TOLERANCE = 3 * UniqueSketch.RELATIVE_STANDARD_ERROR;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static final Settings SETTINGS = load(CONFIG);
@@ -132,6 +143,79 @@ class RollupRulesEndToEndTest {
         assertThat(totals(bySite, tenSeconds)).hasSizeGreaterThan(15);
     }
 
+    @Test
+    void setsAnswerUniqueCountsPerMinuteHourAndDayWithinTheStatedError() throws Exception {
+        Resolution day = Resolution.parse("1d:1098d");
+        List<Resolution> resolutions = List.of(Resolution.MINUTE, Resolution.HOUR, day);
+        long t0 = (System.currentTimeMillis() - 40 * 60_000L) / 60_000L * 60_000L;
+        // the true members of every bucket, over all series: six series over both partitions, members shared
+        Map<String, Set<String>> members = new TreeMap<>();
+        Random random = new Random(19);
+        try (TestEvents events = new TestEvents(ENGINES.broker().bootstrapServers(), ENGINES.settings().eventsTopic(),
+                PARTITIONS, "agent-sets")) {
+            for (int b = 0; b < 60; b++) {
+                List<Event> batch = new ArrayList<>();
+                for (int e = 0; e < 60; e++) {
+                    Series s = Series.of("users.online", "tenant", random.nextBoolean() ? "acme" : "globex",
+                            "site", "s" + random.nextInt(3));
+                    long at = t0 + b * 3_000L + random.nextInt(3_000);
+                    String member = "user-" + random.nextInt(4_000);
+                    batch.add(Event.set(s, at, member));
+                    for (Resolution r : resolutions) {
+                        members.computeIfAbsent(r.name() + " " + r.bucketOf(at).start(), k -> new TreeSet<>()).add(member);
+                    }
+                }
+                events.send(batch, List.of());
+            }
+            events.flush();
+        }
+        Map<String, Long> truth = new TreeMap<>();
+        members.forEach((bucket, m) -> truth.put(bucket, (long) m.size()));
+        assertThat(truth.get(day.name() + " " + day.bucketOf(t0).start())).isGreaterThan(2_000); // registers, not a list of hashes
+
+        TimeRange range = new TimeRange(day.bucketOf(t0).start(), day.bucketOf(t0).start() + 2 * day.widthMillis());
+        Map<String, Long> answered = new TreeMap<>();
+        try (KairosAggregateStore store = new KairosAggregateStore(KairosStoreConfig.of(ENGINES.kairos().httpUrl())
+                .withMapping(KairosMapping.forRules(RULES)))) {
+            QueryStatsService queries = new QueryStatsService(store, 1_000_000);
+            // every set event counted once: the exact count of members received, per bucket
+            Awaitility.await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+                    assertThat(setQuery(queries, resolutions, range, Aggregation.COUNT).values().stream()
+                            .mapToLong(Long::longValue).sum()).isEqualTo(3 * 60 * 60));
+            answered.putAll(setQuery(queries, resolutions, range, Aggregation.UNIQUE));
+        }
+
+        assertThat(answered.keySet()).isEqualTo(truth.keySet());
+        truth.forEach((bucket, distinct) -> assertThat((double) answered.get(bucket)).as(bucket)
+                .isCloseTo(distinct, within(UNIQUE_TOLERANCE * distinct)));
+        // KairosDB's own API, with the plugin's aggregator, answers what statspipe's query answers
+        for (Resolution r : resolutions) {
+            Map<Long, Long> kairos = kairosValues("users.online.uniques:" + r.name() + ":set", "statspipe_unique", r, range);
+            Map<Long, Long> ours = new TreeMap<>();
+            answered.forEach((bucket, n) -> {
+                if (bucket.startsWith(r.name() + " ")) {
+                    ours.put(Long.parseLong(bucket.substring(r.name().length() + 1)), n);
+                }
+            });
+            assertThat(kairos).as(r.name()).isEqualTo(ours);
+        }
+    }
+
+    /** The answer of the query port for every bucket of the sets {@code users.online.uniques}, over every series. */
+    private static Map<String, Long> setQuery(QueryStatsService queries, List<Resolution> resolutions, TimeRange range,
+                                              Aggregation aggregation) {
+        Map<String, Long> answered = new TreeMap<>();
+        for (Resolution r : resolutions) {
+            for (SeriesResult result : queries.query(StatsQuery.of("users.online.uniques", Kind.SET, range, r,
+                    aggregation))) {
+                for (Point p : result.points()) {
+                    answered.put(r.name() + " " + p.bucketStart(), (long) p.value());
+                }
+            }
+        }
+        return answered;
+    }
+
     /** Every bucket the query port answers for {@code metric}, grouped by every tag the events had. */
     private static Map<String, Long> stored(QueryStatsService queries, String metric, TimeRange range,
                                             List<Resolution> resolutions) {
@@ -165,8 +249,15 @@ class RollupRulesEndToEndTest {
 
     /** KairosDB's {@code sum} of {@code metric} in ranges of {@code r}'s width, aligned on the query's start. */
     private static Map<Long, Long> kairosSums(String metric, Resolution r, TimeRange range) throws Exception {
+        return kairosValues(metric, "sum", r, range);
+    }
+
+    /** KairosDB's {@code aggregator} of {@code metric} in ranges of {@code r}'s width, aligned on the query's start. */
+    private static Map<Long, Long> kairosValues(String metric, String aggregator, Resolution r, TimeRange range)
+            throws Exception {
         String body = "{\"start_absolute\":" + range.from() + ",\"end_absolute\":" + (range.to() - 1)
-                + ",\"metrics\":[{\"name\":\"" + metric + "\",\"aggregators\":[{\"name\":\"sum\",\"align_start_time\":true,"
+                + ",\"metrics\":[{\"name\":\"" + metric + "\",\"aggregators\":[{\"name\":\"" + aggregator
+                + "\",\"align_start_time\":true,"
                 + "\"sampling\":{\"value\":\"" + r.widthMillis() + "\",\"unit\":\"milliseconds\"}}]}]}";
         HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                         URI.create(ENGINES.kairos().httpUrl() + "/api/v1/datapoints/query"))
