@@ -30,7 +30,6 @@ import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 import org.kairosdb.client.HttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,9 +58,10 @@ public final class KairosAggregateStore implements WritePartialsPort, QueryAggre
             throw new IllegalArgumentException("kairosdb url '" + config.url() + "' is malformed", e);
         }
         this.partialPoints = new PartialPoints(config.mapping());
-        this.writer = new PointWriter(client, config);
-        this.reads = new KairosReads(client, config, this::retrying);
-        this.storedPoints = new StoredPoints(client, config.mapping(), this::retrying);
+        KairosRetries retries = new KairosRetries(config);
+        this.writer = new PointWriter(client, config, retries);
+        this.reads = new KairosReads(client, config, retries);
+        this.storedPoints = new StoredPoints(client, config.mapping(), retries);
         LOG.info("KairosDB store at {} ({} points per request, gzip {})", config.url(), config.pointsPerRequest(),
                 config.gzip());
     }
@@ -152,29 +152,5 @@ public final class KairosAggregateStore implements WritePartialsPort, QueryAggre
         } catch (IOException e) {
             LOG.debug("closing the KairosDB client failed", e);
         }
-    }
-
-    private <T> T retrying(String what, Supplier<T> call) {
-        long backoff = config.firstBackoff().toMillis();
-        RuntimeException last = null;
-        for (int attempt = 1; attempt <= config.attempts(); attempt++) {
-            try {
-                return call.get();
-            } catch (RuntimeException e) {
-                last = e;
-                LOG.debug("{} at KairosDB {} failed on try {}: {}", what, config.url(), attempt, e.toString());
-            }
-            if (attempt < config.attempts()) {
-                try {
-                    Thread.sleep(backoff);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-                backoff *= 2;
-            }
-        }
-        throw new EngineUnavailableException("KairosDB at " + config.url() + " could not " + what + " after "
-                + config.attempts() + " tries: " + last, last);
     }
 }

@@ -1,6 +1,7 @@
 package io.statspipe.adapter.kairosdb;
 
 import static io.statspipe.adapter.kairosdb.Eventually.assertEventuallyEquals;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.statspipe.adapter.kairosdb.server.LocalKairosDb;
@@ -11,6 +12,9 @@ import io.statspipe.ports.out.EngineUnavailableException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.kairosdb.client.HttpClient;
+import org.kairosdb.client.builder.MetricBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -66,7 +70,8 @@ class KairosDbOnH2Test extends AggregateStoreContract {
 
         kairos.stop();
         assertThatThrownBy(() -> store.write(during)).isInstanceOf(EngineUnavailableException.class)
-                .hasMessageContaining(kairos.httpUrl()).hasMessageContaining("after 3 tries");
+                .hasMessageContaining(kairos.httpUrl()).hasMessageContaining("after 3 tries")
+                .hasMessageContaining("connection refused");
         assertThatThrownBy(() -> store.query(queries.get(0))).isInstanceOf(EngineUnavailableException.class);
 
         kairos.start();
@@ -75,5 +80,22 @@ class KairosDbOnH2Test extends AggregateStoreContract {
         for (StatsQuery query : queries) {
             assertEventuallyEquals(() -> store.query(query), expected.query(query));
         }
+    }
+
+    @Test
+    void aRequestKairosDbRefusesIsNotRetriedAndTheFailureSaysItWasRefused() throws Exception {
+        KairosRetries retries = new KairosRetries(KairosStoreConfig.of(kairos.httpUrl()).withRetries(3, Duration.ofMillis(100)));
+        MetricBuilder unknownType = MetricBuilder.getInstance();
+        unknownType.addMetric(prefix("refused") + ".m", "no_such_type").addTag("t", "1").addDataPoint(HOUR0, 1L);
+        AtomicInteger tries = new AtomicInteger();
+        try (HttpClient client = new HttpClient(kairos.httpUrl())) {
+            assertThatThrownBy(() -> retries.call("store a point of an unknown type", () -> {
+                tries.incrementAndGet();
+                client.pushMetrics(unknownType);
+                return null;
+            })).isInstanceOf(IllegalStateException.class).hasMessageContaining("refused to store a point of an unknown type")
+                    .hasMessageContaining("HTTP 400").hasMessageContaining("not retried");
+        }
+        assertThat(tries).hasValue(1);
     }
 }

@@ -1,5 +1,7 @@
 package io.statspipe.adapter.storm;
 
+import dev.failsafe.Failsafe;
+import dev.failsafe.FailsafeException;
 import io.statspipe.adapter.storm.PartitionCounter.Admission;
 import io.statspipe.domain.RuleSet;
 import io.statspipe.domain.SeriesLimits;
@@ -75,7 +77,7 @@ final class RollupBolt extends BaseRichBolt {
         this.deadLetters = new KafkaDeadLetters(settings.bootstrapServers(), settings.deadLetterTopic(),
                 settings.eventsTopic(), settings.kafkaClientProperties());
         this.committer = new FlushCommitter(intents, plugs.store().get(), plugs.durability().get(), deadLetters,
-                health, Backoff.DEFAULT, "statspipe-commit-" + context.getThisTaskId());
+                health, CommitRetries.DEFAULT, "statspipe-commit-" + context.getThisTaskId());
         this.counters = new HashMap<>();
         this.open = new HashMap<>();
         this.inFlight = new HashMap<>();
@@ -136,20 +138,14 @@ final class RollupBolt extends BaseRichBolt {
      * prepare would halt the worker (the whole JVM in local mode).
      */
     private KafkaFlushIntents openIntents() {
-        for (int attempt = 0; ; attempt++) {
-            try {
-                return new KafkaFlushIntents(settings.bootstrapServers(), settings.intentsTopic(),
-                        settings.kafkaClientProperties());
-            } catch (RuntimeException e) {
-                LOG.warn("cannot open flush intents in {} (attempt {}): {}; waiting for Kafka", settings.intentsTopic(),
-                        attempt + 1, e.toString());
-                try {
-                    Thread.sleep(Backoff.DEFAULT.delayMillis(attempt));
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while waiting for Kafka", interrupted);
-                }
-            }
+        String what = "open flush intents in " + settings.intentsTopic();
+        try {
+            return Failsafe.with(CommitRetries.DEFAULT.<KafkaFlushIntents>untilStopped(what, () -> false, () -> { }))
+                    .get(() -> new KafkaFlushIntents(settings.bootstrapServers(), settings.intentsTopic(),
+                            settings.kafkaClientProperties()));
+        } catch (FailsafeException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for Kafka to " + what, e.getCause());
         }
     }
 

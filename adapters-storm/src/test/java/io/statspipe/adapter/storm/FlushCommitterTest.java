@@ -63,7 +63,7 @@ class FlushCommitterTest {
         InMemoryFlushIntents intents = new InMemoryFlushIntents();
         List<DeadLetter> deadLetters = new ArrayList<>();
         PipelineHealth health = new PipelineHealth();
-        Backoff quick = new Backoff(Duration.ofMillis(1), Duration.ofMillis(1));
+        CommitRetries quick = new CommitRetries(Duration.ofMillis(1), Duration.ofMillis(1));
         try (FlushCommitter committer = new FlushCommitter(intents, store, store.stored::holds, deadLetters::addAll, health,
                 quick, "commit-test")) {
             assertThat(committer.commit(flush)).isTrue();
@@ -119,7 +119,7 @@ class FlushCommitterTest {
         };
         PendingFlush slow = flushOf(format, 0, "slow");
         PendingFlush fast = flushOf(format, 1, "fast");
-        Backoff quick = new Backoff(Duration.ofMillis(1), Duration.ofMillis(1));
+        CommitRetries quick = new CommitRetries(Duration.ofMillis(1), Duration.ofMillis(1));
         try (FlushCommitter committer = new FlushCommitter(new InMemoryFlushIntents(), store, stored::holds, letters -> { },
                 new PipelineHealth(), quick, "commit-test")) {
             committer.submit(slow);
@@ -144,7 +144,7 @@ class FlushCommitterTest {
         PendingFlush flush = flushOf(format, 0, "page.views");
         zombie.anotherOwner().claim("p0");
 
-        Backoff quick = new Backoff(Duration.ofMillis(1), Duration.ofMillis(1));
+        CommitRetries quick = new CommitRetries(Duration.ofMillis(1), Duration.ofMillis(1));
         try (FlushCommitter committer = new FlushCommitter(zombie, stored, stored::holds, letters -> { }, new PipelineHealth(),
                 quick, "commit-test")) {
             committer.submit(flush);
