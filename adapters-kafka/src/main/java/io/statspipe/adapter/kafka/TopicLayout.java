@@ -1,5 +1,8 @@
 package io.statspipe.adapter.kafka;
 
+import dev.failsafe.Failsafe;
+import dev.failsafe.FailsafeException;
+import dev.failsafe.RetryPolicy;
 import io.statspipe.domain.InvalidStatException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,6 +48,9 @@ public record TopicLayout(String events, String deadLetters, int partitions, sho
     public static final long DEAD_LETTER_RETENTION_BYTES = 256L * 1024 * 1024;
     /** The events topic's record time: the broker's, whatever clock the producer has. */
     public static final String EVENTS_TIMESTAMP_TYPE = "LogAppendTime";
+    /** How long a topic just created may take to have a leader for every partition, and how often to ask. */
+    private static final Duration LEADERS_WITHIN = Duration.ofSeconds(15);
+    private static final Duration LEADERS_POLL = Duration.ofMillis(50);
 
     public TopicLayout {
         if (events == null || events.isBlank() || deadLetters == null || deadLetters.isBlank()) {
@@ -93,21 +99,29 @@ public record TopicLayout(String events, String deadLetters, int partitions, sho
      * requests in flight retrying out-of-order sequences for minutes.
      */
     private TopicDescription awaitLeaders(Admin admin) throws ExecutionException, TimeoutException, InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (true) {
-            try {
-                TopicDescription described = admin.describeTopics(List.of(events)).allTopicNames().get(15, TimeUnit.SECONDS).get(events);
-                boolean led = described.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty());
-                if (led || System.nanoTime() > deadline) {
-                    return described;
-                }
-            } catch (ExecutionException e) {
+        RetryPolicy<TopicDescription> untilLed = RetryPolicy.<TopicDescription>builder()
+                .handleResultIf(described -> !described.partitions().stream()
+                        .allMatch(p -> p.leader() != null && !p.leader().isEmpty()))
                 // a topic just created is not known to every part of the broker at once
-                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
-                    throw e;
-                }
+                .handleIf(e -> e instanceof ExecutionException && e.getCause() instanceof UnknownTopicOrPartitionException)
+                .withDelay(LEADERS_POLL)
+                .withMaxRetries(-1)
+                .withMaxDuration(LEADERS_WITHIN)
+                .build();
+        try {
+            return Failsafe.with(untilLed).get(() -> admin.describeTopics(List.of(events)).allTopicNames()
+                    .get(LEADERS_WITHIN.toMillis(), TimeUnit.MILLISECONDS).get(events));
+        } catch (FailsafeException e) {
+            if (e.getCause() instanceof ExecutionException cause) {
+                throw cause;
             }
-            Thread.sleep(50);
+            if (e.getCause() instanceof TimeoutException cause) {
+                throw cause;
+            }
+            if (e.getCause() instanceof InterruptedException cause) {
+                throw cause;
+            }
+            throw e;
         }
     }
 
