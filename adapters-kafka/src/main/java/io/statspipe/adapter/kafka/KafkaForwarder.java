@@ -48,7 +48,7 @@ final class KafkaForwarder implements Runnable {
 
     private final Spool spool;
     private final AgentSettings settings;
-    private final DeadLetters deadLetters;
+    private final KafkaDeadLetters deadLetters;
     private final KafkaProducer<byte[], byte[]> producer;
     private final AtomicLong forwardedEvents = new AtomicLong();
     private final AtomicLong forwardedBatches = new AtomicLong();
@@ -62,7 +62,7 @@ final class KafkaForwarder implements Runnable {
     /** Offering a record until the producer takes it: after it, no later record is offered. */
     private final RetryPolicy<Future<RecordMetadata>> offers;
 
-    KafkaForwarder(Spool spool, AgentSettings settings, DeadLetters deadLetters) {
+    KafkaForwarder(Spool spool, AgentSettings settings, KafkaDeadLetters deadLetters) {
         this.spool = spool;
         this.settings = settings;
         this.deadLetters = deadLetters;

@@ -39,7 +39,7 @@ public final class StoreAndForwardAgent implements PublishEventsPort, AutoClosea
 
     private final AgentSettings settings;
     private final Spool spool;
-    private final DeadLetters deadLetters;
+    private final KafkaDeadLetters deadLetters;
     private final KafkaForwarder forwarder;
     private final Thread forwarderThread;
     private final RecentKeys recentKeys;
@@ -74,7 +74,7 @@ public final class StoreAndForwardAgent implements PublishEventsPort, AutoClosea
         this.settings = settings;
         this.spool = Spool.open(settings.spool());
         this.recentKeys = RecentKeys.recover(settings.idempotency(), spool);
-        this.deadLetters = new DeadLetters(settings.bootstrapServers(), settings.topics().deadLetters(),
+        this.deadLetters = new KafkaDeadLetters(settings.bootstrapServers(), settings.topics().deadLetters(),
                 settings.clientProperties());
         this.forwarder = new KafkaForwarder(spool, settings, deadLetters);
         this.forwarderThread = new Thread(forwarder, "kafka-forwarder");
@@ -136,10 +136,10 @@ public final class StoreAndForwardAgent implements PublishEventsPort, AutoClosea
         append(events, Optional.empty());
     }
 
-    /** Counts rejected input and sends it, as it came, to the dead-letter topic with its reason and origin. */
-    public void reject(byte[] input, String reason, String origin) {
+    /** Counts rejected input and sends it, as it came, to the dead-letter topic with its reason and source. */
+    public void reject(byte[] input, String reason, String source) {
         rejected.incrementAndGet();
-        deadLetters.publish(input, reason, origin);
+        deadLetters.publish(input, reason, source);
     }
 
     /** Counts input rejected where the sender was told why (an HTTP 400), without a dead letter. */

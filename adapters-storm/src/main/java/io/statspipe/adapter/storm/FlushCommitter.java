@@ -6,6 +6,8 @@ import dev.failsafe.RetryPolicy;
 import io.statspipe.domain.Partial;
 import io.statspipe.domain.PartialId;
 import io.statspipe.ports.out.ContentRefusedException;
+import io.statspipe.ports.out.DeadLetter;
+import io.statspipe.ports.out.DeadLetterPort;
 import io.statspipe.ports.out.FlushIntentPort;
 import io.statspipe.ports.out.StreamTakenOverException;
 import io.statspipe.ports.out.WritePartialsPort;
@@ -51,7 +53,7 @@ final class FlushCommitter implements AutoCloseable {
     private final FlushIntentPort intents;
     private final WritePartialsPort store;
     private final DurabilityCheck durability;
-    private final DeadLetterSink deadLetters;
+    private final DeadLetterPort deadLetters;
     private final PipelineHealth health;
     private final CommitRetries retries;
     private final ExecutorService threads;
@@ -60,7 +62,7 @@ final class FlushCommitter implements AutoCloseable {
     private volatile boolean closed;
 
     FlushCommitter(FlushIntentPort intents, WritePartialsPort store, DurabilityCheck durability,
-                   DeadLetterSink deadLetters, PipelineHealth health, CommitRetries retries, String threadName) {
+                   DeadLetterPort deadLetters, PipelineHealth health, CommitRetries retries, String threadName) {
         this.intents = intents;
         this.store = store;
         this.durability = durability;

@@ -5,6 +5,7 @@ import dev.failsafe.FailsafeException;
 import io.statspipe.adapter.storm.PartitionCounter.Admission;
 import io.statspipe.domain.RuleSet;
 import io.statspipe.domain.SeriesLimits;
+import io.statspipe.ports.out.DeadLetterPort;
 import io.statspipe.ports.out.EventBatchFormat;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -41,7 +42,7 @@ final class RollupBolt extends BaseRichBolt {
     private transient EventBatchFormat format;
     private transient KafkaFlushIntents intents;
     private transient KafkaRangeSource log;
-    private transient DeadLetterSink deadLetters;
+    private transient DeadLetterPort deadLetters;
     private transient FlushCommitter committer;
     private transient PipelineHealth health;
     private transient Map<Integer, PartitionCounter> counters;
@@ -74,8 +75,8 @@ final class RollupBolt extends BaseRichBolt {
         this.intents = openIntents();
         this.log = new KafkaRangeSource(settings.bootstrapServers(), settings.eventsTopic(),
                 settings.kafkaClientProperties());
-        this.deadLetters = new KafkaDeadLetters(settings.bootstrapServers(), settings.deadLetterTopic(),
-                settings.eventsTopic(), settings.kafkaClientProperties());
+        this.deadLetters = plugs.deadLetters().open(settings.bootstrapServers(), settings.deadLetterTopic(),
+                settings.kafkaClientProperties());
         this.committer = new FlushCommitter(intents, plugs.store().get(), plugs.durability().get(), deadLetters,
                 health, CommitRetries.DEFAULT, "statspipe-commit-" + context.getThisTaskId());
         this.counters = new HashMap<>();

@@ -12,6 +12,7 @@ import io.statspipe.domain.Series;
 import io.statspipe.ports.fixtures.InMemoryAggregateStore;
 import io.statspipe.ports.fixtures.InMemoryFlushIntents;
 import io.statspipe.ports.out.ContentRefusedException;
+import io.statspipe.ports.out.DeadLetter;
 import io.statspipe.ports.out.WritePartialsPort;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -81,7 +82,7 @@ class FlushCommitterTest {
             assertThat(d.reason()).isEqualTo("store refused the partial: 400: value of 'refused' not accepted");
             assertThat(d.partial().orElseThrow()).startsWith("refused{} counter ").contains("from p2 flush 0");
             assertThat(d.payload()).asString(StandardCharsets.UTF_8).isEqualTo("[the request]");
-            assertThat(d.key()).startsWith("partial refused{} counter");
+            assertThat(d.key().orElseThrow()).startsWith("partial refused{} counter");
         });
         assertThat(partials).extracting(d -> d.partial().orElseThrow()).anyMatch(p -> p.contains(" 1m bucket "))
                 .anyMatch(p -> p.contains(" 1h bucket "));

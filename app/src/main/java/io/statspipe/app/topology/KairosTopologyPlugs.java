@@ -1,5 +1,6 @@
 package io.statspipe.app.topology;
 
+import io.statspipe.adapter.kafka.KafkaDeadLetters;
 import io.statspipe.adapter.kafka.ProtobufEventBatchFormat;
 import io.statspipe.adapter.kairosdb.KairosAggregateStore;
 import io.statspipe.adapter.kairosdb.KairosMapping;
@@ -35,7 +36,7 @@ public final class KairosTopologyPlugs {
     public static TopologyPlugs of(String kairosUrl, TopologyPlugs.Factory<RuleSet> rules) {
         return new TopologyPlugs(rules, ProtobufEventBatchFormat::new,
                 () -> new KairosAggregateStore(storeConfig(kairosUrl, rules.get())),
-                () -> readBackAt(kairosUrl, rules.get()));
+                () -> readBackAt(kairosUrl, rules.get()), KafkaDeadLetters::new);
     }
 
     private static KairosStoreConfig storeConfig(String kairosUrl, RuleSet rules) {

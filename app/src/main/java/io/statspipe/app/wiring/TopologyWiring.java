@@ -1,5 +1,6 @@
 package io.statspipe.app.wiring;
 
+import io.statspipe.adapter.kafka.KafkaDeadLetters;
 import io.statspipe.adapter.kafka.ProtobufEventBatchFormat;
 import io.statspipe.adapter.storm.DurabilityCheck;
 import io.statspipe.adapter.storm.TopologyPlugs;
@@ -69,6 +70,6 @@ public final class TopologyWiring {
                         migration));
             };
         }
-        return new TopologyPlugs(rules, ProtobufEventBatchFormat::new, writer, durability);
+        return new TopologyPlugs(rules, ProtobufEventBatchFormat::new, writer, durability, KafkaDeadLetters::new);
     }
 }

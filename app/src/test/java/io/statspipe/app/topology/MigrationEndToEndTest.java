@@ -6,10 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import io.statspipe.adapter.kafka.KafkaDeadLetters;
 import io.statspipe.adapter.kafka.LocalKafkaBroker;
+import io.statspipe.adapter.kafka.ProtobufEventBatchFormat;
 import io.statspipe.adapter.kafka.migration.KafkaPhaseStore;
 import io.statspipe.adapter.kafka.migration.KafkaProgress;
-import io.statspipe.adapter.kafka.ProtobufEventBatchFormat;
 import io.statspipe.adapter.kairosdb.KairosAggregateStore;
 import io.statspipe.adapter.kairosdb.KairosMapping;
 import io.statspipe.adapter.kairosdb.KairosStoreConfig;
@@ -21,7 +23,6 @@ import io.statspipe.adapter.mongo.LegacyMongoServer;
 import io.statspipe.adapter.mongo.LegacyPartialWriter;
 import io.statspipe.adapter.mongo.LegacyQueries;
 import io.statspipe.adapter.mongo.LegacySchema;
-import com.mongodb.client.model.Filters;
 import io.statspipe.adapter.storm.DurabilityCheck;
 import io.statspipe.adapter.storm.LocalTopologyRunner;
 import io.statspipe.adapter.storm.TopologyPlugs;
@@ -136,7 +137,7 @@ class MigrationEndToEndTest {
                         new KairosAggregateStore(KairosStoreConfig.of(kairosUrl).withMapping(KairosMapping.forRules(RuleSet.defaults()))),
                         new KafkaPhaseStore(bootstrapServers, Map.of()),
                         new MigrationSettings(Duration.ofMillis(marginMs), Duration.ofMillis(settleMs))),
-                DurabilityCheck::writeIsDurable);
+                DurabilityCheck::writeIsDurable, KafkaDeadLetters::new);
     }
 
     @Test
