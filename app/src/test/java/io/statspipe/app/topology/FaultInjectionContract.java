@@ -12,8 +12,8 @@ import io.statspipe.domain.Aggregation;
 import io.statspipe.domain.DistributionAggregate;
 import io.statspipe.domain.Event;
 import io.statspipe.domain.GaugeAggregate;
-import io.statspipe.domain.QuantileSketch;
 import io.statspipe.domain.Kind;
+import io.statspipe.domain.QuantileSketch;
 import io.statspipe.domain.Resolution;
 import io.statspipe.domain.Series;
 import io.statspipe.ports.in.Point;
@@ -120,7 +120,7 @@ final class FaultInjectionContract {
         long seed = Long.getLong("statspipe.faults.seed", System.nanoTime());
         System.out.println("fault injection (" + variant + ") seed: " + seed + "  (replay: -Dstatspipe.faults.seed=" + seed + ")");
         Random random = new Random(seed);
-        Topics.ensure(broker.bootstrapServers(), PARTITIONS);
+        TopicLayout.of(PARTITIONS, 1).ensureExists(broker.bootstrapServers());
         List<Series> series = new ArrayList<>();
         for (int i = 0; i < SERIES; i++) {
             series.add(Series.of(METRIC, "series", "s" + i));

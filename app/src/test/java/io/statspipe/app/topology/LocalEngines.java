@@ -1,6 +1,7 @@
 package io.statspipe.app.topology;
 
 import io.statspipe.adapter.kafka.LocalKafkaBroker;
+import io.statspipe.adapter.kafka.TopicLayout;
 import io.statspipe.adapter.kairosdb.server.LocalKairosDb;
 import io.statspipe.adapter.storm.LocalTopologyRunner;
 import io.statspipe.adapter.storm.TopologyPlugs;
@@ -23,7 +24,7 @@ record LocalEngines(StoreEngines stores, TopologySettings settings, LocalTopolog
                               TopologyPlugs.Factory<RuleSet> rules) throws Exception {
         StoreEngines stores = StoreEngines.onH2(dir);
         try {
-            Topics.ensure(stores.bootstrapServers(), partitions);
+            TopicLayout.of(partitions, 1).ensureExists(stores.bootstrapServers());
             TopologySettings settings = tune.apply(TopologySettings.defaults(stores.bootstrapServers()));
             LocalTopologyRunner topology = LocalTopologyRunner.start(settings,
                     KairosTopologyPlugs.of(stores.kairos().httpUrl(), rules), dir.resolve("storm"));

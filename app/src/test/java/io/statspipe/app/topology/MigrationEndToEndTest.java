@@ -10,6 +10,7 @@ import com.mongodb.client.model.Filters;
 import io.statspipe.adapter.kafka.KafkaDeadLetters;
 import io.statspipe.adapter.kafka.LocalKafkaBroker;
 import io.statspipe.adapter.kafka.ProtobufEventBatchFormat;
+import io.statspipe.adapter.kafka.TopicLayout;
 import io.statspipe.adapter.kafka.migration.KafkaPhaseStore;
 import io.statspipe.adapter.kafka.migration.KafkaProgress;
 import io.statspipe.adapter.kairosdb.KairosAggregateStore;
@@ -105,7 +106,7 @@ class MigrationEndToEndTest {
         kairosStore = new KairosAggregateStore(KairosStoreConfig.of(kairos.httpUrl())
                 .withMapping(KairosMapping.forRules(RuleSet.defaults())));
         broker = new LocalKafkaBroker(dir.resolve("kafka")).start();
-        Topics.ensure(broker.bootstrapServers(), PARTITIONS);
+        TopicLayout.of(PARTITIONS, 1).ensureExists(broker.bootstrapServers());
     }
 
     @AfterAll

@@ -92,7 +92,7 @@ class RefusedPartialTest {
 
     @Test
     void refusedPartialsGoToTheDeadLettersTheRestIsExactAndAReplayDoesTheSame() throws Exception {
-        Topics.ensure(engines.bootstrapServers(), PARTITIONS);
+        TopicLayout.of(PARTITIONS, 1).ensureExists(engines.bootstrapServers());
         TopologySettings settings = TopologySettings.defaults(engines.bootstrapServers()).withName("refusal")
                 .withFlushInterval(Duration.ofSeconds(2)).withCoarseFlushInterval(Duration.ofSeconds(4));
         List<Series> series = new ArrayList<>();

@@ -56,7 +56,7 @@ class StoreOutageTest {
 
     @Test
     void aThirtySecondStoreOutageLosesAndDoublesNothing() throws Exception {
-        Topics.ensure(engines.bootstrapServers(), PARTITIONS);
+        TopicLayout.of(PARTITIONS, 1).ensureExists(engines.bootstrapServers());
         String url = engines.kairos().httpUrl();
         TopologySettings settings = TopologySettings.defaults(engines.bootstrapServers()).withName("outage")
                 .withFlushInterval(Duration.ofSeconds(2)).withCoarseFlushInterval(Duration.ofSeconds(4));

@@ -206,9 +206,9 @@ public final class EndToEnd {
             TopicLayout statspipeTopics = new TopicLayout("e2e.events", "e2e.deadletter", PARTITIONS, (short) 1);
             TopicLayout steadyTopics = new TopicLayout("steady.events", "steady.deadletter", PARTITIONS, (short) 1);
             TopicLayout naiveTopics = new TopicLayout("naive.events", "naive.deadletter", PARTITIONS, (short) 1);
-            TopologyBenchmark.ensure(statspipeTopics, bootstrap);
-            TopologyBenchmark.ensure(steadyTopics, bootstrap);
-            TopologyBenchmark.ensure(naiveTopics, bootstrap);
+            statspipeTopics.ensureExists(bootstrap);
+            steadyTopics.ensureExists(bootstrap);
+            naiveTopics.ensureExists(bootstrap);
 
             Statspipe statspipe = statspipe("e2e", workload, plan, plan.run(), 0, dir, bootstrap, statspipeTopics,
                     kairos.httpUrl(), statspipeLines, profiler);

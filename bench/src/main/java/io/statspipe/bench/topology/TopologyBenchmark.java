@@ -107,7 +107,7 @@ public final class TopologyBenchmark {
             List<String> topics = List.of("bench.statspipe", "bench.warmup", "bench.naive", "bench.naive-warmup",
                     "bench.naive-batched", "bench.naive-batched-warmup");
             for (String topic : topics) {
-                ensure(new TopicLayout(topic, topic + "-deadletter", PARTITIONS, (short) 1), bootstrap);
+                new TopicLayout(topic, topic + "-deadletter", PARTITIONS, (short) 1).ensureExists(bootstrap);
             }
             long now = System.currentTimeMillis();
             System.out.printf("producing %,d events of %,d series (statspipe), %,d (naive, one per record) and %,d "
@@ -221,21 +221,6 @@ public final class TopologyBenchmark {
     /** 10k series at one-minute buckets, as the target figure is stated. */
     static RuleSet minuteOnly() {
         return new RuleSet(List.of(RollupRule.identity("raw", List.of(Resolution.MINUTE))));
-    }
-
-    /** Creates the layout's topics; a topic just created may not be in the broker's metadata yet: retry. */
-    public static void ensure(TopicLayout layout, String bootstrap) throws InterruptedException {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                layout.ensureExists(bootstrap);
-                return;
-            } catch (IllegalStateException e) {
-                if (attempt == 10) {
-                    throw e;
-                }
-                Thread.sleep(500);
-            }
-        }
     }
 
     /**
