@@ -112,6 +112,29 @@ public final class KafkaTopics {
         return new NewTopic(name, 1, replication).configs(configs);
     }
 
+    /**
+     * Creates the compacted topic {@code topic} ({@link #compacted}) when it is missing, with an
+     * admin client of its own.
+     *
+     * @throws IllegalStateException naming the topic when it cannot be created
+     */
+    public static void ensureCompacted(String bootstrapServers, Map<String, String> clientProperties, String topic,
+                                       Map<String, String> config) {
+        Admin admin = open(bootstrapServers, clientProperties);
+        try {
+            ensure(admin, List.of(compacted(admin, topic, config)));
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot create topic " + topic + " at " + bootstrapServers + ": " + e.getCause(), e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("cannot reach Kafka at " + bootstrapServers + " for topic " + topic, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topic " + topic, e);
+        } finally {
+            admin.close(Duration.ZERO);
+        }
+    }
+
     /** An admin client for topic set-up: short timeouts, so an unreachable cluster is reported, not waited for. */
     public static Admin open(String bootstrapServers, Map<String, String> clientProperties) {
         Map<String, Object> config = new HashMap<>(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,

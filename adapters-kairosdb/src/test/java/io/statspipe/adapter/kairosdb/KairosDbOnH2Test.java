@@ -13,12 +13,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.kairosdb.client.HttpClient;
-import org.kairosdb.client.builder.MetricBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kairosdb.client.HttpClient;
+import org.kairosdb.client.builder.MetricBuilder;
 
 /** The store against a real KairosDB server on H2, started once for the class. */
 class KairosDbOnH2Test extends AggregateStoreContract {

@@ -142,8 +142,12 @@ final class RollupBolt extends BaseRichBolt {
         String what = "open flush intents in " + settings.intentsTopic();
         try {
             return Failsafe.with(CommitRetries.DEFAULT.<KafkaFlushIntents>untilStopped(what, () -> false, () -> { }))
-                    .get(() -> new KafkaFlushIntents(settings.bootstrapServers(), settings.intentsTopic(),
-                            settings.kafkaClientProperties()));
+                    .get(() -> {
+                        plugs.compactedTopics().ensure(settings.bootstrapServers(), settings.kafkaClientProperties(),
+                                settings.intentsTopic(), KafkaFlushIntents.TOPIC_CONFIG);
+                        return new KafkaFlushIntents(settings.bootstrapServers(), settings.intentsTopic(),
+                                settings.kafkaClientProperties());
+                    });
         } catch (FailsafeException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for Kafka to " + what, e.getCause());

@@ -15,7 +15,7 @@ import java.util.function.Supplier;
  */
 public record TopologyPlugs(Factory<RuleSet> rules, Factory<EventBatchFormat> format,
                             Factory<WritePartialsPort> store, Factory<DurabilityCheck> durability,
-                            DeadLetterFactory deadLetters)
+                            DeadLetterFactory deadLetters, CompactedTopics compactedTopics)
         implements Serializable {
     private static final long serialVersionUID = 1L;
 
@@ -34,10 +34,21 @@ public record TopologyPlugs(Factory<RuleSet> rules, Factory<EventBatchFormat> fo
         DeadLetterPort open(String bootstrapServers, String topic, Map<String, String> clientProperties);
     }
 
+    /**
+     * Creates, when missing, a compacted topic where the topology keeps state by key (its flush
+     * intents), the one way statspipe creates topics; {@code config} is the topic's own settings
+     * on top of compaction.
+     */
+    @FunctionalInterface
+    public interface CompactedTopics extends Serializable {
+        void ensure(String bootstrapServers, Map<String, String> clientProperties, String topic, Map<String, String> config);
+    }
+
     public TopologyPlugs {
-        if (rules == null || format == null || store == null || durability == null || deadLetters == null) {
-            throw new IllegalArgumentException(
-                    "the topology needs rules, a batch format, a store, a durability check and a dead-letter port");
+        if (rules == null || format == null || store == null || durability == null || deadLetters == null
+                || compactedTopics == null) {
+            throw new IllegalArgumentException("the topology needs rules, a batch format, a store, a durability check,"
+                    + " a dead-letter port and a way to create its topics");
         }
     }
 }

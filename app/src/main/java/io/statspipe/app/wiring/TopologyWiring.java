@@ -1,6 +1,7 @@
 package io.statspipe.app.wiring;
 
 import io.statspipe.adapter.kafka.KafkaDeadLetters;
+import io.statspipe.adapter.kafka.KafkaTopics;
 import io.statspipe.adapter.kafka.ProtobufEventBatchFormat;
 import io.statspipe.adapter.storm.DurabilityCheck;
 import io.statspipe.adapter.storm.TopologyPlugs;
@@ -70,6 +71,7 @@ public final class TopologyWiring {
                         migration));
             };
         }
-        return new TopologyPlugs(rules, ProtobufEventBatchFormat::new, writer, durability, KafkaDeadLetters::new);
+        return new TopologyPlugs(rules, ProtobufEventBatchFormat::new, writer, durability, KafkaDeadLetters::new,
+                KafkaTopics::ensureCompacted);
     }
 }

@@ -8,6 +8,7 @@ import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import io.statspipe.adapter.kafka.KafkaDeadLetters;
+import io.statspipe.adapter.kafka.KafkaTopics;
 import io.statspipe.adapter.kafka.LocalKafkaBroker;
 import io.statspipe.adapter.kafka.ProtobufEventBatchFormat;
 import io.statspipe.adapter.kafka.TopicLayout;
@@ -138,7 +139,8 @@ class MigrationEndToEndTest {
                         new KairosAggregateStore(KairosStoreConfig.of(kairosUrl).withMapping(KairosMapping.forRules(RuleSet.defaults()))),
                         new KafkaPhaseStore(bootstrapServers, Map.of()),
                         new MigrationSettings(Duration.ofMillis(marginMs), Duration.ofMillis(settleMs))),
-                DurabilityCheck::writeIsDurable, KafkaDeadLetters::new);
+                DurabilityCheck::writeIsDurable, KafkaDeadLetters::new,
+                KafkaTopics::ensureCompacted);
     }
 
     @Test

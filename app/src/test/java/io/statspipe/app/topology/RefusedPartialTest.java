@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.statspipe.adapter.kafka.KafkaDeadLetters;
+import io.statspipe.adapter.kafka.KafkaTopics;
 import io.statspipe.adapter.kafka.ProtobufEventBatchFormat;
 import io.statspipe.adapter.kafka.TopicLayout;
 import io.statspipe.adapter.kairosdb.KairosAggregateStore;
@@ -87,7 +88,7 @@ class RefusedPartialTest {
         return new TopologyPlugs(RuleSet::defaults, ProtobufEventBatchFormat::new, () -> new RefusingStore(url), () -> {
             DurabilityCheck readBack = KairosTopologyPlugs.readBackAt(url);
             return partials -> readBackAllowed && readBack.holds(partials);
-        }, KafkaDeadLetters::new);
+        }, KafkaDeadLetters::new, KafkaTopics::ensureCompacted);
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.statspipe.app.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.statspipe.adapter.kafka.KafkaTopics;
 import io.statspipe.adapter.kafka.LocalKafkaBroker;
 import io.statspipe.adapter.storm.KafkaFlushIntents;
 import io.statspipe.domain.Origin;
@@ -11,13 +12,13 @@ import io.statspipe.ports.out.FlushIntent.CoarseRange;
 import io.statspipe.ports.out.FlushIntentPort.IntentState;
 import io.statspipe.ports.out.StreamTakenOverException;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
-import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,6 +42,8 @@ class ZombieFencingTest {
     @BeforeAll
     static void start() throws Exception {
         broker = new LocalKafkaBroker(dir.resolve("kafka")).start();
+        KafkaTopics.ensureCompacted(broker.bootstrapServers(), Map.of(), TOPIC, KafkaFlushIntents.TOPIC_CONFIG);
+        KafkaTopics.ensureCompacted(broker.bootstrapServers(), Map.of(), TOPIC + ".open", KafkaFlushIntents.TOPIC_CONFIG);
     }
 
     static FlushIntent intent(long seq, long firstOffset, long lastOffset) {

@@ -4,6 +4,7 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import io.statspipe.adapter.kafka.AgentSettings;
 import io.statspipe.adapter.kafka.KafkaDeadLetters;
+import io.statspipe.adapter.kafka.KafkaTopics;
 import io.statspipe.adapter.kafka.LocalKafkaBroker;
 import io.statspipe.adapter.kafka.ProtobufEventBatchFormat;
 import io.statspipe.adapter.kafka.StoreAndForwardAgent;
@@ -322,7 +323,8 @@ public final class EndToEnd {
                 Duration.ofSeconds(Math.max(120, plan.flushInterval().toSeconds() * 6)))
                 .withCoarseFlushInterval(plan.coarseFlushInterval());
         TopologyPlugs plugs = new TopologyPlugs(() -> RULES, ProtobufEventBatchFormat::new, countedStore(url),
-                () -> KairosTopologyPlugs.readBackAt(url), KafkaDeadLetters::new);
+                () -> KairosTopologyPlugs.readBackAt(url), KafkaDeadLetters::new,
+                KafkaTopics::ensureCompacted);
         // queries cover whole hours: a range starting inside an hour would miss that hour's points
         long from = (System.currentTimeMillis() / 3_600_000 - 1) * 3_600_000;
         try (LocalTopologyRunner runner = LocalTopologyRunner.start(settings, plugs, dir.resolve("storm-" + name));

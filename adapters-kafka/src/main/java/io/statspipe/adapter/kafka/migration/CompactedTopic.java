@@ -13,7 +13,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -149,20 +148,7 @@ final class CompactedTopic implements AutoCloseable {
     }
 
     private void ensureExists() {
-        Admin admin = KafkaTopics.open(bootstrapServers, clientProperties);
-        try {
-            KafkaTopics.ensure(admin, List.of(KafkaTopics.compacted(admin, topic, Map.of())));
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot create topic " + topic + " at " + bootstrapServers + ": "
-                    + e.getCause().getMessage(), e);
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("cannot reach Kafka at " + bootstrapServers + " for topic " + topic, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while creating topic " + topic, e);
-        } finally {
-            admin.close(Duration.ZERO);
-        }
+        KafkaTopics.ensureCompacted(bootstrapServers, clientProperties, topic, Map.of());
     }
 
     private Map<String, Object> clientConfig() {
