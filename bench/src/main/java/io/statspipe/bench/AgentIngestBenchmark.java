@@ -1,11 +1,11 @@
 package io.statspipe.bench;
 
+import io.statspipe.adapter.ingest.StatsdLineParser;
 import io.statspipe.adapter.kafka.AgentSettings;
 import io.statspipe.adapter.kafka.LocalKafkaBroker;
 import io.statspipe.adapter.kafka.StoreAndForwardAgent;
 import io.statspipe.adapter.kafka.TopicLayout;
 import io.statspipe.adapter.kafka.spool.SpoolSettings;
-import io.statspipe.app.ingest.StatsdLineParser;
 import io.statspipe.domain.Event;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

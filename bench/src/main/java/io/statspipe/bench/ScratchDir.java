@@ -1,6 +1,6 @@
 package io.statspipe.bench;
 
-import io.statspipe.app.embedded.ScratchFolder;
+import io.statspipe.adapter.storm.ScratchFolder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -7,7 +7,9 @@ import io.statspipe.domain.BatchId;
 import io.statspipe.domain.Event;
 import io.statspipe.domain.Series;
 import io.statspipe.domain.SeriesPartitioner;
-import io.statspipe.ports.out.PublishEventsPort;
+import io.statspipe.ports.out.EventSpoolPort;
+import io.statspipe.ports.out.RequestClaim;
+import io.statspipe.ports.out.RequestReceipt;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -29,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * {@link BatchId}, is split into one sub-batch per partition of the events topic (partition
  * = {@link SeriesPartitioner} of the series) and keeps that id in every partition.
  */
-public final class StoreAndForwardAgent implements PublishEventsPort, AutoCloseable {
+public final class StoreAndForwardAgent implements EventSpoolPort, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StoreAndForwardAgent.class);
     /** Most events in one spooled batch. */
     static final int MAX_BATCH_EVENTS = 5000;
@@ -126,24 +128,53 @@ public final class StoreAndForwardAgent implements PublishEventsPort, AutoClosea
         }
     }
 
+    /** The port's receipt, spooled as the window's {@link RecentKeys.Receipt}. */
+    @Override
+    public void publish(List<Event> events, RequestReceipt receipt) {
+        publish(events, new RecentKeys.Receipt(receipt.key(), receipt.bodyHash(), receipt.recordedAtMillis(), receipt.answer()));
+    }
+
+    @Override
+    public RequestClaim claim(String key, byte[] bodyHash) {
+        RecentKeys.Claim claim = recentKeys.claim(key, bodyHash);
+        if (claim instanceof RecentKeys.Repeat repeat) {
+            return new RequestClaim.Repeat(repeat.answer());
+        }
+        if (claim instanceof RecentKeys.OtherBody) {
+            return new RequestClaim.OtherBody();
+        }
+        if (claim instanceof RecentKeys.InProgress) {
+            return new RequestClaim.InProgress();
+        }
+        return new RequestClaim.Fresh();
+    }
+
+    @Override
+    public void release(String key) {
+        recentKeys.release(key);
+    }
+
     /** The requests' keys of the idempotency window. */
     public RecentKeys recentKeys() {
         return recentKeys;
     }
 
     /** Spools the events without waiting for the disk: the next group commit makes them durable (UDP ingest). */
+    @Override
     public void offer(List<Event> events) {
         append(events, Optional.empty());
     }
 
-    /** Counts rejected input and sends it, as it came, to the dead-letter topic with its reason and source. */
-    public void reject(byte[] input, String reason, String source) {
+    /** Counts refused input and sends it, as it came, to the dead-letter topic with its reason and source. */
+    @Override
+    public void refuse(byte[] input, String reason, String source) {
         rejected.incrementAndGet();
         deadLetters.publish(input, reason, source);
     }
 
-    /** Counts input rejected where the sender was told why (an HTTP 400), without a dead letter. */
-    public void countRejected(long inputs) {
+    /** Counts input refused where the sender was told why (an HTTP 400), without a dead letter. */
+    @Override
+    public void countRefused(long inputs) {
         rejected.addAndGet(inputs);
     }
 

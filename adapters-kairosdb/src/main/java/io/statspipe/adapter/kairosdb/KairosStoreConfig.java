@@ -1,6 +1,7 @@
 package io.statspipe.adapter.kairosdb;
 
 import io.statspipe.domain.Resolution;
+import io.statspipe.domain.RuleSet;
 import java.time.Clock;
 import java.time.Duration;
 import org.apache.http.client.config.RequestConfig;
@@ -58,6 +59,11 @@ public record KairosStoreConfig(String url, KairosMapping mapping, int pointsPer
     public static KairosStoreConfig of(String url) {
         return new KairosStoreConfig(url, KairosMapping.finestEverywhere(Resolution.MINUTE), 5_000, true, 4, 4,
                 Duration.ofMillis(250), Duration.ofSeconds(30), Clock.systemUTC());
+    }
+
+    /** The defaults of {@link #of(String)}, the points where {@code rules} write them. */
+    public static KairosStoreConfig forRules(String url, RuleSet rules) {
+        return of(url).withMapping(KairosMapping.forRules(rules));
     }
 
     /** An HTTP client to KairosDB: {@code requestTimeout} to connect, to read, and to wait for a pooled connection. */

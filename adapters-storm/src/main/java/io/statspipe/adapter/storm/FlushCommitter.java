@@ -8,6 +8,7 @@ import io.statspipe.domain.PartialId;
 import io.statspipe.ports.out.ContentRefusedException;
 import io.statspipe.ports.out.DeadLetter;
 import io.statspipe.ports.out.DeadLetterPort;
+import io.statspipe.ports.out.DurabilityCheck;
 import io.statspipe.ports.out.FlushIntentPort;
 import io.statspipe.ports.out.StreamTakenOverException;
 import io.statspipe.ports.out.WritePartialsPort;

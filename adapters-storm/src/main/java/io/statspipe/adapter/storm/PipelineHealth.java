@@ -39,6 +39,7 @@ public final class PipelineHealth {
     private final AtomicLong storeFailures = new AtomicLong();
     private final AtomicLong partialsRefused = new AtomicLong();
     private final AtomicLong recoveries = new AtomicLong();
+    private final AtomicLong partitionsLetGo = new AtomicLong();
     private final AtomicLong firstRecordAtMillis = new AtomicLong();
     private final Map<String, Long> tooNewByProducer = new ConcurrentHashMap<>();
 
@@ -52,7 +53,7 @@ public final class PipelineHealth {
         return new Snapshot(new TreeMap<>(lag), lastFlushMillis.get(), maxFlushMillis.get(), flushes.get(),
                 partials.get(), Map.copyOf(partialsByResolution), events.get(), late.get(), refused.get(),
                 deadLettered.get(), duplicateBatches.get(), storeFailures.get(), partialsRefused.get(), recoveries.get(),
-                firstRecordAtMillis.get(), activeSeriesByTenant(), new TreeMap<>(tooNewByProducer));
+                firstRecordAtMillis.get(), activeSeriesByTenant(), new TreeMap<>(tooNewByProducer), partitionsLetGo.get());
     }
 
     /**
@@ -67,13 +68,16 @@ public final class PipelineHealth {
      *                            last whole one, if larger), over every partition
      * @param tooNewByProducer    events refused as TOO_NEW (ahead of the broker's time by more than the
      *                            allowed clock skew), by producer: the agents whose clocks run fast
+     * @param partitionsLetGo     times a task found its partition claimed by another task (its flush
+     *                            refused) and let go of it, failing its held tuples for redelivery
      */
     public record Snapshot(Map<Integer, Long> lagByPartition, long lastFlushMillis, long maxFlushMillis,
                            long flushes, long partialsWritten, Map<Resolution, Long> partialsWrittenByResolution,
                            long eventsCounted, long lateEvents,
                            long refusedEvents, long deadLetters, long duplicateBatches, long storeFailures,
                            long partialsRefused, long recoveries, long firstRecordAtMillis,
-                           Map<String, Long> activeSeriesByTenant, Map<String, Long> tooNewByProducer) {
+                           Map<String, Long> activeSeriesByTenant, Map<String, Long> tooNewByProducer,
+                           long partitionsLetGo) {
         public Snapshot {
             tooNewByProducer = Map.copyOf(tooNewByProducer);
             activeSeriesByTenant = Map.copyOf(activeSeriesByTenant);
@@ -132,5 +136,9 @@ public final class PipelineHealth {
 
     void recovered() {
         recoveries.incrementAndGet();
+    }
+
+    void letGo() {
+        partitionsLetGo.incrementAndGet();
     }
 }

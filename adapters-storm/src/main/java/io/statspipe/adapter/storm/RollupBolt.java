@@ -33,6 +33,12 @@ final class RollupBolt extends BaseRichBolt {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(RollupBolt.class);
     private static final byte[] NO_BYTES = new byte[0];
+    /**
+     * How often a busy task looks for ranges due between ticks. Storm's tick comes once a second,
+     * so a range due just after a tick would wait up to a second more to be cut (and every event in
+     * it to become queryable); records arriving look again at most this often.
+     */
+    private static final long CUT_CHECK_NANOS = 100_000_000L;
 
     private final TopologySettings settings;
     private final TopologyPlugs plugs;
@@ -53,6 +59,7 @@ final class RollupBolt extends BaseRichBolt {
     private transient int taskIndex;
     private transient int tasks;
     private transient boolean ownPartitionsResumed;
+    private transient long nextCutCheck;
 
     /** The tuples of a range, to ack once it is committed; {@code openedAt} for the flush interval. */
     private static final class Range {
@@ -104,6 +111,9 @@ final class RollupBolt extends BaseRichBolt {
                 resumeOwnPartitions();
                 cutDueRanges();
                 return;
+            }
+            if (System.nanoTime() - nextCutCheck >= 0) {
+                cutDueRanges();
             }
             int partition = tuple.getIntegerByField(StatsTopology.PARTITION);
             long offset = tuple.getLongByField(StatsTopology.OFFSET);
@@ -230,6 +240,7 @@ final class RollupBolt extends BaseRichBolt {
         long intervalNanos = settings.flushInterval().toNanos();
         long coarseNanos = settings.coarseFlushInterval().toNanos();
         long now = System.nanoTime();
+        nextCutCheck = now + CUT_CHECK_NANOS;
         for (Map.Entry<Integer, PartitionCounter> e : counters.entrySet()) {
             int partition = e.getKey();
             PartitionCounter counter = e.getValue();
@@ -299,6 +310,7 @@ final class RollupBolt extends BaseRichBolt {
                 failed += range.tuples.size();
             }
         }
+        health.letGo();
         LOG.warn("partition {} was claimed by another task: this task lets go of it and fails its {} held tuples",
                 partition, failed);
     }

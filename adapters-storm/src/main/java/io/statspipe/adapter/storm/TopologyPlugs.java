@@ -2,6 +2,7 @@ package io.statspipe.adapter.storm;
 
 import io.statspipe.domain.RuleSet;
 import io.statspipe.ports.out.DeadLetterPort;
+import io.statspipe.ports.out.DurabilityCheck;
 import io.statspipe.ports.out.EventBatchFormat;
 import io.statspipe.ports.out.WritePartialsPort;
 import java.io.Serializable;

@@ -18,6 +18,7 @@ import io.statspipe.domain.Series;
 import io.statspipe.ports.fixtures.InMemoryAggregateStore;
 import io.statspipe.ports.fixtures.InMemoryFlushIntents;
 import io.statspipe.ports.in.TimeRange;
+import io.statspipe.ports.out.DurabilityCheck;
 import io.statspipe.ports.out.FlushIntent;
 import io.statspipe.ports.out.FlushIntentPort;
 import io.statspipe.ports.out.SeriesKey;

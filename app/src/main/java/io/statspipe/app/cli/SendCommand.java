@@ -37,7 +37,7 @@ import picocli.CommandLine.Spec;
                 "2:statspipe unreachable or an error: only the lines reported were acknowledged"})
 public final class SendCommand implements Callable<Integer> {
     /** Where statspipe's HTTP API takes StatsD lines (see README.md, "Sending stats over HTTP"). */
-    public static final String INGEST_PATH = io.statspipe.app.ingest.IngestEndpoint.PATH;
+    public static final String INGEST_PATH = io.statspipe.adapter.ingest.IngestEndpoint.PATH;
 
     @Spec
     CommandSpec spec;

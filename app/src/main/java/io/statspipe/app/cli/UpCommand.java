@@ -1,9 +1,9 @@
 package io.statspipe.app.cli;
 
+import io.statspipe.adapter.storm.ScratchFolder;
 import io.statspipe.app.api.LocalAdminToken;
 import io.statspipe.app.config.Settings;
 import io.statspipe.app.embedded.Pipeline;
-import io.statspipe.app.embedded.ScratchFolder;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

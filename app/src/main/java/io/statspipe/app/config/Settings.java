@@ -109,7 +109,7 @@ public record Settings(Path dataDir, Api api, Statsd statsd, Ingest ingest, Even
         }
     }
 
-    public record Statsd(String bind, int port, io.statspipe.app.ingest.GaugeDeltas gaugeDeltas) {
+    public record Statsd(String bind, int port, io.statspipe.adapter.ingest.GaugeDeltas gaugeDeltas) {
     }
 
     /** HTTP ingest: whether a request must carry a token with the ingest scope. */

@@ -9,7 +9,7 @@ import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
-import io.statspipe.app.ingest.GaugeDeltas;
+import io.statspipe.adapter.ingest.GaugeDeltas;
 import io.statspipe.domain.RollupSettings;
 import java.net.InetAddress;
 import java.net.UnknownHostException;

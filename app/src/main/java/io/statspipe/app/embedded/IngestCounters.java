@@ -1,6 +1,6 @@
 package io.statspipe.app.embedded;
 
-import io.statspipe.app.ingest.IngestEndpoint;
+import io.statspipe.adapter.ingest.IngestEndpoint;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 

@@ -9,6 +9,7 @@ import io.statspipe.adapter.kafka.spool.SpoolSettings;
 import io.statspipe.adapter.storm.PipelineHealth;
 import io.statspipe.app.api.ApiServer;
 import io.statspipe.app.api.DeleteEndpoint;
+import io.statspipe.app.api.IngestRoute;
 import io.statspipe.app.api.KairosCompatibleApi;
 import io.statspipe.app.api.ListingEndpoints;
 import io.statspipe.app.api.PipelineMetrics;
@@ -20,7 +21,6 @@ import io.statspipe.app.api.TenantTokens;
 import io.statspipe.app.config.ConfigurationException;
 import io.statspipe.app.config.Engines;
 import io.statspipe.app.config.Settings;
-import io.statspipe.app.ingest.IngestEndpoint;
 import io.statspipe.app.wiring.AggregateStore;
 import io.statspipe.app.wiring.Engine;
 import io.statspipe.app.wiring.EngineModules;
@@ -34,6 +34,7 @@ import io.statspipe.ports.in.ListSeriesUseCase;
 import io.statspipe.ports.in.QueryStatsUseCase;
 import io.statspipe.ports.out.NativeQueryPort;
 import io.statspipe.ports.out.PhaseStorePort;
+import io.statspipe.ports.service.RecordEventsService;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
@@ -136,7 +137,7 @@ public final class Pipeline implements AutoCloseable {
         agent.set(a);
         readiness.add("agent", () -> true);
         endpoints.put("agent spool", settings.dataDir().resolve("spool").toAbsolutePath().toString());
-        Ingest.register(api, settings, a, new IngestEndpoint.Access(tokens, settings.ingest().requireToken()), ingest,
+        Ingest.register(api, settings, new RecordEventsService(a), new IngestRoute.Access(tokens, settings.ingest().requireToken()), ingest,
                 running, readiness, endpoints);
 
         QueryStatsUseCase queries = injector.getInstance(QueryStatsUseCase.class);

@@ -4,6 +4,7 @@ import io.statspipe.adapter.kafka.AgentSettings;
 import io.statspipe.adapter.kafka.IdempotencyWindow;
 import io.statspipe.adapter.kafka.TopicLayout;
 import io.statspipe.adapter.kafka.spool.SpoolSettings;
+import io.statspipe.app.api.IngestRoute;
 import io.statspipe.app.api.TenantTokens;
 import io.statspipe.app.cli.ConfigOptions;
 import io.statspipe.app.config.Settings;
@@ -102,7 +103,7 @@ public final class AgentCommand implements Callable<Integer> {
                         Math.min(spoolSegmentBytes, maxBytes), Duration.ofMillis(fsyncIntervalMs)),
                 AgentSettings.DEFAULT_UNREACHABLE_AFTER, configured.eventLog().client().properties(),
                 new IdempotencyWindow(idempotencyWindow, idempotencyMaxKeys, IdempotencyWindow.DEFAULT.maxAnswerBytes()));
-        IngestEndpoint.Access access = new IngestEndpoint.Access(new TenantTokens(configured.api().tokens()),
+        IngestRoute.Access access = new IngestRoute.Access(new TenantTokens(configured.api().tokens()),
                 configured.ingest().requireToken());
         // Port 0 (any free port) is for scripts and tests only: the configuration keys take real ports.
         RunningAgent running = RunningAgent.start(settings,

@@ -1,18 +1,25 @@
 package io.statspipe.app.ingest;
 
+import io.statspipe.adapter.ingest.GaugeDeltas;
+import io.statspipe.adapter.ingest.IngestEndpoint;
+import io.statspipe.adapter.ingest.StatsdUdpListener;
 import io.statspipe.adapter.kafka.AgentHealth;
 import io.statspipe.adapter.kafka.AgentSettings;
 import io.statspipe.adapter.kafka.StoreAndForwardAgent;
 import io.statspipe.app.api.ApiServer;
+import io.statspipe.app.api.IngestRoute;
 import io.statspipe.app.config.Settings;
+import io.statspipe.ports.in.RecordEventsUseCase;
+import io.statspipe.ports.service.RecordEventsService;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The store-and-forward agent with its ingest endpoints, started and stopped together: StatsD
- * over UDP, and HTTP on statspipe's HTTP edge ({@code POST /api/v1/ingest}, {@code GET /health}
+ * The store-and-forward agent behind the ingest adapter's port ({@link RecordEventsService}), with
+ * the adapter's endpoints, started and stopped together: StatsD over UDP, and HTTP on statspipe's
+ * HTTP edge ({@code POST /api/v1/ingest}, {@code GET /health}
  * with the agent's {@link AgentHealth}).
  */
 public final class RunningAgent implements AutoCloseable {
@@ -28,31 +35,32 @@ public final class RunningAgent implements AutoCloseable {
 
     /** Starts the agent, then its endpoints (port 0: a free port), open to any writer on the HTTP edge's default limits. */
     public static RunningAgent start(AgentSettings settings, InetSocketAddress statsdBind, InetSocketAddress httpBind) {
-        return start(settings, statsdBind, httpBind, IngestEndpoint.Access.OPEN, Settings.HttpEdge.DEFAULTS);
+        return start(settings, statsdBind, httpBind, IngestRoute.Access.OPEN, Settings.HttpEdge.DEFAULTS);
     }
 
     /** Starts the agent, then its endpoints (port 0: a free port). */
     public static RunningAgent start(AgentSettings settings, InetSocketAddress statsdBind, InetSocketAddress httpBind,
-                                     IngestEndpoint.Access access, Settings.HttpEdge edge) {
+                                     IngestRoute.Access access, Settings.HttpEdge edge) {
         return start(settings, statsdBind, httpBind, access, edge, Settings.Tls.NONE);
     }
 
     /** Starts the agent, then its endpoints (port 0: a free port), HTTPS only when {@code tls} has a keystore. */
     public static RunningAgent start(AgentSettings settings, InetSocketAddress statsdBind, InetSocketAddress httpBind,
-                                     IngestEndpoint.Access access, Settings.HttpEdge edge, Settings.Tls tls) {
+                                     IngestRoute.Access access, Settings.HttpEdge edge, Settings.Tls tls) {
         return start(settings, statsdBind, httpBind, access, edge, tls, GaugeDeltas.DOGSTATSD);
     }
 
     /** As above, reading {@code -N|g} in StatsD lines as {@code gaugeDeltas} says. */
     public static RunningAgent start(AgentSettings settings, InetSocketAddress statsdBind, InetSocketAddress httpBind,
-                                     IngestEndpoint.Access access, Settings.HttpEdge edge, Settings.Tls tls,
+                                     IngestRoute.Access access, Settings.HttpEdge edge, Settings.Tls tls,
                                      GaugeDeltas gaugeDeltas) {
         StoreAndForwardAgent agent = StoreAndForwardAgent.start(settings);
         StatsdUdpListener statsd = null;
         try {
-            statsd = new StatsdUdpListener(statsdBind, agent, gaugeDeltas);
-            ApiServer http = new ApiServer(httpBind.getHostString(), httpBind.getPort(), edge, tls)
-                    .route(IngestEndpoint.PATH, new IngestEndpoint(agent, access, IngestEndpoint.Counts.NONE, gaugeDeltas))
+            RecordEventsUseCase recorder = new RecordEventsService(agent);
+            statsd = new StatsdUdpListener(statsdBind, recorder, gaugeDeltas);
+            ApiServer http = IngestRoute.mount(new ApiServer(httpBind.getHostString(), httpBind.getPort(), edge, tls),
+                            new IngestEndpoint(recorder, IngestEndpoint.Counts.NONE, gaugeDeltas), access)
                     .route("/health", request -> ApiServer.Response.json(200, health(agent.health())))
                     .start();
             return new RunningAgent(agent, statsd, http);

@@ -1,6 +1,6 @@
 /**
- * Ingest endpoints in front of the store-and-forward agent: StatsD over UDP, and HTTP ingest
- * (StatsD lines or a JSON batch; one endpoint for {@code statspipe up} and {@code statspipe agent}),
- * their parsers and the {@code statspipe agent} command. See docs/design/agent.md.
+ * The {@code statspipe agent} command and its wiring: the store-and-forward agent put behind the
+ * inbound port (as {@code RecordEventsService}) and the ingest adapter's endpoints
+ * ({@code io.statspipe.adapter.ingest}) in front of it. See docs/design/agent.md.
  */
 package io.statspipe.app.ingest;

@@ -4,11 +4,11 @@ import io.statspipe.adapter.kafka.KafkaDeadLetters;
 import io.statspipe.adapter.kafka.KafkaTopics;
 import io.statspipe.adapter.kafka.ProtobufEventBatchFormat;
 import io.statspipe.adapter.kairosdb.KairosAggregateStore;
-import io.statspipe.adapter.kairosdb.KairosMapping;
+import io.statspipe.adapter.kairosdb.KairosReadBack;
 import io.statspipe.adapter.kairosdb.KairosStoreConfig;
-import io.statspipe.adapter.storm.DurabilityCheck;
 import io.statspipe.adapter.storm.TopologyPlugs;
 import io.statspipe.domain.RuleSet;
+import io.statspipe.ports.out.DurabilityCheck;
 
 /**
  * Wires the topology's ports to engines: the Kafka wire format, the KairosDB store, and the
@@ -41,6 +41,6 @@ public final class KairosTopologyPlugs {
     }
 
     private static KairosStoreConfig storeConfig(String kairosUrl, RuleSet rules) {
-        return KairosStoreConfig.of(kairosUrl).withMapping(KairosMapping.forRules(rules));
+        return KairosStoreConfig.forRules(kairosUrl, rules);
     }
 }

@@ -1,9 +1,9 @@
 package io.statspipe.app.wiring;
 
-import io.statspipe.adapter.storm.DurabilityCheck;
 import io.statspipe.adapter.storm.TopologyPlugs;
 import io.statspipe.app.topology.KairosTopologyPlugs;
 import io.statspipe.domain.RuleSet;
+import io.statspipe.ports.out.DurabilityCheck;
 import io.statspipe.ports.out.WritePartialsPort;
 
 /** The new aggregate store's engine (KairosDB), local or external. */

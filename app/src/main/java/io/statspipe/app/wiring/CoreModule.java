@@ -9,6 +9,8 @@ import io.statspipe.adapter.kafka.migration.KafkaProgress;
 import io.statspipe.adapter.storm.TopologyPlugs;
 import io.statspipe.app.config.Engines;
 import io.statspipe.app.config.Settings;
+import io.statspipe.migration.FilePhaseStore;
+import io.statspipe.migration.FileProgress;
 import io.statspipe.migration.MigrationControl;
 import io.statspipe.migration.MigrationLedger;
 import io.statspipe.migration.MigrationSettings;

@@ -22,7 +22,10 @@ class HexagonalArchitectureTest {
             HexagonalRules::portsDependOnDomainOnly,
             HexagonalRules::migrationUsesPortsOnly,
             HexagonalRules::adaptersAreIndependent,
-            HexagonalRules::onlyAppUsesAdapters);
+            HexagonalRules::onlyAppUsesAdapters,
+            HexagonalRules::appHoldsNoParser,
+            HexagonalRules::appRecordsNoInput,
+            HexagonalRules::appImplementsNoOutboundPort);
 
     @Test
     void statspipeKeepsEveryRule() {
@@ -33,6 +36,8 @@ class HexagonalArchitectureTest {
                 .importPackages("io.statspipe");
         assertThat(statspipe.containPackage("io.statspipe.domain")).isTrue();
         assertThat(statspipe.containPackage("io.statspipe.ports")).isTrue();
+        assertThat(statspipe.containPackage("io.statspipe.app")).isTrue();
+        assertThat(statspipe.containPackage("io.statspipe.adapter.ingest")).isTrue();
 
         RULES.forEach(rule -> rule.apply("io.statspipe").check(statspipe));
     }

@@ -3,6 +3,10 @@ package io.statspipe.app.architecture;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
+import com.tngtech.archunit.core.domain.JavaCall;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.properties.HasName;
+import com.tngtech.archunit.core.domain.properties.HasOwner;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.library.dependencies.SlicesRuleDefinition;
 
@@ -41,6 +45,28 @@ final class HexagonalRules {
         return SlicesRuleDefinition.slices().matching(root + ".adapter.(*)..")
                 .should().notDependOnEachOther()
                 .because("each engine is one adapter; only app decides which engine serves which port");
+    }
+
+    /** app parses no input: the StatsD and JSON parsers are the ingest adapter's ({@code adapter.ingest}). */
+    static ArchRule appHoldsNoParser(String root) {
+        return noClasses().that().resideInAPackage(root + ".app..")
+                .should().haveSimpleNameEndingWith("Parser")
+                .because("input is parsed by the ingest adapter; app wires, configures and runs the command line");
+    }
+
+    /** app hands no event to the inbound port: the ingest adapter's UDP listener and HTTP endpoint do. */
+    static ArchRule appRecordsNoInput(String root) {
+        return noClasses().that().resideInAPackage(root + ".app..")
+                .should().callMethodWhere(JavaCall.Predicates.target(HasOwner.Predicates.With.owner(
+                        HasName.Predicates.name(root + ".ports.in.RecordEventsUseCase"))))
+                .because("the ingest adapter drives the inbound port; app only mounts its endpoints");
+    }
+
+    /** app implements no outbound port: each implementation lives in the adapter of its engine (or in migration, for files). */
+    static ArchRule appImplementsNoOutboundPort(String root) {
+        return noClasses().that().resideInAPackage(root + ".app..")
+                .should().implement(JavaClass.Predicates.resideInAPackage(root + ".ports.out.."))
+                .because("an engine plugs in behind a port through its adapter; app only chooses which");
     }
 
     /** Only app (and bench, which measures wired engines) may reach into adapters. */

@@ -109,9 +109,9 @@ class SettingsLoaderTest {
     @Test
     void gaugeDeltasFollowDogStatsdUnlessEtsyIsChosenAndAnythingElseIsRefusedNamingTheKey() {
         assertThat(load(Optional.empty(), Map.of(), Map.of(), Map.of()).statsd().gaugeDeltas())
-                .isEqualTo(io.statspipe.app.ingest.GaugeDeltas.DOGSTATSD);
+                .isEqualTo(io.statspipe.adapter.ingest.GaugeDeltas.DOGSTATSD);
         assertThat(load(Optional.empty(), Map.of(), Map.of(), Map.of("statspipe.statsd.gauge-deltas", "etsy"))
-                .statsd().gaugeDeltas()).isEqualTo(io.statspipe.app.ingest.GaugeDeltas.ETSY);
+                .statsd().gaugeDeltas()).isEqualTo(io.statspipe.adapter.ingest.GaugeDeltas.ETSY);
         assertThatThrownBy(() -> load(Optional.empty(), Map.of(), Map.of(), Map.of("statspipe.statsd.gauge-deltas", "relative")))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessage("statspipe.statsd.gauge-deltas = 'relative' is not a meaning of '-N|g' statspipe knows: use"

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.timgroup.statsd.NonBlockingStatsDClientBuilder;
 import com.timgroup.statsd.StatsDClient;
+import io.statspipe.adapter.ingest.IngestEndpoint;
 import io.statspipe.adapter.kafka.AgentSettings;
 import io.statspipe.adapter.kafka.ConsumedBatch;
 import io.statspipe.adapter.kafka.LocalKafkaBroker;

@@ -2,6 +2,7 @@ package io.statspipe.app.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.statspipe.adapter.ingest.IngestEndpoint;
 import io.statspipe.adapter.kafka.AgentHealth;
 import io.statspipe.adapter.kafka.AgentSettings;
 import io.statspipe.adapter.kafka.LocalKafkaBroker;

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.statspipe.adapter.ingest.IngestEndpoint;
 import io.statspipe.adapter.kafka.AgentSettings;
 import io.statspipe.adapter.kafka.LocalKafkaBroker;
 import io.statspipe.adapter.kafka.TopicLayout;
 import io.statspipe.adapter.kafka.spool.SpoolSettings;
+import io.statspipe.app.api.IngestRoute;
 import io.statspipe.app.api.TenantTokens;
 import io.statspipe.app.config.Settings;
 import io.statspipe.domain.Event;
@@ -54,7 +56,7 @@ class IngestTokensTest {
                 Settings.Token.admin(TenantTokens.sha256Hex(ADMIN_WRITER), Settings.Scope.INGEST)));
         agent = RunningAgent.start(AgentSettings.of(broker.bootstrapServers(), topics, SpoolSettings.defaults(dir.resolve("spool"))),
                 new InetSocketAddress("127.0.0.1", 0), new InetSocketAddress("127.0.0.1", 0),
-                new IngestEndpoint.Access(tokens, true), Settings.HttpEdge.DEFAULTS);
+                new IngestRoute.Access(tokens, true), Settings.HttpEdge.DEFAULTS);
     }
 
     @AfterAll

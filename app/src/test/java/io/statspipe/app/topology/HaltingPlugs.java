@@ -1,9 +1,9 @@
 package io.statspipe.app.topology;
 
-import io.statspipe.adapter.storm.DurabilityCheck;
 import io.statspipe.adapter.storm.TopologyPlugs;
 import io.statspipe.domain.Origin;
 import io.statspipe.domain.Partial;
+import io.statspipe.ports.out.DurabilityCheck;
 import io.statspipe.ports.out.WritePartialsPort;
 import java.util.List;
 import java.util.Map;

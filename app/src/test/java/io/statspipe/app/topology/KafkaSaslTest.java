@@ -124,7 +124,7 @@ class KafkaSaslTest {
             events.add(Event.counter(Series.of("sasl.views", "tenant", "acme", "page", "p" + i % 4), t0 + i * 100L, 2));
         }
         agent.publish(events);
-        agent.reject("sasl.views:1|x".getBytes(StandardCharsets.UTF_8), "unknown type 'x'", "test");
+        agent.refuse("sasl.views:1|x".getBytes(StandardCharsets.UTF_8), "unknown type 'x'", "test");
         Map<String, Object> producer = new HashMap<>(client);
         producer.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         try (KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(producer, new ByteArraySerializer(),

@@ -12,6 +12,7 @@ import io.statspipe.app.config.RollupRulesTest;
 import io.statspipe.app.config.Settings;
 import io.statspipe.app.config.SettingsLoader;
 import io.statspipe.domain.RollupRule;
+import io.statspipe.migration.FilePhaseStore;
 import io.statspipe.ports.out.PhaseStorePort;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

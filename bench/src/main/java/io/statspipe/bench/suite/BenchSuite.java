@@ -31,8 +31,8 @@ import java.util.Map;
  * sets the JSON file (default {@code bench/target/bench-results.json}). {@code --store} picks
  * KairosDB's datastore in the end-to-end part (default H2). {@code --max-ahead} and
  * {@code --drain} set the end-to-end run's backlog bound and how long it may drain (see
- * {@link EndToEnd.Plan}). {@code --end-to-end-only} stops after the end-to-end part (about ten
- * minutes instead of twenty-five, for working on the pipeline).
+ * {@link EndToEnd.Plan}). {@code --end-to-end-only} stops after the end-to-end part (about fifteen
+ * minutes instead of thirty, for working on the pipeline).
  */
 public final class BenchSuite {
     private BenchSuite() {

@@ -2,6 +2,7 @@ package io.statspipe.bench.suite;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
+import io.statspipe.adapter.ingest.StatsdLineParser;
 import io.statspipe.adapter.kafka.AgentSettings;
 import io.statspipe.adapter.kafka.KafkaDeadLetters;
 import io.statspipe.adapter.kafka.KafkaTopics;
@@ -11,6 +12,7 @@ import io.statspipe.adapter.kafka.StoreAndForwardAgent;
 import io.statspipe.adapter.kafka.TopicLayout;
 import io.statspipe.adapter.kafka.spool.SpoolSettings;
 import io.statspipe.adapter.kairosdb.KairosAggregateStore;
+import io.statspipe.adapter.kairosdb.KairosReadBack;
 import io.statspipe.adapter.kairosdb.KairosStoreConfig;
 import io.statspipe.adapter.kairosdb.server.LocalCassandra;
 import io.statspipe.adapter.kairosdb.server.LocalKairosDb;
@@ -20,8 +22,6 @@ import io.statspipe.adapter.storm.LocalTopologyRunner;
 import io.statspipe.adapter.storm.PipelineHealth;
 import io.statspipe.adapter.storm.TopologyPlugs;
 import io.statspipe.adapter.storm.TopologySettings;
-import io.statspipe.app.ingest.StatsdLineParser;
-import io.statspipe.app.topology.KairosTopologyPlugs;
 import io.statspipe.bench.Spooler;
 import io.statspipe.bench.topology.NaiveTopology;
 import io.statspipe.bench.topology.TopologyBenchmark;
@@ -41,8 +41,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -134,13 +136,16 @@ public final class EndToEnd {
      * @param maxAhead       the most lines sent to statspipe and not yet counted (bounds the backlog drained at the end)
      * @param drain          how long statspipe may take after the last line to count everything; past it the
      *                       figure is what was counted by then (and says so), with exactness unchecked
-     * @param steadyRate     events/s of the paced run that measures freshness at a steady load
-     * @param steadyRun      how long the paced run sends
+     * @param steadyRates    events/s of the paced runs that measure freshness at a steady load, one run each
+     *                       (a full plan: a moderate load and the target rate, so that freshness at the full
+     *                       rate is measured at a rate the pipeline is asked to sustain, not with a sender
+     *                       offering more than it counts, whose queue grows without bound)
+     * @param steadyRun      how long each paced run sends
      * @param store          the datastore under KairosDB
      */
     public record Plan(Duration run, Duration naiveRun, Duration legacyRun, Duration pointRun, Duration flushInterval,
                        Duration coarseFlushInterval, int renderedLines, Duration probeEvery, long maxLines, long maxAhead, Duration drain,
-                       double steadyRate, Duration steadyRun, Store store) {
+                       List<Double> steadyRates, Duration steadyRun, Store store) {
         /**
          * The backlog bound of a full run: about 30 s of input at 1M events/s, so that the lines a
          * flush interval holds unacked (and those on their way through the spool and Kafka) fit
@@ -150,7 +155,11 @@ public final class EndToEnd {
         /** How long a full run may drain: a backlog of {@link #MAX_AHEAD} at 500,000 events/s takes a minute. */
         public static final Duration DRAIN = Duration.ofMinutes(3);
 
+        /** The end-to-end rate the suite's target asks for: one steady run is paced at it. */
+        public static final double TARGET_RATE = 500_000;
+
         public Plan {
+            steadyRates = List.copyOf(steadyRates);
             if (maxAhead < CHUNK_EVENTS) {
                 throw new IllegalArgumentException("--max-ahead must be at least " + CHUNK_EVENTS + " lines, got " + maxAhead);
             }
@@ -163,28 +172,28 @@ public final class EndToEnd {
             return new Plan(Duration.ofSeconds(60), Duration.ofSeconds(20), Duration.ofSeconds(10), Duration.ofSeconds(15),
                     Duration.ofSeconds(10), TopologySettings.DEFAULT_COARSE_FLUSH_INTERVAL, 2_000_000,
                     Duration.ofMillis(500), Long.MAX_VALUE, MAX_AHEAD, DRAIN,
-                    100_000, Duration.ofSeconds(60), Store.H2);
+                    List.of(100_000d, TARGET_RATE), Duration.ofSeconds(60), Store.H2);
         }
 
         public static Plan quick() {
             return new Plan(Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(1),
                     Duration.ofSeconds(2), Duration.ofSeconds(6), 100_000, Duration.ofMillis(250), 100_000, 100_000,
                     Duration.ofMinutes(4),
-                    5_000, Duration.ofSeconds(4), Store.H2);
+                    List.of(5_000d), Duration.ofSeconds(4), Store.H2);
         }
 
         /** The same plan with KairosDB on {@code store}. */
         public Plan on(Store store) {
             return new Plan(run, naiveRun, legacyRun, pointRun, flushInterval, coarseFlushInterval, renderedLines, probeEvery,
                     maxLines, maxAhead,
-                    drain, steadyRate, steadyRun, store);
+                    drain, steadyRates, steadyRun, store);
         }
 
         /** The same plan with other backlog and drain bounds. */
         public Plan limitedTo(long maxAhead, Duration drain) {
             return new Plan(run, naiveRun, legacyRun, pointRun, flushInterval, coarseFlushInterval, renderedLines, probeEvery,
                     maxLines, maxAhead,
-                    drain, steadyRate, steadyRun, store);
+                    drain, steadyRates, steadyRun, store);
         }
     }
 
@@ -194,7 +203,6 @@ public final class EndToEnd {
     public static List<Figure> measure(Workload workload, Plan plan, Path dir, Profiler profiler) throws Exception {
         System.err.printf("end to end on the %s workload: rendering %,d StatsD lines...%n", workload.name(), plan.renderedLines());
         StatsdLines statspipeLines = StatsdLines.render(workload, "e2e.", plan.renderedLines());
-        StatsdLines steadyLines = StatsdLines.render(workload, "steady.", plan.renderedLines());
         StatsdLines naiveLines = StatsdLines.render(workload, "naive.", plan.renderedLines());
         StatsdLines legacyLines = StatsdLines.render(workload, "legacy.", Math.min(plan.renderedLines(), 500_000));
         StatsdLines pointLines = StatsdLines.render(workload, "point.", Math.min(plan.renderedLines(), 1_000_000));
@@ -205,16 +213,21 @@ public final class EndToEnd {
              LocalKairosDb kairos = kairosOn(cassandra, dir).start()) {
             String bootstrap = broker.bootstrapServers();
             TopicLayout statspipeTopics = new TopicLayout("e2e.events", "e2e.deadletter", PARTITIONS, (short) 1);
-            TopicLayout steadyTopics = new TopicLayout("steady.events", "steady.deadletter", PARTITIONS, (short) 1);
             TopicLayout naiveTopics = new TopicLayout("naive.events", "naive.deadletter", PARTITIONS, (short) 1);
             statspipeTopics.ensureExists(bootstrap);
-            steadyTopics.ensureExists(bootstrap);
             naiveTopics.ensureExists(bootstrap);
 
             Statspipe statspipe = statspipe("e2e", workload, plan, plan.run(), 0, dir, bootstrap, statspipeTopics,
                     kairos.httpUrl(), statspipeLines, profiler);
-            Statspipe steady = statspipe("steady", workload, plan, plan.steadyRun(), plan.steadyRate(), dir, bootstrap,
-                    steadyTopics, kairos.httpUrl(), steadyLines, Profiler.to(null));
+            Map<Double, Statspipe> steady = new LinkedHashMap<>();
+            for (double rate : plan.steadyRates()) {
+                // each paced run has metric names and topics of its own: their buckets must not add up
+                String name = String.format(Locale.ROOT, "steady%.0fk", rate / 1000);
+                TopicLayout topics = new TopicLayout(name + ".events", name + ".deadletter", PARTITIONS, (short) 1);
+                topics.ensureExists(bootstrap);
+                steady.put(rate, statspipe(name, workload, plan, plan.steadyRun(), rate, dir, bootstrap, topics,
+                        kairos.httpUrl(), StatsdLines.render(workload, name + ".", plan.renderedLines()), Profiler.to(null)));
+            }
             Run naive = naive(plan, dir, bootstrap, naiveTopics, kairos.httpUrl(), naiveLines);
             Run legacy = legacy(legacyLines, plan.legacyRun());
             Run point = pointPerEvent(pointLines, plan.pointRun(), kairos.httpUrl());
@@ -253,16 +266,20 @@ public final class EndToEnd {
                     "points per flush / pairs per flush, over all the run's flushes (the sums' ratio)"));
             double freshnessTarget = (plan.flushInterval().plus(FRESHNESS_MARGIN)).toMillis() / 1e3;
             String targetName = "flush interval + " + FRESHNESS_MARGIN.toSeconds() + " s";
-            String steadyWorkload = String.format(Locale.ROOT, "%s, steady %,.0f events/s", w, plan.steadyRate());
             figures.add(new Figure("freshness p50, sent -> queryable (s)", w, statspipe.freshness.p50(), "s",
-                    targetName, freshnessTarget, false, Double.NaN, "full rate; " + statspipe.freshness.describe()));
-            figures.add(new Figure("freshness p50, sent -> queryable (s)", steadyWorkload, steady.freshness.p50(), "s",
-                    targetName, freshnessTarget, false, Double.NaN, String.format(Locale.ROOT, "%s; %s; %s", store,
-                            steady.note, steady.freshness.describe())));
+                    targetName, freshnessTarget, false, Double.NaN, "full rate, the sender offering all it can; "
+                    + statspipe.freshness.describe()));
             figures.add(new Figure("freshness p99, sent -> queryable (s)", w, statspipe.freshness.p99(), "s",
-                    targetName, freshnessTarget, false, freshnessTarget, ""));
-            figures.add(new Figure("freshness p99, sent -> queryable (s)", steadyWorkload, steady.freshness.p99(), "s",
-                    targetName, freshnessTarget, false, freshnessTarget, ""));
+                    targetName, freshnessTarget, false, Double.NaN, "full rate: lines the pipeline has not counted yet queue "
+                    + "in front of each marker, so this grows with the run's length (informative, not the target's run)"));
+            steady.forEach((rate, run) -> {
+                String steadyWorkload = String.format(Locale.ROOT, "%s, steady %,.0f events/s", w, rate);
+                figures.add(new Figure("freshness p50, sent -> queryable (s)", steadyWorkload, run.freshness.p50(), "s",
+                        targetName, freshnessTarget, false, Double.NaN, String.format(Locale.ROOT, "%s; %s; %s", store,
+                                run.note, run.freshness.describe())));
+                figures.add(new Figure("freshness p99, sent -> queryable (s)", steadyWorkload, run.freshness.p99(), "s",
+                        targetName, freshnessTarget, false, freshnessTarget, ""));
+            });
             return figures;
         }
     }
@@ -323,7 +340,7 @@ public final class EndToEnd {
                 Duration.ofSeconds(Math.max(120, plan.flushInterval().toSeconds() * 6)))
                 .withCoarseFlushInterval(plan.coarseFlushInterval());
         TopologyPlugs plugs = new TopologyPlugs(() -> RULES, ProtobufEventBatchFormat::new, countedStore(url),
-                () -> KairosTopologyPlugs.readBackAt(url), KafkaDeadLetters::new,
+                () -> new KairosReadBack(KairosStoreConfig.forRules(url, RuleSet.defaults())), KafkaDeadLetters::new,
                 KafkaTopics::ensureCompacted);
         // queries cover whole hours: a range starting inside an hour would miss that hour's points
         long from = (System.currentTimeMillis() / 3_600_000 - 1) * 3_600_000;

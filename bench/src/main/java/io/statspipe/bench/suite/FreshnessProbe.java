@@ -1,8 +1,8 @@
 package io.statspipe.bench.suite;
 
+import io.statspipe.adapter.ingest.StatsdLineParser;
 import io.statspipe.adapter.kafka.StoreAndForwardAgent;
 import io.statspipe.adapter.kairosdb.KairosAggregateStore;
-import io.statspipe.app.ingest.StatsdLineParser;
 import io.statspipe.domain.Aggregation;
 import io.statspipe.domain.Event;
 import io.statspipe.domain.Kind;

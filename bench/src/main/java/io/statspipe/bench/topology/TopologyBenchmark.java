@@ -1,13 +1,17 @@
 package io.statspipe.bench.topology;
 
+import io.statspipe.adapter.kafka.KafkaDeadLetters;
+import io.statspipe.adapter.kafka.KafkaTopics;
 import io.statspipe.adapter.kafka.LocalKafkaBroker;
 import io.statspipe.adapter.kafka.ProtobufEventBatchFormat;
 import io.statspipe.adapter.kafka.TopicLayout;
+import io.statspipe.adapter.kairosdb.KairosAggregateStore;
+import io.statspipe.adapter.kairosdb.KairosReadBack;
+import io.statspipe.adapter.kairosdb.KairosStoreConfig;
 import io.statspipe.adapter.kairosdb.server.LocalKairosDb;
 import io.statspipe.adapter.storm.LocalTopologyRunner;
 import io.statspipe.adapter.storm.TopologyPlugs;
 import io.statspipe.adapter.storm.TopologySettings;
-import io.statspipe.app.topology.KairosTopologyPlugs;
 import io.statspipe.bench.ScratchDir;
 import io.statspipe.domain.BatchId;
 import io.statspipe.domain.Event;
@@ -174,7 +178,10 @@ public final class TopologyBenchmark {
                 topic + "-flush-intents", topic + "-statspipe", Duration.ofSeconds(10), Duration.ofSeconds(10),
                 Duration.ofHours(6), Duration.ofMinutes(5), 16 * 1024 * 1024, 1, 2, 1, 50_000, Duration.ofSeconds(120));
         // The same plugs as the pipeline: a flush completes once its points are read back.
-        TopologyPlugs plugs = KairosTopologyPlugs.of(url, TopologyBenchmark::minuteOnly);
+        TopologyPlugs plugs = new TopologyPlugs(TopologyBenchmark::minuteOnly, ProtobufEventBatchFormat::new,
+                () -> new KairosAggregateStore(KairosStoreConfig.forRules(url, minuteOnly())),
+                () -> new KairosReadBack(KairosStoreConfig.forRules(url, minuteOnly())), KafkaDeadLetters::new,
+                KafkaTopics::ensureCompacted);
         try (LocalTopologyRunner runner = LocalTopologyRunner.start(settings, plugs, workDir)) {
             Timing timing = measure(() -> runner.health().eventsCounted(), () -> runner.health().firstRecordAtMillis(),
                     events, Duration.ofMinutes(10));

@@ -27,6 +27,8 @@ import io.statspipe.ports.in.StatsQuery;
 import io.statspipe.ports.in.TagFilter;
 import io.statspipe.ports.in.TimeRange;
 import io.statspipe.ports.out.EngineUnavailableException;
+import io.statspipe.ports.out.RequestClaim;
+import io.statspipe.ports.out.RequestReceipt;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
@@ -55,6 +57,24 @@ class RecordAndQueryServiceTest {
 
         assertThatThrownBy(() -> new RecordEventsService(log).record(command))
                 .isInstanceOf(EngineUnavailableException.class);
+    }
+
+    @Test
+    void aKeyedRequestIsRecordedWithItsReceiptAndItsRepeatGetsTheSameAnswer() {
+        InMemoryEventLog log = new InMemoryEventLog();
+        RecordEventsService service = new RecordEventsService(log);
+        byte[] body = {1, 2, 3};
+        byte[] answer = {'o', 'k'};
+        List<Event> events = List.of(Event.counter(Series.of("clicks", "site", "1"), T0, 3));
+
+        assertThat(service.claim("k1", body)).isEqualTo(new RequestClaim.Fresh());
+        assertThat(service.claim("k1", body)).isEqualTo(new RequestClaim.InProgress());
+        service.record(new RecordEventsCommand(events, "http"), new RequestReceipt("k1", body, T0, answer));
+
+        assertThat(log.events()).isEqualTo(events);
+        assertThat(service.claim("k1", body)).isInstanceOfSatisfying(RequestClaim.Repeat.class,
+                repeat -> assertThat(repeat.answer()).isEqualTo(answer));
+        assertThat(service.claim("k1", new byte[] {9})).isEqualTo(new RequestClaim.OtherBody());
     }
 
     @Test

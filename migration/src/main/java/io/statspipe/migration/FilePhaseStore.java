@@ -1,4 +1,4 @@
-package io.statspipe.app.wiring;
+package io.statspipe.migration;
 
 import io.statspipe.domain.Phase;
 import io.statspipe.ports.in.PhaseChange;
@@ -26,12 +26,7 @@ public final class FilePhaseStore implements PhaseStorePort {
     private final Path file;
 
     public FilePhaseStore(Path file) {
-        this.file = file;
-        try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the folder of " + file, e);
-        }
+        this.file = LocalFiles.inCreatedFolder(file);
     }
 
     @Override

@@ -1,4 +1,4 @@
-package io.statspipe.app.ingest;
+package io.statspipe.adapter.ingest;
 
 /**
  * What a gauge value with a sign means ({@code statspipe.statsd.gauge-deltas}): {@code +N} always

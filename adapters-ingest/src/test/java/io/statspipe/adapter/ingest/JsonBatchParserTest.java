@@ -1,4 +1,4 @@
-package io.statspipe.app.ingest;
+package io.statspipe.adapter.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,17 +1,16 @@
-package io.statspipe.app.ingest;
+package io.statspipe.adapter.ingest;
 
-import io.statspipe.adapter.kafka.RecentKeys;
-import io.statspipe.adapter.kafka.StoreAndForwardAgent;
-import io.statspipe.app.api.ApiException;
-import io.statspipe.app.api.ApiServer;
-import io.statspipe.app.api.Caller;
-import io.statspipe.app.api.TenantScopedQueries;
-import io.statspipe.app.api.TenantTokens;
-import io.statspipe.app.config.Settings;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.statspipe.domain.Event;
 import io.statspipe.domain.InvalidStatException;
 import io.statspipe.domain.Series;
+import io.statspipe.ports.in.RecordEventsCommand;
+import io.statspipe.ports.in.RecordEventsUseCase;
 import io.statspipe.ports.out.EngineUnavailableException;
+import io.statspipe.ports.out.RequestClaim;
+import io.statspipe.ports.out.RequestReceipt;
+import io.statspipe.ports.service.ListSeriesService;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -24,7 +23,8 @@ import java.util.Optional;
 
 /**
  * {@code POST /api/v1/ingest}, the one HTTP ingest of {@code statspipe up} and {@code statspipe
- * agent}. The body is StatsD lines, one per line (text/plain, UTF-8), or, with {@code
+ * agent}, calling {@link RecordEventsUseCase}. The HTTP edge authenticates the writer and mounts it
+ * ({@link Request} is what it hands over, {@link Answer} and {@link Refused} what it sends back). The body is StatsD lines, one per line (text/plain, UTF-8), or, with {@code
  * Content-Type: application/json}, the JSON batch of {@link JsonBatchParser}. The answer, 200
  * {@code {"accepted": N, "refused": ["'line': reason", "event 3: reason", ...], "refused_count": M}},
  * comes only once the N accepted events are durably spooled; a bad line or event is refused with
@@ -32,24 +32,47 @@ import java.util.Optional;
  * when the body as a whole is not a batch, 503 when the spool cannot take the events (nothing of
  * that request was kept), each as {@code {"error": "...", "status": N}}.
  *
- * <p>Who may write what ({@link Access}): with a token required, a request must carry one with
- * the ingest scope (401 without, 403 without the scope). A tenant's token writes only its
- * tenant: a line without a {@code tenant} tag gets the token's tenant, a line naming another
- * tenant is refused. An administrator's token, or no token where none is required, writes what
- * the lines say.
+ * <p>Who may write what: the edge decides who the writer is (with a token required, a request
+ * must carry one with the ingest scope: 401 without, 403 without the scope). A tenant's writer
+ * writes only its tenant: a line without a {@code tenant} tag gets the writer's tenant, a line
+ * naming another tenant is refused. An administrator, or no token where none is required, writes
+ * what the lines say.
  */
-public final class IngestEndpoint implements ApiServer.Endpoint {
+public final class IngestEndpoint {
     public static final String PATH = "/api/v1/ingest";
     private static final int MAX_REFUSALS_LISTED = 100;
     private static final int MAX_KEY_LENGTH = 255;
     /** The StatsD parser keeps a cache of recent series and is not thread-safe: one per HTTP thread. */
     private final ThreadLocal<StatsdLineParser> parsers;
     private static final JsonBatchParser JSON_BATCHES = new JsonBatchParser();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** The tokens ingest knows, and whether a request must carry one. */
-    public record Access(TenantTokens tokens, boolean requireToken) {
-        /** No token needed, none known: the loopback-only default. */
-        public static final Access OPEN = new Access(new TenantTokens(List.of()), false);
+    /**
+     * One request as the HTTP edge hands it over, its body already read within the edge's limit.
+     *
+     * @param writerTenant the only tenant the writer may write, or empty when it may write every tenant
+     */
+    public record Request(String method, byte[] body, boolean json, Optional<String> idempotencyKey,
+                          Optional<String> writerTenant) {
+    }
+
+    /** The answer to send: a status and its JSON body. */
+    public record Answer(int status, byte[] json) {
+    }
+
+    /** A request refused whole: the HTTP status and the reason for the caller. */
+    public static final class Refused extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final int status;
+
+        public Refused(int status, String reason) {
+            super(reason);
+            this.status = status;
+        }
+
+        public int status() {
+            return status;
+        }
     }
 
     /** Where the endpoint reports what it accepted and refused (statspipe's /metrics). */
@@ -73,50 +96,50 @@ public final class IngestEndpoint implements ApiServer.Endpoint {
         }
     }
 
-    private final StoreAndForwardAgent agent;
-    private final Access access;
+    private final RecordEventsUseCase recorder;
     private final Counts counts;
 
-    public IngestEndpoint(StoreAndForwardAgent agent, Access access, Counts counts) {
-        this(agent, access, counts, GaugeDeltas.DOGSTATSD);
+    public IngestEndpoint(RecordEventsUseCase recorder, Counts counts) {
+        this(recorder, counts, GaugeDeltas.DOGSTATSD);
     }
 
     /** With {@code gaugeDeltas}: what {@code -N|g} in a body of StatsD lines means. */
-    public IngestEndpoint(StoreAndForwardAgent agent, Access access, Counts counts, GaugeDeltas gaugeDeltas) {
-        this.agent = agent;
-        this.access = access;
+    public IngestEndpoint(RecordEventsUseCase recorder, Counts counts, GaugeDeltas gaugeDeltas) {
+        this.recorder = recorder;
         this.counts = counts;
         this.parsers = ThreadLocal.withInitial(() -> new StatsdLineParser(gaugeDeltas));
     }
 
-    @Override
-    public ApiServer.Response handle(ApiServer.Request request) {
+    /**
+     * @throws Refused when the request is refused whole (405, 400, 409, 422, 503)
+     */
+    public Answer handle(Request request) {
         if (!request.method().equals("POST")) {
-            throw new ApiException(405, "POST StatsD lines (or a JSON batch) to " + PATH);
+            throw new Refused(405, "POST StatsD lines (or a JSON batch) to " + PATH);
         }
-        Optional<String> tenant = writerTenant(request);
+        Optional<String> tenant = request.writerTenant();
         if (request.idempotencyKey().isEmpty()) {
             return spool(request, tenant, Optional.empty());
         }
         // keys are per writer: a tenant neither sees nor blocks another's
         String key = tenant.orElse("*") + "/" + checkedKey(request.idempotencyKey().get());
         byte[] hash = bodyHash(request);
-        RecentKeys.Claim claim = agent.recentKeys().claim(key, hash);
-        if (claim instanceof RecentKeys.Repeat repeat) {
-            return new ApiServer.Response(200, "application/json", repeat.answer());
+        RequestClaim claim = recorder.claim(key, hash);
+        if (claim instanceof RequestClaim.Repeat repeat) {
+            return new Answer(200, repeat.answer());
         }
-        if (claim instanceof RecentKeys.OtherBody) {
-            throw new ApiException(422, "Idempotency-Key " + request.idempotencyKey().get() + " was used for another body"
+        if (claim instanceof RequestClaim.OtherBody) {
+            throw new Refused(422, "Idempotency-Key " + request.idempotencyKey().get() + " was used for another body"
                     + " within the window: a new request needs a new key");
         }
-        if (claim instanceof RecentKeys.InProgress) {
-            throw new ApiException(409, "a request with Idempotency-Key " + request.idempotencyKey().get()
+        if (claim instanceof RequestClaim.InProgress) {
+            throw new Refused(409, "a request with Idempotency-Key " + request.idempotencyKey().get()
                     + " is being spooled: retry once it is answered");
         }
         try {
             return spool(request, tenant, Optional.of(new Keyed(key, hash)));
         } finally {
-            agent.recentKeys().release(key);
+            recorder.release(key);
         }
     }
 
@@ -125,7 +148,7 @@ public final class IngestEndpoint implements ApiServer.Endpoint {
     }
 
     /** Parses and spools the request, with its receipt when it has a key. */
-    private ApiServer.Response spool(ApiServer.Request request, Optional<String> tenant, Optional<Keyed> keyed) {
+    private Answer spool(Request request, Optional<String> tenant, Optional<Keyed> keyed) {
         Refusals refusals = new Refusals();
         List<Event> events = request.json() ? json(request.body(), tenant, refusals)
                 : statsd(request.body(), tenant, refusals);
@@ -134,16 +157,17 @@ public final class IngestEndpoint implements ApiServer.Endpoint {
         answer.put("refused", refusals.listed);
         answer.put("refused_count", refusals.count);
         answer.put("ignored", refusals.ignored);
-        ApiServer.Response response = ApiServer.Response.json(200, answer);
+        Answer response = new Answer(200, json(answer));
+        RecordEventsCommand command = new RecordEventsCommand(events, "http");
         try {
             if (keyed.isPresent()) {
-                agent.publish(events, new RecentKeys.Receipt(keyed.get().key(), keyed.get().hash(), System.currentTimeMillis(),
-                        response.body()));
+                recorder.record(command, new RequestReceipt(keyed.get().key(), keyed.get().hash(), System.currentTimeMillis(),
+                        response.json()));
             } else {
-                agent.publish(events);
+                recorder.record(command);
             }
         } catch (EngineUnavailableException e) {
-            throw new ApiException(503, "the agent cannot spool now (nothing of this request was kept): " + e.getMessage());
+            throw new Refused(503, "the agent cannot spool now (nothing of this request was kept): " + e.getMessage());
         }
         counts.accepted(events.size());
         counts.refused(refusals.count);
@@ -154,14 +178,14 @@ public final class IngestEndpoint implements ApiServer.Endpoint {
     /** A key is 1 to 255 visible ASCII characters (a UUID is the usual one). */
     private static String checkedKey(String key) {
         if (key.isEmpty() || key.length() > MAX_KEY_LENGTH || !key.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-            throw new ApiException(400, "Idempotency-Key must be 1 to " + MAX_KEY_LENGTH + " visible ASCII characters, got '"
+            throw new Refused(400, "Idempotency-Key must be 1 to " + MAX_KEY_LENGTH + " visible ASCII characters, got '"
                     + key.substring(0, Math.min(key.length(), MAX_KEY_LENGTH)) + "'");
         }
         return key;
     }
 
     /** What makes two requests the same request: the body and how it is to be read. */
-    private static byte[] bodyHash(ApiServer.Request request) {
+    private static byte[] bodyHash(Request request) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             sha.update((byte) (request.json() ? 'j' : 's'));
@@ -171,13 +195,12 @@ public final class IngestEndpoint implements ApiServer.Endpoint {
         }
     }
 
-    /** The tenant the request may write only, or empty when it may write every tenant. */
-    private Optional<String> writerTenant(ApiServer.Request request) {
-        if (request.authorization().isEmpty() && !access.requireToken()) {
-            return Optional.empty();
+    private static byte[] json(Map<String, Object> answer) {
+        try {
+            return JSON.writeValueAsBytes(answer);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the JSON answer", e);
         }
-        Caller caller = access.tokens().authenticate(request.authorization()).require(Settings.Scope.INGEST);
-        return caller.tenant();
     }
 
     private List<Event> json(byte[] body, Optional<String> tenant, Refusals refusals) {
@@ -185,14 +208,14 @@ public final class IngestEndpoint implements ApiServer.Endpoint {
         try {
             parsed = JSON_BATCHES.parse(body, body.length, System.currentTimeMillis());
         } catch (InvalidStatException e) {
-            agent.countRejected(1);
+            recorder.countRefused(1);
             counts.refused(1);
-            throw new ApiException(400, e.getMessage());
+            throw new Refused(400, e.getMessage());
         }
         for (JsonBatchParser.Rejection r : parsed.rejected()) {
             refusals.add("event " + r.index() + ": " + r.reason());
         }
-        agent.countRejected(parsed.rejected().size());
+        recorder.countRefused(parsed.rejected().size());
         if (tenant.isEmpty()) {
             return parsed.events();
         }
@@ -208,7 +231,7 @@ public final class IngestEndpoint implements ApiServer.Endpoint {
             try {
                 events.add(writtenBy(e, tenant.get()));
             } catch (InvalidStatException refused) {
-                agent.countRejected(1);
+                recorder.countRefused(1);
                 refusals.add("event " + index + ": " + refused.getMessage());
             }
             index++;
@@ -222,7 +245,7 @@ public final class IngestEndpoint implements ApiServer.Endpoint {
         StatsdLineParser parser = parsers.get();
         StatsdLineParser.Rejections deadLetter = (data, offset, length, reason) -> {
             refusals.add("'" + new String(data, offset, length, StandardCharsets.UTF_8) + "': " + reason);
-            agent.reject(Arrays.copyOfRange(data, offset, offset + length), reason, "http");
+            recorder.refuse(Arrays.copyOfRange(data, offset, offset + length), reason, "http");
         };
         if (tenant.isEmpty()) {
             refusals.ignored += parser.parse(body, 0, body.length, now, events, deadLetter);
@@ -259,9 +282,9 @@ public final class IngestEndpoint implements ApiServer.Endpoint {
      * @throws InvalidStatException when it names another tenant (or has no room for the tenant tag)
      */
     static Event writtenBy(Event e, String tenant) {
-        Optional<String> named = e.series().tags().value(TenantScopedQueries.TENANT_TAG);
+        Optional<String> named = e.series().tags().value(ListSeriesService.TENANT_TAG);
         if (named.isEmpty()) {
-            Series own = new Series(e.series().metric(), e.series().tags().with(TenantScopedQueries.TENANT_TAG, tenant));
+            Series own = new Series(e.series().metric(), e.series().tags().with(ListSeriesService.TENANT_TAG, tenant));
             return new Event(own, e.timestamp(), e.kind(), e.value(), e.sampleRate(), e.relative());
         }
         if (!named.get().equals(tenant)) {
@@ -270,7 +293,6 @@ public final class IngestEndpoint implements ApiServer.Endpoint {
         return e;
     }
 
-    /** The refusals of one request: every one counted, the first hundred listed. */
     /** The lines and events a request refused (the first ones listed), and the DogStatsD lines it ignored. */
     private static final class Refusals {
         final List<String> listed = new ArrayList<>();

@@ -1,19 +1,17 @@
-package io.statspipe.app.topology;
+package io.statspipe.adapter.kairosdb;
 
-import io.statspipe.adapter.kairosdb.KairosAggregateStore;
-import io.statspipe.adapter.kairosdb.KairosStoreConfig;
-import io.statspipe.adapter.storm.DurabilityCheck;
 import io.statspipe.domain.Partial;
+import io.statspipe.ports.out.DurabilityCheck;
 import java.util.List;
 
 /**
  * The topology's durability check on KairosDB: a flush is durable once every one of its points,
  * of every kind and resolution, reads back with its value ({@link KairosAggregateStore#holds}).
  */
-final class KairosReadBack implements DurabilityCheck {
+public final class KairosReadBack implements DurabilityCheck {
     private final KairosAggregateStore store;
 
-    KairosReadBack(KairosStoreConfig config) {
+    public KairosReadBack(KairosStoreConfig config) {
         this.store = new KairosAggregateStore(config);
     }
 

@@ -1,4 +1,4 @@
-package io.statspipe.adapter.storm;
+package io.statspipe.ports.out;
 
 import io.statspipe.domain.Partial;
 import java.util.List;

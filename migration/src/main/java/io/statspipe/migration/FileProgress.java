@@ -1,4 +1,4 @@
-package io.statspipe.app.wiring;
+package io.statspipe.migration;
 
 import io.statspipe.ports.out.ProgressPort;
 import java.io.IOException;
@@ -21,12 +21,7 @@ public final class FileProgress implements ProgressPort {
     private final Path file;
 
     public FileProgress(Path file) {
-        this.file = file;
-        try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the folder of " + file, e);
-        }
+        this.file = LocalFiles.inCreatedFolder(file);
     }
 
     @Override

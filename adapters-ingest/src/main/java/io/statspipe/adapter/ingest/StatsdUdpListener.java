@@ -1,8 +1,8 @@
-package io.statspipe.app.ingest;
+package io.statspipe.adapter.ingest;
 
-import io.statspipe.adapter.kafka.StoreAndForwardAgent;
-import io.statspipe.adapter.kafka.spool.SpoolFullException;
 import io.statspipe.domain.Event;
+import io.statspipe.ports.in.RecordEventsUseCase;
+import io.statspipe.ports.out.EngineUnavailableException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.DatagramPacket;
@@ -21,9 +21,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * StatsD over UDP: one thread receives and parses datagrams, a second spools the parsed events
- * (group-committed: UDP senders get no acknowledgement to wait for). Bad lines go to the
- * dead-letter topic with their reason and the sender's address.
+ * StatsD over UDP: one thread receives and parses datagrams, a second offers the parsed events
+ * to {@link RecordEventsUseCase} (group-committed: UDP senders get no acknowledgement to wait
+ * for). Bad lines are refused with their reason and the sender's address (the dead-letter topic).
  */
 public final class StatsdUdpListener implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StatsdUdpListener.class);
@@ -31,25 +31,25 @@ public final class StatsdUdpListener implements AutoCloseable {
     private static final int CHUNK_EVENTS = 4096;
     private static final long CHUNK_NANOS = 20_000_000;
 
-    private final StoreAndForwardAgent agent;
+    private final RecordEventsUseCase events;
     private final DatagramSocket socket;
     private final BlockingQueue<List<Event>> parsed = new ArrayBlockingQueue<>(64);
     private final StatsdLineParser parser;
     private final AtomicLong datagrams = new AtomicLong();
-    private final AtomicLong events = new AtomicLong();
+    private final AtomicLong received = new AtomicLong();
     private final AtomicLong rejectedLines = new AtomicLong();
     private final AtomicLong ignoredLines = new AtomicLong();
     private final Thread receiver;
     private final Thread spooler;
     private volatile boolean running = true;
 
-    public StatsdUdpListener(InetSocketAddress bind, StoreAndForwardAgent agent) {
-        this(bind, agent, GaugeDeltas.DOGSTATSD);
+    public StatsdUdpListener(InetSocketAddress bind, RecordEventsUseCase events) {
+        this(bind, events, GaugeDeltas.DOGSTATSD);
     }
 
     /** With {@code gaugeDeltas}: what {@code -N|g} means to the clients sending here. */
-    public StatsdUdpListener(InetSocketAddress bind, StoreAndForwardAgent agent, GaugeDeltas gaugeDeltas) {
-        this.agent = agent;
+    public StatsdUdpListener(InetSocketAddress bind, RecordEventsUseCase events, GaugeDeltas gaugeDeltas) {
+        this.events = events;
         this.parser = new StatsdLineParser(gaugeDeltas);
         try {
             socket = new DatagramSocket(null);
@@ -80,7 +80,7 @@ public final class StatsdUdpListener implements AutoCloseable {
     }
 
     public long events() {
-        return events.get();
+        return received.get();
     }
 
     public long rejectedLines() {
@@ -106,7 +106,7 @@ public final class StatsdUdpListener implements AutoCloseable {
                 int ignored = parser.parse(buffer, 0, packet.getLength(), System.currentTimeMillis(), pending,
                         (data, offset, length, reason) -> {
                             rejectedLines.incrementAndGet();
-                            agent.reject(Arrays.copyOfRange(data, offset, offset + length), reason, origin);
+                            events.refuse(Arrays.copyOfRange(data, offset, offset + length), reason, origin);
                         });
                 if (ignored > 0) {
                     ignoredLines.addAndGet(ignored);
@@ -136,7 +136,7 @@ public final class StatsdUdpListener implements AutoCloseable {
     private void handOver(List<Event> chunk) {
         try {
             parsed.put(chunk);
-            events.addAndGet(chunk.size());
+            received.addAndGet(chunk.size());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -147,10 +147,10 @@ public final class StatsdUdpListener implements AutoCloseable {
             try {
                 List<Event> chunk = parsed.poll(100, TimeUnit.MILLISECONDS);
                 if (chunk != null) {
-                    agent.offer(chunk);
+                    events.offer(chunk);
                 }
-            } catch (SpoolFullException full) {
-                // counted and logged by the spool
+            } catch (EngineUnavailableException full) {
+                // the spool is full: counted and logged by the spool
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {

@@ -1,4 +1,4 @@
-package io.statspipe.app.ingest;
+package io.statspipe.adapter.ingest;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;

@@ -1,4 +1,4 @@
-package io.statspipe.app.ingest;
+package io.statspipe.adapter.ingest;
 
 import io.statspipe.domain.Event;
 import io.statspipe.domain.InvalidStatException;

@@ -1,4 +1,4 @@
-package io.statspipe.app.embedded;
+package io.statspipe.adapter.storm;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
