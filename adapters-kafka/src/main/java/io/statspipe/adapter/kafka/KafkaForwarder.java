@@ -1,5 +1,8 @@
 package io.statspipe.adapter.kafka;
 
+import dev.failsafe.Failsafe;
+import dev.failsafe.FailsafeException;
+import dev.failsafe.RetryPolicy;
 import io.statspipe.adapter.kafka.SubBatches.SubBatch;
 import io.statspipe.adapter.kafka.spool.Spool;
 import io.statspipe.adapter.kafka.spool.SpoolCorruptException;
@@ -45,7 +48,7 @@ final class KafkaForwarder implements Runnable {
 
     private final Spool spool;
     private final AgentSettings settings;
-    private final DeadLetters deadLetters;
+    private final KafkaDeadLetters deadLetters;
     private final KafkaProducer<byte[], byte[]> producer;
     private final AtomicLong forwardedEvents = new AtomicLong();
     private final AtomicLong forwardedBatches = new AtomicLong();
@@ -54,9 +57,12 @@ final class KafkaForwarder implements Runnable {
     private volatile boolean running = true;
     private volatile boolean spooling;
     private long waitingSince = -1;
-    private int readFailures;
+    /** Reading the spool: a failed read is read again from the oldest unacknowledged record. */
+    private final RetryPolicy<List<SpooledRecord>> spoolReads;
+    /** Offering a record until the producer takes it: after it, no later record is offered. */
+    private final RetryPolicy<Future<RecordMetadata>> offers;
 
-    KafkaForwarder(Spool spool, AgentSettings settings, DeadLetters deadLetters) {
+    KafkaForwarder(Spool spool, AgentSettings settings, KafkaDeadLetters deadLetters) {
         this.spool = spool;
         this.settings = settings;
         this.deadLetters = deadLetters;
@@ -78,6 +84,23 @@ final class KafkaForwarder implements Runnable {
                 Map.entry(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 2000)));
         config.putAll(settings.clientProperties());
         this.producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+        this.spoolReads = ForwardRetries.<List<SpooledRecord>>whileRunning(ForwardRetries.FIRST_DELAY,
+                        ForwardRetries.MAX_DELAY, () -> running)
+                .handleIf(e -> e instanceof RuntimeException && !(e instanceof SpoolCorruptException))
+                .onRetryScheduled(e -> {
+                    // Nothing of a window that failed was sent: read again from the oldest unacknowledged record.
+                    spool.rewindToAcknowledged();
+                    LOG.error("cannot read the spool (failure {} in a row); reading it again from the oldest unsent"
+                            + " batch in {} ms", e.getAttemptCount(), e.getDelay().toMillis(), e.getLastException());
+                })
+                .build();
+        this.offers = ForwardRetries.<Future<RecordMetadata>>whileRunning(ForwardRetries.SEND_FIRST_DELAY,
+                        ForwardRetries.SEND_MAX_DELAY, () -> running)
+                .handle(KafkaException.class)
+                .handleResultIf(future -> future.isDone() && notAppended(future))
+                .onFailedAttempt(e -> unreachable(e.getLastException() != null ? e.getLastException()
+                        : new org.apache.kafka.common.errors.TimeoutException("record not taken by the producer")))
+                .build();
     }
 
     @Override
@@ -86,23 +109,14 @@ final class KafkaForwarder implements Runnable {
         while (running) {
             List<SpooledRecord> window;
             try {
-                window = spool.read(WINDOW_RECORDS, WINDOW_BYTES, Duration.ofMillis(200));
-                readFailures = 0;
+                window = Failsafe.with(spoolReads).get(
+                        () -> spool.read(WINDOW_RECORDS, WINDOW_BYTES, Duration.ofMillis(200)));
             } catch (SpoolCorruptException e) {
                 LOG.error("{}: forwarding stopped, events stay in the spool", e.getMessage());
                 running = false;
                 return;
             } catch (RuntimeException e) {
-                if (!running) {
-                    return;
-                }
-                // Nothing of a window that failed was sent: read again from the oldest unacknowledged record.
-                spool.rewindToAcknowledged();
-                long backoff = Math.min(100L << Math.min(readFailures++, 6), 5000);
-                LOG.error("cannot read the spool (failure {} in a row); reading it again from the oldest unsent batch"
-                        + " in {} ms", readFailures, backoff, e);
-                pause(backoff);
-                continue;
+                return; // stopping
             }
             if (window.isEmpty()) {
                 continue;
@@ -147,23 +161,27 @@ final class KafkaForwarder implements Runnable {
     }
 
     private void ensureTopics() {
-        long backoff = 100;
-        while (running) {
-            try {
-                settings.topics().ensureExists(settings.bootstrapServers(), settings.clientProperties());
-                reachable();
-                return;
-            } catch (IllegalStateException e) {
-                if (e.getMessage() != null && e.getMessage().contains("partitions but statspipe is configured")) {
-                    LOG.error("{}: forwarding stopped, events stay in the spool", e.getMessage());
-                    running = false;
-                    return;
-                }
-                unreachable(e);
-                pause(backoff);
-                backoff = Math.min(backoff * 2, 5000);
+        RetryPolicy<Object> untilCreated = ForwardRetries.whileRunning(ForwardRetries.FIRST_DELAY, ForwardRetries.MAX_DELAY,
+                        () -> running)
+                .handleIf(e -> e instanceof IllegalStateException && !partitionCountDiffers(e))
+                .onFailedAttempt(e -> unreachable(e.getLastException()))
+                .build();
+        try {
+            Failsafe.with(untilCreated).run(() -> settings.topics().ensureExists(settings.bootstrapServers(),
+                    settings.clientProperties()));
+            reachable();
+        } catch (IllegalStateException e) {
+            if (partitionCountDiffers(e)) {
+                LOG.error("{}: forwarding stopped, events stay in the spool", e.getMessage());
+                running = false;
             }
+        } catch (FailsafeException e) {
+            // interrupted: stopping
         }
+    }
+
+    private static boolean partitionCountDiffers(Throwable e) {
+        return e.getMessage() != null && e.getMessage().contains("partitions but statspipe is configured");
     }
 
     /**
@@ -173,22 +191,13 @@ final class KafkaForwarder implements Runnable {
      * which keeps the per-partition order.
      */
     private Future<RecordMetadata> sendUntilTaken(SubBatch sub) {
-        long backoff = 50;
-        while (running) {
-            try {
-                Future<RecordMetadata> future = producer.send(
-                        new ProducerRecord<>(settings.topics().events(), sub.partition(), null, sub.bytes()));
-                if (!future.isDone() || !notAppended(future)) {
-                    return future;
-                }
-                unreachable(new org.apache.kafka.common.errors.TimeoutException("record not taken by the producer"));
-            } catch (KafkaException e) {
-                unreachable(e);
-            }
-            pause(backoff);
-            backoff = Math.min(backoff * 2, 2000);
+        try {
+            Future<RecordMetadata> future = Failsafe.with(offers).get(() -> producer.send(
+                    new ProducerRecord<>(settings.topics().events(), sub.partition(), null, sub.bytes())));
+            return running ? future : null;
+        } catch (KafkaException | FailsafeException e) {
+            return null; // stopping
         }
-        return null;
     }
 
     private static boolean notAppended(Future<RecordMetadata> done) {
@@ -238,7 +247,7 @@ final class KafkaForwarder implements Runnable {
         return Delivery.STOPPING;
     }
 
-    private void unreachable(Exception cause) {
+    private void unreachable(Throwable cause) {
         long now = System.nanoTime();
         if (waitingSince < 0) {
             waitingSince = now;

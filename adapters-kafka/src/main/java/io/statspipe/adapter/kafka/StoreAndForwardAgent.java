@@ -41,7 +41,7 @@ public final class StoreAndForwardAgent implements EventSpoolPort, AutoCloseable
 
     private final AgentSettings settings;
     private final Spool spool;
-    private final DeadLetters deadLetters;
+    private final KafkaDeadLetters deadLetters;
     private final KafkaForwarder forwarder;
     private final Thread forwarderThread;
     private final RecentKeys recentKeys;
@@ -76,7 +76,7 @@ public final class StoreAndForwardAgent implements EventSpoolPort, AutoCloseable
         this.settings = settings;
         this.spool = Spool.open(settings.spool());
         this.recentKeys = RecentKeys.recover(settings.idempotency(), spool);
-        this.deadLetters = new DeadLetters(settings.bootstrapServers(), settings.topics().deadLetters(),
+        this.deadLetters = new KafkaDeadLetters(settings.bootstrapServers(), settings.topics().deadLetters(),
                 settings.clientProperties());
         this.forwarder = new KafkaForwarder(spool, settings, deadLetters);
         this.forwarderThread = new Thread(forwarder, "kafka-forwarder");
@@ -165,11 +165,11 @@ public final class StoreAndForwardAgent implements EventSpoolPort, AutoCloseable
         append(events, Optional.empty());
     }
 
-    /** Counts refused input and sends it, as it came, to the dead-letter topic with its reason and origin. */
+    /** Counts refused input and sends it, as it came, to the dead-letter topic with its reason and source. */
     @Override
-    public void refuse(byte[] input, String reason, String origin) {
+    public void refuse(byte[] input, String reason, String source) {
         rejected.incrementAndGet();
-        deadLetters.publish(input, reason, origin);
+        deadLetters.publish(input, reason, source);
     }
 
     /** Counts input refused where the sender was told why (an HTTP 400), without a dead letter. */

@@ -6,19 +6,15 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.config.TopicConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,39 +71,11 @@ public record TopicLayout(String events, String deadLetters, int partitions, sho
 
     /** {@link #ensureExists(String)} with extra client properties (TLS, SASL) for the admin client. */
     public void ensureExists(String bootstrapServers, Map<String, String> clientProperties) {
-        Map<String, Object> config = new HashMap<>(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000));
-        config.putAll(clientProperties);
-        Admin admin = Admin.create(config);
+        Admin admin = KafkaTopics.open(bootstrapServers, clientProperties);
         try {
             ensureExists(admin);
         } finally {
             admin.close(Duration.ZERO); // do not linger on calls an unreachable cluster will never answer
-        }
-    }
-
-    /**
-     * Waits until every partition of the events topic has a leader. A produce request that
-     * arrives before (NOT_LEADER_OR_FOLLOWER) can leave an idempotent producer with several
-     * requests in flight retrying out-of-order sequences for minutes.
-     */
-    private TopicDescription awaitLeaders(Admin admin) throws ExecutionException, TimeoutException, InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (true) {
-            try {
-                TopicDescription described = admin.describeTopics(List.of(events)).allTopicNames().get(15, TimeUnit.SECONDS).get(events);
-                boolean led = described.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty());
-                if (led || System.nanoTime() > deadline) {
-                    return described;
-                }
-            } catch (ExecutionException e) {
-                // a topic just created is not known to every part of the broker at once
-                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
-                    throw e;
-                }
-            }
-            Thread.sleep(50);
         }
     }
 
@@ -119,8 +87,8 @@ public record TopicLayout(String events, String deadLetters, int partitions, sho
      */
     private void ensureBrokerTime(Admin admin) throws ExecutionException, TimeoutException, InterruptedException {
         ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, events);
-        ConfigEntry type = admin.describeConfigs(List.of(topic)).all().get(15, TimeUnit.SECONDS).get(topic)
-                .get(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG);
+        ConfigEntry type = KafkaTopics.ask(() -> admin.describeConfigs(List.of(topic)).all().get(15, TimeUnit.SECONDS))
+                .get(topic).get(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG);
         if (type != null && EVENTS_TIMESTAMP_TYPE.equals(type.value())) {
             return;
         }
@@ -152,21 +120,10 @@ public record TopicLayout(String events, String deadLetters, int partitions, sho
         List<NewTopic> wanted = new ArrayList<>();
         wanted.add(new NewTopic(events, partitions, replication).configs(eventsConfig));
         wanted.add(new NewTopic(deadLetters, partitions, replication).configs(deadLetterConfig));
+        KafkaTopics.ensure(admin, wanted);
         try {
-            Set<String> existing = admin.listTopics().names().get(15, TimeUnit.SECONDS);
-            List<NewTopic> missing = wanted.stream().filter(t -> !existing.contains(t.name())).toList();
-            if (!missing.isEmpty()) {
-                try {
-                    admin.createTopics(missing).all().get(15, TimeUnit.SECONDS);
-                    LOG.info("created topics {} with {} partitions, replication {}",
-                            missing.stream().map(NewTopic::name).toList(), partitions, replication);
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw e;
-                    }
-                }
-            }
-            TopicDescription described = awaitLeaders(admin);
+            TopicDescription described = KafkaTopics.ask(() -> admin.describeTopics(List.of(events)).allTopicNames()
+                    .get(15, TimeUnit.SECONDS)).get(events);
             if (described.partitions().size() != partitions) {
                 throw new IllegalStateException("topic " + events + " has " + described.partitions().size()
                         + " partitions but statspipe is configured for " + partitions

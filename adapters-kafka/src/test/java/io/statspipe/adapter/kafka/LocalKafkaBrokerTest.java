@@ -16,6 +16,7 @@ import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -75,6 +76,26 @@ class LocalKafkaBrokerTest {
     }
 
     @Test
+    void topicsAreCreatedOnceWithALeaderForEveryPartitionAndAnExistingOneIsLeftAsItIs() throws Exception {
+        try (Admin admin = KafkaTopics.open(KAFKA.bootstrapServers(), Map.of())) {
+            KafkaTopics.ensure(admin, List.of(new NewTopic("created.six", 6, (short) 1),
+                    KafkaTopics.compacted(admin, "created.state", Map.of())));
+            // no wait: every partition has its leader once ensure returned
+            Map<String, TopicDescription> described = admin.describeTopics(List.of("created.six", "created.state"))
+                    .allTopicNames().get();
+            assertThat(described.get("created.six").partitions()).hasSize(6)
+                    .allSatisfy(p -> assertThat(p.leader()).isNotNull());
+            ConfigResource state = new ConfigResource(ConfigResource.Type.TOPIC, "created.state");
+            assertThat(admin.describeConfigs(List.of(state)).all().get().get(state)
+                    .get(TopicConfig.CLEANUP_POLICY_CONFIG).value()).isEqualTo(TopicConfig.CLEANUP_POLICY_COMPACT);
+
+            KafkaTopics.ensure(admin, List.of(new NewTopic("created.six", 2, (short) 1)));
+            assertThat(admin.describeTopics(List.of("created.six")).allTopicNames().get().get("created.six")
+                    .partitions()).hasSize(6);
+        }
+    }
+
+    @Test
     void refusesAnEventsTopicWithAnotherPartitionCount() {
         TopicLayout other = new TopicLayout(TOPICS.events(), TOPICS.deadLetters(), 8, (short) 1);
         assertThatThrownBy(() -> other.ensureExists(KAFKA.bootstrapServers()))
@@ -87,8 +108,8 @@ class LocalKafkaBrokerTest {
         TopicLayout layout = new TopicLayout("create-time.events", "create-time.deadletter", 1, (short) 1);
         long fastClock = System.currentTimeMillis() + 7 * 3_600_000L;
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(layout.events(), 1, (short) 1)
-                    .configs(Map.of(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "CreateTime")))).all().get();
+            KafkaTopics.ensure(admin, List.of(new NewTopic(layout.events(), 1, (short) 1)
+                    .configs(Map.of(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "CreateTime"))));
 
             layout.ensureExists(admin);
 

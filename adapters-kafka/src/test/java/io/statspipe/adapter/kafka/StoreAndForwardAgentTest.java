@@ -9,11 +9,23 @@ import io.statspipe.adapter.kafka.spool.SpoolSettings;
 import io.statspipe.domain.Event;
 import io.statspipe.domain.Series;
 import io.statspipe.domain.SeriesPartitioner;
+import io.statspipe.ports.out.DeadLetter;
+import io.statspipe.ports.out.DeadLetterContent;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -147,6 +159,54 @@ class StoreAndForwardAgentTest {
             assertThatThrownBy(() -> agent.publish(events("full", 999, 10))).isInstanceOf(SpoolFullException.class)
                     .hasMessageContaining("spool full");
         }
+    }
+
+    @Test
+    void theAgentsAndTheTopologysDeadLettersHaveOneFormat() {
+        TopicLayout topics = new TopicLayout("letters.events", "letters.deadletter", 1, (short) 1);
+        topics.ensureExists(KAFKA.bootstrapServers());
+        byte[] longLine = new byte[DeadLetterContent.MAX_BYTES + 10];
+        try (KafkaDeadLetters letters = new KafkaDeadLetters(KAFKA.bootstrapServers(), topics.deadLetters())) {
+            letters.send(List.of(new DeadLetter(3, 42, "undecodable record: truncated", "abc".getBytes(StandardCharsets.UTF_8))));
+            letters.publish(longLine, "line too long", "udp:127.0.0.1:5000");
+            Awaitility.await().atMost(DEADLINE).until(() -> letters.published() == 2);
+        }
+
+        List<ConsumerRecord<byte[], byte[]>> records = readAll(topics.deadLetters(), 2);
+        ConsumerRecord<byte[], byte[]> topology = records.get(0);
+        assertThat(new String(topology.key(), StandardCharsets.UTF_8)).isEqualTo("p3/42");
+        assertThat(topology.value()).asString(StandardCharsets.UTF_8).isEqualTo("abc");
+        assertThat(headers(topology)).isEqualTo(Map.of("format-version", "1", "reason", "undecodable record: truncated",
+                "source", "topology", "source-partition", "3", "source-offset", "42"));
+        ConsumerRecord<byte[], byte[]> agent = records.get(1);
+        assertThat(agent.key()).isNull();
+        assertThat(agent.value()).hasSize(DeadLetterContent.MAX_BYTES);
+        assertThat(headers(agent)).isEqualTo(Map.of("format-version", "1", "reason", "line too long",
+                "source", "udp:127.0.0.1:5000", "original-bytes", String.valueOf(longLine.length)));
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int count) {
+        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            TopicPartition partition = new TopicPartition(topic, 0);
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+            Awaitility.await().atMost(DEADLINE).until(() -> {
+                consumer.poll(Duration.ofMillis(100)).forEach(records::add);
+                return records.size() >= count;
+            });
+            return records;
+        }
+    }
+
+    private static Map<String, String> headers(ConsumerRecord<byte[], byte[]> record) {
+        Map<String, String> headers = new HashMap<>();
+        for (Header h : record.headers()) {
+            assertThat(headers.put(h.key(), new String(h.value(), StandardCharsets.UTF_8))).as("header " + h.key()).isNull();
+        }
+        return headers;
     }
 
     static void pollUntil(Callable<Boolean> condition) {

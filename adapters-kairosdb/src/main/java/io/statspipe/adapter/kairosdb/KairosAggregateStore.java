@@ -12,7 +12,6 @@ import io.statspipe.ports.in.StatsQuery;
 import io.statspipe.ports.in.TagFilter;
 import io.statspipe.ports.in.TimeRange;
 import io.statspipe.ports.out.ContentRefusedException;
-import io.statspipe.ports.out.EngineUnavailableException;
 import io.statspipe.ports.out.QueryAggregatesPort;
 import io.statspipe.ports.out.ReadBucketsPort;
 import io.statspipe.ports.out.SeriesKey;
@@ -23,14 +22,12 @@ import java.net.MalformedURLException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 import org.kairosdb.client.HttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,9 +56,10 @@ public final class KairosAggregateStore implements WritePartialsPort, QueryAggre
             throw new IllegalArgumentException("kairosdb url '" + config.url() + "' is malformed", e);
         }
         this.partialPoints = new PartialPoints(config.mapping());
-        this.writer = new PointWriter(client, config);
-        this.reads = new KairosReads(client, config, this::retrying);
-        this.storedPoints = new StoredPoints(client, config.mapping(), this::retrying);
+        KairosRetries retries = new KairosRetries(config);
+        this.writer = new PointWriter(client, config, retries);
+        this.reads = new KairosReads(client, config, retries);
+        this.storedPoints = new StoredPoints(client, config.mapping(), retries);
         LOG.info("KairosDB store at {} ({} points per request, gzip {})", config.url(), config.pointsPerRequest(),
                 config.gzip());
     }
@@ -152,29 +150,5 @@ public final class KairosAggregateStore implements WritePartialsPort, QueryAggre
         } catch (IOException e) {
             LOG.debug("closing the KairosDB client failed", e);
         }
-    }
-
-    private <T> T retrying(String what, Supplier<T> call) {
-        long backoff = config.firstBackoff().toMillis();
-        RuntimeException last = null;
-        for (int attempt = 1; attempt <= config.attempts(); attempt++) {
-            try {
-                return call.get();
-            } catch (RuntimeException e) {
-                last = e;
-                LOG.debug("{} at KairosDB {} failed on try {}: {}", what, config.url(), attempt, e.toString());
-            }
-            if (attempt < config.attempts()) {
-                try {
-                    Thread.sleep(backoff);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-                backoff *= 2;
-            }
-        }
-        throw new EngineUnavailableException("KairosDB at " + config.url() + " could not " + what + " after "
-                + config.attempts() + " tries: " + last, last);
     }
 }

@@ -228,7 +228,7 @@ final class KairosReads {
         }
     }
 
-    /** Runs a KairosDB call, retried with backoff; fails with EngineUnavailableException. */
+    /** Runs a KairosDB call, retried while KairosDB is unavailable ({@link KairosRetries}); fails with EngineUnavailableException. */
     interface Retrying {
         <T> T call(String what, Supplier<T> call);
     }

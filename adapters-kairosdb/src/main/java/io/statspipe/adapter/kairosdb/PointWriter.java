@@ -14,29 +14,28 @@ import org.kairosdb.client.HttpClient;
 import org.kairosdb.client.builder.Metric;
 import org.kairosdb.client.builder.MetricBuilder;
 import org.kairosdb.client.response.UnexpectedResponseException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Sends data points to KairosDB in batches of {@code pointsPerRequest}, gzipped, up to
- * {@code requestsInFlight} requests at once over reused connections, each retried with
- * exponential backoff; a batch KairosDB refuses (400) is not retried and fails the write with
- * {@link ContentRefusedException}. A batch that still fails makes the whole write fail, once every other
+ * {@code requestsInFlight} requests at once over reused connections, each retried by
+ * {@link KairosRetries}; a batch KairosDB refuses (400) is not retried and fails the write with
+ * {@link ContentRefusedException} (another 4xx, with an {@link IllegalStateException} naming it). A batch that still fails makes the whole write fail, once every other
  * request of the write has been answered: nothing is dropped, the caller keeps the partials and
  * rewrites them (batches already sent are rewritten with the same values, which changes nothing).
  */
 final class PointWriter implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(PointWriter.class);
     /** A refused request's JSON is kept for the dead letter when it has at most this many points. */
     private static final int CONTENT_KEPT_UP_TO = 16;
 
     private final HttpClient client;
     private final KairosStoreConfig config;
+    private final KairosRetries retries;
     private final ExecutorService requests;
 
-    PointWriter(HttpClient client, KairosStoreConfig config) {
+    PointWriter(HttpClient client, KairosStoreConfig config, KairosRetries retries) {
         this.client = client;
         this.config = config;
+        this.retries = retries;
         AtomicInteger threads = new AtomicInteger();
         this.requests = Executors.newFixedThreadPool(config.requestsInFlight(), r -> {
             Thread t = new Thread(r, "kairosdb-write-" + threads.incrementAndGet());
@@ -85,35 +84,19 @@ final class PointWriter implements AutoCloseable {
 
     private void send(List<DataPointRow> batch, int sentBefore, int total) {
         MetricBuilder request = toRequest(batch);
-        long backoff = config.firstBackoff().toMillis();
-        RuntimeException last = null;
-        for (int attempt = 1; attempt <= config.attempts(); attempt++) {
+        retries.call("take " + batch.size() + " points (" + (total - sentBefore) + " of " + total + " not yet written)", () -> {
             try {
                 client.pushMetrics(request);
-                if (attempt > 1) {
-                    LOG.info("KairosDB at {} took a batch of {} points on try {}", config.url(), batch.size(), attempt);
-                }
-                return;
+                return null;
             } catch (UnexpectedResponseException e) {
                 if (e.getStatusCode() == 400) {
                     // KairosDB refused the content itself: trying again cannot help.
                     throw new ContentRefusedException("KairosDB at " + config.url() + " refused " + batch.size()
                             + " points: " + e.getMessage(), batch.size() <= CONTENT_KEPT_UP_TO ? json(request) : "", e);
                 }
-                last = e;
-            } catch (RuntimeException e) {
-                last = e;
+                throw e;
             }
-            LOG.debug("write to KairosDB at {} failed on try {}: {}", config.url(), attempt, last.toString());
-            if (attempt < config.attempts()) {
-                sleep(backoff);
-                backoff *= 2;
-            }
-        }
-        LOG.warn("KairosDB at {} is unavailable: {} of {} points not written after {} tries", config.url(),
-                total - sentBefore, total, config.attempts());
-        throw new EngineUnavailableException("KairosDB at " + config.url() + " did not take " + (total - sentBefore)
-                + " of " + total + " points after " + config.attempts() + " tries: " + describe(last), last);
+        });
     }
 
     private static String json(MetricBuilder request) {
@@ -145,22 +128,5 @@ final class PointWriter implements AutoCloseable {
             previous = point;
         }
         return builder;
-    }
-
-    private static String describe(Throwable t) {
-        StringBuilder s = new StringBuilder(String.valueOf(t));
-        for (Throwable c = t == null ? null : t.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
-            s.append(" <- ").append(c);
-        }
-        return s.toString();
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new EngineUnavailableException("interrupted while waiting to retry a KairosDB write", e);
-        }
     }
 }

@@ -1,6 +1,7 @@
 package io.statspipe.adapter.kairosdb;
 
 import static io.statspipe.adapter.kairosdb.Eventually.assertEventuallyEquals;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.statspipe.domain.Partial;
@@ -9,10 +10,13 @@ import io.statspipe.ports.in.StatsQuery;
 import io.statspipe.ports.out.EngineUnavailableException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.kairosdb.client.HttpClient;
+import org.kairosdb.client.builder.MetricBuilder;
 
 /** The store against a real KairosDB server on H2, started once for the class. */
 class KairosDbOnH2Test extends AggregateStoreContract {
@@ -53,7 +57,8 @@ class KairosDbOnH2Test extends AggregateStoreContract {
 
         KAIROS.kairos().stop();
         assertThatThrownBy(() -> store.write(during)).isInstanceOf(EngineUnavailableException.class)
-                .hasMessageContaining(KAIROS.httpUrl()).hasMessageContaining("after 3 tries");
+                .hasMessageContaining(KAIROS.httpUrl()).hasMessageContaining("after 3 tries")
+                .hasMessageContaining("connection refused");
         assertThatThrownBy(() -> store.query(queries.get(0))).isInstanceOf(EngineUnavailableException.class);
 
         KAIROS.kairos().start();
@@ -62,5 +67,22 @@ class KairosDbOnH2Test extends AggregateStoreContract {
         for (StatsQuery query : queries) {
             assertEventuallyEquals(() -> store.query(query), expected.query(query));
         }
+    }
+
+    @Test
+    void aRequestKairosDbRefusesIsNotRetriedAndTheFailureSaysItWasRefused() throws Exception {
+        KairosRetries retries = new KairosRetries(KairosStoreConfig.of(KAIROS.httpUrl()).withRetries(3, Duration.ofMillis(100)));
+        MetricBuilder unknownType = MetricBuilder.getInstance();
+        unknownType.addMetric(prefix("refused") + ".m", "no_such_type").addTag("t", "1").addDataPoint(HOUR0, 1L);
+        AtomicInteger tries = new AtomicInteger();
+        try (HttpClient client = new HttpClient(KAIROS.httpUrl())) {
+            assertThatThrownBy(() -> retries.call("store a point of an unknown type", () -> {
+                tries.incrementAndGet();
+                client.pushMetrics(unknownType);
+                return null;
+            })).isInstanceOf(IllegalStateException.class).hasMessageContaining("refused to store a point of an unknown type")
+                    .hasMessageContaining("HTTP 400").hasMessageContaining("not retried");
+        }
+        assertThat(tries).hasValue(1);
     }
 }

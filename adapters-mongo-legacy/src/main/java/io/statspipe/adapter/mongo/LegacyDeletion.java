@@ -4,6 +4,8 @@ import com.mongodb.MongoException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
+import dev.failsafe.Failsafe;
+import dev.failsafe.RetryPolicy;
 import io.statspipe.ports.in.DataSelection;
 import io.statspipe.ports.out.DeletePointsPort;
 import io.statspipe.ports.out.EngineUnavailableException;
@@ -31,7 +33,9 @@ import org.slf4j.LoggerFactory;
 public final class LegacyDeletion implements DeletePointsPort {
     static final String STORE = "legacy";
     private static final Logger LOG = LoggerFactory.getLogger(LegacyDeletion.class);
+    /** Reads of a document another writer keeps changing before the deletion gives up (no wait: the write is what raced). */
     private static final int TRIES = 5;
+    private static final int CHANGED = -1;
 
     private final MongoCollection<Document> collection;
 
@@ -67,38 +71,50 @@ public final class LegacyDeletion implements DeletePointsPort {
         }
     }
 
+    /**
+     * Deletes the selection from one document, reading it again when another writer changed it
+     * between the read and the write (the update matches only the document as read).
+     */
     private int deleteFrom(String id, DataSelection selection) {
-        for (int attempt = 1; attempt <= TRIES; attempt++) {
-            Document doc = collection.find(Filters.eq(LegacySchema.ID, id)).first();
-            if (doc == null) {
-                return 0;
-            }
-            Document hours = doc.get(LegacySchema.HOURS, Document.class);
-            List<String> removedHours = inRange(hours, selection, doc, LegacySchema.HOUR_MILLIS);
-            List<String> removedMinutes = inRange(doc.get(LegacySchema.MINUTES, Document.class), selection, doc,
-                    LegacySchema.MINUTE_MILLIS);
-            if (removedHours.isEmpty() && removedMinutes.isEmpty()) {
-                return 0;
-            }
-            List<Bson> unchanged = new ArrayList<>(List.of(Filters.eq(LegacySchema.ID, id)));
-            long removed = 0;
-            for (String hour : removedHours) {
-                long count = ((Number) hours.get(hour)).longValue();
-                removed += count;
-                unchanged.add(Filters.eq(LegacySchema.HOURS + "." + hour, hours.get(hour)));
-            }
-            boolean wholeDay = removedHours.size() == (hours == null ? 0 : hours.size());
-            long matched = wholeDay
-                    ? collection.deleteOne(Filters.and(unchanged)).getDeletedCount()
-                    : collection.updateOne(Filters.and(unchanged), lowered(doc, removedHours, removedMinutes, removed))
-                            .getMatchedCount();
-            if (matched == 1) {
-                return 1;
-            }
-            LOG.debug("legacy document {} changed while deleting from it; reading it again", id);
+        RetryPolicy<Integer> whileChanging = RetryPolicy.<Integer>builder()
+                .handleResult(CHANGED)
+                .withMaxAttempts(TRIES)
+                .onFailedAttempt(e -> LOG.debug("legacy document {} changed while deleting from it; reading it again", id))
+                .build();
+        int deleted = Failsafe.with(whileChanging).get(() -> tryDeleteFrom(id, selection));
+        if (deleted == CHANGED) {
+            throw new EngineUnavailableException("legacy document " + id + " kept changing while deleting from it, " + TRIES
+                    + " times: try again");
         }
-        throw new EngineUnavailableException("legacy document " + id + " kept changing while deleting from it, " + TRIES
-                + " times: try again");
+        return deleted;
+    }
+
+    /** 1 when the document was changed, 0 when it holds nothing of the selection, {@link #CHANGED} when another writer was first. */
+    private int tryDeleteFrom(String id, DataSelection selection) {
+        Document doc = collection.find(Filters.eq(LegacySchema.ID, id)).first();
+        if (doc == null) {
+            return 0;
+        }
+        Document hours = doc.get(LegacySchema.HOURS, Document.class);
+        List<String> removedHours = inRange(hours, selection, doc, LegacySchema.HOUR_MILLIS);
+        List<String> removedMinutes = inRange(doc.get(LegacySchema.MINUTES, Document.class), selection, doc,
+                LegacySchema.MINUTE_MILLIS);
+        if (removedHours.isEmpty() && removedMinutes.isEmpty()) {
+            return 0;
+        }
+        List<Bson> unchanged = new ArrayList<>(List.of(Filters.eq(LegacySchema.ID, id)));
+        long removed = 0;
+        for (String hour : removedHours) {
+            long count = ((Number) hours.get(hour)).longValue();
+            removed += count;
+            unchanged.add(Filters.eq(LegacySchema.HOURS + "." + hour, hours.get(hour)));
+        }
+        boolean wholeDay = removedHours.size() == (hours == null ? 0 : hours.size());
+        long matched = wholeDay
+                ? collection.deleteOne(Filters.and(unchanged)).getDeletedCount()
+                : collection.updateOne(Filters.and(unchanged), lowered(doc, removedHours, removedMinutes, removed))
+                        .getMatchedCount();
+        return matched == 1 ? 1 : CHANGED;
     }
 
     private static Document lowered(Document doc, List<String> hours, List<String> minutes, long removed) {

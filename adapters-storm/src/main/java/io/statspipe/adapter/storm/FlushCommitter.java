@@ -1,8 +1,13 @@
 package io.statspipe.adapter.storm;
 
+import dev.failsafe.Failsafe;
+import dev.failsafe.FailsafeException;
+import dev.failsafe.RetryPolicy;
 import io.statspipe.domain.Partial;
 import io.statspipe.domain.PartialId;
 import io.statspipe.ports.out.ContentRefusedException;
+import io.statspipe.ports.out.DeadLetter;
+import io.statspipe.ports.out.DeadLetterPort;
 import io.statspipe.ports.out.DurabilityCheck;
 import io.statspipe.ports.out.FlushIntentPort;
 import io.statspipe.ports.out.StreamTakenOverException;
@@ -49,22 +54,22 @@ final class FlushCommitter implements AutoCloseable {
     private final FlushIntentPort intents;
     private final WritePartialsPort store;
     private final DurabilityCheck durability;
-    private final DeadLetterSink deadLetters;
+    private final DeadLetterPort deadLetters;
     private final PipelineHealth health;
-    private final Backoff backoff;
+    private final CommitRetries retries;
     private final ExecutorService threads;
     private final Queue<PendingFlush> completed = new ConcurrentLinkedQueue<>();
     private final Queue<PendingFlush> takenOver = new ConcurrentLinkedQueue<>();
     private volatile boolean closed;
 
     FlushCommitter(FlushIntentPort intents, WritePartialsPort store, DurabilityCheck durability,
-                   DeadLetterSink deadLetters, PipelineHealth health, Backoff backoff, String threadName) {
+                   DeadLetterPort deadLetters, PipelineHealth health, CommitRetries retries, String threadName) {
         this.intents = intents;
         this.store = store;
         this.durability = durability;
         this.deadLetters = deadLetters;
         this.health = health;
-        this.backoff = backoff;
+        this.retries = retries;
         AtomicInteger started = new AtomicInteger();
         this.threads = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, threadName + "-" + started.incrementAndGet());
@@ -154,46 +159,52 @@ final class FlushCommitter implements AutoCloseable {
      * refused, so a replay of the flush sets aside the same partials. False only when closed.
      */
     private boolean write(PendingFlush flush, List<Partial> batch, Map<PartialId, DeadLetter> refused) {
-        for (int refusals = 1; ; refusals++) {
+        String what = "write " + batch.size() + " partials of " + flush.intent().origin();
+        if (batch.size() > 1) {
             try {
-                return retry("write " + batch.size() + " partials of " + flush.intent().origin(), () -> store.write(batch));
+                return retry(what, () -> store.write(batch));
             } catch (ContentRefusedException e) {
                 health.storeFailure();
-                if (batch.size() > 1) {
-                    int half = batch.size() / 2;
-                    return write(flush, batch.subList(0, half), refused) && write(flush, batch.subList(half, batch.size()), refused);
-                }
-                Partial partial = batch.get(0);
-                if (refusals >= REFUSALS_BEFORE_DEAD_LETTER) {
-                    LOG.warn("the store refused partial {} {} times: {}; it goes to the dead-letter topic and the rest"
-                            + " of the flush goes on", DeadLetter.identity(partial.id()), refusals, e.getMessage());
-                    refused.put(partial.id(), DeadLetter.ofPartial(flush.partition(), partial.id(),
-                            "store refused the partial: " + e.getMessage(), e.content().isEmpty() ? partial.toString() : e.content()));
-                    health.partialRefused();
-                    return true;
-                }
-                sleep(backoff.delayMillis(refusals - 1));
-                if (closed) {
-                    return false;
-                }
+                int half = batch.size() / 2;
+                return write(flush, batch.subList(0, half), refused) && write(flush, batch.subList(half, batch.size()), refused);
             }
+        }
+        RetryPolicy<Object> refusals = retries.refusals(REFUSALS_BEFORE_DEAD_LETTER, () -> closed, health::storeFailure);
+        try {
+            return Failsafe.with(refusals).get(() -> retry(what, () -> store.write(batch)));
+        } catch (ContentRefusedException e) {
+            if (closed) {
+                return false;
+            }
+            Partial partial = batch.get(0);
+            LOG.warn("the store refused partial {} {} times: {}; it goes to the dead-letter topic and the rest"
+                    + " of the flush goes on", DeadLetter.identity(partial.id()), REFUSALS_BEFORE_DEAD_LETTER, e.getMessage());
+            refused.put(partial.id(), DeadLetter.ofPartial(flush.partition(), partial.id(),
+                    "store refused the partial: " + e.getMessage(), e.content().isEmpty() ? partial.toString() : e.content()));
+            health.partialRefused();
+            return true;
+        } catch (FailsafeException e) {
+            return interrupted(e);
         }
     }
 
     private boolean awaitDurable(PendingFlush flush, Map<PartialId, DeadLetter> refused) {
         List<Partial> partials = stored(flush, refused);
         while (!closed && !partials.isEmpty()) {
-            long deadline = System.nanoTime() + DURABLE_WITHIN.toNanos();
-            int attempt = 0;
-            while (!closed && System.nanoTime() < deadline) {
-                try {
-                    if (durability.holds(partials)) {
-                        return true;
-                    }
-                } catch (RuntimeException e) {
-                    LOG.debug("durability check of {} failed: {}", flush.intent().origin(), e.toString());
+            List<Partial> written = partials;
+            RetryPolicy<Boolean> readBack = CommitRetries.untilReadable(flush.intent().origin().toString(), DURABLE_WITHIN,
+                    () -> closed);
+            try {
+                if (Failsafe.with(readBack).get(() -> durability.holds(written))) {
+                    return true;
                 }
-                sleep(Math.min(1_000, 50L << Math.min(attempt++, 5)));
+            } catch (FailsafeException e) {
+                return interrupted(e);
+            } catch (RuntimeException e) {
+                LOG.debug("durability check of {} failed: {}", flush.intent().origin(), e.toString());
+            }
+            if (closed) {
+                return false;
             }
             // Not readable back in time: the store may have lost what it acknowledged. Rewriting
             // the same values at the same points is safe, so write again and look again.
@@ -228,34 +239,29 @@ final class FlushCommitter implements AutoCloseable {
      * content and a taken-over stream are thrown.
      */
     private boolean retry(String what, Runnable action) {
-        for (int attempt = 0; !closed; attempt++) {
-            try {
-                action.run();
-                if (attempt > 0) {
-                    LOG.info("recovered: {} succeeded after {} attempts", what, attempt + 1);
-                }
-                return true;
-            } catch (ContentRefusedException | StreamTakenOverException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                health.storeFailure();
-                if (attempt == 0 || attempt % 10 == 0) {
-                    LOG.warn("cannot {} (attempt {}): {}; retrying, input stays unacked meanwhile", what,
-                            attempt + 1, e.toString());
-                }
-                sleep(backoff.delayMillis(attempt));
+        try {
+            Failsafe.with(retries.untilStopped(what, () -> closed, health::storeFailure)).run(action::run);
+            return true;
+        } catch (ContentRefusedException | StreamTakenOverException e) {
+            throw e;
+        } catch (FailsafeException e) {
+            return interrupted(e);
+        } catch (RuntimeException e) {
+            if (closed) {
+                return false; // given up because the committer closed
             }
+            throw e;
         }
-        return false;
     }
 
-    private void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            closed = true;
+    /** A wait between tries was interrupted (the committer's threads are stopped): the committer is closing. */
+    private boolean interrupted(FailsafeException e) {
+        if (!(e.getCause() instanceof InterruptedException)) {
+            throw e;
         }
+        Thread.currentThread().interrupt();
+        closed = true;
+        return false;
     }
 
     @Override

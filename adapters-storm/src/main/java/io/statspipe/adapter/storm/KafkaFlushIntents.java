@@ -1,5 +1,8 @@
 package io.statspipe.adapter.storm;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.statspipe.domain.InvalidStatException;
 import io.statspipe.domain.Origin;
 import io.statspipe.domain.Series;
@@ -23,23 +26,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.errors.InvalidProducerEpochException;
-import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -61,6 +57,13 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class KafkaFlushIntents implements FlushIntentPort, AutoCloseable {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * The intents topic's settings on top of compaction (one partition, created by the wiring's
+     * {@link TopologyPlugs.CompactedTopics} before the first intent is read): compacted every ten
+     * minutes, once a tenth of it is superseded, so that recovery reads little.
+     */
+    public static final Map<String, String> TOPIC_CONFIG = Map.of(TopicConfig.SEGMENT_MS_CONFIG, "600000",
+            TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, "0.1");
     /** Below {@link #TIMEOUT}: a reader waiting for a killed owner's transaction sees it aborted in time. */
     private static final Duration TRANSACTION_TIMEOUT = Duration.ofSeconds(15);
 
@@ -83,7 +86,6 @@ public final class KafkaFlushIntents implements FlushIntentPort, AutoCloseable {
     public KafkaFlushIntents(String bootstrapServers, String topic, Map<String, String> clientProperties) {
         this.topic = topic;
         this.partition = new TopicPartition(topic, 0);
-        ensureTopic(bootstrapServers, topic, clientProperties);
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -358,29 +360,6 @@ public final class KafkaFlushIntents implements FlushIntentPort, AutoCloseable {
         FlushIntent intent = new FlushIntent(origin, Long.parseLong(fields.get("last")), wm, producers,
                 new FlushIntent.CoarseRange(origin.firstOffset(), wm, producers, true), new TreeMap<>());
         return new IntentState(intent, parts[1].equals("C"));
-    }
-
-    private static void ensureTopic(String bootstrapServers, String topic, Map<String, String> clientProperties) {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.putAll(clientProperties);
-        try (Admin admin = Admin.create(p)) {
-            int brokers = admin.describeCluster().nodes().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).size();
-            NewTopic intents = new NewTopic(topic, 1, (short) Math.min(3, brokers)).configs(Map.of(
-                    TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
-                    TopicConfig.SEGMENT_MS_CONFIG, "600000",
-                    TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, "0.1"));
-            admin.createTopics(List.of(intents)).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new EngineUnavailableException("cannot create the flush intents topic " + topic, e);
-            }
-        } catch (TimeoutException e) {
-            throw new EngineUnavailableException("cannot create the flush intents topic " + topic, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new EngineUnavailableException("interrupted creating " + topic, e);
-        }
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.statspipe.adapter.storm;
 
 import io.statspipe.domain.Flush;
+import io.statspipe.ports.out.DeadLetter;
 import io.statspipe.ports.out.FlushIntent;
 import java.util.List;
 import java.util.Map;

@@ -1,8 +1,11 @@
 package io.statspipe.adapter.storm;
 
+import dev.failsafe.Failsafe;
+import dev.failsafe.FailsafeException;
 import io.statspipe.adapter.storm.PartitionCounter.Admission;
 import io.statspipe.domain.RuleSet;
 import io.statspipe.domain.SeriesLimits;
+import io.statspipe.ports.out.DeadLetterPort;
 import io.statspipe.ports.out.EventBatchFormat;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -45,7 +48,7 @@ final class RollupBolt extends BaseRichBolt {
     private transient EventBatchFormat format;
     private transient KafkaFlushIntents intents;
     private transient KafkaRangeSource log;
-    private transient DeadLetterSink deadLetters;
+    private transient DeadLetterPort deadLetters;
     private transient FlushCommitter committer;
     private transient PipelineHealth health;
     private transient Map<Integer, PartitionCounter> counters;
@@ -79,10 +82,10 @@ final class RollupBolt extends BaseRichBolt {
         this.intents = openIntents();
         this.log = new KafkaRangeSource(settings.bootstrapServers(), settings.eventsTopic(),
                 settings.kafkaClientProperties());
-        this.deadLetters = new KafkaDeadLetters(settings.bootstrapServers(), settings.deadLetterTopic(),
-                settings.eventsTopic(), settings.kafkaClientProperties());
+        this.deadLetters = plugs.deadLetters().open(settings.bootstrapServers(), settings.deadLetterTopic(),
+                settings.kafkaClientProperties());
         this.committer = new FlushCommitter(intents, plugs.store().get(), plugs.durability().get(), deadLetters,
-                health, Backoff.DEFAULT, "statspipe-commit-" + context.getThisTaskId());
+                health, CommitRetries.DEFAULT, "statspipe-commit-" + context.getThisTaskId());
         this.counters = new HashMap<>();
         this.open = new HashMap<>();
         this.inFlight = new HashMap<>();
@@ -147,20 +150,18 @@ final class RollupBolt extends BaseRichBolt {
      * prepare would halt the worker (the whole JVM in local mode).
      */
     private KafkaFlushIntents openIntents() {
-        for (int attempt = 0; ; attempt++) {
-            try {
-                return new KafkaFlushIntents(settings.bootstrapServers(), settings.intentsTopic(),
-                        settings.kafkaClientProperties());
-            } catch (RuntimeException e) {
-                LOG.warn("cannot open flush intents in {} (attempt {}): {}; waiting for Kafka", settings.intentsTopic(),
-                        attempt + 1, e.toString());
-                try {
-                    Thread.sleep(Backoff.DEFAULT.delayMillis(attempt));
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while waiting for Kafka", interrupted);
-                }
-            }
+        String what = "open flush intents in " + settings.intentsTopic();
+        try {
+            return Failsafe.with(CommitRetries.DEFAULT.<KafkaFlushIntents>untilStopped(what, () -> false, () -> { }))
+                    .get(() -> {
+                        plugs.compactedTopics().ensure(settings.bootstrapServers(), settings.kafkaClientProperties(),
+                                settings.intentsTopic(), KafkaFlushIntents.TOPIC_CONFIG);
+                        return new KafkaFlushIntents(settings.bootstrapServers(), settings.intentsTopic(),
+                                settings.kafkaClientProperties());
+                    });
+        } catch (FailsafeException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for Kafka to " + what, e.getCause());
         }
     }
 

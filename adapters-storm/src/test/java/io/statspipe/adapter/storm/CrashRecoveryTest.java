@@ -115,7 +115,7 @@ class CrashRecoveryTest {
         while (!done) {
             CrashPoint crash = new CrashPoint(crashes < 12 ? random : null);
             FlushCommitter committer = new FlushCommitter(crash.intents(durableIntents), crash.store(durableStore),
-                    DurabilityCheck.writeIsDurable(), letters -> { }, PipelineHealth.of("crash-test"), Backoff.DEFAULT,
+                    DurabilityCheck.writeIsDurable(), letters -> { }, PipelineHealth.of("crash-test"), CommitRetries.DEFAULT,
                     "test-commit");
             try {
                 PartitionCounter counter = new PartitionCounter(0, RuleSet.defaults(), RollupSettings.DEFAULTS, format,

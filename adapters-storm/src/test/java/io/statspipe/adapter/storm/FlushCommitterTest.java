@@ -12,6 +12,7 @@ import io.statspipe.domain.Series;
 import io.statspipe.ports.fixtures.InMemoryAggregateStore;
 import io.statspipe.ports.fixtures.InMemoryFlushIntents;
 import io.statspipe.ports.out.ContentRefusedException;
+import io.statspipe.ports.out.DeadLetter;
 import io.statspipe.ports.out.WritePartialsPort;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -63,7 +64,7 @@ class FlushCommitterTest {
         InMemoryFlushIntents intents = new InMemoryFlushIntents();
         List<DeadLetter> deadLetters = new ArrayList<>();
         PipelineHealth health = new PipelineHealth();
-        Backoff quick = new Backoff(Duration.ofMillis(1), Duration.ofMillis(1));
+        CommitRetries quick = new CommitRetries(Duration.ofMillis(1), Duration.ofMillis(1));
         try (FlushCommitter committer = new FlushCommitter(intents, store, store.stored::holds, deadLetters::addAll, health,
                 quick, "commit-test")) {
             assertThat(committer.commit(flush)).isTrue();
@@ -81,7 +82,7 @@ class FlushCommitterTest {
             assertThat(d.reason()).isEqualTo("store refused the partial: 400: value of 'refused' not accepted");
             assertThat(d.partial().orElseThrow()).startsWith("refused{} counter ").contains("from p2 flush 0");
             assertThat(d.payload()).asString(StandardCharsets.UTF_8).isEqualTo("[the request]");
-            assertThat(d.key()).startsWith("partial refused{} counter");
+            assertThat(d.key().orElseThrow()).startsWith("partial refused{} counter");
         });
         assertThat(partials).extracting(d -> d.partial().orElseThrow()).anyMatch(p -> p.contains(" 1m bucket "))
                 .anyMatch(p -> p.contains(" 1h bucket "));
@@ -119,7 +120,7 @@ class FlushCommitterTest {
         };
         PendingFlush slow = flushOf(format, 0, "slow");
         PendingFlush fast = flushOf(format, 1, "fast");
-        Backoff quick = new Backoff(Duration.ofMillis(1), Duration.ofMillis(1));
+        CommitRetries quick = new CommitRetries(Duration.ofMillis(1), Duration.ofMillis(1));
         try (FlushCommitter committer = new FlushCommitter(new InMemoryFlushIntents(), store, stored::holds, letters -> { },
                 new PipelineHealth(), quick, "commit-test")) {
             committer.submit(slow);
@@ -144,7 +145,7 @@ class FlushCommitterTest {
         PendingFlush flush = flushOf(format, 0, "page.views");
         zombie.anotherOwner().claim("p0");
 
-        Backoff quick = new Backoff(Duration.ofMillis(1), Duration.ofMillis(1));
+        CommitRetries quick = new CommitRetries(Duration.ofMillis(1), Duration.ofMillis(1));
         try (FlushCommitter committer = new FlushCommitter(zombie, stored, stored::holds, letters -> { }, new PipelineHealth(),
                 quick, "commit-test")) {
             committer.submit(flush);

@@ -15,6 +15,7 @@ import io.statspipe.domain.RollupSettings;
 import io.statspipe.domain.RuleSet;
 import io.statspipe.domain.Series;
 import io.statspipe.domain.SeriesLimits;
+import io.statspipe.ports.out.DeadLetter;
 import io.statspipe.ports.out.FlushIntentPort.IntentState;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -77,7 +78,7 @@ class PartitionCounterTest {
         assertThat(original.duplicateBatches()).isEqualTo(1);
         assertThat(original.deadLetters()).singleElement().satisfies(d -> {
             assertThat(d.reason()).startsWith("TOO_OLD");
-            assertThat(d.offset()).isEqualTo(4);
+            assertThat(d.position().orElseThrow().offset()).isEqualTo(4);
         });
     }
 
@@ -98,7 +99,7 @@ class PartitionCounterTest {
         assertThat(pending.flush().events()).as("every event of agent-ok, none of agent-fast").isEqualTo(4);
         assertThat(pending.flush().refusedEvents()).isEqualTo(3);
         assertThat(pending.tooNewByProducer()).isEqualTo(Map.of("agent-fast", 3L));
-        assertThat(pending.deadLetters()).extracting(DeadLetter::offset).containsExactly(0L, 0L, 2L);
+        assertThat(pending.deadLetters()).extracting(d -> d.position().orElseThrow().offset()).containsExactly(0L, 0L, 2L);
         assertThat(pending.deadLetters().get(0).reason()).isEqualTo("TOO_NEW: event at 2023-11-15T05:13:20Z of "
                 + Series.of("clicks") + " is 7h0m ahead of the broker's time 2023-11-14T22:13:20Z (its record's append"
                 + " time) from producer agent-fast; allowed clock skew 5m");
@@ -174,7 +175,7 @@ class PartitionCounterTest {
         assertThat(pending.duplicateBatches()).isEqualTo(2);
         assertThat(pending.flush().events()).isEqualTo(1);
         assertThat(pending.deadLetters()).singleElement().satisfies(d -> {
-            assertThat(d.offset()).isEqualTo(2);
+            assertThat(d.position().orElseThrow().offset()).isEqualTo(2);
             assertThat(d.reason()).isEqualTo("sequence went backwards: batch a#488 is 512 below the highest sequence"
                     + " 1000 of producer 'a' in partition 3, where a re-sent batch is at most 511 below; dropped as a"
                     + " duplicate (its producer's spool may have lost its acknowledged position or been copied)");
@@ -211,7 +212,7 @@ class PartitionCounterTest {
                 Event.counter(Series.of("clicks"), T0, 2), Event.counter(Series.of("clicks"), T0 + 3_600_000L, 1)))));
         PendingFlush flush = c.cut().orElseThrow();
 
-        assertThat(flush.deadLetters()).extracting(DeadLetter::offset).containsExactly(0L, 1L, 2L, 3L);
+        assertThat(flush.deadLetters()).extracting(d -> d.position().orElseThrow().offset()).containsExactly(0L, 1L, 2L, 3L);
         assertThat(flush.deadLetters().get(0).reason()).contains("undecodable record");
         assertThat(flush.deadLetters().get(1).reason()).contains("unknown batch header 'v9 a 1'");
         assertThat(flush.deadLetters().get(2).reason()).isEqualTo("oversized record: 201 bytes > limit of 200 bytes");

@@ -2,6 +2,9 @@ package io.statspipe.app.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.failsafe.Failsafe;
+import dev.failsafe.FailsafeException;
+import dev.failsafe.RetryPolicy;
 import io.statspipe.app.api.ApiTls;
 import io.statspipe.app.config.Settings;
 import java.io.IOException;
@@ -31,6 +34,16 @@ final class ApiClient {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** How often {@link #postBatch} sends a batch whose answer it did not get. */
     static final int BATCH_ATTEMPTS = 4;
+    /** 250 ms, 500 ms, 1 s between the tries: a restarting agent is back within them. */
+    private static final Duration BATCH_FIRST_DELAY = Duration.ofMillis(250);
+    private static final Duration BATCH_MAX_DELAY = Duration.ofSeconds(1);
+    /** A batch is sent again when its answer is lost or the agent is still spooling it (409); the last answer stands. */
+    private static final RetryPolicy<Answer> BATCH_RETRIES = RetryPolicy.<Answer>builder()
+            .handle(IOException.class)
+            .handleResultIf(answer -> answer.status() == 409)
+            .withMaxAttempts(BATCH_ATTEMPTS)
+            .withBackoff(BATCH_FIRST_DELAY, BATCH_MAX_DELAY)
+            .build();
     private final HttpClient http;
     private final String baseUrl;
 
@@ -86,18 +99,16 @@ final class ApiClient {
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
         token.ifPresent(t -> b.header("Authorization", "Bearer " + t));
         HttpRequest request = b.build();
-        for (int attempt = 1; ; attempt++) {
-            try {
-                Answer answer = send(request);
-                if (answer.status() != 409 || attempt == BATCH_ATTEMPTS) {
-                    return answer;
-                }
-            } catch (IOException lost) {
-                if (attempt == BATCH_ATTEMPTS) {
-                    throw lost;
-                }
+        try {
+            return Failsafe.with(BATCH_RETRIES).get(() -> send(request));
+        } catch (FailsafeException e) {
+            if (e.getCause() instanceof IOException lost) {
+                throw lost;
             }
-            Thread.sleep(250L << (attempt - 1)); // 250 ms, 500 ms, 1 s: a restarting agent is back within them
+            if (e.getCause() instanceof InterruptedException interrupted) {
+                throw interrupted;
+            }
+            throw e;
         }
     }
 

@@ -1,5 +1,7 @@
 package io.statspipe.app.topology;
 
+import io.statspipe.adapter.kafka.KafkaDeadLetters;
+import io.statspipe.adapter.kafka.KafkaTopics;
 import io.statspipe.adapter.kafka.ProtobufEventBatchFormat;
 import io.statspipe.adapter.kairosdb.KairosAggregateStore;
 import io.statspipe.adapter.kairosdb.KairosReadBack;
@@ -35,7 +37,7 @@ public final class KairosTopologyPlugs {
     public static TopologyPlugs of(String kairosUrl, TopologyPlugs.Factory<RuleSet> rules) {
         return new TopologyPlugs(rules, ProtobufEventBatchFormat::new,
                 () -> new KairosAggregateStore(storeConfig(kairosUrl, rules.get())),
-                () -> readBackAt(kairosUrl, rules.get()));
+                () -> readBackAt(kairosUrl, rules.get()), KafkaDeadLetters::new, KafkaTopics::ensureCompacted);
     }
 
     private static KairosStoreConfig storeConfig(String kairosUrl, RuleSet rules) {

@@ -1,5 +1,7 @@
 package io.statspipe.app.wiring;
 
+import io.statspipe.adapter.kafka.KafkaDeadLetters;
+import io.statspipe.adapter.kafka.KafkaTopics;
 import io.statspipe.adapter.kafka.ProtobufEventBatchFormat;
 import io.statspipe.adapter.storm.TopologyPlugs;
 import io.statspipe.adapter.storm.TopologySettings;
@@ -69,6 +71,7 @@ public final class TopologyWiring {
                         migration));
             };
         }
-        return new TopologyPlugs(rules, ProtobufEventBatchFormat::new, writer, durability);
+        return new TopologyPlugs(rules, ProtobufEventBatchFormat::new, writer, durability, KafkaDeadLetters::new,
+                KafkaTopics::ensureCompacted);
     }
 }

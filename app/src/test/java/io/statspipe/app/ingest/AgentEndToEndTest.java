@@ -137,7 +137,7 @@ class AgentEndToEndTest {
                     "missing '|type' in 'bad.udp.broken'",
                     "metric name 'bad udp name' may hold only letters, digits and _ - . / (starting with a letter or digit)",
                     "tag value too long: 300 > 200 characters in tag 'k'");
-            assertThat(dead).allSatisfy(d -> assertThat(d.origin()).startsWith("udp:127.0.0.1:"));
+            assertThat(dead).allSatisfy(d -> assertThat(d.source()).startsWith("udp:127.0.0.1:"));
         }
         // three StatsD lines, one HTTP event, two HTTP bodies
         assertThat(agent.agent().health().rejectedInputs() - rejectedBefore).isEqualTo(6);

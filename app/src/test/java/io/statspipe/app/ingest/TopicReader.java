@@ -22,8 +22,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /** Test reader of the events topic (batches de-duplicated by batch id per partition) and of the dead-letter topic. */
 final class TopicReader implements AutoCloseable {
-    /** A dead letter as read: the input, its reason and origin headers, and its full length when it was cut. */
-    record DeadLetter(String input, String reason, String origin, java.util.Optional<Integer> originalBytes) {
+    /** A dead letter as read: the input, its reason and source headers, and its full length when it was cut. */
+    record DeadLetter(String input, String reason, String source, java.util.Optional<Integer> originalBytes) {
     }
 
     private final EventsConsumer events;
@@ -73,7 +73,7 @@ final class TopicReader implements AutoCloseable {
             org.apache.kafka.common.header.Header original = r.headers().lastHeader("original-bytes");
             dead.add(new DeadLetter(new String(r.value(), StandardCharsets.UTF_8),
                     new String(r.headers().lastHeader("reason").value(), StandardCharsets.UTF_8),
-                    new String(r.headers().lastHeader("origin").value(), StandardCharsets.UTF_8),
+                    new String(r.headers().lastHeader("source").value(), StandardCharsets.UTF_8),
                     java.util.Optional.ofNullable(original)
                             .map(h -> Integer.valueOf(new String(h.value(), StandardCharsets.UTF_8)))));
         }

@@ -183,7 +183,7 @@ class HostileInputTest {
         long refusedTotal = refused;
         await("every refused HTTP line in the dead-letter topic").atMost(Duration.ofMinutes(1)).until(() ->
                 DeadLetterTopic.readAll("127.0.0.1:" + statspipe.kafkaPort).stream()
-                        .filter(d -> d.origin().startsWith("http")).count() == refusedTotal);
+                        .filter(d -> d.source().startsWith("http")).count() == refusedTotal);
     }
 
     @Test

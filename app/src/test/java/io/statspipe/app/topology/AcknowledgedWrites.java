@@ -20,7 +20,7 @@ final class AcknowledgedWrites {
 
     static TopologyPlugs wrap(TopologyPlugs plugs) {
         return new TopologyPlugs(plugs.rules(), plugs.format(), () -> acknowledging(plugs.store().get()),
-                plugs.durability());
+                plugs.durability(), plugs.deadLetters(), plugs.compactedTopics());
     }
 
     /**

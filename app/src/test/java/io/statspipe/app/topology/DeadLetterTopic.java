@@ -19,11 +19,11 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 /** Reads the whole dead-letter topic as it stands, for tests that check what was refused and why. */
 public final class DeadLetterTopic {
     /**
-     * One dead letter: its key, what was refused, the reason, where refused input came from (the
-     * agent's {@code origin} header, e.g. {@code http:...}; empty for the topology's), and the refused
+     * One dead letter: its key, what was refused, the reason, where it came from (the {@code source}
+     * header: e.g. {@code http} from the agent, {@code topology} from the topology), and the refused
      * partial's identity when it is one.
      */
-    public record Letter(String key, byte[] payload, String reason, String origin, Optional<String> partial) {
+    public record Letter(String key, byte[] payload, String reason, String source, Optional<String> partial) {
         /** What was refused, as text. */
         public String value() {
             return new String(payload, StandardCharsets.UTF_8);
@@ -54,7 +54,7 @@ public final class DeadLetterTopic {
             while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     letters.add(new Letter(r.key() == null ? "" : r.key(), r.value(), header(r, "reason").orElse(""),
-                            header(r, "origin").orElse(""), header(r, "partial")));
+                            header(r, "source").orElse(""), header(r, "partial")));
                 }
             }
             return letters;

@@ -13,8 +13,8 @@ import io.statspipe.domain.Aggregation;
 import io.statspipe.domain.DistributionAggregate;
 import io.statspipe.domain.Event;
 import io.statspipe.domain.GaugeAggregate;
-import io.statspipe.domain.QuantileSketch;
 import io.statspipe.domain.Kind;
+import io.statspipe.domain.QuantileSketch;
 import io.statspipe.domain.Resolution;
 import io.statspipe.domain.Series;
 import io.statspipe.domain.SetAggregate;
@@ -191,7 +191,7 @@ final class FaultInjectionContract {
             Traffic traffic = new Traffic(broker, variant, pauseMillis);
             System.out.println("fault injection (" + variant + ") seed: " + traffic.seed
                     + "  (replay: -Dstatspipe.faults.seed=" + traffic.seed + ")");
-            Topics.ensure(broker.bootstrapServers(), PARTITIONS);
+            TopicLayout.of(PARTITIONS, 1).ensureExists(broker.bootstrapServers());
             traffic.producer.start();
             return traffic;
         }

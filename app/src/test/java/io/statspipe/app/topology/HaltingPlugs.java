@@ -37,7 +37,8 @@ final class HaltingPlugs {
     static TopologyPlugs wrap(TopologyPlugs plugs, KillPoint point, int armAfter) {
         return new TopologyPlugs(plugs.rules(), plugs.format(),
                 () -> haltingStore(plugs.store().get(), point, armAfter),
-                () -> haltingCheck(plugs.durability().get(), point, armAfter));
+                () -> haltingCheck(plugs.durability().get(), point, armAfter), plugs.deadLetters(),
+                plugs.compactedTopics());
     }
 
     private static WritePartialsPort haltingStore(WritePartialsPort store, KillPoint point, int armAfter) {

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.statspipe.adapter.kafka.AgentSettings;
 import io.statspipe.adapter.kafka.EventsConsumer;
 import io.statspipe.adapter.kafka.KafkaBrokerExtension;
+import io.statspipe.adapter.kafka.KafkaTopics;
 import io.statspipe.adapter.kafka.LocalKafkaBroker;
 import io.statspipe.adapter.kafka.ProtobufEventBatchFormat;
 import io.statspipe.adapter.kafka.StoreAndForwardAgent;
@@ -174,9 +175,14 @@ class KafkaSaslTest {
         assertThatThrownBy(() -> new EventsConsumer(KAFKA.bootstrapServers(), TopicLayout.EVENTS, new ProtobufEventBatchFormat(),
                 wrong).close())
                 .isInstanceOf(SaslAuthenticationException.class);
-        assertThatThrownBy(() -> new KafkaFlushIntents(KAFKA.bootstrapServers(), "sasl.flush-intents", wrong).close())
-                .isInstanceOf(EngineUnavailableException.class)
+        assertThatThrownBy(() -> KafkaTopics.ensureCompacted(KAFKA.bootstrapServers(), wrong, "sasl.flush-intents",
+                KafkaFlushIntents.TOPIC_CONFIG))
                 .hasRootCauseInstanceOf(SaslAuthenticationException.class);
+        assertThatThrownBy(() -> {
+            try (KafkaFlushIntents intents = new KafkaFlushIntents(KAFKA.bootstrapServers(), "sasl.flush-intents", wrong)) {
+                intents.claim("p0");
+            }
+        }).isInstanceOf(EngineUnavailableException.class).hasRootCauseInstanceOf(SaslAuthenticationException.class);
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.statspipe.app.topology;
 
 import io.statspipe.adapter.kafka.LocalKafkaBroker;
 import io.statspipe.adapter.kairosdb.KairosDbExtension;
+import io.statspipe.adapter.kafka.TopicLayout;
 import io.statspipe.adapter.kairosdb.server.LocalKairosDb;
 import io.statspipe.adapter.storm.LocalTopologyRunner;
 import io.statspipe.adapter.storm.TopologyPlugs;
@@ -49,7 +50,7 @@ final class LocalEngines extends EngineExtension<LocalEngines.Running> {
             KairosDbExtension.Server store = null;
             try {
                 store = KairosDbExtension.Server.onH2(folder);
-                Topics.ensure(broker.bootstrapServers(), partitions);
+                TopicLayout.of(partitions, 1).ensureExists(broker.bootstrapServers());
                 TopologySettings settings = tune.apply(TopologySettings.defaults(broker.bootstrapServers()));
                 LocalTopologyRunner topology = LocalTopologyRunner.start(settings,
                         KairosTopologyPlugs.of(store.kairos().httpUrl(), rules), folder.resolve("storm"));

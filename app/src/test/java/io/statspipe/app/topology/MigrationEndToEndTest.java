@@ -9,7 +9,10 @@ import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import io.statspipe.adapter.kafka.KafkaBrokerExtension;
+import io.statspipe.adapter.kafka.KafkaDeadLetters;
+import io.statspipe.adapter.kafka.KafkaTopics;
 import io.statspipe.adapter.kafka.ProtobufEventBatchFormat;
+import io.statspipe.adapter.kafka.TopicLayout;
 import io.statspipe.adapter.kafka.migration.KafkaPhaseStore;
 import io.statspipe.adapter.kafka.migration.KafkaProgress;
 import io.statspipe.adapter.kairosdb.KairosAggregateStore;
@@ -106,7 +109,7 @@ class MigrationEndToEndTest {
         history = LegacyHistoryGenerator.generate(HISTORY, new LegacyEventWriter(client.getDatabase("stats")));
         kairosStore = new KairosAggregateStore(KairosStoreConfig.of(KAIROS.httpUrl())
                 .withMapping(KairosMapping.forRules(RuleSet.defaults())));
-        Topics.ensure(KAFKA.bootstrapServers(), PARTITIONS);
+        TopicLayout.of(PARTITIONS, 1).ensureExists(KAFKA.bootstrapServers());
     }
 
     @AfterAll
@@ -129,7 +132,8 @@ class MigrationEndToEndTest {
                         new KairosAggregateStore(KairosStoreConfig.of(kairosUrl).withMapping(KairosMapping.forRules(RuleSet.defaults()))),
                         new KafkaPhaseStore(bootstrapServers, Map.of()),
                         new MigrationSettings(Duration.ofMillis(marginMs), Duration.ofMillis(settleMs))),
-                DurabilityCheck::writeIsDurable);
+                DurabilityCheck::writeIsDurable, KafkaDeadLetters::new,
+                KafkaTopics::ensureCompacted);
     }
 
     @Test

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.statspipe.adapter.kafka.KafkaBrokerExtension;
+import io.statspipe.adapter.kafka.KafkaDeadLetters;
+import io.statspipe.adapter.kafka.KafkaTopics;
 import io.statspipe.adapter.kafka.ProtobufEventBatchFormat;
 import io.statspipe.adapter.kafka.TopicLayout;
 import io.statspipe.adapter.kairosdb.KairosAggregateStore;
@@ -84,12 +86,12 @@ class RefusedPartialTest {
         return new TopologyPlugs(RuleSet::defaults, ProtobufEventBatchFormat::new, () -> new RefusingStore(url), () -> {
             DurabilityCheck readBack = KairosTopologyPlugs.readBackAt(url);
             return partials -> readBackAllowed && readBack.holds(partials);
-        });
+        }, KafkaDeadLetters::new, KafkaTopics::ensureCompacted);
     }
 
     @Test
     void refusedPartialsGoToTheDeadLettersTheRestIsExactAndAReplayDoesTheSame() throws Exception {
-        Topics.ensure(KAFKA.bootstrapServers(), PARTITIONS);
+        TopicLayout.of(PARTITIONS, 1).ensureExists(KAFKA.bootstrapServers());
         TopologySettings settings = TopologySettings.defaults(KAFKA.bootstrapServers()).withName("refusal")
                 .withFlushInterval(Duration.ofSeconds(2)).withCoarseFlushInterval(Duration.ofSeconds(4));
         List<Series> series = new ArrayList<>();

@@ -66,7 +66,7 @@ class SeriesLimitTest {
         long seed = Long.getLong("statspipe.faults.seed", System.nanoTime());
         System.out.println("series limit under kill -9, seed: " + seed + "  (replay: -Dstatspipe.faults.seed=" + seed + ")");
         Random random = new Random(seed);
-        Topics.ensure(KAFKA.bootstrapServers(), PARTITIONS);
+        TopicLayout.of(PARTITIONS, 1).ensureExists(KAFKA.bootstrapServers());
         long now = System.currentTimeMillis();
         Map<String, Long> sent = new HashMap<>();
         AtomicReference<Throwable> producerFailure = new AtomicReference<>();

@@ -55,7 +55,7 @@ class StoreOutageTest {
 
     @Test
     void aThirtySecondStoreOutageLosesAndDoublesNothing() throws Exception {
-        Topics.ensure(KAFKA.bootstrapServers(), PARTITIONS);
+        TopicLayout.of(PARTITIONS, 1).ensureExists(KAFKA.bootstrapServers());
         String url = KAIROS.httpUrl();
         TopologySettings settings = TopologySettings.defaults(KAFKA.bootstrapServers()).withName("outage")
                 .withFlushInterval(Duration.ofSeconds(2)).withCoarseFlushInterval(Duration.ofSeconds(4));

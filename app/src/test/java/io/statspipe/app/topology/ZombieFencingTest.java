@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.statspipe.adapter.kafka.KafkaBrokerExtension;
+import io.statspipe.adapter.kafka.KafkaTopics;
 import io.statspipe.adapter.storm.KafkaFlushIntents;
 import io.statspipe.domain.Origin;
 import io.statspipe.ports.out.FlushIntent;
@@ -17,6 +18,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -32,6 +34,12 @@ class ZombieFencingTest {
 
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+
+    @BeforeAll
+    static void topics() {
+        KafkaTopics.ensureCompacted(KAFKA.bootstrapServers(), Map.of(), TOPIC, KafkaFlushIntents.TOPIC_CONFIG);
+        KafkaTopics.ensureCompacted(KAFKA.bootstrapServers(), Map.of(), TOPIC + ".open", KafkaFlushIntents.TOPIC_CONFIG);
+    }
 
     static FlushIntent intent(long seq, long firstOffset, long lastOffset) {
         return new FlushIntent(Origin.ofPartition(0, seq, firstOffset), lastOffset, 1_700_000_000_000L, Map.of("agent-1", seq),

@@ -4,6 +4,8 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import io.statspipe.adapter.ingest.StatsdLineParser;
 import io.statspipe.adapter.kafka.AgentSettings;
+import io.statspipe.adapter.kafka.KafkaDeadLetters;
+import io.statspipe.adapter.kafka.KafkaTopics;
 import io.statspipe.adapter.kafka.LocalKafkaBroker;
 import io.statspipe.adapter.kafka.ProtobufEventBatchFormat;
 import io.statspipe.adapter.kafka.StoreAndForwardAgent;
@@ -206,8 +208,8 @@ public final class EndToEnd {
             String bootstrap = broker.bootstrapServers();
             TopicLayout statspipeTopics = new TopicLayout("e2e.events", "e2e.deadletter", PARTITIONS, (short) 1);
             TopicLayout naiveTopics = new TopicLayout("naive.events", "naive.deadletter", PARTITIONS, (short) 1);
-            TopologyBenchmark.ensure(statspipeTopics, bootstrap);
-            TopologyBenchmark.ensure(naiveTopics, bootstrap);
+            statspipeTopics.ensureExists(bootstrap);
+            naiveTopics.ensureExists(bootstrap);
 
             Statspipe statspipe = statspipe("e2e", workload, plan, plan.run(), 0, dir, bootstrap, statspipeTopics,
                     kairos.httpUrl(), statspipeLines, profiler);
@@ -216,7 +218,7 @@ public final class EndToEnd {
                 // each paced run has metric names and topics of its own: their buckets must not add up
                 String name = String.format(Locale.ROOT, "steady%.0fk", rate / 1000);
                 TopicLayout topics = new TopicLayout(name + ".events", name + ".deadletter", PARTITIONS, (short) 1);
-                TopologyBenchmark.ensure(topics, bootstrap);
+                topics.ensureExists(bootstrap);
                 steady.put(rate, statspipe(name, workload, plan, plan.steadyRun(), rate, dir, bootstrap, topics,
                         kairos.httpUrl(), StatsdLines.render(workload, name + ".", plan.renderedLines()), Profiler.to(null)));
             }
@@ -332,7 +334,8 @@ public final class EndToEnd {
                 Duration.ofSeconds(Math.max(120, plan.flushInterval().toSeconds() * 6)))
                 .withCoarseFlushInterval(plan.coarseFlushInterval());
         TopologyPlugs plugs = new TopologyPlugs(() -> RULES, ProtobufEventBatchFormat::new, countedStore(url),
-                () -> new KairosReadBack(KairosStoreConfig.forRules(url, RuleSet.defaults())));
+                () -> new KairosReadBack(KairosStoreConfig.forRules(url, RuleSet.defaults())), KafkaDeadLetters::new,
+                KafkaTopics::ensureCompacted);
         // queries cover whole hours: a range starting inside an hour would miss that hour's points
         long from = (System.currentTimeMillis() / 3_600_000 - 1) * 3_600_000;
         try (LocalTopologyRunner runner = LocalTopologyRunner.start(settings, plugs, dir.resolve("storm-" + name));

@@ -1,5 +1,7 @@
 package io.statspipe.bench.topology;
 
+import io.statspipe.adapter.kafka.KafkaDeadLetters;
+import io.statspipe.adapter.kafka.KafkaTopics;
 import io.statspipe.adapter.kafka.LocalKafkaBroker;
 import io.statspipe.adapter.kafka.ProtobufEventBatchFormat;
 import io.statspipe.adapter.kafka.TopicLayout;
@@ -106,7 +108,7 @@ public final class TopologyBenchmark {
             List<String> topics = List.of("bench.statspipe", "bench.warmup", "bench.naive", "bench.naive-warmup",
                     "bench.naive-batched", "bench.naive-batched-warmup");
             for (String topic : topics) {
-                ensure(new TopicLayout(topic, topic + "-deadletter", PARTITIONS, (short) 1), bootstrap);
+                new TopicLayout(topic, topic + "-deadletter", PARTITIONS, (short) 1).ensureExists(bootstrap);
             }
             long now = System.currentTimeMillis();
             System.out.printf("producing %,d events of %,d series (statspipe), %,d (naive, one per record) and %,d "
@@ -167,7 +169,8 @@ public final class TopologyBenchmark {
         // The same plugs as the pipeline: a flush completes once its points are read back.
         TopologyPlugs plugs = new TopologyPlugs(TopologyBenchmark::minuteOnly, ProtobufEventBatchFormat::new,
                 () -> new KairosAggregateStore(KairosStoreConfig.forRules(url, minuteOnly())),
-                () -> new KairosReadBack(KairosStoreConfig.forRules(url, minuteOnly())));
+                () -> new KairosReadBack(KairosStoreConfig.forRules(url, minuteOnly())), KafkaDeadLetters::new,
+                KafkaTopics::ensureCompacted);
         try (LocalTopologyRunner runner = LocalTopologyRunner.start(settings, plugs, workDir)) {
             Timing timing = measure(() -> runner.health().eventsCounted(), () -> runner.health().firstRecordAtMillis(),
                     events, Duration.ofMinutes(10));
@@ -214,21 +217,6 @@ public final class TopologyBenchmark {
     /** 10k series at one-minute buckets, as the target figure is stated. */
     static RuleSet minuteOnly() {
         return new RuleSet(List.of(RollupRule.identity("raw", List.of(Resolution.MINUTE))));
-    }
-
-    /** Creates the layout's topics; a topic just created may not be in the broker's metadata yet: retry. */
-    public static void ensure(TopicLayout layout, String bootstrap) throws InterruptedException {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                layout.ensureExists(bootstrap);
-                return;
-            } catch (IllegalStateException e) {
-                if (attempt == 10) {
-                    throw e;
-                }
-                Thread.sleep(500);
-            }
-        }
     }
 
     /**
