@@ -2,7 +2,7 @@ package io.statspipe.app.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.statspipe.app.api.ApiTls;
+import io.statspipe.adapter.http.ApiTls;
 import io.statspipe.app.config.Settings;
 import java.io.IOException;
 import java.net.ConnectException;

@@ -2,9 +2,9 @@ package io.statspipe.app.embedded;
 
 import io.statspipe.adapter.ingest.IngestEndpoint;
 import io.statspipe.adapter.ingest.StatsdUdpListener;
-import io.statspipe.app.api.ApiServer;
-import io.statspipe.app.api.IngestRoute;
-import io.statspipe.app.api.Readiness;
+import io.statspipe.adapter.http.ApiServer;
+import io.statspipe.adapter.http.IngestRoute;
+import io.statspipe.adapter.http.Readiness;
 import io.statspipe.app.config.Settings;
 import io.statspipe.ports.in.RecordEventsUseCase;
 import java.net.InetSocketAddress;

@@ -3,6 +3,9 @@ package io.statspipe.app.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.statspipe.adapter.http.ApiServer;
+import io.statspipe.adapter.http.DeleteEndpoint;
+import io.statspipe.adapter.http.TenantTokens;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;

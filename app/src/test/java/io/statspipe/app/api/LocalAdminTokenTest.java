@@ -2,6 +2,9 @@ package io.statspipe.app.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.statspipe.adapter.http.Caller;
+import io.statspipe.adapter.http.LocalAdminToken;
+import io.statspipe.adapter.http.TenantTokens;
 import io.statspipe.app.config.Settings;
 import io.statspipe.app.config.Settings.Scope;
 import io.statspipe.app.config.SettingsLoader;

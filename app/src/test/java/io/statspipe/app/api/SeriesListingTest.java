@@ -2,6 +2,9 @@ package io.statspipe.app.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.statspipe.adapter.http.ApiServer;
+import io.statspipe.adapter.http.ListingEndpoints;
+import io.statspipe.adapter.http.TenantTokens;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.statspipe.app.cli.CommandLineRun;

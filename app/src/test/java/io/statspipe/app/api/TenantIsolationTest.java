@@ -3,6 +3,11 @@ package io.statspipe.app.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.quicktheories.QuickTheory.qt;
 
+import io.statspipe.adapter.http.ApiServer;
+import io.statspipe.adapter.http.QueryEndpoint;
+import io.statspipe.adapter.http.TenantAccessDenied;
+import io.statspipe.adapter.http.TenantScopedQueries;
+import io.statspipe.adapter.http.TenantTokens;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.statspipe.app.config.Settings;

@@ -3,8 +3,8 @@ package io.statspipe.app.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.statspipe.app.api.ApiServer;
-import io.statspipe.app.api.ApiTls;
+import io.statspipe.adapter.http.ApiServer;
+import io.statspipe.adapter.http.ApiTls;
 import io.statspipe.app.config.ConfigurationException;
 import io.statspipe.app.config.Settings;
 import java.io.IOException;

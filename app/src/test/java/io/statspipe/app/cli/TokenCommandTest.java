@@ -2,8 +2,8 @@ package io.statspipe.app.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.statspipe.app.api.Caller;
-import io.statspipe.app.api.TenantTokens;
+import io.statspipe.adapter.http.Caller;
+import io.statspipe.adapter.http.TenantTokens;
 import io.statspipe.app.config.Settings;
 import io.statspipe.app.config.Settings.Scope;
 import io.statspipe.app.config.SettingsLoader;

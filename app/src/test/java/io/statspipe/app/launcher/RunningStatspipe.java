@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.statspipe.app.api.TenantTokens;
+import io.statspipe.adapter.http.TenantTokens;
 import java.io.File;
 import java.io.IOException;
 import java.net.DatagramSocket;

@@ -1,4 +1,4 @@
-package io.statspipe.app.api;
+package io.statspipe.adapter.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.statspipe.app.config.Settings;
