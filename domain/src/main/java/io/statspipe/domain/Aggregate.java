@@ -5,13 +5,13 @@ package io.statspipe.domain;
  * {@link Partial}). Merging is associative and commutative, so partials can be combined in any
  * grouping and order and give the same result; counts are exact longs.
  */
-public sealed interface Aggregate permits CounterAggregate, GaugeAggregate, DistributionAggregate {
+public sealed interface Aggregate permits CounterAggregate, GaugeAggregate, DistributionAggregate, SetAggregate {
 
     Kind kind();
 
     /**
      * Counters: the count. Gauges and distributions: the number of samples (scaled by
-     * sample rate for distributions).
+     * sample rate for distributions). Sets: the number of members received, repeats included.
      */
     long count();
 

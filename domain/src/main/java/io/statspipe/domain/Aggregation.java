@@ -1,11 +1,11 @@
 package io.statspipe.domain;
 
 /**
- * What a query asks of the aggregates in a bucket: count, sum, min, max, avg, last, or a
- * percentile (with its quantile in [0, 1]).
+ * What a query asks of the aggregates in a bucket: count, sum, min, max, avg, last, a
+ * percentile (with its quantile in [0, 1]), or the unique count of a set.
  */
 public record Aggregation(Type type, double quantile) {
-    public enum Type { COUNT, SUM, MIN, MAX, AVG, LAST, PERCENTILE }
+    public enum Type { COUNT, SUM, MIN, MAX, AVG, LAST, PERCENTILE, UNIQUE }
 
     public static final Aggregation COUNT = new Aggregation(Type.COUNT, 0);
     public static final Aggregation SUM = new Aggregation(Type.SUM, 0);
@@ -13,6 +13,7 @@ public record Aggregation(Type type, double quantile) {
     public static final Aggregation MAX = new Aggregation(Type.MAX, 0);
     public static final Aggregation AVG = new Aggregation(Type.AVG, 0);
     public static final Aggregation LAST = new Aggregation(Type.LAST, 0);
+    public static final Aggregation UNIQUE = new Aggregation(Type.UNIQUE, 0);
 
     public Aggregation {
         if (type == null) {
@@ -27,7 +28,7 @@ public record Aggregation(Type type, double quantile) {
         return new Aggregation(Type.PERCENTILE, quantile);
     }
 
-    /** Parses {@code count, sum, min, max, avg, last, p50, p99, p99.9}. */
+    /** Parses {@code count, sum, min, max, avg, last, unique, p50, p99, p99.9}. */
     public static Aggregation parse(String text) {
         String t = text.trim().toLowerCase(java.util.Locale.ROOT);
         if (t.matches("p\\d+(\\.\\d+)?")) {
@@ -44,8 +45,9 @@ public record Aggregation(Type type, double quantile) {
             case "max" -> MAX;
             case "avg" -> AVG;
             case "last" -> LAST;
+            case "unique" -> UNIQUE;
             default -> throw new InvalidStatException("unknown aggregation '" + text
-                    + "': use count, sum, min, max, avg, last or a percentile like p99");
+                    + "': use count, sum, min, max, avg, last, unique or a percentile like p99");
         };
     }
 

@@ -20,7 +20,7 @@ public record CounterAggregate(long count) implements Aggregate {
     public double value(Aggregation aggregation) {
         return switch (aggregation.type()) {
             case COUNT, SUM, MIN, MAX, AVG, LAST -> count;
-            case PERCENTILE -> throw Aggregate.notApplicable(kind(), aggregation);
+            case PERCENTILE, UNIQUE -> throw Aggregate.notApplicable(kind(), aggregation);
         };
     }
 }

@@ -47,7 +47,7 @@ public record DistributionAggregate(long count, double sum, double min, double m
             case MAX -> max;
             case AVG -> sum / count;
             case PERCENTILE -> sketch.quantile(aggregation.quantile());
-            case LAST -> throw Aggregate.notApplicable(kind(), aggregation);
+            case LAST, UNIQUE -> throw Aggregate.notApplicable(kind(), aggregation);
         };
     }
 }

@@ -13,6 +13,9 @@ package io.statspipe.domain;
  * {@link Limits#MIN_SAMPLE_RATE}, {@link Limits#INCREMENT_BOUND}) so that no bucket's aggregate
  * can become infinite or lose its exactness, whatever a client sends.
  *
+ * <p>A set event ({@code users.online:alice|s}) carries its member as the member's hash
+ * ({@link UniqueSketch#memberHash}), a whole number below 2^53, in {@code value}.
+ *
  * <p>A {@code relative} gauge event ({@code queue.depth:+5|g}) changes its series' level by
  * {@code value} instead of setting it; {@link GaugeLevels} says what the level is.
  */
@@ -57,6 +60,10 @@ public record Event(Series series, long timestamp, Kind kind, double value, doub
         if (!Double.isFinite(value)) {
             throw new InvalidStatException("value must be a finite number, got " + value + " for " + series);
         }
+        if (kind == Kind.SET && !UniqueSketch.isMemberHash(value)) {
+            throw new InvalidStatException("set member hash must be a whole number in [0, 2^53), got " + value
+                    + " for " + series);
+        }
         if (kind != Kind.COUNTER && !(Math.abs(value) <= Limits.MAX_ABS_VALUE)) {
             throw new InvalidStatException("value out of range: " + value + " is beyond +-1e18 for " + series);
         }
@@ -84,6 +91,11 @@ public record Event(Series series, long timestamp, Kind kind, double value, doub
 
     public static Event distribution(Series series, long timestamp, double value) {
         return new Event(series, timestamp, Kind.DISTRIBUTION, value, 1.0);
+    }
+
+    /** A set event: {@code member} is one of the series' members in this observation. */
+    public static Event set(Series series, long timestamp, String member) {
+        return new Event(series, timestamp, Kind.SET, UniqueSketch.memberHash(member), 1.0);
     }
 
     /** The exact count a counter event adds. */

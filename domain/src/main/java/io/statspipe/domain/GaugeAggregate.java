@@ -45,7 +45,7 @@ public record GaugeAggregate(long count, double sum, double min, double max, dou
             case MAX -> max;
             case AVG -> sum / count;
             case LAST -> last;
-            case PERCENTILE -> throw Aggregate.notApplicable(kind(), aggregation);
+            case PERCENTILE, UNIQUE -> throw Aggregate.notApplicable(kind(), aggregation);
         };
     }
 }

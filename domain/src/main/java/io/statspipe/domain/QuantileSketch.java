@@ -14,7 +14,7 @@ import java.util.TreeMap;
  *
  * <p>Bins hold integer counts, so merging (adding bins) is exactly associative and
  * commutative. The bin mapping is part of what statspipe stores, so it is owned here and must
- * never change: that, and the domain's JDK-only rule, is why it is not a library type.
+ * never change: that is why it is not a library type.
  */
 public final class QuantileSketch {
     public static final double RELATIVE_ACCURACY = 0.01;

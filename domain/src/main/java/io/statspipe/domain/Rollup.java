@@ -163,6 +163,7 @@ public final class Rollup {
             case GAUGE -> event.relative() ? addGauge(ref, event.timestamp(), event.value(), true)
                     : addValue(ref, event.timestamp(), event.value(), event.weight());
             case DISTRIBUTION -> addValue(ref, event.timestamp(), event.value(), event.weight());
+            case SET -> addValue(ref, event.timestamp(), event.value(), 1);
         };
     }
 
@@ -206,7 +207,8 @@ public final class Rollup {
     }
 
     /**
-     * Adds a gauge sample or a distribution sample (standing for {@code weight} samples). A value
+     * Adds a gauge sample, a distribution sample (standing for {@code weight} samples) or a set
+     * member (its {@link UniqueSketch#memberHash} as the value, weight 1). A value
      * beyond {@link Limits#MAX_ABS_VALUE} (or not finite), a weight outside 1 to
      * {@link Limits#MAX_WEIGHT}, or one that would take a bucket's sample count past a long, is
      * refused and changes nothing.
@@ -244,7 +246,7 @@ public final class Rollup {
             return outcome;
         }
         Target[] targets = targetsOfRef[ref];
-        long samples = kind == Kind.GAUGE ? 1 : weight;
+        long samples = kind == Kind.DISTRIBUTION ? weight : 1;
         if (mayOverflow(samples) && anyOverflows(targets, timestamp, samples)) {
             refusedEvents++;
             return Outcome.OVERFLOW;
@@ -260,10 +262,10 @@ public final class Rollup {
                 moveHead(t, timestamp);
             }
             ValueCell cell = (ValueCell) t.head;
-            if (kind == Kind.GAUGE) {
-                cell.addGauge(value, timestamp);
-            } else {
-                cell.addDistribution(value, bin, weight);
+            switch (kind) {
+                case GAUGE -> cell.addGauge(value, timestamp);
+                case SET -> cell.addMember((long) value);
+                default -> cell.addDistribution(value, bin, weight);
             }
         }
         return outcome;
@@ -585,7 +587,7 @@ public final class Rollup {
         }
     }
 
-    /** The running aggregate of one bucket of a gauge or a distribution. */
+    /** The running aggregate of one bucket of a gauge, a distribution or a set. */
     private static final class ValueCell extends Cell {
         double sum;
         double min = Double.POSITIVE_INFINITY;
@@ -593,10 +595,17 @@ public final class Rollup {
         double last;
         long lastAt = Long.MIN_VALUE;
         final QuantileSketch.Builder sketch;
+        final UniqueSketch.Builder members;
 
         ValueCell(long start, Kind kind) {
             super(start);
             this.sketch = kind == Kind.DISTRIBUTION ? new QuantileSketch.Builder() : null;
+            this.members = kind == Kind.SET ? new UniqueSketch.Builder() : null;
+        }
+
+        void addMember(long memberHash) {
+            count++;
+            members.add(memberHash);
         }
 
         void addGauge(double value, long at) {
@@ -620,8 +629,11 @@ public final class Rollup {
 
         @Override
         Aggregate toAggregate(Kind kind) {
-            return kind == Kind.GAUGE ? new GaugeAggregate(count, sum, min, max, last, lastAt)
-                    : new DistributionAggregate(count, sum, min, max, sketch.build());
+            return switch (kind) {
+                case GAUGE -> new GaugeAggregate(count, sum, min, max, last, lastAt);
+                case SET -> new SetAggregate(count, members.build());
+                default -> new DistributionAggregate(count, sum, min, max, sketch.build());
+            };
         }
     }
 }

@@ -1,5 +1,6 @@
 /**
- * The pure model of stats. JDK only: no framework, no engine, no logging.
+ * The pure model of stats. The JDK and one algorithms library (Apache DataSketches, for the HLL
+ * sketch of unique counts): no framework, no engine, no logging.
  *
  * <p>Follow one event: an {@link io.statspipe.domain.Event} of a {@link io.statspipe.domain.Series}
  * enters a {@link io.statspipe.domain.Rollup}, which folds it into the aggregates of every

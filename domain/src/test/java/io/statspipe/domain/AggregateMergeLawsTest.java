@@ -29,6 +29,12 @@ class AggregateMergeLawsTest {
     }
 
     @Test
+    void setMergeIsAssociativeCommutativeAndIdempotent() {
+        checkLaws(Generators.sets());
+        qt().forAll(Generators.sets()).checkAssert(a -> assertThat(((SetAggregate) a.merge(a)).sketch()).isEqualTo(a.sketch()));
+    }
+
+    @Test
     void countsAddUpExactlyWhenMerged() {
         qt().forAll(counters(), counters()).checkAssert((a, b) ->
                 assertThat(a.merge(b).count()).isEqualTo(a.count() + b.count()));

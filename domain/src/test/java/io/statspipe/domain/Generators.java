@@ -54,4 +54,13 @@ final class Generators {
         }
         return d;
     }
+
+    /** Sets of 1 to 40 members drawn from 60, so that generated sets overlap. */
+    static Gen<SetAggregate> sets() {
+        return lists().of(integers().between(0, 59)).ofSizeBetween(1, 40).map(members -> {
+            UniqueSketch.Builder b = new UniqueSketch.Builder();
+            members.forEach(m -> b.add(UniqueSketch.memberHash("member-" + m)));
+            return new SetAggregate(members.size(), b.build());
+        });
+    }
 }

@@ -40,6 +40,8 @@ public final class PipelineMetrics {
         counter("statspipe.store.failures", "failed store attempts (retried)", status, PipelineStatus::storeFailures);
         counter("statspipe.store.refused.partials", "partials the store refused, sent to the dead-letter topic instead",
                 status, PipelineStatus::partialsRefused);
+        counter("statspipe.store.readback.rewrites", "flushes whose points the read-back did not find in the store in"
+                + " time (acknowledged, then lost or slow), written again", status, PipelineStatus::readBackRewrites);
     }
 
     /** Rows of {@code statspipe.series.active}, one per tenant, renewed on every scrape. */

@@ -20,17 +20,18 @@ import java.util.Map;
  * @param deadLetters     records or events sent to the dead-letter topic
  * @param storeFailures   failed store attempts (retried)
  * @param partialsRefused partials the store refused, sent to the dead-letter topic instead
+ * @param readBackRewrites flushes whose points the read-back did not find in the store in time, written again
  * @param activeSeriesByTenant distinct series counted per tenant in the current window (or the last whole one)
  * @param tooNewByProducer events refused as TOO_NEW, by producer (agent id): whose clock runs ahead of the broker's
  */
 public record PipelineStatus(long ingestedEvents, long refusedLines, long ignoredLines, long spoolRecords, long spoolBytes,
                              Map<Integer, Long> lagByPartition, long flushes, long lastFlushMillis, long maxFlushMillis,
                              long eventsCounted, long lateEvents, long deadLetters, long storeFailures,
-                             long partialsRefused, Map<String, Long> activeSeriesByTenant,
+                             long partialsRefused, long readBackRewrites, Map<String, Long> activeSeriesByTenant,
                              Map<String, Long> tooNewByProducer) {
 
     public static final PipelineStatus NOTHING_YET = new PipelineStatus(0, 0, 0, 0, 0, Map.of(), 0, 0, 0, 0, 0, 0, 0, 0,
-            Map.of(), Map.of());
+            0, Map.of(), Map.of());
 
     public PipelineStatus {
         lagByPartition = Map.copyOf(lagByPartition);

@@ -28,10 +28,10 @@ import java.util.TreeSet;
  *
  * <pre>
  *   metric       required               page.views
- *   kind         counter                counter | gauge | distribution
+ *   kind         counter                counter | gauge | distribution | set
  *   from, to     -1h, now               epoch millis, ISO-8601 (2026-11-26T10:00:00Z), now, or now minus -30m / -2h / -7d
  *   resolution   1m                     one the rules keep for the metric (10s, 1m, 1h ...)
- *   aggregation  sum                    count | sum | min | max | avg | last | p50 | p99 ...
+ *   aggregation  sum                    count | sum | min | max | avg | last | p50 | p99 ... | unique (sets)
  *   tag          (repeatable)           key:value, the series' tags must include it
  *   match        including              including | exactly
  *   group_by     (comma separated)      tag keys to group by
@@ -130,7 +130,9 @@ public final class QueryParameters {
             case "counter", "c" -> Kind.COUNTER;
             case "gauge", "g" -> Kind.GAUGE;
             case "distribution", "timer", "ms", "d", "h" -> Kind.DISTRIBUTION;
-            default -> throw new ApiException(400, "parameter 'kind' must be counter, gauge or distribution, got '" + text + "'");
+            case "set", "s" -> Kind.SET;
+            default -> throw new ApiException(400, "parameter 'kind' must be counter, gauge, distribution or set, got '"
+                    + text + "'");
         };
     }
 

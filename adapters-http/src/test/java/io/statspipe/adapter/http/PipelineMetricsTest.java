@@ -9,7 +9,18 @@ import org.junit.jupiter.api.Test;
 class PipelineMetricsTest {
 
     static PipelineStatus withTooNew(Map<String, Long> byProducer) {
-        return new PipelineStatus(0, 0, 0, 0, 0, Map.of(), 0, 0, 0, 0, 0, 0, 0, 0, Map.of(), byProducer);
+        return new PipelineStatus(0, 0, 0, 0, 0, Map.of(), 0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of(), byProducer);
+    }
+
+    @Test
+    void flushesTheReadBackFoundMissingAndWroteAgainAreCounted() {
+        AtomicReference<PipelineStatus> status = new AtomicReference<>(PipelineStatus.NOTHING_YET);
+        PipelineMetrics metrics = new PipelineMetrics(status::get);
+        assertThat(metrics.scrape()).contains("statspipe_store_readback_rewrites_total 0.0");
+
+        status.set(new PipelineStatus(0, 0, 0, 0, 0, Map.of(), 0, 0, 0, 0, 0, 0, 0, 0, 3, Map.of(), Map.of()));
+
+        assertThat(metrics.scrape()).contains("statspipe_store_readback_rewrites_total 3.0");
     }
 
     @Test

@@ -11,6 +11,7 @@ import io.statspipe.domain.InvalidStatException;
 import io.statspipe.domain.Kind;
 import io.statspipe.domain.Series;
 import io.statspipe.domain.Tags;
+import io.statspipe.domain.UniqueSketch;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,8 +21,9 @@ import java.util.TreeMap;
  * Parses an HTTP ingest body (documented in docs/design/agent.md):
  * <pre>{"events": [{"metric": "page.views", "tags": {"site": "42"}, "kind": "counter",
  *              "value": 1, "timestamp": 1700000000000, "sampleRate": 0.5}, ...]}</pre>
- * {@code kind} is {@code counter|gauge|distribution} (or StatsD's {@code c g ms h d},
- * {@code timer}, {@code histogram}); {@code tags}, {@code timestamp} (ms since 1970, default:
+ * {@code kind} is {@code counter|gauge|distribution|set} (or StatsD's {@code c g ms h d s},
+ * {@code timer}, {@code histogram}); a set event carries {@code "member": "alice"} (a string)
+ * instead of a value; {@code tags}, {@code timestamp} (ms since 1970, default:
  * when received), {@code sampleRate} (default 1) and, for a gauge, {@code "relative": true} (the
  * value changes the gauge's level instead of setting it; default false) are optional.
  *
@@ -116,6 +118,7 @@ public final class JsonBatchParser {
         TreeMap<String, String> tags = new TreeMap<>();
         Kind kind = null;
         Double value = null;
+        String member = null;
         long timestamp = now;
         double rate = 1.0;
         boolean relative = false;
@@ -129,6 +132,7 @@ public final class JsonBatchParser {
                     case "tags" -> tags(p, v, tags);
                     case "kind" -> kind = kind(string(p, v, "kind"));
                     case "value" -> value = number(p, v, "value");
+                    case "member" -> member = string(p, v, "member");
                     case "timestamp" -> {
                         if (v != JsonToken.VALUE_NUMBER_INT || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
                             throw new InvalidStatException("timestamp must be an integer (ms since 1970)");
@@ -159,6 +163,18 @@ public final class JsonBatchParser {
         }
         if (kind == null) {
             throw new InvalidStatException("event of '" + metric + "' has no \"kind\"");
+        }
+        if ((kind == Kind.SET) != (member != null)) {
+            throw new InvalidStatException(kind == Kind.SET ? "set event of '" + metric + "' has no \"member\""
+                    : "only a set event has a \"member\", not this " + kind.name().toLowerCase(java.util.Locale.ROOT)
+                    + " event of '" + metric + "'");
+        }
+        if (kind == Kind.SET) {
+            if (value != null) {
+                throw new InvalidStatException("set event of '" + metric + "' has a \"member\", not a \"value\"");
+            }
+            return new Event(new Series(metric, Tags.of(tags)), timestamp, Kind.SET, UniqueSketch.memberHash(member),
+                    1.0);
         }
         if (value == null) {
             throw new InvalidStatException("event of '" + metric + "' has no \"value\"");
@@ -235,7 +251,9 @@ public final class JsonBatchParser {
             case "counter", "c" -> Kind.COUNTER;
             case "gauge", "g" -> Kind.GAUGE;
             case "distribution", "timer", "histogram", "d", "ms", "h" -> Kind.DISTRIBUTION;
-            default -> throw new InvalidStatException("unknown kind '" + name + "' (expected counter, gauge or distribution)");
+            case "set", "s" -> Kind.SET;
+            default -> throw new InvalidStatException("unknown kind '" + name
+                    + "' (expected counter, gauge, distribution or set)");
         };
     }
 }

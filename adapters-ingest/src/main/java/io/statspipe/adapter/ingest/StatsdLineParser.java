@@ -5,6 +5,7 @@ import io.statspipe.domain.InvalidStatException;
 import io.statspipe.domain.Kind;
 import io.statspipe.domain.Series;
 import io.statspipe.domain.Tags;
+import io.statspipe.domain.UniqueSketch;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -18,7 +19,8 @@ import java.util.TreeMap;
  *
  * <p>Types: {@code c} counter, {@code g} gauge (a level; {@code +N} changes the level by N, and
  * {@code -N} sets it to -N or, under {@link GaugeDeltas#ETSY}, lowers it by N), {@code ms h d}
- * distributions. DogStatsD extensions:
+ * distributions, {@code s} set (the value is a member, any text up to the {@code |}: the set counts
+ * distinct members; a sample rate is ignored, as etsy StatsD does). DogStatsD extensions:
  * {@code |#k:v} tags, several values in one line ({@code name:1:2:3|d}), {@code |T} timestamp in
  * seconds; other {@code |x} extensions (e.g. container ids) are skipped. DogStatsD's events
  * ({@code _e{5,4}:title|text...}) and service checks ({@code _sc|name|status...}) are not stats:
@@ -144,6 +146,14 @@ public final class StatsdLineParser {
         }
         Series series = series(b, start, colon, tagsStart, tagsEnd);
         int valueStart = colon + 1;
+        if (kind == Kind.SET) {
+            if (valueStart == pipe) {
+                throw new InvalidStatException("set member must not be empty in '" + text(b, start, end) + "'");
+            }
+            String member = new String(b, valueStart, pipe - valueStart, StandardCharsets.UTF_8);
+            out.add(new Event(series, timestamp, Kind.SET, UniqueSketch.memberHash(member), 1.0));
+            return;
+        }
         while (true) {
             int valueEnd = indexOf(b, valueStart, pipe, ':');
             if (valueEnd < 0) {
@@ -176,14 +186,14 @@ public final class StatsdLineParser {
                 case 'd':
                     return Kind.DISTRIBUTION;
                 case 's':
-                    throw new InvalidStatException("set type 's' is not supported");
+                    return Kind.SET;
                 default:
                     break;
             }
         } else if (n == 2 && b[start] == 'm' && b[start + 1] == 's') {
             return Kind.DISTRIBUTION;
         }
-        throw new InvalidStatException("unknown metric type '" + text(b, start, end) + "' (expected c, g, ms, h or d)");
+        throw new InvalidStatException("unknown metric type '" + text(b, start, end) + "' (expected c, g, ms, h, d or s)");
     }
 
     /**

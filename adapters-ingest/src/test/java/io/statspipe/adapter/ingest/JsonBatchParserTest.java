@@ -51,6 +51,22 @@ class JsonBatchParserTest {
     }
 
     @Test
+    void aSetEventCarriesAMemberInsteadOfAValue() {
+        JsonBatchParser.Parsed parsed = parse("""
+                {"events": [
+                  {"metric": "users.online", "kind": "set", "member": "alice"},
+                  {"metric": "users.online", "kind": "set", "value": 1},
+                  {"metric": "users.online", "kind": "set", "member": "bob", "value": 1},
+                  {"metric": "page.views", "kind": "counter", "member": "bob"}
+                ]}""");
+        assertThat(parsed.events()).containsExactly(Event.set(Series.of("users.online"), NOW, "alice"));
+        assertThat(parsed.rejected()).containsExactly(
+                new JsonBatchParser.Rejection(1, "set event of 'users.online' has no \"member\""),
+                new JsonBatchParser.Rejection(2, "set event of 'users.online' has a \"member\", not a \"value\""),
+                new JsonBatchParser.Rejection(3, "only a set event has a \"member\", not this counter event of 'page.views'"));
+    }
+
+    @Test
     void badEventsAreListedByIndexAndTheGoodOnesKept() {
         JsonBatchParser.Parsed parsed = parse("""
                 {"events": [
@@ -70,7 +86,7 @@ class JsonBatchParserTest {
                 new JsonBatchParser.Rejection(1, "event of 'x' has no \"value\""),
                 new JsonBatchParser.Rejection(2, "metric name too long: 201 > 200 characters in '" + "m".repeat(37) + "...'"),
                 new JsonBatchParser.Rejection(3, "tag 'k' must be a string"),
-                new JsonBatchParser.Rejection(4, "unknown kind 'sometimes' (expected counter, gauge or distribution)"),
+                new JsonBatchParser.Rejection(4, "unknown kind 'sometimes' (expected counter, gauge, distribution or set)"),
                 new JsonBatchParser.Rejection(5, "value must be a number"),
                 new JsonBatchParser.Rejection(6, "unknown field 'colour'"),
                 new JsonBatchParser.Rejection(7, "an event must be a JSON object, got ["),

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.statspipe.domain.Event;
 import io.statspipe.domain.Kind;
 import io.statspipe.domain.Series;
+import io.statspipe.domain.UniqueSketch;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -93,7 +94,7 @@ class StatsdLineParserTest {
                 + "no-value-or-type\n"
                 + "no.type:1\n"
                 + "bad.type:1|x\n"
-                + "set.type:1|s\n"
+                + "empty.member:|s\n"
                 + "bad.value:abc|c\n"
                 + "bad.rate:1|c|@2\n"
                 + "bad.tag:1|c|#novalue\n"
@@ -108,8 +109,8 @@ class StatsdLineParserTest {
         assertThat(rejected).hasSize(12);
         assertThat(rejected.get(0)).isEqualTo("no-value-or-type => missing '|type' in 'no-value-or-type'");
         assertThat(rejected.get(1)).endsWith("missing '|type' in 'no.type:1'");
-        assertThat(rejected.get(2)).endsWith("unknown metric type 'x' (expected c, g, ms, h or d)");
-        assertThat(rejected.get(3)).endsWith("set type 's' is not supported");
+        assertThat(rejected.get(2)).endsWith("unknown metric type 'x' (expected c, g, ms, h, d or s)");
+        assertThat(rejected.get(3)).endsWith("set member must not be empty in 'empty.member:|s'");
         assertThat(rejected.get(4)).endsWith("value 'abc' is not a number");
         assertThat(rejected.get(5)).contains("sample rate must be in [0.000001, 1], got 2.0");
         assertThat(rejected.get(6)).endsWith("tag 'novalue' has no value (expected key:value)");
@@ -118,6 +119,16 @@ class StatsdLineParserTest {
         assertThat(rejected.get(9)).contains("metric name 'bad name' may hold only");
         assertThat(rejected.get(10)).contains("metric name too long: 201 > 200");
         assertThat(rejected.get(11)).contains("tag value too long: 201 > 200 characters in tag 'k'");
+    }
+
+    @Test
+    void aSetLineCarriesItsMemberWholeAsTheMembersHash() {
+        parse("users.online:alice|s\nusers.online:bob@example.com:8080|s|@0.5|#site:eu\n");
+
+        assertThat(events).containsExactly(Event.set(Series.of("users.online"), NOW, "alice"),
+                Event.set(Series.of("users.online", "site", "eu"), NOW, "bob@example.com:8080"));
+        assertThat(events.get(0).kind()).isEqualTo(Kind.SET);
+        assertThat(events.get(0).value()).isEqualTo(UniqueSketch.memberHash("alice"));
     }
 
     @Test

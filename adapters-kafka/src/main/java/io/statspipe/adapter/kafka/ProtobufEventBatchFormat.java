@@ -232,6 +232,7 @@ public final class ProtobufEventBatchFormat implements EventBatchFormat {
             case GAUGE -> e.relative() ? io.statspipe.adapter.kafka.wire.v1.Kind.RELATIVE_GAUGE_VALUE
                     : io.statspipe.adapter.kafka.wire.v1.Kind.GAUGE_VALUE;
             case DISTRIBUTION -> io.statspipe.adapter.kafka.wire.v1.Kind.DISTRIBUTION_VALUE;
+            case SET -> io.statspipe.adapter.kafka.wire.v1.Kind.SET_VALUE;
         };
     }
 
@@ -394,6 +395,7 @@ public final class ProtobufEventBatchFormat implements EventBatchFormat {
             case io.statspipe.adapter.kafka.wire.v1.Kind.GAUGE_VALUE,
                  io.statspipe.adapter.kafka.wire.v1.Kind.RELATIVE_GAUGE_VALUE -> Kind.GAUGE;
             case io.statspipe.adapter.kafka.wire.v1.Kind.DISTRIBUTION_VALUE -> Kind.DISTRIBUTION;
+            case io.statspipe.adapter.kafka.wire.v1.Kind.SET_VALUE -> Kind.SET;
             default -> throw new InvalidStatException(where(id, index) + "unknown kind " + wire.kindOf[index]);
         };
         double value = switch (wire.valueCaseOf[index]) {

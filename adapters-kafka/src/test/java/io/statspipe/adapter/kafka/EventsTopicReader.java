@@ -1,5 +1,7 @@
 package io.statspipe.adapter.kafka;
 
+import static org.awaitility.Awaitility.await;
+
 import io.statspipe.domain.Event;
 import io.statspipe.domain.ProducerSequences;
 import java.time.Duration;
@@ -22,12 +24,16 @@ final class EventsTopicReader implements AutoCloseable {
         this.consumer = new EventsConsumer(bootstrapServers, topic, new ProtobufEventBatchFormat());
     }
 
-    /** Polls until {@code done} holds for the de-duplicated events, or the deadline passes. */
+    /** Polls until {@code done} holds for the de-duplicated events; fails at the deadline. */
     EventsTopicReader readUntil(Predicate<List<Event>> done, Duration deadline) {
-        long end = System.nanoTime() + deadline.toNanos();
-        while (!done.test(deduplicated) && System.nanoTime() < end) {
-            poll(Duration.ofMillis(200));
-        }
+        // the consumer is not for several threads: poll in the test's own
+        await().atMost(deadline).pollInSameThread().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+                .until(() -> {
+                    if (!done.test(deduplicated)) {
+                        poll(Duration.ofMillis(200));
+                    }
+                    return done.test(deduplicated);
+                });
         return this;
     }
 

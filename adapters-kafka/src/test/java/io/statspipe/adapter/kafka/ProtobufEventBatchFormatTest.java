@@ -11,6 +11,7 @@ import io.statspipe.domain.EventBatch;
 import io.statspipe.domain.InvalidStatException;
 import io.statspipe.domain.Kind;
 import io.statspipe.domain.Series;
+import io.statspipe.domain.UniqueSketch;
 import io.statspipe.ports.out.EventBatchFormat;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,6 +39,9 @@ class ProtobufEventBatchFormatTest {
                     double v = (Double) a[2];
                     if (k == Kind.COUNTER && Math.abs(v / r) >= 0x1p53) {
                         v = 1;
+                    }
+                    if (k == Kind.SET) { // a member hash: whole, in [0, 2^53)
+                        v = Math.min(Math.abs(Math.rint(v)), 0x1p53 - 1);
                     }
                     return new Event((Series) a[0], (Long) a[3], k, v, r, rel && k == Kind.GAUGE);
                 });
@@ -134,6 +138,23 @@ class ProtobufEventBatchFormatTest {
         assertThat(wire.getEvents(1).getKind()).isEqualTo(io.statspipe.adapter.kafka.wire.v1.Kind.GAUGE);
         assertThat(format.decode(record)).isEqualTo(batch);
         assertThat(format.decode(record).events().get(0).relative()).isTrue();
+    }
+
+    @Test
+    void aSetMemberTravelsAsItsHashInAKindOfItsOwn() throws Exception {
+        Series online = Series.of("users.online");
+        EventBatch batch = new EventBatch(new BatchId("agent-6", 1), List.of(Event.set(online, 1_000, "alice")));
+
+        byte[] record = format.encode(batch);
+        var wire = io.statspipe.adapter.kafka.wire.v1.EventBatch.parseFrom(record);
+
+        assertThat(wire.getEvents(0).getKind()).isEqualTo(io.statspipe.adapter.kafka.wire.v1.Kind.SET);
+        assertThat(wire.getEvents(0).getLongValue()).isEqualTo(UniqueSketch.memberHash("alice"));
+        assertThat(format.decode(record)).isEqualTo(batch);
+        byte[] notAHash = io.statspipe.adapter.kafka.wire.v1.EventBatch.newBuilder(wire)
+                .setEvents(0, wire.getEvents(0).toBuilder().setDoubleValue(0.5)).build().toByteArray();
+        assertThatThrownBy(() -> format.decode(notAHash)).isInstanceOf(InvalidStatException.class)
+                .hasMessageContaining("set member hash must be a whole number in [0, 2^53), got 0.5");
     }
 
     @Test
@@ -336,6 +357,7 @@ class ProtobufEventBatchFormatTest {
                 assertThat(event.series().tags().asMap()).hasSize(s.getTagsCount());
                 assertThat(event.timestamp()).isEqualTo(wire.getBaseTimestampMs() + w.getTimestampDeltaMs());
                 assertThat(event.relative() ? io.statspipe.adapter.kafka.wire.v1.Kind.RELATIVE_GAUGE_VALUE
+                        : event.kind() == Kind.SET ? io.statspipe.adapter.kafka.wire.v1.Kind.SET_VALUE
                         : event.kind().ordinal() + 1).isEqualTo(w.getKindValue());
                 double value = w.hasDoubleValue() ? w.getDoubleValue() : w.getLongValue();
                 assertThat(Double.doubleToRawLongBits(event.value())).isEqualTo(Double.doubleToRawLongBits(value));

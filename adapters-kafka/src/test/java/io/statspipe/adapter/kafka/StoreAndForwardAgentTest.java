@@ -2,6 +2,7 @@ package io.statspipe.adapter.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.statspipe.adapter.kafka.spool.SpoolFullException;
 import io.statspipe.adapter.kafka.spool.SpoolSettings;
@@ -12,26 +13,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class StoreAndForwardAgentTest {
     @TempDir
     static Path dir;
-    static LocalKafkaBroker broker;
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
     static final Duration DEADLINE = Duration.ofSeconds(60);
-
-    @BeforeAll
-    static void start() {
-        broker = new LocalKafkaBroker(dir.resolve("kafka")).start();
-    }
-
-    @AfterAll
-    static void stop() {
-        broker.close();
-    }
 
     private static List<Event> events(String test, int batch, int count) {
         List<Event> events = new ArrayList<>();
@@ -43,17 +35,17 @@ class StoreAndForwardAgentTest {
     }
 
     private static AgentSettings settings(String name, Path spool) {
-        return new AgentSettings(broker.bootstrapServers(), new TopicLayout(name + ".events", name + ".deadletter", 4, (short) 1),
+        return new AgentSettings(KAFKA.bootstrapServers(), new TopicLayout(name + ".events", name + ".deadletter", 4, (short) 1),
                 SpoolSettings.defaults(spool), Duration.ofSeconds(1));
     }
 
     @Test
     void publishedEventsArriveInTheirSeriesPartitionUnderTheAgentsBatchIds() {
         AgentSettings settings = settings("roundtrip", dir.resolve("spool-roundtrip"));
-        settings.topics().ensureExists(broker.bootstrapServers());
+        settings.topics().ensureExists(KAFKA.bootstrapServers());
         List<Event> sent = new ArrayList<>();
         try (StoreAndForwardAgent agent = StoreAndForwardAgent.start(settings);
-                EventsTopicReader reader = new EventsTopicReader(broker.bootstrapServers(), settings.topics().events())) {
+                EventsTopicReader reader = new EventsTopicReader(KAFKA.bootstrapServers(), settings.topics().events())) {
             for (int b = 0; b < 5; b++) {
                 List<Event> batch = events("roundtrip", b, 200);
                 agent.publish(batch);
@@ -77,14 +69,14 @@ class StoreAndForwardAgentTest {
     @Test
     void whileTheBrokerIsDownTheAgentSpoolsAndAfterwardsDeliversEveryEventOnce() {
         AgentSettings settings = settings("partition", dir.resolve("spool-partition"));
-        settings.topics().ensureExists(broker.bootstrapServers());
+        settings.topics().ensureExists(KAFKA.bootstrapServers());
         List<Event> sent = new ArrayList<>();
         try (StoreAndForwardAgent agent = StoreAndForwardAgent.start(settings)) {
             agent.publish(events("partition", 0, 100));
             sent.addAll(events("partition", 0, 100));
             pollUntil(() -> agent.health().forwardedEvents() == 100);
 
-            broker.stop();
+            KAFKA.engine().stop();
             for (int b = 1; b <= 20; b++) {
                 List<Event> batch = events("partition", b, 100);
                 agent.publish(batch); // returns: spooled on disk although Kafka is away
@@ -96,12 +88,12 @@ class StoreAndForwardAgentTest {
             assertThat(during.oldestUnsent()).isPresent();
             assertThat(during.forwardedEvents()).isEqualTo(100);
 
-            broker.start();
+            KAFKA.engine().start();
             pollUntil(() -> agent.health().spoolDepthEvents() == 0);
             assertThat(agent.health().spooling()).isFalse();
             assertThat(agent.health().forwardedEvents()).isEqualTo(2100);
         }
-        try (EventsTopicReader reader = new EventsTopicReader(broker.bootstrapServers(), settings.topics().events())) {
+        try (EventsTopicReader reader = new EventsTopicReader(KAFKA.bootstrapServers(), settings.topics().events())) {
             reader.readUntil(got -> got.size() >= sent.size(), DEADLINE).readFor(Duration.ofSeconds(1));
             assertThat(reader.deduplicated()).hasSize(sent.size()).containsExactlyInAnyOrderElementsOf(sent);
         }
@@ -120,10 +112,10 @@ class StoreAndForwardAgentTest {
                 sent.addAll(events("restart", b, 50));
             }
         }
-        AgentSettings reachable = new AgentSettings(broker.bootstrapServers(), settings.topics(), settings.spool(), Duration.ofSeconds(1));
-        settings.topics().ensureExists(broker.bootstrapServers());
+        AgentSettings reachable = new AgentSettings(KAFKA.bootstrapServers(), settings.topics(), settings.spool(), Duration.ofSeconds(1));
+        settings.topics().ensureExists(KAFKA.bootstrapServers());
         try (StoreAndForwardAgent agent = StoreAndForwardAgent.start(reachable);
-                EventsTopicReader reader = new EventsTopicReader(broker.bootstrapServers(), settings.topics().events())) {
+                EventsTopicReader reader = new EventsTopicReader(KAFKA.bootstrapServers(), settings.topics().events())) {
             assertThat(agent.producerId()).isEqualTo(producer);
             assertThat(agent.health().spoolDepthEvents()).isEqualTo(150);
             reader.readUntil(got -> got.size() >= sent.size(), DEADLINE);
@@ -157,17 +149,7 @@ class StoreAndForwardAgentTest {
         }
     }
 
-    static void pollUntil(java.util.function.BooleanSupplier condition) {
-        long end = System.nanoTime() + DEADLINE.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("condition not met within " + DEADLINE);
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                throw new AssertionError(e);
-            }
-        }
+    static void pollUntil(Callable<Boolean> condition) {
+        await().atMost(DEADLINE).pollInterval(Duration.ofMillis(50)).until(condition);
     }
 }

@@ -8,6 +8,9 @@ import io.statspipe.domain.DistributionAggregate;
 import io.statspipe.domain.GaugeAggregate;
 import io.statspipe.domain.Kind;
 import io.statspipe.domain.QuantileSketch;
+import io.statspipe.domain.SetAggregate;
+import io.statspipe.domain.UniqueSketch;
+import java.util.Base64;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -17,6 +20,7 @@ import java.util.TreeMap;
  * <pre>
  * statspipe_dist:  {"v":1,"count":N,"sum":S,"min":m,"max":M,"zero":Z,"pos":[[bin,count],...],"neg":[[bin,count],...]}
  * statspipe_gauge: {"v":1,"count":N,"sum":S,"min":m,"max":M,"last":L,"last_at":T}
+ * statspipe_set:   {"v":1,"count":N,"hll":"base64 of the canonical HLL sketch"}
  * </pre>
  *
  * Bins ascend; the same aggregate always gives the same JSON, so a replayed partial is the same
@@ -50,6 +54,11 @@ final class AggregateJson {
             o.addProperty("last_at", g.lastAt());
             return o;
         }
+        if (aggregate instanceof SetAggregate s) {
+            o.addProperty("count", s.count());
+            o.addProperty("hll", Base64.getEncoder().encodeToString(s.sketch().toBytes()));
+            return o;
+        }
         throw new IllegalArgumentException("counters are stored as plain longs, not as " + aggregate);
     }
 
@@ -66,13 +75,13 @@ final class AggregateJson {
                     + " statspipe reads version " + VERSION);
         }
         long count = o.get("count").getAsLong();
-        double sum = o.get("sum").getAsDouble();
-        double min = o.get("min").getAsDouble();
-        double max = o.get("max").getAsDouble();
         return switch (kind) {
-            case DISTRIBUTION -> new DistributionAggregate(count, sum, min, max, QuantileSketch.fromBins(
-                    bins(o.getAsJsonArray("pos")), bins(o.getAsJsonArray("neg")), o.get("zero").getAsLong()));
-            case GAUGE -> new GaugeAggregate(count, sum, min, max, o.get("last").getAsDouble(), o.get("last_at").getAsLong());
+            case DISTRIBUTION -> new DistributionAggregate(count, o.get("sum").getAsDouble(), o.get("min").getAsDouble(),
+                    o.get("max").getAsDouble(), QuantileSketch.fromBins(bins(o.getAsJsonArray("pos")),
+                    bins(o.getAsJsonArray("neg")), o.get("zero").getAsLong()));
+            case GAUGE -> new GaugeAggregate(count, o.get("sum").getAsDouble(), o.get("min").getAsDouble(),
+                    o.get("max").getAsDouble(), o.get("last").getAsDouble(), o.get("last_at").getAsLong());
+            case SET -> new SetAggregate(count, UniqueSketch.fromBytes(Base64.getDecoder().decode(o.get("hll").getAsString())));
             case COUNTER -> throw new IllegalArgumentException("counters are stored as plain longs");
         };
     }

@@ -57,6 +57,7 @@ public final class KairosMapping {
             case COUNTER -> isFinest(metric, resolution) ? metric : metric + SEPARATOR + resolution.name() + SEPARATOR + "count";
             case GAUGE -> metric + SEPARATOR + resolution.name() + SEPARATOR + "gauge";
             case DISTRIBUTION -> metric + SEPARATOR + resolution.name() + SEPARATOR + "dist";
+            case SET -> metric + SEPARATOR + resolution.name() + SEPARATOR + "set";
         };
     }
 
@@ -66,6 +67,7 @@ public final class KairosMapping {
             case COUNTER -> Optional.empty();
             case GAUGE -> Optional.of(KairosPlugin.GAUGE_TYPE);
             case DISTRIBUTION -> Optional.of(KairosPlugin.DIST_TYPE);
+            case SET -> Optional.of(KairosPlugin.SET_TYPE);
         };
     }
 
@@ -84,6 +86,7 @@ public final class KairosMapping {
             case "count" -> Optional.of(new Stored(metric, Kind.COUNTER));
             case "gauge" -> Optional.of(new Stored(metric, Kind.GAUGE));
             case "dist" -> Optional.of(new Stored(metric, Kind.DISTRIBUTION));
+            case "set" -> Optional.of(new Stored(metric, Kind.SET));
             default -> Optional.empty();
         };
     }

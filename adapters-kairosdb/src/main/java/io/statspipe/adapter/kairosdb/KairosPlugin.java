@@ -19,8 +19,8 @@ import java.util.Set;
  * statspipe: the names of its data point types and aggregators, the configuration that loads it
  * into a KairosDB server, and a start-up check that a server has it.
  *
- * <p>A {@code statspipe_dist} or {@code statspipe_gauge} data point holds a whole distribution or
- * gauge aggregate, and KairosDB's own query API merges them with the {@code statspipe_*}
+ * <p>A {@code statspipe_dist}, {@code statspipe_gauge} or {@code statspipe_set} data point holds a
+ * whole distribution, gauge or set aggregate, and KairosDB's own query API merges them with the {@code statspipe_*}
  * aggregators (see docs/design/kairosdb-mapping.md, "The statspipe KairosDB plugin").
  */
 public final class KairosPlugin {
@@ -28,6 +28,8 @@ public final class KairosPlugin {
     public static final String DIST_TYPE = "statspipe_dist";
     /** Data point type of a gauge partial: {@code {"v":1,"count","sum","min","max","last","last_at"}}. */
     public static final String GAUGE_TYPE = "statspipe_gauge";
+    /** Data point type of a set partial: {@code {"v":1,"count","hll"}} (the canonical HLL sketch, base64). */
+    public static final String SET_TYPE = "statspipe_set";
 
     public static final String MERGE = "statspipe_merge";
     public static final String COUNT = "statspipe_count";
@@ -38,21 +40,26 @@ public final class KairosPlugin {
     public static final String LAST = "statspipe_last";
     /** Takes the property {@code percentile}, a fraction: 0.99 for p99. */
     public static final String PERCENTILE = "statspipe_percentile";
-    public static final List<String> AGGREGATORS = List.of(MERGE, COUNT, SUM, AVG, MIN, MAX, LAST, PERCENTILE);
+    /** The estimated number of distinct members of a set, from the union of its sketches. */
+    public static final String UNIQUE = "statspipe_unique";
+    public static final List<String> AGGREGATORS = List.of(MERGE, COUNT, SUM, AVG, MIN, MAX, LAST, PERCENTILE, UNIQUE);
 
     /** The Guice module KairosDB starts as a service. */
     public static final String MODULE_CLASS = "io.statspipe.kairosdb.plugin.StatspipePluginModule";
     public static final String DIST_FACTORY_CLASS = "io.statspipe.kairosdb.plugin.DistributionDataPointFactory";
     public static final String GAUGE_FACTORY_CLASS = "io.statspipe.kairosdb.plugin.GaugeDataPointFactory";
+    public static final String SET_FACTORY_CLASS = "io.statspipe.kairosdb.plugin.SetDataPointFactory";
 
     /** The lines of kairosdb.conf (or kairosdb.properties, with {@code =}) that load the plugin. */
     public static final List<String> CONFIGURATION = List.of(
             "kairosdb.service.statspipe: \"" + MODULE_CLASS + "\"",
             "kairosdb.datapoints.factory." + DIST_TYPE + ": \"" + DIST_FACTORY_CLASS + "\"",
-            "kairosdb.datapoints.factory." + GAUGE_TYPE + ": \"" + GAUGE_FACTORY_CLASS + "\"");
+            "kairosdb.datapoints.factory." + GAUGE_TYPE + ": \"" + GAUGE_FACTORY_CLASS + "\"",
+            "kairosdb.datapoints.factory." + SET_TYPE + ": \"" + SET_FACTORY_CLASS + "\"");
 
     /** The jars to put into the KairosDB installation's lib/ folder. */
-    public static final List<String> JARS = List.of("kairosdb-plugin-0.1.0-SNAPSHOT.jar", "domain-0.1.0-SNAPSHOT.jar");
+    public static final List<String> JARS = List.of("kairosdb-plugin-0.1.0-SNAPSHOT.jar", "domain-0.1.0-SNAPSHOT.jar",
+            "datasketches-java-6.2.0.jar", "datasketches-memory-3.0.2.jar");
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
@@ -118,7 +125,8 @@ public final class KairosPlugin {
         return new IllegalStateException("KairosDB at " + base + " does not have statspipe's KairosDB plugin: "
                 + why + ". Install it on that KairosDB: copy " + String.join(" and ", JARS)
                 + " (built by ./mvnw -B -pl adapters-kairosdb/kairosdb-plugin -am package: "
-                + "adapters-kairosdb/kairosdb-plugin/target/ and domain/target/) into its lib/ folder, add these lines"
+                + "adapters-kairosdb/kairosdb-plugin/target/ and domain/target/; the DataSketches jars from Maven Central)"
+                + " into its lib/ folder, add these lines"
                 + " to its conf/kairosdb.conf:\n  " + String.join("\n  ", CONFIGURATION)
                 + "\nand restart it. (Missing aggregators: " + missing + ".)");
     }

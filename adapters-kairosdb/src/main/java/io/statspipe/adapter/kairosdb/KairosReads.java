@@ -59,9 +59,10 @@ final class KairosReads {
         this.client = client;
         this.config = config;
         this.retrying = retrying;
-        // A gauge's or distribution's value in an answer is the plugin's JSON object; read it as JSON.
+        // A gauge's, distribution's or set's value in an answer is the plugin's JSON object; read it as JSON.
         client.registerCustomDataType(KairosPlugin.GAUGE_TYPE, JsonObject.class);
         client.registerCustomDataType(KairosPlugin.DIST_TYPE, JsonObject.class);
+        client.registerCustomDataType(KairosPlugin.SET_TYPE, JsonObject.class);
     }
 
     /**

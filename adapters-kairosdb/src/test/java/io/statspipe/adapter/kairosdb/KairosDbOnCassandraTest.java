@@ -4,8 +4,6 @@ import static io.statspipe.adapter.kairosdb.Eventually.assertEventuallyEquals;
 import static io.statspipe.adapter.kairosdb.Eventually.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.statspipe.adapter.kairosdb.server.LocalCassandra;
-import io.statspipe.adapter.kairosdb.server.LocalKairosDb;
 import io.statspipe.domain.Aggregation;
 import io.statspipe.domain.CounterAggregate;
 import io.statspipe.domain.Kind;
@@ -19,14 +17,13 @@ import io.statspipe.ports.in.Point;
 import io.statspipe.ports.in.SeriesResult;
 import io.statspipe.ports.in.StatsQuery;
 import io.statspipe.ports.in.TimeRange;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The store against KairosDB on a real Cassandra node (KairosDB's production datastore). One
@@ -34,30 +31,14 @@ import org.junit.jupiter.api.io.TempDir;
  * H2, and retention, which only Cassandra enforces (H2 ignores TTLs).
  */
 class KairosDbOnCassandraTest extends AggregateStoreContract {
-    @TempDir
-    static Path dir;
-    static LocalCassandra cassandra;
-    static LocalKairosDb kairos;
+    @RegisterExtension
+    static final KairosDbExtension KAIROS = KairosDbExtension.onCassandra();
+    @AutoClose
     static KairosAggregateStore store;
 
     @BeforeAll
-    static void startCassandraAndKairosDb() {
-        cassandra = new LocalCassandra(LocalCassandra.Config.in(dir.resolve("cassandra"))).start();
-        kairos = LocalKairosDb.builder().dataDir(dir.resolve("kairosdb")).cassandra(cassandra.cqlHost()).build().start();
-        store = new KairosAggregateStore(KairosStoreConfig.of(kairos.httpUrl()));
-    }
-
-    @AfterAll
-    static void stopKairosDbAndCassandra() {
-        if (store != null) {
-            store.close();
-        }
-        if (kairos != null) {
-            kairos.stop();
-        }
-        if (cassandra != null) {
-            cassandra.stop();
-        }
+    static void connect() {
+        store = new KairosAggregateStore(KairosStoreConfig.of(KAIROS.httpUrl()));
     }
 
     @Override
@@ -67,7 +48,7 @@ class KairosDbOnCassandraTest extends AggregateStoreContract {
 
     @Override
     String kairosUrl() {
-        return kairos.httpUrl();
+        return KAIROS.httpUrl();
     }
 
     @Test

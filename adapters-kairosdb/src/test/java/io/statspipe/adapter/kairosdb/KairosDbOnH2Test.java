@@ -3,41 +3,28 @@ package io.statspipe.adapter.kairosdb;
 import static io.statspipe.adapter.kairosdb.Eventually.assertEventuallyEquals;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.statspipe.adapter.kairosdb.server.LocalKairosDb;
 import io.statspipe.domain.Partial;
 import io.statspipe.ports.fixtures.InMemoryAggregateStore;
 import io.statspipe.ports.in.StatsQuery;
 import io.statspipe.ports.out.EngineUnavailableException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The store against a real KairosDB server on H2, started once for the class. */
 class KairosDbOnH2Test extends AggregateStoreContract {
-    @TempDir
-    static Path dir;
-    static LocalKairosDb kairos;
+    @RegisterExtension
+    static final KairosDbExtension KAIROS = KairosDbExtension.onH2();
+    @AutoClose
     static KairosAggregateStore store;
 
     @BeforeAll
-    static void startKairosDb() {
-        kairos = LocalKairosDb.builder().dataDir(dir.resolve("kairosdb")).h2().build().start();
+    static void connect() {
         // few, short retries: the outage test waits for them to run out
-        store = new KairosAggregateStore(KairosStoreConfig.of(kairos.httpUrl()).withRetries(3, Duration.ofMillis(100)));
-    }
-
-    @AfterAll
-    static void stopKairosDb() {
-        if (store != null) {
-            store.close();
-        }
-        if (kairos != null) {
-            kairos.stop();
-        }
+        store = new KairosAggregateStore(KairosStoreConfig.of(KAIROS.httpUrl()).withRetries(3, Duration.ofMillis(100)));
     }
 
     @Override
@@ -47,7 +34,7 @@ class KairosDbOnH2Test extends AggregateStoreContract {
 
     @Override
     String kairosUrl() {
-        return kairos.httpUrl();
+        return KAIROS.httpUrl();
     }
 
     @Test
@@ -64,12 +51,12 @@ class KairosDbOnH2Test extends AggregateStoreContract {
             assertEventuallyEquals(() -> store.query(query), expected.query(query));
         }
 
-        kairos.stop();
+        KAIROS.kairos().stop();
         assertThatThrownBy(() -> store.write(during)).isInstanceOf(EngineUnavailableException.class)
-                .hasMessageContaining(kairos.httpUrl()).hasMessageContaining("after 3 tries");
+                .hasMessageContaining(KAIROS.httpUrl()).hasMessageContaining("after 3 tries");
         assertThatThrownBy(() -> store.query(queries.get(0))).isInstanceOf(EngineUnavailableException.class);
 
-        kairos.start();
+        KAIROS.kairos().start();
         store.write(during); // the caller still held them, and writes them again
         expected.write(during);
         for (StatsQuery query : queries) {

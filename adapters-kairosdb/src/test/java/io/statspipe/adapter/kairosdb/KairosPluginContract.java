@@ -19,9 +19,9 @@ import io.statspipe.domain.Partial;
 import io.statspipe.domain.PartialId;
 import io.statspipe.domain.Resolution;
 import io.statspipe.domain.Series;
+import io.statspipe.ports.in.SeriesResult;
 import io.statspipe.ports.in.StatsQuery;
 import io.statspipe.ports.in.TimeRange;
-import io.statspipe.ports.in.SeriesResult;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -35,7 +35,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -58,11 +57,6 @@ abstract class KairosPluginContract {
 
     abstract String kairosUrl();
 
-    /** Starts the server(s), once for the class. */
-    abstract void start();
-
-    abstract void stop();
-
     final String metric = "plugin.test." + Long.toString(System.nanoTime(), 36);
     /** minute -> site -> the partials of that bucket, per kind. */
     final Map<Integer, Map<String, List<Aggregate>>> dists = new TreeMap<>();
@@ -71,14 +65,8 @@ abstract class KairosPluginContract {
     String pushed;
 
     @BeforeAll
-    void startAndPushPartials() throws Exception {
-        start();
+    void pushAll() throws Exception {
         pushPartials();
-    }
-
-    @AfterAll
-    void stopServers() {
-        stop();
     }
 
     void pushPartials() throws Exception {

@@ -2,7 +2,6 @@ package io.statspipe.adapter.kairosdb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.statspipe.adapter.kairosdb.server.LocalKairosDb;
 import io.statspipe.domain.Aggregate;
 import io.statspipe.domain.Aggregation;
 import io.statspipe.domain.Bucket;
@@ -16,16 +15,18 @@ import io.statspipe.domain.PartialId;
 import io.statspipe.domain.QuantileSketch;
 import io.statspipe.domain.Resolution;
 import io.statspipe.domain.Series;
-import java.nio.file.Path;
+import io.statspipe.domain.SetAggregate;
+import io.statspipe.domain.UniqueSketch;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterAll;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The read-back that lets a flush complete ({@link KairosAggregateStore#holds}), on a real
@@ -37,31 +38,20 @@ class KairosReadBackTest {
     static final long MINUTE = Resolution.MINUTE.widthMillis();
     static final long BASE = (System.currentTimeMillis() / MINUTE - 30) * MINUTE;
 
-    @TempDir
-    static Path dir;
-    static LocalKairosDb kairos;
+    @RegisterExtension
+    static final KairosDbExtension KAIROS = KairosDbExtension.onH2();
+    @AutoClose
     static KairosAggregateStore store;
 
     @BeforeAll
-    static void start() {
-        kairos = LocalKairosDb.builder().dataDir(dir.resolve("kairosdb")).h2().build().start();
-        store = new KairosAggregateStore(KairosStoreConfig.of(kairos.httpUrl()));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (store != null) {
-            store.close();
-        }
-        if (kairos != null) {
-            kairos.close();
-        }
+    static void connect() {
+        store = new KairosAggregateStore(KairosStoreConfig.of(KAIROS.httpUrl()));
     }
 
     /**
      * A flush of partition 3: series with nested tag sets (one's tags a superset of another's, and
      * one without tags) over two one-minute buckets, so two slots, and their hour; each series as
-     * a counter, a gauge and a distribution.
+     * a counter, a gauge, a distribution and a set.
      */
     static List<Partial> flush(String metric, long seq) {
         List<Series> series = List.of(Series.of(metric), Series.of(metric, "page", "home"),
@@ -90,30 +80,38 @@ class KairosReadBackTest {
                 sketch.add(0.25 * n, n);
                 yield new DistributionAggregate(n + 1, 0.001 + 0.25 * n * n, 0.001, 0.25 * n, sketch.build());
             }
+            case SET -> {
+                UniqueSketch.Builder members = new UniqueSketch.Builder();
+                for (long m = 0; m < n; m++) {
+                    members.add(UniqueSketch.memberHash("member-" + m));
+                }
+                yield new SetAggregate(n, members.build());
+            }
         };
         return new Partial(new PartialId(series, kind, resolution, new Bucket(bucketStart, resolution.widthMillis()),
                 origin), aggregate, EnumSet.of(Aggregation.Type.COUNT));
     }
 
-    /** The partial with another value: its count (counters) or its sum (gauges, distributions) moved by {@code delta}. */
+    /**
+     * The partial with another value: its count (counters, sets) or its sum (gauges, distributions)
+     * moved by {@code delta}.
+     */
     static Partial changed(Partial p, long delta) {
         Aggregate changed;
         if (p.aggregate() instanceof GaugeAggregate g) {
             changed = new GaugeAggregate(g.count(), g.sum() + delta, g.min(), g.max(), g.last(), g.lastAt());
         } else if (p.aggregate() instanceof DistributionAggregate d) {
             changed = new DistributionAggregate(d.count(), d.sum() + delta, d.min(), d.max(), d.sketch());
+        } else if (p.aggregate() instanceof SetAggregate set) {
+            changed = new SetAggregate(set.count() + delta, set.sketch());
         } else {
             changed = new CounterAggregate(p.aggregate().count() + delta);
         }
         return new Partial(p.id(), changed, p.emits());
     }
 
-    static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("%s within 30 s", what).isLessThan(deadline);
-            Thread.sleep(100);
-        }
+    static void await(String what, BooleanSupplier condition) {
+        Awaitility.await(what).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(condition::getAsBoolean);
     }
 
     @Test

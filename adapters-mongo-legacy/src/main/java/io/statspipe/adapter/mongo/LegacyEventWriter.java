@@ -62,8 +62,8 @@ public final class LegacyEventWriter {
             update.append("$min", new Document(LegacySchema.MIN, event.value()))
                     .append("$max", new Document(LegacySchema.MAX, event.value()));
         } else {
-            throw new InvalidStatException("the legacy store keeps counters and timings only, not the gauge "
-                    + event.series());
+            throw new InvalidStatException("the legacy store keeps counters and timings only, not the "
+                    + event.kind().name().toLowerCase(java.util.Locale.ROOT) + " " + event.series());
         }
         inc.append(LegacySchema.MINUTES + "." + LegacySchema.minuteOfDay(event.timestamp()), count)
                 .append(LegacySchema.HOURS + "." + LegacySchema.hourOfDay(event.timestamp()), count)

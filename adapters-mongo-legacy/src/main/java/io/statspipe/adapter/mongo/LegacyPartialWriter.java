@@ -54,7 +54,7 @@ import org.slf4j.LoggerFactory;
  * partials. The day's {@code total} (and a timing's {@code sum}) are incremented from the
  * one-minute partials only, so each event adds to them once; dual-write rules must therefore
  * write one-minute buckets. {@code min}/{@code max} use {@code $min}/{@code $max}, idempotent
- * anyway. Partials the legacy schema cannot hold (gauges; resolutions other than 1m and 1h) are
+ * anyway. Partials the legacy schema cannot hold (gauges, sets; resolutions other than 1m and 1h) are
  * not written: nothing that reads the legacy store ever had them. See docs/design/legacy-schema.md.
  */
 public final class LegacyPartialWriter implements WritePartialsPort {
@@ -76,7 +76,7 @@ public final class LegacyPartialWriter implements WritePartialsPort {
         return updates.get();
     }
 
-    /** Partials not written because the legacy schema cannot hold them (gauges, other resolutions). */
+    /** Partials not written because the legacy schema cannot hold them (gauges, sets, other resolutions). */
     public long partialsNotHeld() {
         return notHeld.get();
     }
@@ -106,7 +106,7 @@ public final class LegacyPartialWriter implements WritePartialsPort {
     private List<Group> group(List<Partial> partials) {
         Map<String, Group> groups = new LinkedHashMap<>();
         for (Partial p : partials) {
-            if (p.id().kind() == Kind.GAUGE || !LegacySchema.holds(p.id().resolution())) {
+            if (!LegacySchema.holds(p.id().kind()) || !LegacySchema.holds(p.id().resolution())) {
                 notHeld.incrementAndGet();
                 if (reportedNotHeld.add(p.id().kind() + " " + p.id().resolution())) {
                     LOG.info("the legacy store holds no {} partials at {} (first: {}); they go to the new store only",

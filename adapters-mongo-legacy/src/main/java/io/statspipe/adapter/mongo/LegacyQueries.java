@@ -58,9 +58,10 @@ public final class LegacyQueries implements QueryAggregatesPort {
 
     private static void refuseWhatTheLegacyStoreCannotAnswer(StatsQuery query) {
         String what = query.aggregation() + " of '" + query.metric() + "' in " + query.resolution() + " buckets";
-        if (query.kind() == Kind.GAUGE) {
+        if (!LegacySchema.holds(query.kind())) {
             throw new InvalidStatException("the legacy MongoDB store cannot answer " + what
-                    + ": it never kept gauges, only counters and timings");
+                    + ": it never kept " + query.kind().name().toLowerCase(java.util.Locale.ROOT)
+                    + "s, only counters and timings");
         }
         if (query.aggregation().type() == Aggregation.Type.PERCENTILE) {
             throw new InvalidStatException("the legacy MongoDB store cannot answer " + what

@@ -2,6 +2,7 @@ package io.statspipe.adapter.mongo;
 
 import io.statspipe.domain.Bucket;
 import io.statspipe.domain.InvalidStatException;
+import io.statspipe.domain.Kind;
 import io.statspipe.domain.Resolution;
 import io.statspipe.domain.Series;
 import java.time.LocalDate;
@@ -58,6 +59,11 @@ public final class LegacySchema {
     /** Hour of the UTC day, 0..23: the key in {@code h}. */
     public static int hourOfDay(long timestamp) {
         return (int) (Math.floorMod(timestamp, DAY_MILLIS) / HOUR_MILLIS);
+    }
+
+    /** True for the kinds the legacy documents hold: counters and timings, never gauges or sets. */
+    public static boolean holds(Kind kind) {
+        return kind == Kind.COUNTER || kind == Kind.DISTRIBUTION;
     }
 
     /** True for resolutions whose buckets the legacy document holds directly: one minute ({@code m}) and one hour ({@code h}). */

@@ -12,6 +12,8 @@ import io.statspipe.domain.DistributionAggregate;
 import io.statspipe.domain.Event;
 import io.statspipe.domain.Flush;
 import io.statspipe.domain.GaugeAggregate;
+import io.statspipe.domain.SetAggregate;
+import io.statspipe.domain.UniqueSketch;
 import io.statspipe.domain.InvalidStatException;
 import io.statspipe.domain.Kind;
 import io.statspipe.domain.Origin;
@@ -202,11 +204,13 @@ class LegacyPartialWriterTest extends LegacyStoreTestBase {
                 Resolution.MINUTE.bucketOf(T), flush), GaugeAggregate.of(3, T), Set.of());
         Partial fine = new Partial(new PartialId(VIEWS, Kind.COUNTER, tenSeconds,
                 new Bucket(tenSeconds.bucketOf(T).start(), 10_000), flush), new CounterAggregate(1), Set.of());
+        Partial set = new Partial(new PartialId(Series.of("users.online"), Kind.SET, Resolution.MINUTE,
+                Resolution.MINUTE.bucketOf(T), flush), SetAggregate.of(UniqueSketch.memberHash("alice")), Set.of());
 
-        writer.write(List.of(gauge, fine));
+        writer.write(List.of(gauge, fine, set));
 
         assertThat(statsDaily().countDocuments()).isZero();
-        assertThat(writer.partialsNotHeld()).isEqualTo(2);
+        assertThat(writer.partialsNotHeld()).isEqualTo(3);
     }
 
     /**

@@ -6,27 +6,23 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.bson.Document;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** One MongoDB-protocol server on 127.0.0.1 per test class, the real driver, a fresh database per test. */
 abstract class LegacyStoreTestBase {
     private static final AtomicInteger DATABASES = new AtomicInteger();
-    static LegacyMongoServer server;
+    @RegisterExtension
+    static final LegacyMongoExtension MONGO = new LegacyMongoExtension();
+    @AutoClose
     static MongoClient client;
     MongoDatabase database;
 
     @BeforeAll
-    static void startServer() {
-        server = LegacyMongoServer.inMemory().start();
-        client = MongoClients.create(server.connectionString());
-    }
-
-    @AfterAll
-    static void stopServer() {
-        client.close();
-        server.stop();
+    static void connect() {
+        client = MongoClients.create(MONGO.connectionString());
     }
 
     @BeforeEach

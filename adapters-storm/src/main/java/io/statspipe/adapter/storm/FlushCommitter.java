@@ -199,6 +199,7 @@ final class FlushCommitter implements AutoCloseable {
             // the same values at the same points is safe, so write again and look again.
             LOG.warn("partials of {} not readable back within {}: writing them again", flush.intent().origin(),
                     DURABLE_WITHIN);
+            health.readBackRewrite();
             if (!writeAll(flush, partials, refused)) {
                 return false;
             }

@@ -18,6 +18,7 @@ import io.statspipe.ports.out.FlushIntent;
 import io.statspipe.ports.out.FlushIntentPort.IntentState;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -424,10 +425,17 @@ final class PartitionCounter {
             return true;
         }
 
+        /** A series' references, one per kind (by ordinal), none registered yet. */
+        private static int[] unregisteredOfEveryKind() {
+            int[] byKind = new int[Kind.values().length];
+            Arrays.fill(byKind, UNREGISTERED);
+            return byKind;
+        }
+
         @Override
         public void series(int index, Series s) {
             series[index] = s;
-            refsOf[index] = refs.computeIfAbsent(s, k -> new int[] {UNREGISTERED, UNREGISTERED, UNREGISTERED});
+            refsOf[index] = refs.computeIfAbsent(s, k -> unregisteredOfEveryKind());
         }
 
         @Override
@@ -443,7 +451,7 @@ final class PartitionCounter {
                 Rollup.Outcome outcome = ref == Rollup.OVER_LIMIT ? rollup.refuseOverLimit()
                         : kind == Kind.COUNTER ? rollup.addCount(ref, timestamp, Event.increment(value, sampleRate))
                         : relative ? rollup.addGauge(ref, timestamp, value, true)
-                        : rollup.addValue(ref, timestamp, value, Event.weight(sampleRate));
+                        : rollup.addValue(ref, timestamp, value, kind == Kind.SET ? 1 : Event.weight(sampleRate));
                 if (outcome == Rollup.Outcome.COUNTED || outcome == Rollup.Outcome.LATE) {
                     return;
                 }

@@ -40,6 +40,7 @@ public final class PipelineHealth {
     private final AtomicLong partialsRefused = new AtomicLong();
     private final AtomicLong recoveries = new AtomicLong();
     private final AtomicLong partitionsLetGo = new AtomicLong();
+    private final AtomicLong readBackRewrites = new AtomicLong();
     private final AtomicLong firstRecordAtMillis = new AtomicLong();
     private final Map<String, Long> tooNewByProducer = new ConcurrentHashMap<>();
 
@@ -53,7 +54,8 @@ public final class PipelineHealth {
         return new Snapshot(new TreeMap<>(lag), lastFlushMillis.get(), maxFlushMillis.get(), flushes.get(),
                 partials.get(), Map.copyOf(partialsByResolution), events.get(), late.get(), refused.get(),
                 deadLettered.get(), duplicateBatches.get(), storeFailures.get(), partialsRefused.get(), recoveries.get(),
-                firstRecordAtMillis.get(), activeSeriesByTenant(), new TreeMap<>(tooNewByProducer), partitionsLetGo.get());
+                firstRecordAtMillis.get(), activeSeriesByTenant(), new TreeMap<>(tooNewByProducer), partitionsLetGo.get(),
+                readBackRewrites.get());
     }
 
     /**
@@ -70,6 +72,9 @@ public final class PipelineHealth {
      *                            allowed clock skew), by producer: the agents whose clocks run fast
      * @param partitionsLetGo     times a task found its partition claimed by another task (its flush
      *                            refused) and let go of it, failing its held tuples for redelivery
+     * @param readBackRewrites    times the read-back did not find a flush's points in the store in time
+     *                            (the store acknowledged them, then lost them or was slow) and the
+     *                            flush's partials were written again
      */
     public record Snapshot(Map<Integer, Long> lagByPartition, long lastFlushMillis, long maxFlushMillis,
                            long flushes, long partialsWritten, Map<Resolution, Long> partialsWrittenByResolution,
@@ -77,7 +82,7 @@ public final class PipelineHealth {
                            long refusedEvents, long deadLetters, long duplicateBatches, long storeFailures,
                            long partialsRefused, long recoveries, long firstRecordAtMillis,
                            Map<String, Long> activeSeriesByTenant, Map<String, Long> tooNewByProducer,
-                           long partitionsLetGo) {
+                           long partitionsLetGo, long readBackRewrites) {
         public Snapshot {
             tooNewByProducer = Map.copyOf(tooNewByProducer);
             activeSeriesByTenant = Map.copyOf(activeSeriesByTenant);
@@ -140,5 +145,9 @@ public final class PipelineHealth {
 
     void letGo() {
         partitionsLetGo.incrementAndGet();
+    }
+
+    void readBackRewrite() {
+        readBackRewrites.incrementAndGet();
     }
 }

@@ -95,6 +95,7 @@ final class RollupBolt extends BaseRichBolt {
         context.registerGauge("statspipe.eventsCounted", () -> health.snapshot().eventsCounted());
         context.registerGauge("statspipe.lateEvents", () -> health.snapshot().lateEvents());
         context.registerGauge("statspipe.deadLetters", () -> health.snapshot().deadLetters());
+        context.registerGauge("statspipe.readBackRewrites", () -> health.snapshot().readBackRewrites());
         LOG.info("rollup task {} of topology {} ready: flush every {}, coarser resolutions every {}, allowed lateness {}",
                 context.getThisTaskId(), settings.topologyName(), settings.flushInterval(),
                 settings.coarseFlushInterval(), settings.allowedLateness());

@@ -268,6 +268,41 @@ class PartitionCounterTest {
         assertThat(countAndCut(c, log, 3, 4, false).intent().coarse().firstOffset()).isEqualTo(3);
     }
 
+    /** Set members {@code user-from .. user-(to-1)}, in batches of 100 (a record stays below the 10 kB limit). */
+    void appendMembers(String producer, long firstSeq, long at, int from, int to) {
+        long seq = firstSeq;
+        for (int start = from; start < to; start += 100) {
+            List<Event> events = new ArrayList<>();
+            for (int m = start; m < Math.min(to, start + 100); m++) {
+                events.add(Event.set(Series.of("users.online"), at, "user-" + m));
+            }
+            log.add(format.encode(new EventBatch(new BatchId(producer, seq++), events)));
+        }
+    }
+
+    @Test
+    void aPendingCoarseCutOfSetsReplaysTheSameSketchesAndTheHourIsTheUnionOfItsMinutes() {
+        appendMembers("a", 1, T0 + 1_000, 0, 600); // offsets 0-5
+        appendMembers("a", 7, T0 + 70_000, 300, 900); // 6-11, half of them seen the minute before
+        appendMembers("a", 13, T0 + 130_000, 0, 50); // 12
+        PartitionCounter live = counter();
+        countAndCut(live, log, 0, 6, false);
+        for (int o = 6; o < 13; o++) {
+            live.offer(o, T0, log.get(o));
+        }
+        PendingFlush original = live.cut(true).orElseThrow();
+
+        Optional<PendingFlush> replayed = counter().resume(Optional.of(new IntentState(original.intent(), false)), source());
+
+        assertThat(replayed).contains(original);
+        List<io.statspipe.domain.Partial> hour = ofResolution(original, io.statspipe.domain.Resolution.HOUR);
+        assertThat(hour).hasSize(1);
+        io.statspipe.domain.SetAggregate set = (io.statspipe.domain.SetAggregate) hour.get(0).aggregate();
+        assertThat(set.count()).isEqualTo(1_250);
+        assertThat((double) set.uniqueCount()).isCloseTo(900, org.assertj.core.api.Assertions.within(
+                3 * io.statspipe.domain.UniqueSketch.RELATIVE_STANDARD_ERROR * 900));
+    }
+
     @Test
     void aPendingCoarseCutReplaysTheWholeCoarseRangeBitForBit() {
         appendTimings("a", 1, T0 + 1_000, 0.1, 0.2, 1e-3);

@@ -34,7 +34,7 @@ public final class QueryCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "METRIC", description = "The metric, e.g. page.views.")
     String metric;
 
-    @Option(names = "--kind", defaultValue = "counter", description = "counter, gauge or distribution (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--kind", defaultValue = "counter", description = "counter, gauge, distribution or set (default: ${DEFAULT-VALUE}).")
     String kind;
 
     @Option(names = "--from", defaultValue = "-1h", description = "now, -30m/-2h/-7d, epoch ms or ISO-8601 (default: ${DEFAULT-VALUE}).")
@@ -47,7 +47,7 @@ public final class QueryCommand implements Callable<Integer> {
             + " default: ${DEFAULT-VALUE}).")
     String resolution;
 
-    @Option(names = "--aggregation", defaultValue = "sum", description = "count, sum, min, max, avg, last, p50, p99... (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--aggregation", defaultValue = "sum", description = "count, sum, min, max, avg, last, p50, p99..., unique (sets) (default: ${DEFAULT-VALUE}).")
     String aggregation;
 
     @Option(names = "--tag", paramLabel = "KEY:VALUE", description = "Only series with this tag (repeatable).")

@@ -54,6 +54,8 @@ public final class StatusCommand implements Callable<Integer> {
             out.printf("  store failures:     %d%n", s.path("storeFailures").asLong());
             out.printf("  refused partials:   %d (the store refused them; in the dead-letter topic)%n",
                     s.path("partialsRefused").asLong());
+            out.printf("  rewritten flushes:  %d (the store acknowledged them but the read-back did not find them in time)%n",
+                    s.path("readBackRewrites").asLong());
             StringBuilder active = new StringBuilder();
             s.path("activeSeriesByTenant").fields().forEachRemaining(e -> active.append(active.isEmpty() ? "" : ", ")
                     .append(e.getKey().isEmpty() ? "(no tenant)" : e.getKey()).append(' ').append(e.getValue().asLong()));

@@ -183,6 +183,7 @@ public final class Pipeline implements AutoCloseable {
                 h.map(PipelineHealth.Snapshot::lateEvents).orElse(0L), h.map(PipelineHealth.Snapshot::deadLetters).orElse(0L),
                 h.map(PipelineHealth.Snapshot::storeFailures).orElse(0L),
                 h.map(PipelineHealth.Snapshot::partialsRefused).orElse(0L),
+                h.map(PipelineHealth.Snapshot::readBackRewrites).orElse(0L),
                 h.map(PipelineHealth.Snapshot::activeSeriesByTenant).orElse(Map.of()),
                 h.map(PipelineHealth.Snapshot::tooNewByProducer).orElse(Map.of()));
     }

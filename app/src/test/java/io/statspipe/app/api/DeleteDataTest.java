@@ -14,12 +14,12 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import io.statspipe.adapter.http.Token;
 import io.statspipe.adapter.kairosdb.KairosAggregateStore;
+import io.statspipe.adapter.kairosdb.KairosDbExtension;
 import io.statspipe.adapter.kairosdb.KairosDeletion;
 import io.statspipe.adapter.kairosdb.KairosStoreConfig;
-import io.statspipe.adapter.kairosdb.server.LocalKairosDb;
 import io.statspipe.adapter.mongo.LegacyDeletion;
 import io.statspipe.adapter.mongo.LegacyHistoryReader;
-import io.statspipe.adapter.mongo.LegacyMongoServer;
+import io.statspipe.adapter.mongo.LegacyMongoExtension;
 import io.statspipe.adapter.mongo.LegacyPartialWriter;
 import io.statspipe.adapter.mongo.LegacySchema;
 import io.statspipe.app.cli.CommandLineRun;
@@ -37,7 +37,6 @@ import io.statspipe.ports.out.ReadBucketsPort;
 import io.statspipe.ports.out.SeriesKey;
 import io.statspipe.ports.out.StoredBucket;
 import io.statspipe.ports.service.DeleteDataService;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -53,7 +52,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code statspipe delete} against a real KairosDB (H2) and the legacy store (a MongoDB-protocol
@@ -70,16 +69,14 @@ class DeleteDataTest {
     static final String ADMIN_QUERY_ONLY = "admin-read-77c1d2";
     static final String ACME = "acme-delete-c3a9e8";
 
-    @TempDir
-    static Path dir;
-    @AutoClose
-    static LocalKairosDb kairos;
+    @RegisterExtension
+    static final KairosDbExtension KAIROS = KairosDbExtension.onH2();
+    @RegisterExtension
+    static final LegacyMongoExtension MONGO = new LegacyMongoExtension();
     @AutoClose
     static KairosAggregateStore store;
     @AutoClose
     static KairosDeletion deletion;
-    @AutoClose
-    static LegacyMongoServer mongo;
     @AutoClose
     static MongoClient mongoClient;
     static LegacyHistoryReader legacy;
@@ -88,8 +85,7 @@ class DeleteDataTest {
 
     @BeforeAll
     static void start() {
-        kairos = LocalKairosDb.builder().dataDir(dir.resolve("kairosdb")).h2().build().start();
-        KairosStoreConfig config = KairosStoreConfig.of(kairos.httpUrl());
+        KairosStoreConfig config = KairosStoreConfig.of(KAIROS.httpUrl());
         store = new KairosAggregateStore(config);
         Rollup rollup = new Rollup(RuleSet.defaults(), RollupSettings.DEFAULTS, T0);
         for (String tenant : List.of("acme", "globex", "initech")) {
@@ -101,8 +97,7 @@ class DeleteDataTest {
         }
         List<Partial> partials = rollup.flush(Origin.ofPartition(0, 0, 0)).partials();
         store.write(partials);
-        mongo = LegacyMongoServer.inMemory().start();
-        mongoClient = MongoClients.create(mongo.connectionString());
+        mongoClient = MongoClients.create(MONGO.connectionString());
         MongoDatabase db = mongoClient.getDatabase("stats");
         new LegacyPartialWriter(db).write(partials);
         legacy = new LegacyHistoryReader(db);

@@ -14,10 +14,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.statspipe.adapter.http.Token;
 import io.statspipe.adapter.kairosdb.KairosAggregateStore;
+import io.statspipe.adapter.kairosdb.KairosDbExtension;
 import io.statspipe.adapter.kairosdb.KairosPlugin;
 import io.statspipe.adapter.kairosdb.KairosQueryApi;
 import io.statspipe.adapter.kairosdb.KairosStoreConfig;
-import io.statspipe.adapter.kairosdb.server.LocalKairosDb;
 import io.statspipe.app.config.Settings;
 import io.statspipe.domain.Event;
 import io.statspipe.domain.Origin;
@@ -30,7 +30,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -43,7 +42,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Grafana's KairosDB data source pointed at statspipe's port with a tenant's token: the requests
@@ -63,10 +62,8 @@ class KairosCompatibleApiTest {
     static final String ACME_WRITER = "acme-writer-71f3c2";
     static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    @TempDir
-    static Path dir;
-    @AutoClose
-    static LocalKairosDb kairos;
+    @RegisterExtension
+    static final KairosDbExtension KAIROS = KairosDbExtension.onH2();
     @AutoClose
     static KairosQueryApi kairosReads;
     @AutoClose
@@ -75,7 +72,6 @@ class KairosCompatibleApiTest {
 
     @BeforeAll
     static void start() {
-        kairos = LocalKairosDb.builder().dataDir(dir.resolve("kairosdb")).h2().build().start();
         Rollup rollup = new Rollup(RuleSet.defaults(), RollupSettings.DEFAULTS, T0);
         // acme: home 3, about 4, depth 5 then 7; globex: home 10, secret 20 (a page only globex has),
         // depth 100, and a metric only globex has.
@@ -87,7 +83,7 @@ class KairosCompatibleApiTest {
         rollup.accept(Event.gauge(Series.of("queue.depth", "tenant", "acme"), T0 + 1, 5));
         rollup.accept(Event.gauge(Series.of("queue.depth", "tenant", "acme"), T0 + 2, 7));
         rollup.accept(Event.gauge(Series.of("queue.depth", "tenant", "globex"), T0 + 3, 100));
-        KairosStoreConfig config = KairosStoreConfig.of(kairos.httpUrl());
+        KairosStoreConfig config = KairosStoreConfig.of(KAIROS.httpUrl());
         store = new KairosAggregateStore(config);
         store.write(rollup.flush(Origin.ofPartition(0, 0, 0)).partials());
         TenantTokens tokens = new TenantTokens(List.of(
@@ -167,7 +163,7 @@ class KairosCompatibleApiTest {
     }
 
     static JsonNode direct(String path, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(kairos.httpUrl() + path));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(KAIROS.httpUrl() + path));
         b = body == null ? b.GET() : b.POST(HttpRequest.BodyPublishers.ofString(body));
         return ok(HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString()));
     }

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  */
 class HexagonalArchitectureTest {
     private static final List<Function<String, ArchRule>> RULES = List.of(
-            HexagonalRules::domainDependsOnTheJdkOnly,
+            HexagonalRules::domainDependsOnTheJdkAndDataSketchesOnly,
             HexagonalRules::portsDependOnDomainOnly,
             HexagonalRules::migrationUsesPortsOnly,
             HexagonalRules::adaptersAreIndependent,

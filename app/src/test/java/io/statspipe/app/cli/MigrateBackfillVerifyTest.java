@@ -1,15 +1,16 @@
 package io.statspipe.app.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
-import io.statspipe.adapter.kairosdb.server.LocalKairosDb;
+import io.statspipe.adapter.kairosdb.KairosDbExtension;
 import io.statspipe.adapter.mongo.LegacyEventWriter;
 import io.statspipe.adapter.mongo.LegacyHistoryGenerator;
-import io.statspipe.adapter.mongo.LegacyMongoServer;
+import io.statspipe.adapter.mongo.LegacyMongoExtension;
 import io.statspipe.domain.Event;
 import io.statspipe.domain.Phase;
 import io.statspipe.domain.Series;
@@ -21,9 +22,10 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -36,36 +38,26 @@ class MigrateBackfillVerifyTest {
     static final LocalDate TODAY = LocalDate.now(ZoneOffset.UTC);
     static final LocalDate FIRST_DAY = TODAY.minusDays(3);
 
+    @RegisterExtension
+    static final LegacyMongoExtension MONGO = new LegacyMongoExtension();
+    @RegisterExtension
+    static final KairosDbExtension KAIROS = KairosDbExtension.onH2();
     @TempDir
     static Path dir;
-    static LegacyMongoServer mongo;
-    static LocalKairosDb kairos;
 
     @BeforeAll
     static void start() {
-        mongo = LegacyMongoServer.inMemory().start();
-        kairos = LocalKairosDb.builder().dataDir(dir.resolve("kairosdb")).h2().build().start();
-        try (MongoClient client = MongoClients.create(mongo.connectionString())) {
+        try (MongoClient client = MongoClients.create(MONGO.connectionString())) {
             LegacyHistoryGenerator.generate(new LegacyHistoryGenerator.Plan(FIRST_DAY, 2, 3, 0, 40, 7L),
                     new LegacyEventWriter(client.getDatabase("stats")));
-        }
-    }
-
-    @AfterAll
-    static void stop() {
-        if (kairos != null) {
-            kairos.close();
-        }
-        if (mongo != null) {
-            mongo.close();
         }
     }
 
     static CommandLineRun migrate(String... args) {
         List<String> all = new ArrayList<>(List.of("migrate",
                 "--set", "statspipe.data-dir=" + dir.resolve("data"),
-                "--set", "statspipe.legacy.engine=mongo", "--set", "statspipe.legacy.uri=" + mongo.connectionString(),
-                "--set", "statspipe.store.engine=kairosdb", "--set", "statspipe.store.url=" + kairos.httpUrl(),
+                "--set", "statspipe.legacy.engine=mongo", "--set", "statspipe.legacy.uri=" + MONGO.connectionString(),
+                "--set", "statspipe.store.engine=kairosdb", "--set", "statspipe.store.url=" + KAIROS.httpUrl(),
                 "--set", "statspipe.migration.switch-margin=0s", "--set", "statspipe.migration.settle-time=0s"));
         all.addAll(List.of(args));
         return CommandLineTest.run(all.toArray(String[]::new));
@@ -106,7 +98,7 @@ class MigrateBackfillVerifyTest {
         assertThat(toNewPrimary.out()).contains("advanced to NEW_PRIMARY");
 
         // One more legacy event inside the verified range: verification must now report it.
-        try (MongoClient client = MongoClients.create(mongo.connectionString())) {
+        try (MongoClient client = MongoClients.create(MONGO.connectionString())) {
             Series first = new LegacyHistoryGenerator.Plan(FIRST_DAY, 2, 3, 0, 40, 7L).series().get(0);
             new LegacyEventWriter(client.getDatabase("stats")).record(Event.counter(first,
                     FIRST_DAY.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli() + 3_600_000L, 1));
@@ -120,15 +112,12 @@ class MigrateBackfillVerifyTest {
         assertThat(dirtyJson.path("discrepancies")).hasSize(2);
     }
 
-    static CommandLineRun verifyUntilExit(int exit, Path report, Duration deadline) throws InterruptedException {
-        long end = System.nanoTime() + deadline.toNanos();
-        while (true) {
-            CommandLineRun r = migrate("verify", "--report", report.toString());
-            if (r.exit() == exit || System.nanoTime() > end) {
-                assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(exit);
-                return r;
-            }
-            Thread.sleep(500);
-        }
+    static CommandLineRun verifyUntilExit(int exit, Path report, Duration deadline) {
+        AtomicReference<CommandLineRun> last = new AtomicReference<>();
+        await().atMost(deadline).pollInSameThread().pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            last.set(migrate("verify", "--report", report.toString()));
+            assertThat(last.get().exit()).as(last.get().out() + last.get().err()).isEqualTo(exit);
+        });
+        return last.get();
     }
 }

@@ -37,7 +37,7 @@ class RulesCommandTest {
         assertThat(r.out()).contains("statspipe.rollup.rules: 2 rules, valid for a flush interval of 3000 ms")
                 .contains("page.views{site=a,tenant=acme,user_id=7}\n"
                         + "  rule 'raw' writes page.views{site=a,tenant=acme,user_id=7} at 1m kept 90d, 1h kept 1098d"
-                        + " (" + "[count, sum, min, max, avg, last, percentile])\n"
+                        + " (" + "[count, sum, min, max, avg, last, percentile, unique])\n"
                         + "  rule 'by-site' writes page.views.by_site{site=a,tenant=acme} at 10s kept 1d, 1h kept 730d"
                         + " ([count, sum])\n")
                 .contains("api.calls{tenant=acme}\n  rule 'raw' writes api.calls{tenant=acme} at 1m kept 90d")

@@ -2,7 +2,9 @@ package io.statspipe.app.cluster;
 
 import io.statspipe.adapter.kairosdb.KairosAggregateStore;
 import io.statspipe.adapter.kairosdb.KairosStoreConfig;
+import io.statspipe.adapter.kairosdb.server.LocalCassandra;
 import io.statspipe.adapter.kairosdb.server.LocalKairosDb;
+import io.statspipe.adapter.ring.cassandra.SeedProviderClasspath;
 import io.statspipe.domain.Aggregation;
 import io.statspipe.domain.Kind;
 import io.statspipe.domain.Resolution;
@@ -11,6 +13,7 @@ import io.statspipe.ports.in.SeriesResult;
 import io.statspipe.ports.in.StatsQuery;
 import io.statspipe.ports.in.TimeRange;
 import io.statspipe.ports.service.QueryStatsService;
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -41,13 +44,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The Java side of {@code scripts/cluster-rehearsal.sh}: the script starts and kills the processes,
- * this class runs a KairosDB for it, sends traffic with exactly known figures, reads every bucket
- * back and compares, and kills the topology through Nimbus. Not a test of the default build: the
- * rehearsal needs a private network namespace (Storm's daemons bind 0.0.0.0).
+ * The Java side of {@code scripts/cluster-rehearsal.sh} and {@code scripts/ring-rehearsal.sh}: the
+ * scripts start and kill the processes, this class runs a KairosDB for them (on H2, or on a
+ * Cassandra ring), says how to start a ring node's JVM, sends traffic with exactly known figures,
+ * reads every bucket back and compares, and kills the topology through Nimbus. Not a test of the
+ * default build: the rehearsals need private network namespaces (Storm's daemons bind 0.0.0.0; the
+ * ring's nodes each need an address of their own).
  */
-@Command(name = "cluster-rehearsal", subcommands = {ClusterRehearsal.Kairos.class, ClusterRehearsal.Traffic.class,
-        ClusterRehearsal.Verify.class, ClusterRehearsal.KillTopology.class})
+@Command(name = "cluster-rehearsal", subcommands = {ClusterRehearsal.Kairos.class, ClusterRehearsal.CassandraJvm.class,
+        ClusterRehearsal.Traffic.class, ClusterRehearsal.Verify.class, ClusterRehearsal.KillTopology.class})
 public final class ClusterRehearsal {
     static final String COUNTER_METRIC = "rehearsal.hits";
     static final String TIMER_METRIC = "rehearsal.latency";
@@ -61,7 +66,11 @@ public final class ClusterRehearsal {
         System.exit(new CommandLine(ClusterRehearsal.class).execute(args));
     }
 
-    /** A KairosDB server (LocalKairosDb, on H2) until this JVM is told to stop; it exits with this JVM. */
+    /**
+     * A KairosDB server (LocalKairosDb, on H2, or with {@code --cassandra} on a Cassandra ring at
+     * {@code --replication-factor}, read and written at QUORUM) until this JVM is told to stop; it
+     * exits with this JVM.
+     */
     @Command(name = "kairosdb")
     static final class Kairos implements Callable<Integer> {
         @Option(names = "--dir", required = true)
@@ -70,11 +79,19 @@ public final class ClusterRehearsal {
         int port;
         @Option(names = "--heap-mb", defaultValue = "256")
         int heapMb;
+        @Option(names = "--cassandra", split = ",", description = "host:port of the ring's CQL ports, comma-separated")
+        List<String> cassandra;
+        @Option(names = "--replication-factor", defaultValue = "1")
+        int replicationFactor;
+        @Option(names = "--start-timeout", defaultValue = "PT2M")
+        Duration startTimeout;
 
         @Override
         public Integer call() throws InterruptedException {
-            LocalKairosDb kairos = new LocalKairosDb(new LocalKairosDb.Config(dir, LocalKairosDb.Datastore.H2, null, port,
-                    heapMb, Duration.ofSeconds(120)));
+            LocalKairosDb.Builder builder = LocalKairosDb.builder().dataDir(dir).httpPort(port).heapMegabytes(heapMb)
+                    .startTimeout(startTimeout);
+            LocalKairosDb kairos = (cassandra == null ? builder.h2() : builder.cassandraRing(cassandra, replicationFactor))
+                    .build();
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 kairos.stop();
@@ -83,6 +100,30 @@ public final class ClusterRehearsal {
             kairos.start();
             System.out.println("kairosdb ready url=" + kairos.httpUrl() + " pid=" + kairos.pid());
             stopped.await();
+            return 0;
+        }
+    }
+
+    /**
+     * Prints, one per line, the JVM options and classpath a Cassandra ring node is started with
+     * ({@code java $(lines) org.apache.cassandra.service.CassandraDaemon}): Cassandra's Java 17
+     * flags, its logging configuration (written to {@code --logback}) and jars, with statspipe's seed
+     * provider jars appended (as an operator puts them in Cassandra's {@code lib/}).
+     */
+    @Command(name = "cassandra-jvm")
+    static final class CassandraJvm implements Callable<Integer> {
+        @Option(names = "--logback", required = true, description = "where to write the nodes' logback configuration")
+        Path logback;
+
+        @Override
+        public Integer call() throws IOException {
+            Files.writeString(logback, LocalCassandra.logbackConfiguration(), StandardCharsets.UTF_8);
+            List<Path> classpath = new ArrayList<>(LocalCassandra.serverClasspath());
+            classpath.addAll(SeedProviderClasspath.entries());
+            LocalCassandra.java17Options().forEach(System.out::println);
+            System.out.println("-Dlogback.configurationFile=" + logback.toAbsolutePath());
+            System.out.println("-cp");
+            System.out.println(String.join(File.pathSeparator, classpath.stream().map(Path::toString).toList()));
             return 0;
         }
     }
@@ -111,6 +152,8 @@ public final class ClusterRehearsal {
         long seed;
         @Option(names = "--expected", required = true)
         Path expectedFile;
+        @Option(names = "--stop-file", description = "stop before the next batch once this file exists")
+        Path stopFile;
 
         @Override
         public Integer call() throws Exception {
@@ -121,8 +164,13 @@ public final class ClusterRehearsal {
             int batches = (events + batch - 1) / batch;
             long pauseNanos = Duration.ofSeconds(seconds).toNanos() / batches;
             long start = System.nanoTime();
+            long reported = start;
             int sent = 0;
             for (int b = 0; b < batches; b++) {
+                if (stopFile != null && Files.exists(stopFile)) {
+                    System.out.printf("traffic: stopped by %s after %d events%n", stopFile, sent);
+                    break;
+                }
                 long now = System.currentTimeMillis();
                 int size = Math.min(batch, events - sent);
                 StringBuilder json = new StringBuilder(size * 120).append("{\"events\":[");
@@ -161,6 +209,10 @@ public final class ClusterRehearsal {
                 if ((b + 1) % Math.max(1, batches / 20) == 0 || b + 1 == batches) {
                     System.out.printf("traffic: %d of %d events acknowledged by the agent (%d%%)%n", sent, events,
                             100L * sent / events);
+                } else if (stopFile != null && System.nanoTime() - reported >= Duration.ofMinutes(1).toNanos()) {
+                    // traffic that runs until told to stop: a line a minute says it flows
+                    System.out.printf("traffic: %d events acknowledged by the agent so far%n", sent);
+                    reported = System.nanoTime();
                 }
                 long due = start + (b + 1) * pauseNanos;
                 long wait = due - System.nanoTime();

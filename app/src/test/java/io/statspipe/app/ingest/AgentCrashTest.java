@@ -1,8 +1,9 @@
 package io.statspipe.app.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
-import io.statspipe.adapter.kafka.LocalKafkaBroker;
+import io.statspipe.adapter.kafka.KafkaBrokerExtension;
 import io.statspipe.adapter.kafka.TopicLayout;
 import io.statspipe.domain.Event;
 import io.statspipe.domain.Series;
@@ -31,9 +32,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -46,21 +47,16 @@ class AgentCrashTest {
     private static final long BASE = 1_700_000_000_000L;
     private static final int EVENTS_PER_POST = 10;
 
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
     @TempDir
     static Path dir;
-    static LocalKafkaBroker broker;
     static final TopicLayout TOPICS = TopicLayout.of(4, 1);
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @BeforeAll
     static void start() {
-        broker = new LocalKafkaBroker(dir.resolve("kafka")).start();
-        TOPICS.ensureExists(broker.bootstrapServers());
-    }
-
-    @AfterAll
-    static void stop() {
-        broker.close();
+        TOPICS.ensureExists(KAFKA.bootstrapServers());
     }
 
     /** A child JVM running the agent; its ports read from the line it prints when ready. */
@@ -74,7 +70,7 @@ class AgentCrashTest {
     }
 
     private static Child startAgent(Path spool, String name) throws Exception {
-        return startAgent(name, "--kafka", broker.bootstrapServers(), "--spool", spool.toString(), "--partitions", "4",
+        return startAgent(name, "--kafka", KAFKA.bootstrapServers(), "--spool", spool.toString(), "--partitions", "4",
                 "--statsd-port", "0", "--http-port", "0");
     }
 
@@ -153,12 +149,12 @@ class AgentCrashTest {
             int from = client * 100_000;
             posters.add(CompletableFuture.supplyAsync(() -> post(first.httpPort(), from, 100_000, acknowledged)));
         }
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (acknowledged.size() < 150 && System.nanoTime() < deadline) {
-            Thread.sleep(10);
+        try {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10)).until(() -> acknowledged.size() >= 150);
+        } finally {
+            first.process().destroyForcibly(); // SIGKILL mid-stream
+            first.process().waitFor();
         }
-        first.process().destroyForcibly(); // SIGKILL mid-stream
-        first.process().waitFor();
         for (CompletableFuture<List<Integer>> poster : posters) {
             poster.get(60, TimeUnit.SECONDS);
         }
@@ -180,7 +176,7 @@ class AgentCrashTest {
             assertThat(health.body()).contains("\"recoveredTornBytes\":11");
 
             List<Event> expected = acknowledged.stream().flatMap(p -> events(p).stream()).toList();
-            try (TopicReader reader = new TopicReader(broker.bootstrapServers(), TOPICS.events(), TOPICS.deadLetters())) {
+            try (TopicReader reader = new TopicReader(KAFKA.bootstrapServers(), TOPICS.events(), TOPICS.deadLetters())) {
                 reader.readUntil(r -> new HashSet<>(r.eventsOf("crash.")).containsAll(expected), Duration.ofSeconds(90))
                         .readFor(Duration.ofSeconds(1));
                 List<Event> arrived = reader.eventsOf("crash.");
@@ -216,7 +212,7 @@ class AgentCrashTest {
             assertThat(repeat.body()).isEqualTo(answered.body());
             assertThat(otherBody.statusCode()).isEqualTo(422);
             assertThat(marker.statusCode()).isEqualTo(200);
-            try (TopicReader reader = new TopicReader(broker.bootstrapServers(), TOPICS.events(), TOPICS.deadLetters())) {
+            try (TopicReader reader = new TopicReader(KAFKA.bootstrapServers(), TOPICS.events(), TOPICS.deadLetters())) {
                 long markerAt = BASE + 500_001L * EVENTS_PER_POST;
                 reader.readUntil(r -> r.eventsOf("keyed.").stream().filter(e -> e.timestamp() >= markerAt).count()
                         == EVENTS_PER_POST, Duration.ofSeconds(90));
@@ -241,7 +237,7 @@ class AgentCrashTest {
         Files.writeString(conf, String.join("\n",
                 "statspipe.data-dir = \"" + data + "\"",
                 "statspipe.event-log.engine = kafka",
-                "statspipe.event-log.bootstrap-servers = \"" + broker.bootstrapServers() + "\"",
+                "statspipe.event-log.bootstrap-servers = \"" + KAFKA.bootstrapServers() + "\"",
                 "statspipe.event-log.partitions = " + TOPICS.partitions(),
                 "statspipe.api.port = " + httpPort,
                 "statspipe.statsd.port = " + statsdPort,
@@ -258,7 +254,7 @@ class AgentCrashTest {
             try (DatagramSocket sender = new DatagramSocket(0, loopback)) {
                 sender.send(new DatagramPacket(line, line.length, loopback, statsdPort));
             }
-            try (TopicReader reader = new TopicReader(broker.bootstrapServers(), TOPICS.events(), TOPICS.deadLetters())) {
+            try (TopicReader reader = new TopicReader(KAFKA.bootstrapServers(), TOPICS.events(), TOPICS.deadLetters())) {
                 reader.readUntil(r -> !r.eventsOf("configured.").isEmpty(), Duration.ofSeconds(60));
                 assertThat(reader.eventsOf("configured.")).singleElement()
                         .satisfies(e -> assertThat(e.series()).isEqualTo(Series.of("configured.events", "site", "s1")));

@@ -7,7 +7,7 @@ import com.timgroup.statsd.StatsDClient;
 import io.statspipe.adapter.ingest.IngestEndpoint;
 import io.statspipe.adapter.kafka.AgentSettings;
 import io.statspipe.adapter.kafka.ConsumedBatch;
-import io.statspipe.adapter.kafka.LocalKafkaBroker;
+import io.statspipe.adapter.kafka.KafkaBrokerExtension;
 import io.statspipe.adapter.kafka.TopicLayout;
 import io.statspipe.adapter.kafka.spool.SpoolSettings;
 import io.statspipe.domain.Event;
@@ -37,13 +37,15 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The agent with its endpoints in this JVM, against a real broker: what goes in over UDP and HTTP comes out of Kafka. */
 class AgentEndToEndTest {
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
     @TempDir
     static Path dir;
-    static LocalKafkaBroker broker;
     static RunningAgent agent;
     static TopicLayout topics = TopicLayout.of(4, 1);
     static final Duration DEADLINE = Duration.ofSeconds(60);
@@ -51,16 +53,14 @@ class AgentEndToEndTest {
 
     @BeforeAll
     static void start() {
-        broker = new LocalKafkaBroker(dir.resolve("kafka")).start();
-        topics.ensureExists(broker.bootstrapServers());
-        agent = RunningAgent.start(AgentSettings.of(broker.bootstrapServers(), topics, SpoolSettings.defaults(dir.resolve("spool"))),
+        topics.ensureExists(KAFKA.bootstrapServers());
+        agent = RunningAgent.start(AgentSettings.of(KAFKA.bootstrapServers(), topics, SpoolSettings.defaults(dir.resolve("spool"))),
                 new InetSocketAddress("127.0.0.1", 0), new InetSocketAddress("127.0.0.1", 0));
     }
 
     @AfterAll
     static void stop() {
         agent.close();
-        broker.close();
     }
 
     private static void datagram(String lines) throws IOException {
@@ -77,7 +77,7 @@ class AgentEndToEndTest {
     }
 
     private static TopicReader reader() {
-        return new TopicReader(broker.bootstrapServers(), topics.events(), topics.deadLetters());
+        return new TopicReader(KAFKA.bootstrapServers(), topics.events(), topics.deadLetters());
     }
 
     @Test
@@ -160,7 +160,7 @@ class AgentEndToEndTest {
 
     @Test
     void theDeadLetterTopicKeepsAWeekAndABoundedSize() throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()))) {
             ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, topics.deadLetters());
             Config config = admin.describeConfigs(List.of(topic)).all().get().get(topic);
             assertThat(config.get(TopicConfig.RETENTION_MS_CONFIG).value()).isEqualTo(String.valueOf(7L * 24 * 3_600_000));
@@ -170,7 +170,7 @@ class AgentEndToEndTest {
 
     @Test
     void whileKafkaIsDownHttpIngestIsStillAcknowledgedAndEveryEventArrivesOnceAfterwards() throws Exception {
-        broker.stop();
+        KAFKA.engine().stop();
         List<Event> sent = new java.util.ArrayList<>();
         try {
             for (int post = 0; post < 10; post++) {
@@ -186,7 +186,7 @@ class AgentEndToEndTest {
             }
             assertThat(agent.agent().health().spoolDepthEvents()).isGreaterThanOrEqualTo(200);
         } finally {
-            broker.start();
+            KAFKA.engine().start();
         }
         try (TopicReader reader = reader()) {
             reader.readUntil(r -> r.eventsOf("down.").size() >= sent.size(), DEADLINE).readFor(Duration.ofSeconds(1));

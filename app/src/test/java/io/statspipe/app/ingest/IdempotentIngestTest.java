@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.statspipe.adapter.ingest.IngestEndpoint;
 import io.statspipe.adapter.kafka.AgentHealth;
 import io.statspipe.adapter.kafka.AgentSettings;
-import io.statspipe.adapter.kafka.LocalKafkaBroker;
+import io.statspipe.adapter.kafka.KafkaBrokerExtension;
 import io.statspipe.adapter.kafka.TopicLayout;
 import io.statspipe.adapter.kafka.spool.SpoolSettings;
 import io.statspipe.domain.Event;
@@ -21,6 +21,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,9 +32,10 @@ import org.junit.jupiter.api.io.TempDir;
 class IdempotentIngestTest {
     static final long BASE = 1_700_000_000_000L;
 
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
     @TempDir
     static Path dir;
-    static LocalKafkaBroker broker;
     static RunningAgent agent;
     /** An agent whose Kafka is away and whose spool is small: what it keeps stays in its spool, countable. */
     static RunningAgent small;
@@ -42,9 +44,8 @@ class IdempotentIngestTest {
 
     @BeforeAll
     static void start() {
-        broker = new LocalKafkaBroker(dir.resolve("kafka")).start();
-        topics.ensureExists(broker.bootstrapServers());
-        agent = RunningAgent.start(AgentSettings.of(broker.bootstrapServers(), topics, SpoolSettings.defaults(dir.resolve("spool"))),
+        topics.ensureExists(KAFKA.bootstrapServers());
+        agent = RunningAgent.start(AgentSettings.of(KAFKA.bootstrapServers(), topics, SpoolSettings.defaults(dir.resolve("spool"))),
                 new InetSocketAddress("127.0.0.1", 0), new InetSocketAddress("127.0.0.1", 0));
         small = RunningAgent.start(AgentSettings.of("127.0.0.1:1", topics,
                         SpoolSettings.defaults(dir.resolve("small")).withMaxBytes(2 << 20, 1 << 20)),
@@ -55,7 +56,6 @@ class IdempotentIngestTest {
     static void stop() {
         small.close();
         agent.close();
-        broker.close();
     }
 
     HttpResponse<String> post(RunningAgent to, String body, String key) throws Exception {
@@ -88,7 +88,7 @@ class IdempotentIngestTest {
         assertThat(repeat.statusCode()).isEqualTo(200);
         assertThat(repeat.body()).isEqualTo(first.body());
         assertThat(marker.statusCode()).isEqualTo(200);
-        try (TopicReader reader = new TopicReader(broker.bootstrapServers(), topics.events(), topics.deadLetters())) {
+        try (TopicReader reader = new TopicReader(KAFKA.bootstrapServers(), topics.events(), topics.deadLetters())) {
             reader.readUntil(r -> r.eventsOf("idem.once").stream().anyMatch(e -> e.timestamp() == BASE + 1_000_000)
                     && r.dead.stream().filter(d -> d.input().equals("not a statsd line: idem.once")).count() >= 2,
                     Duration.ofSeconds(60));

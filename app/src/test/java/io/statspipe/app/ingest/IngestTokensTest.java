@@ -9,7 +9,7 @@ import io.statspipe.adapter.http.Scope;
 import io.statspipe.adapter.http.Token;
 import io.statspipe.adapter.ingest.IngestEndpoint;
 import io.statspipe.adapter.kafka.AgentSettings;
-import io.statspipe.adapter.kafka.LocalKafkaBroker;
+import io.statspipe.adapter.kafka.KafkaBrokerExtension;
 import io.statspipe.adapter.kafka.TopicLayout;
 import io.statspipe.adapter.kafka.spool.SpoolSettings;
 import io.statspipe.adapter.http.IngestRoute;
@@ -27,6 +27,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -41,22 +42,22 @@ class IngestTokensTest {
     static final Duration DEADLINE = Duration.ofSeconds(60);
     static final ObjectMapper JSON = new ObjectMapper();
 
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
     @TempDir
     static Path dir;
-    static LocalKafkaBroker broker;
     static RunningAgent agent;
     static final TopicLayout topics = TopicLayout.of(2, 1);
     final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
     static void start() {
-        broker = new LocalKafkaBroker(dir.resolve("kafka")).start();
-        topics.ensureExists(broker.bootstrapServers());
+        topics.ensureExists(KAFKA.bootstrapServers());
         TenantTokens tokens = new TenantTokens(List.of(
                 Token.ofTenant("acme", TenantTokens.sha256Hex(ACME_WRITER), Scope.INGEST, Scope.QUERY),
                 Token.ofTenant("acme", TenantTokens.sha256Hex(ACME_READER), Scope.QUERY),
                 Token.admin(TenantTokens.sha256Hex(ADMIN_WRITER), Scope.INGEST)));
-        agent = RunningAgent.start(AgentSettings.of(broker.bootstrapServers(), topics, SpoolSettings.defaults(dir.resolve("spool"))),
+        agent = RunningAgent.start(AgentSettings.of(KAFKA.bootstrapServers(), topics, SpoolSettings.defaults(dir.resolve("spool"))),
                 new InetSocketAddress("127.0.0.1", 0), new InetSocketAddress("127.0.0.1", 0),
                 new IngestRoute.Access(tokens, true), HttpEdge.DEFAULTS);
     }
@@ -64,7 +65,6 @@ class IngestTokensTest {
     @AfterAll
     static void stop() {
         agent.close();
-        broker.close();
     }
 
     HttpResponse<String> post(String body, String token, boolean json) throws Exception {
@@ -86,7 +86,7 @@ class IngestTokensTest {
     }
 
     TopicReader reader() {
-        return new TopicReader(broker.bootstrapServers(), topics.events(), topics.deadLetters());
+        return new TopicReader(KAFKA.bootstrapServers(), topics.events(), topics.deadLetters());
     }
 
     @Test
@@ -137,7 +137,7 @@ class IngestTokensTest {
                 ACME_WRITER, true), 200);
         assertThat(answer.path("accepted").asInt()).isEqualTo(1);
         assertThat(answer.path("refused")).extracting(JsonNode::asText).containsExactly(
-                "event 1: unknown kind 'nonsense' (expected counter, gauge or distribution)",
+                "event 1: unknown kind 'nonsense' (expected counter, gauge, distribution or set)",
                 "event 2: tenant acme may not write series of tenant globex");
         try (TopicReader reader = reader()) {
             reader.readUntil(r -> !r.eventsOf("json.").isEmpty(), DEADLINE);

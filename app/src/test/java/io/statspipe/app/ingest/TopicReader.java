@@ -1,5 +1,7 @@
 package io.statspipe.app.ingest;
 
+import static org.awaitility.Awaitility.await;
+
 import io.statspipe.adapter.kafka.ConsumedBatch;
 import io.statspipe.adapter.kafka.EventsConsumer;
 import io.statspipe.adapter.kafka.ProtobufEventBatchFormat;
@@ -42,10 +44,13 @@ final class TopicReader implements AutoCloseable {
     }
 
     TopicReader readUntil(Predicate<TopicReader> done, Duration deadline) {
-        long end = System.nanoTime() + deadline.toNanos();
-        while (!done.test(this) && System.nanoTime() < end) {
-            poll();
-        }
+        // the consumers are not for several threads: poll in the test's own
+        await().atMost(deadline).pollInSameThread().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1)).until(() -> {
+            if (!done.test(this)) {
+                poll();
+            }
+            return done.test(this);
+        });
         return this;
     }
 

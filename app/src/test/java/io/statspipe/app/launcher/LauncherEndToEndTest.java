@@ -183,6 +183,32 @@ class LauncherEndToEndTest {
 
     @Test
     @Order(8)
+    void uniqueMembersOfADogStatsDSetAreCountedThroughTheApiAndTheCli() throws Exception {
+        String q = "metric=e2e.users&kind=set&resolution=1h&from=-1h&to=now";
+        try (StatsDClient client = new NonBlockingStatsDClientBuilder().hostname("127.0.0.1").port(statspipe.statsdPort)
+                .enableTelemetry(false).originDetectionEnabled(false).enableAggregation(false).build()) {
+            for (String user : List.of("alice", "bob", "alice", "carol", "bob")) {
+                client.recordSetValue("e2e.users", user, "tenant:acme");
+            }
+            RunningStatspipe.awaitTrue("HTTP API answers 5 set members received for acme", Duration.ofSeconds(60),
+                    () -> statspipe.total(q + "&aggregation=count", ACME_TOKEN) == 5.0);
+        }
+        assertThat(statspipe.total(q + "&aggregation=unique", ACME_TOKEN)).isEqualTo(3.0);
+        HttpResponse<String> sum = statspipe.get("/api/v1/query?" + q + "&aggregation=sum", ACME_TOKEN);
+        assertThat(sum.statusCode()).isEqualTo(400);
+        assertThat(sum.body()).contains("answers 'unique' (distinct members) or 'count'");
+
+        Process query = RunningStatspipe.launcher("query", "e2e.users", "--kind", "set", "--aggregation", "unique",
+                "--resolution", "1h", "--url", "http://127.0.0.1:" + statspipe.apiPort, "--token", ACME_TOKEN)
+                .redirectErrorStream(true).start();
+        String printed = new String(query.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(query.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(query.exitValue()).as(printed).isZero();
+        assertThat(printed).contains("e2e.users").containsPattern("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d  3\\n");
+    }
+
+    @Test
+    @Order(9)
     void sigtermStopsEverythingAndLeavesNoProcessOrListenerBehind() throws Exception {
         List<ProcessHandle> tree = statspipe.process.descendants().toList();
         assertThat(tree).as("the KairosDB server runs as a child JVM").isNotEmpty();

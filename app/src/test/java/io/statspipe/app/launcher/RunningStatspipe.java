@@ -1,6 +1,7 @@
 package io.statspipe.app.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -148,16 +149,7 @@ final class RunningStatspipe {
     }
 
     static void awaitTrue(String what, Duration deadline, ThrowingSupplier<Boolean> check) throws Exception {
-        long end = System.nanoTime() + deadline.toNanos();
-        while (true) {
-            if (check.get()) {
-                return;
-            }
-            if (System.nanoTime() > end) {
-                throw new AssertionError("not within " + deadline + ": " + what);
-            }
-            Thread.sleep(250);
-        }
+        await(what).atMost(deadline).pollInterval(Duration.ofMillis(250)).until(check::get);
     }
 
     @FunctionalInterface

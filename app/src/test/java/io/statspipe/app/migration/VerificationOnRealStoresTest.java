@@ -1,6 +1,7 @@
 package io.statspipe.app.migration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
@@ -9,12 +10,12 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
 import io.statspipe.adapter.kairosdb.KairosAggregateStore;
+import io.statspipe.adapter.kairosdb.KairosDbExtension;
 import io.statspipe.adapter.kairosdb.KairosStoreConfig;
-import io.statspipe.adapter.kairosdb.server.LocalKairosDb;
 import io.statspipe.adapter.mongo.LegacyEventWriter;
 import io.statspipe.adapter.mongo.LegacyHistoryGenerator;
 import io.statspipe.adapter.mongo.LegacyHistoryReader;
-import io.statspipe.adapter.mongo.LegacyMongoServer;
+import io.statspipe.adapter.mongo.LegacyMongoExtension;
 import io.statspipe.adapter.mongo.LegacySchema;
 import io.statspipe.domain.Kind;
 import io.statspipe.domain.Resolution;
@@ -43,11 +44,13 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -64,17 +67,17 @@ class VerificationOnRealStoresTest {
             BOUNDARY.toEpochMilli());
     static final List<Resolution> RESOLUTIONS = List.of(Resolution.MINUTE, Resolution.HOUR);
 
+    @RegisterExtension
+    static final LegacyMongoExtension MONGO = new LegacyMongoExtension();
+    @RegisterExtension
+    static final KairosDbExtension KAIROS = KairosDbExtension.onH2();
     @TempDir
     static Path dir;
-    static LegacyMongoServer mongo;
-    static LocalKairosDb kairos;
     static MongoClient client;
 
     @BeforeAll
     static void start() {
-        mongo = LegacyMongoServer.inMemory().start();
-        kairos = LocalKairosDb.builder().dataDir(dir.resolve("kairosdb")).h2().build().start();
-        client = MongoClients.create(mongo.connectionString());
+        client = MongoClients.create(MONGO.connectionString());
         LegacyHistoryGenerator.generate(PLAN, new LegacyEventWriter(client.getDatabase("stats")));
     }
 
@@ -83,12 +86,6 @@ class VerificationOnRealStoresTest {
         if (client != null) {
             client.close();
         }
-        if (kairos != null) {
-            kairos.close();
-        }
-        if (mongo != null) {
-            mongo.close();
-        }
     }
 
     @Test
@@ -96,7 +93,7 @@ class VerificationOnRealStoresTest {
         MongoDatabase database = client.getDatabase("stats");
         LegacyHistoryReader legacy = new LegacyHistoryReader(database);
         List<Series> series = PLAN.series();
-        try (KairosAggregateStore fresh = new KairosAggregateStore(KairosStoreConfig.of(kairos.httpUrl()))) {
+        try (KairosAggregateStore fresh = new KairosAggregateStore(KairosStoreConfig.of(KAIROS.httpUrl()))) {
             MigrationLedger ledger = new MigrationLedger(new FileProgress(dir.resolve("ledger")));
             Verification verification = new Verification(legacy, fresh, RESOLUTIONS, Set.of(Kind.COUNTER), ledger,
                     InstantSource.system());
@@ -166,17 +163,15 @@ class VerificationOnRealStoresTest {
     }
 
     private static VerificationReport verifyUntil(Verification verification,
-                                                  java.util.function.Predicate<VerificationReport> done)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        VerificationReport report = verification.verify(RANGE, "", Coverage.allSeries());
-        while (!done.test(report) && System.nanoTime() < deadline) {
-            Thread.sleep(500);
-            report = verification.verify(RANGE, "", Coverage.allSeries());
-        }
-        assertThat(done.test(report)).as("verification within 60 s: " + report.discrepancies().stream()
-                .map(Discrepancy::describe).collect(Collectors.joining("; "))).isTrue();
-        return report;
+                                                  java.util.function.Predicate<VerificationReport> done) {
+        AtomicReference<VerificationReport> last = new AtomicReference<>();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            VerificationReport report = verification.verify(RANGE, "", Coverage.allSeries());
+            last.set(report);
+            assertThat(done.test(report)).as("verification: " + report.discrepancies().stream()
+                    .map(Discrepancy::describe).collect(Collectors.joining("; "))).isTrue();
+        });
+        return last.get();
     }
 
     private static org.bson.conversions.Bson tagsFilter(Series s) {
@@ -201,7 +196,7 @@ class VerificationOnRealStoresTest {
         String body = "{\"start_absolute\":" + minuteStart + ",\"end_absolute\":" + (minuteStart + 59_999)
                 + ",\"metrics\":[{\"name\":\"" + s.metric() + "\",\"tags\":{" + tags + "}}]}";
         HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(kairos.httpUrl() + "/api/v1/datapoints/delete"))
+                        URI.create(KAIROS.httpUrl() + "/api/v1/datapoints/delete"))
                 .POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json").build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(204);

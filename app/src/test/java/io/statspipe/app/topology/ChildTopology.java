@@ -1,12 +1,16 @@
 package io.statspipe.app.topology;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 
 /** Starts {@link TopologyProcess} as a child JVM and kills it hard, by PID. */
 final class ChildTopology implements AutoCloseable {
@@ -55,15 +59,18 @@ final class ChildTopology implements AutoCloseable {
     }
 
     /** Waits until the child's log holds {@code text} (or the child died, or the time is up). */
-    boolean awaitLog(String text, java.time.Duration within) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + within.toNanos();
-        while (System.nanoTime() < deadline && process.isAlive()) {
-            if (Files.exists(log) && Files.readString(log).contains(text)) {
-                return true;
-            }
-            Thread.sleep(200);
+    boolean awaitLog(String text, java.time.Duration within) throws IOException {
+        try {
+            await().atMost(within).pollInterval(java.time.Duration.ofMillis(200))
+                    .until(() -> logHolds(text) || !process.isAlive());
+        } catch (ConditionTimeoutException e) {
+            return false;
         }
-        return false;
+        return logHolds(text);
+    }
+
+    private boolean logHolds(String text) throws IOException {
+        return Files.exists(log) && Files.readString(log).contains(text);
     }
 
     /** Waits until the child exits by itself; its exit status, or empty when it still runs after {@code within}. */

@@ -11,16 +11,13 @@ import io.statspipe.domain.Event;
 import io.statspipe.domain.Series;
 import io.statspipe.ports.in.TimeRange;
 import io.statspipe.ports.service.QueryStatsService;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AutoClose;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * One agent whose clock is 7 hours fast beside an agent with a correct clock, into the same
@@ -34,22 +31,15 @@ class FastClockTest {
     static final int PARTITIONS = 4;
     static final long HOUR = 3_600_000L;
 
-    @TempDir
-    static Path dir;
-    @AutoClose
-    static LocalEngines engines;
-
-    @BeforeAll
-    static void start() throws Exception {
-        engines = LocalEngines.start(dir, PARTITIONS, s -> s.withName("fast-clock")
-                .withFlushInterval(Duration.ofSeconds(1)).withCoarseFlushInterval(Duration.ofSeconds(3)),
-                TopologyEndToEndTest::rules);
-    }
+    @RegisterExtension
+    static final LocalEngines ENGINES = new LocalEngines(PARTITIONS, s -> s.withName("fast-clock")
+            .withFlushInterval(Duration.ofSeconds(1)).withCoarseFlushInterval(Duration.ofSeconds(3)),
+            TopologyEndToEndTest::rules);
 
     @Test
     void anAgentSevenHoursFastIsRefusedWhileEveryBucketOfTheCorrectAgentIsExact() throws Exception {
-        String kafka = engines.broker().bootstrapServers();
-        String topic = engines.settings().eventsTopic();
+        String kafka = ENGINES.broker().bootstrapServers();
+        String topic = ENGINES.settings().eventsTopic();
         long now = System.currentTimeMillis();
         Random random = new Random(11);
         List<Series> series = new ArrayList<>();
@@ -88,7 +78,7 @@ class FastClockTest {
             expected = correct.expected();
         }
 
-        try (KairosAggregateStore store = new KairosAggregateStore(KairosStoreConfig.of(engines.kairos().httpUrl())
+        try (KairosAggregateStore store = new KairosAggregateStore(KairosStoreConfig.of(ENGINES.kairos().httpUrl())
                 .withMapping(KairosMapping.forRules(TopologyEndToEndTest.rules())))) {
             QueryStatsService queries = new QueryStatsService(store, 1_000_000);
             TimeRange range = new TimeRange(t0 - HOUR, now + 9 * HOUR);
@@ -109,7 +99,7 @@ class FastClockTest {
                 .contains("is 7h0m ahead of the broker's time")
                 .contains("from producer agent-fast")
                 .endsWith("allowed clock skew 5m"));
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(engines.topology().health()
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(ENGINES.topology().health()
                 .tooNewByProducer()).as("whose clock runs fast").isEqualTo(Map.of("agent-fast", (long) refused)));
     }
 }

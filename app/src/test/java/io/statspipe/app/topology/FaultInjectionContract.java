@@ -2,6 +2,7 @@ package io.statspipe.app.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
 
 import io.statspipe.adapter.kafka.LocalKafkaBroker;
 import io.statspipe.adapter.kafka.TopicLayout;
@@ -16,6 +17,7 @@ import io.statspipe.domain.QuantileSketch;
 import io.statspipe.domain.Kind;
 import io.statspipe.domain.Resolution;
 import io.statspipe.domain.Series;
+import io.statspipe.domain.SetAggregate;
 import io.statspipe.ports.in.Point;
 import io.statspipe.ports.in.SeriesResult;
 import io.statspipe.ports.in.StatsQuery;
@@ -42,11 +44,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The fault-injection scenario, run against a KairosDB over some datastore: while a million
- * events of a thousand series flow into {@code stats.events} (70% of the series counters, 15%
- * gauges, half of their samples relative ({@code +N}), 15% timings, i.e. distributions), the topology's JVM is killed with SIGKILL five times,
+ * events of a thousand series flow into {@code stats.events} (65% of the series counters, 15%
+ * gauges, half of their samples relative ({@code +N}), 5% sets (unique counts), 15% timings, i.e.
+ * distributions), the topology's JVM is killed with SIGKILL five times,
  * each at a random moment within two flush intervals after it took its partitions over, and
  * restarted; hours are cut every third flush, so kills land inside open coarse ranges and on
  * coarse cuts. Some agent batches are sent twice (the topology must drop them) and some events
@@ -57,20 +61,25 @@ import java.util.function.BiFunction;
  * aggregate of what was produced ({@link TestEvents#expectedAggregates}): the same buckets, and in
  * each the count, min, max and (gauges) last and its timestamp exactly (for gauges, of the levels
  * the samples make in the order sent), the quantile sketch bin
- * for bin, and the sum within a relative {@value #SUM_TOLERANCE}. A failure lists the first
+ * for bin, a set's HLL sketch register for register (its canonical bytes: a union is idempotent,
+ * so estimates would hide a partial counted twice, and the count of members received would
+ * not), and the sum within a relative {@value #SUM_TOLERANCE}. A failure lists the first
  * differing buckets. The seed of the random kills and events is printed.
  */
 final class FaultInjectionContract {
     static final int PARTITIONS = 6;
     static final int SERIES = 1_000;
-    /** Series {@code s0 .. s699} are counters, {@code s700 .. s849} gauges, the rest distributions. */
-    static final int COUNTER_SERIES = 700;
+    /** Series {@code s0 .. s649} are counters, {@code s650 .. s799} gauges, {@code s800 .. s849} sets, the rest distributions. */
+    static final int COUNTER_SERIES = 650;
     static final int GAUGE_SERIES = 150;
+    static final int SET_SERIES = 50;
+    /** Members of a set series: enough that an hour's sketch holds registers, a minute's a list of hashes. */
+    static final int SET_MEMBERS = 5_000;
     static final int EVENTS = 1_000_000;
     static final int EVENTS_PER_SEND = 2_500;
     static final int KILLS = 5;
     static final List<Resolution> RESOLUTIONS = List.of(Resolution.MINUTE, Resolution.HOUR);
-    static final List<Kind> KINDS = List.of(Kind.COUNTER, Kind.GAUGE, Kind.DISTRIBUTION);
+    static final List<Kind> KINDS = List.of(Kind.COUNTER, Kind.GAUGE, Kind.SET, Kind.DISTRIBUTION);
     static final String METRIC = "fault.events";
     /**
      * Sums are doubles, and the topology adds a bucket's samples in another order than this test
@@ -85,7 +94,8 @@ final class FaultInjectionContract {
 
     static Kind kindOf(int series) {
         return series < COUNTER_SERIES ? Kind.COUNTER
-                : series < COUNTER_SERIES + GAUGE_SERIES ? Kind.GAUGE : Kind.DISTRIBUTION;
+                : series < COUNTER_SERIES + GAUGE_SERIES ? Kind.GAUGE
+                : series < COUNTER_SERIES + GAUGE_SERIES + SET_SERIES ? Kind.SET : Kind.DISTRIBUTION;
     }
 
     /** One event of series {@code i} near {@code ts}. */
@@ -100,6 +110,7 @@ final class FaultInjectionContract {
             case GAUGE -> r.nextBoolean()
                     ? Event.gaugeChange(series, ts - Math.floorMod(ts, 50), r.nextInt(1_000) / 100.0)
                     : Event.gauge(series, ts - Math.floorMod(ts, 50), r.nextInt(100_000) / 100.0);
+            case SET -> Event.set(series, ts, "user-" + r.nextInt(SET_MEMBERS));
             // Timings in ms, spread over several decades (many sketch bins); one in 50 is 0 (the zero bin).
             case DISTRIBUTION -> Event.distribution(series, ts,
                     r.nextInt(50) == 0 ? 0.0 : Math.round(Math.exp(3 + 1.5 * r.nextGaussian()) * 1_000) / 1_000.0);
@@ -117,18 +128,79 @@ final class FaultInjectionContract {
      */
     static void run(LocalKafkaBroker broker, String kairosUrl, Path dir, String variant, List<KillPoint> chosen,
                     long pauseMillis) throws Exception {
-        long seed = Long.getLong("statspipe.faults.seed", System.nanoTime());
-        System.out.println("fault injection (" + variant + ") seed: " + seed + "  (replay: -Dstatspipe.faults.seed=" + seed + ")");
-        Random random = new Random(seed);
-        Topics.ensure(broker.bootstrapServers(), PARTITIONS);
-        List<Series> series = new ArrayList<>();
-        for (int i = 0; i < SERIES; i++) {
-            series.add(Series.of(METRIC, "series", "s" + i));
+        Traffic traffic = Traffic.start(broker, variant, pauseMillis);
+        Random random = traffic.random();
+
+        // The child JVMs' logs stay in target/ for reading after a failure.
+        Path work = Path.of("target", "fault-injection", variant + "-" + traffic.seed()).toAbsolutePath();
+        int runs = chosen.size() + KILLS;
+        ChildTopology child = startChild(broker, kairosUrl, work, 0, chosen);
+        try {
+            for (int kill = 1; kill <= chosen.size(); kill++) {
+                KillPoint point = chosen.get(kill - 1);
+                // It halts itself once it has counted a few flushes: well within two minutes.
+                OptionalInt status = child.awaitExit(Duration.ofMinutes(2));
+                assertThat(status).as("exit status of the topology that was to halt at %s; log %s", point.argName(), child.log())
+                        .hasValue(HaltingPlugs.STATUS);
+                System.out.println("kill " + kill + " of " + runs + ": " + lastLine(child.log(), "halting at "));
+                child = startChild(broker, kairosUrl, work, kill, chosen);
+            }
+            for (int kill = chosen.size() + 1; kill <= runs; kill++) {
+                // Kill while it works: once it counts, at a random moment within two flush intervals.
+                child.awaitLog("taken over", Duration.ofSeconds(60));
+                Thread.sleep(1_000 + random.nextInt(10_000));
+                System.out.println("kill -9 " + child.pid() + " (" + kill + " of " + runs + ", at random)");
+                child.killHard();
+                child = startChild(broker, kairosUrl, work, kill, chosen);
+            }
+            assertEveryBucketStored(traffic, kairosUrl, "topology log " + child.log());
+            System.out.println("topology log tail: " + tail(child.log()));
+            System.out.println("flushes begun but not completed at a kill, rewritten on restart: " + rewrites(work, runs));
+            for (KillPoint point : chosen) {
+                assertThat(linesOf(work, runs, "halting at " + point.argName() + " of "))
+                        .as("the child logs show the halt at %s", point.argName()).hasSize(1);
+            }
+        } finally {
+            child.close();
         }
-        long now = System.currentTimeMillis();
-        AtomicReference<Map<String, Aggregate>> expected = new AtomicReference<>();
-        AtomicReference<Throwable> producerFailure = new AtomicReference<>();
-        Thread producer = new Thread(() -> {
+    }
+
+    /**
+     * The scenario's events, sent from a thread of their own into {@code stats.events}: {@value #EVENTS}
+     * events of {@value #SERIES} series in sends of {@value #EVENTS_PER_SEND}, {@code pauseMillis}
+     * apart, some batches sent twice and some events three minutes late. The seed (printed) decides
+     * the events; {@link #random()}, seeded from it, is for the faults' moments.
+     */
+    static final class Traffic {
+        private final long seed;
+        private final long now;
+        private final Random random;
+        private final Thread producer;
+        private final AtomicReference<Map<String, Aggregate>> expected = new AtomicReference<>();
+        private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+        private Traffic(LocalKafkaBroker broker, String variant, long pauseMillis) {
+            this.seed = Long.getLong("statspipe.faults.seed", System.nanoTime());
+            this.now = System.currentTimeMillis();
+            this.random = new Random(seed);
+            this.producer = new Thread(() -> produce(broker, variant, pauseMillis), "fault-producer");
+        }
+
+        /** Creates the topics and starts sending. */
+        static Traffic start(LocalKafkaBroker broker, String variant, long pauseMillis) throws Exception {
+            Traffic traffic = new Traffic(broker, variant, pauseMillis);
+            System.out.println("fault injection (" + variant + ") seed: " + traffic.seed
+                    + "  (replay: -Dstatspipe.faults.seed=" + traffic.seed + ")");
+            Topics.ensure(broker.bootstrapServers(), PARTITIONS);
+            traffic.producer.start();
+            return traffic;
+        }
+
+        private void produce(LocalKafkaBroker broker, String variant, long pauseMillis) {
+            List<Series> series = new ArrayList<>();
+            for (int i = 0; i < SERIES; i++) {
+                series.add(Series.of(METRIC, "series", "s" + i));
+            }
             Random r = new Random(seed + 1);
             try (TestEvents events = new TestEvents(broker.bootstrapServers(), TopicLayout.EVENTS, PARTITIONS, "agent-" + variant)) {
                 int sends = EVENTS / EVENTS_PER_SEND;
@@ -153,77 +225,70 @@ final class FaultInjectionContract {
                 events.flush();
                 expected.set(events.expectedAggregates());
             } catch (Throwable t) {
-                producerFailure.set(t);
+                failure.set(t);
             }
-        }, "fault-producer");
-        producer.start();
+        }
 
-        // The child JVMs' logs stay in target/ for reading after a failure.
-        Path work = Path.of("target", "fault-injection", variant + "-" + seed).toAbsolutePath();
-        int runs = chosen.size() + KILLS;
-        ChildTopology child = startChild(broker, kairosUrl, work, 0, chosen);
-        try {
-            for (int kill = 1; kill <= chosen.size(); kill++) {
-                KillPoint point = chosen.get(kill - 1);
-                // It halts itself once it has counted a few flushes: well within two minutes.
-                OptionalInt status = child.awaitExit(Duration.ofMinutes(2));
-                assertThat(status).as("exit status of the topology that was to halt at %s; log %s", point.argName(), child.log())
-                        .hasValue(HaltingPlugs.STATUS);
-                System.out.println("kill " + kill + " of " + runs + ": " + lastLine(child.log(), "halting at "));
-                child = startChild(broker, kairosUrl, work, kill, chosen);
-            }
-            for (int kill = chosen.size() + 1; kill <= runs; kill++) {
-                // Kill while it works: once it counts, at a random moment within two flush intervals.
-                child.awaitLog("taken over", Duration.ofSeconds(60));
-                Thread.sleep(1_000 + random.nextInt(10_000));
-                System.out.println("kill -9 " + child.pid() + " (" + kill + " of " + runs + ", at random)");
-                child.killHard();
-                child = startChild(broker, kairosUrl, work, kill, chosen);
-            }
+        long seed() {
+            return seed;
+        }
+
+        /** For the faults' moments: seeded from the printed seed. */
+        Random random() {
+            return random;
+        }
+
+        boolean flowing() {
+            return producer.isAlive();
+        }
+
+        /** Waits until every event was sent; the aggregate of every bucket they make, sent once. */
+        Map<String, Aggregate> awaitExpected() throws InterruptedException {
             producer.join();
-            assertThat(producerFailure.get()).isNull();
+            assertThat(failure.get()).isNull();
+            return expected.get();
+        }
+    }
 
-            Map<String, Aggregate> want = expected.get();
-            Map<String, Long> wantCounts = new HashMap<>();
-            want.forEach((k, a) -> wantCounts.put(k, a.count()));
-            System.out.println("produced " + EVENTS + " events into " + want.size() + " buckets");
-            try (KairosAggregateStore store = new KairosAggregateStore(KairosStoreConfig.of(kairosUrl))) {
-                QueryStatsService queries = new QueryStatsService(store, 1_000_000);
-                TimeRange range = new TimeRange(now - 3_600_000L * 2, now + 3_600_000L * 2);
-                // KairosDB shows writes with a delay: wait until every bucket's count is there
-                // (six queries a round), then read and compare the whole aggregates once.
-                Map<String, Long> counts = Map.of();
-                long waitStart = System.nanoTime();
-                long deadline = waitStart + Duration.ofMinutes(5).toNanos();
-                while (System.nanoTime() < deadline) {
+    /**
+     * Waits until every bucket's count is stored, then reads every bucket of every kind at both
+     * resolutions whole and compares it with the aggregate of the events {@code traffic} sent once.
+     */
+    static void assertEveryBucketStored(Traffic traffic, String kairosUrl, String whereToLook) throws Exception {
+        Map<String, Aggregate> want = traffic.awaitExpected();
+        long seed = traffic.seed();
+        Map<String, Long> wantCounts = new HashMap<>();
+        want.forEach((k, a) -> wantCounts.put(k, a.count()));
+        System.out.println("produced " + EVENTS + " events into " + want.size() + " buckets");
+        try (KairosAggregateStore store = new KairosAggregateStore(KairosStoreConfig.of(kairosUrl))) {
+            QueryStatsService queries = new QueryStatsService(store, 1_000_000);
+            TimeRange range = new TimeRange(traffic.now - 3_600_000L * 2, traffic.now + 3_600_000L * 2);
+            // KairosDB shows writes with a delay: wait until every bucket's count is there
+            // (six queries a round), then read and compare the whole aggregates once.
+            AtomicReference<Map<String, Long>> lastCounts = new AtomicReference<>(Map.of());
+            long waitStart = System.nanoTime();
+            try {
+                await().atMost(Duration.ofMinutes(5)).pollDelay(Duration.ZERO).pollInterval(Duration.ofSeconds(2)).until(() -> {
                     try {
-                        counts = counts(queries, range);
+                        lastCounts.set(counts(queries, range));
                     } catch (RuntimeException e) {
                         System.out.println("query failed, retrying: " + e);
                     }
-                    if (counts.equals(wantCounts)) {
-                        break;
-                    }
-                    Thread.sleep(2_000);
-                }
-                assertSame("buckets whose count differs after waiting "
-                        + TestEvents.sinceStart(waitStart).toSeconds() + " s, seed " + seed + "; topology log " + child.log(),
-                        diff(wantCounts, counts, (a, b) -> a.equals(b) ? null : "count " + a + ", stored " + b));
-                long read = System.nanoTime();
-                Map<String, Aggregate> stored = storedAggregates(store, range);
-                assertSame("buckets whose stored aggregate differs from that of the produced events, seed " + seed,
-                        diff(want, stored, FaultInjectionContract::difference));
-                System.out.println("compared " + summary(want) + " whole buckets, read in "
-                        + TestEvents.sinceStart(read).toSeconds() + " s: every one equal (sums within " + SUM_TOLERANCE + ")");
+                    return lastCounts.get().equals(wantCounts);
+                });
+            } catch (ConditionTimeoutException e) {
+                // reported below, bucket by bucket
             }
-            System.out.println("topology log tail: " + tail(child.log()));
-            System.out.println("flushes begun but not completed at a kill, rewritten on restart: " + rewrites(work, runs));
-            for (KillPoint point : chosen) {
-                assertThat(linesOf(work, runs, "halting at " + point.argName() + " of "))
-                        .as("the child logs show the halt at %s", point.argName()).hasSize(1);
-            }
-        } finally {
-            child.close();
+            Map<String, Long> counts = lastCounts.get();
+            assertSame("buckets whose count differs after waiting "
+                    + TestEvents.sinceStart(waitStart).toSeconds() + " s, seed " + seed + "; " + whereToLook,
+                    diff(wantCounts, counts, (a, b) -> a.equals(b) ? null : "count " + a + ", stored " + b));
+            long read = System.nanoTime();
+            Map<String, Aggregate> stored = storedAggregates(store, range);
+            assertSame("buckets whose stored aggregate differs from that of the produced events, seed " + seed,
+                    diff(want, stored, FaultInjectionContract::difference));
+            System.out.println("compared " + summary(want) + " whole buckets, read in "
+                    + TestEvents.sinceStart(read).toSeconds() + " s: every one equal (sums within " + SUM_TOLERANCE + ")");
         }
     }
 
@@ -297,6 +362,8 @@ final class FaultInjectionContract {
                 differs.add("sketch " + sketchDifference(w.sketch(), g.sketch()));
             }
             sum(differs, w.sum(), g.sum());
+        } else if (want instanceof SetAggregate w && got instanceof SetAggregate g && !w.sketch().equals(g.sketch())) {
+            differs.add("HLL sketch " + w.sketch() + " vs " + g.sketch() + " (registers differ)");
         }
         return differs.isEmpty() ? null : String.join(", ", differs) + " (expected vs stored)";
     }

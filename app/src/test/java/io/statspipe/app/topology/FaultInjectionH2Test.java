@@ -1,10 +1,11 @@
 package io.statspipe.app.topology;
 
+import io.statspipe.adapter.kafka.KafkaBrokerExtension;
+import io.statspipe.adapter.kairosdb.KairosDbExtension;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AutoClose;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -15,16 +16,13 @@ import org.junit.jupiter.api.io.TempDir;
 class FaultInjectionH2Test {
     @TempDir
     static Path dir;
-    @AutoClose
-    static StoreEngines engines;
-
-    @BeforeAll
-    static void start() {
-        engines = StoreEngines.onH2(dir);
-    }
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+    @RegisterExtension
+    static final KairosDbExtension KAIROS = KairosDbExtension.onH2();
 
     @Test
     void killedAndRestartedTopologyStoresEveryBucketExactlyOnH2() throws Exception {
-        FaultInjectionContract.run(engines.broker(), engines.kairos().httpUrl(), dir, "h2");
+        FaultInjectionContract.run(KAFKA.engine(), KAIROS.httpUrl(), dir, "h2");
     }
 }

@@ -1,11 +1,12 @@
 package io.statspipe.app.topology;
 
+import io.statspipe.adapter.kafka.KafkaBrokerExtension;
+import io.statspipe.adapter.kairosdb.KairosDbExtension;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AutoClose;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -20,17 +21,14 @@ import org.junit.jupiter.api.io.TempDir;
 class FaultMatrixTest {
     @TempDir
     static Path dir;
-    @AutoClose
-    static StoreEngines engines;
-
-    @BeforeAll
-    static void start() {
-        engines = StoreEngines.onCassandra(dir);
-    }
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+    @RegisterExtension
+    static final KairosDbExtension KAIROS = KairosDbExtension.onCassandra();
 
     @Test
     void topologyHaltedAtEachChosenPointOfTheFlushAndAtRandomStoresEveryBucketExactly() throws Exception {
-        FaultInjectionContract.run(engines.broker(), engines.kairos().httpUrl(), dir, "matrix",
+        FaultInjectionContract.run(KAFKA.engine(), KAIROS.httpUrl(), dir, "matrix",
                 List.of(KillPoint.AFTER_BEGIN, KillPoint.MID_WRITE, KillPoint.AFTER_WRITE, KillPoint.AFTER_COMPLETE), 350);
     }
 }

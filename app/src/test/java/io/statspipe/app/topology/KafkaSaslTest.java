@@ -6,15 +6,16 @@ import static org.awaitility.Awaitility.await;
 
 import io.statspipe.adapter.kafka.AgentSettings;
 import io.statspipe.adapter.kafka.EventsConsumer;
+import io.statspipe.adapter.kafka.KafkaBrokerExtension;
 import io.statspipe.adapter.kafka.LocalKafkaBroker;
 import io.statspipe.adapter.kafka.ProtobufEventBatchFormat;
 import io.statspipe.adapter.kafka.StoreAndForwardAgent;
 import io.statspipe.adapter.kafka.TopicLayout;
 import io.statspipe.adapter.kafka.spool.SpoolSettings;
 import io.statspipe.adapter.kairosdb.KairosAggregateStore;
+import io.statspipe.adapter.kairosdb.KairosDbExtension;
 import io.statspipe.adapter.kairosdb.KairosMapping;
 import io.statspipe.adapter.kairosdb.KairosStoreConfig;
-import io.statspipe.adapter.kairosdb.server.LocalKairosDb;
 import io.statspipe.adapter.storm.KafkaFlushIntents;
 import io.statspipe.adapter.storm.LocalTopologyRunner;
 import io.statspipe.adapter.storm.TopologySettings;
@@ -52,6 +53,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -67,10 +69,12 @@ class KafkaSaslTest {
     static final String USER = "statspipe";
     static final String PASSWORD = "sasl-pw-42";
 
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = KafkaBrokerExtension.withSaslPlain(Map.of(USER, PASSWORD));
+    @RegisterExtension
+    static final KairosDbExtension KAIROS = KairosDbExtension.onH2();
     @TempDir
     static Path dir;
-    static LocalKafkaBroker broker;
-    static LocalKairosDb kairos;
     static LocalTopologyRunner topology;
     static StoreAndForwardAgent agent;
     static Settings settings;
@@ -91,24 +95,22 @@ class KafkaSaslTest {
 
     @BeforeAll
     static void start() throws Exception {
-        broker = new LocalKafkaBroker(dir.resolve("kafka")).withSaslPlain(Map.of(USER, PASSWORD)).start();
-        settings = configured(broker.bootstrapServers(), LocalKafkaBroker.saslPlainClient(USER, PASSWORD));
+        settings = configured(KAFKA.bootstrapServers(), LocalKafkaBroker.saslPlainClient(USER, PASSWORD));
         client = settings.eventLog().client().properties();
         EngineModules.injector(settings).getInstance(EventLog.class).start(); // creates the topics, as 'up' does
-        kairos = LocalKairosDb.builder().dataDir(dir.resolve("kairosdb")).h2().build().start();
-        TopologySettings topologySettings = TopologyWiring.settings(settings, broker.bootstrapServers()).withName("sasl")
+        TopologySettings topologySettings = TopologyWiring.settings(settings, KAFKA.bootstrapServers()).withName("sasl")
                 .withFlushInterval(Duration.ofSeconds(1)).withCoarseFlushInterval(Duration.ofSeconds(2));
         assertThat(topologySettings.kafkaClientProperties()).isEqualTo(client);
-        topology = LocalTopologyRunner.start(topologySettings, KairosTopologyPlugs.of(kairos.httpUrl(), KafkaSaslTest::rules),
+        topology = LocalTopologyRunner.start(topologySettings, KairosTopologyPlugs.of(KAIROS.httpUrl(), KafkaSaslTest::rules),
                 dir.resolve("storm"));
-        agent = StoreAndForwardAgent.start(AgentSettings.of(broker.bootstrapServers(), TopicLayout.of(PARTITIONS, 1),
+        agent = StoreAndForwardAgent.start(AgentSettings.of(KAFKA.bootstrapServers(), TopicLayout.of(PARTITIONS, 1),
                 SpoolSettings.defaults(dir.resolve("spool"))).withClientProperties(client));
     }
 
-    /** Clients first, the broker last: a client closing after its broker waits for it in vain. */
+    /** The clients, before the extensions close the engines: a client closing after its broker waits for it in vain. */
     @AfterAll
     static void stop() throws Exception {
-        for (AutoCloseable engine : new AutoCloseable[] {agent, topology, kairos, broker}) {
+        for (AutoCloseable engine : new AutoCloseable[] {agent, topology}) {
             if (engine != null) {
                 engine.close();
             }
@@ -125,13 +127,13 @@ class KafkaSaslTest {
         agent.publish(events);
         agent.refuse("sasl.views:1|x".getBytes(StandardCharsets.UTF_8), "unknown type 'x'", "test");
         Map<String, Object> producer = new HashMap<>(client);
-        producer.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        producer.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
         try (KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(producer, new ByteArraySerializer(),
                 new ByteArraySerializer())) {
             raw.send(new ProducerRecord<>(TopicLayout.EVENTS, 0, null, "garbage".getBytes(StandardCharsets.UTF_8))).get();
         }
 
-        try (EventsConsumer consumer = new EventsConsumer(broker.bootstrapServers(), TopicLayout.EVENTS,
+        try (EventsConsumer consumer = new EventsConsumer(KAFKA.bootstrapServers(), TopicLayout.EVENTS,
                 new ProtobufEventBatchFormat(), client)) {
             List<Integer> read = new ArrayList<>();
             await().atMost(Duration.ofSeconds(30)).until(() -> {
@@ -139,7 +141,7 @@ class KafkaSaslTest {
                 return read.stream().mapToInt(Integer::intValue).sum() == events.size();
             });
         }
-        try (KairosAggregateStore store = new KairosAggregateStore(KairosStoreConfig.of(kairos.httpUrl())
+        try (KairosAggregateStore store = new KairosAggregateStore(KairosStoreConfig.of(KAIROS.httpUrl())
                 .withMapping(KairosMapping.forRules(rules())))) {
             QueryStatsService queries = new QueryStatsService(store, 1_000_000);
             StatsQuery query = StatsQuery.of("sasl.views", Kind.COUNTER, new TimeRange(t0 - 3_600_000L, t0 + 3_600_000L),
@@ -149,7 +151,7 @@ class KafkaSaslTest {
                             .mapToDouble(p -> p.value()).sum()).isEqualTo(80.0));
         }
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            List<DeadLetterTopic.Letter> letters = DeadLetterTopic.readAll(broker.bootstrapServers(), client);
+            List<DeadLetterTopic.Letter> letters = DeadLetterTopic.readAll(KAFKA.bootstrapServers(), client);
             assertThat(letters).anySatisfy(l -> {
                 assertThat(l.value()).isEqualTo("sasl.views:1|x");
                 assertThat(l.reason()).isEqualTo("unknown type 'x'");
@@ -166,24 +168,24 @@ class KafkaSaslTest {
     @Test
     void aWrongPasswordIsAnAuthenticationErrorInEveryClient() {
         Map<String, String> wrong = LocalKafkaBroker.saslPlainClient(USER, "not-" + PASSWORD);
-        assertThatThrownBy(() -> TopicLayout.of(PARTITIONS, 1).ensureExists(broker.bootstrapServers(), wrong))
+        assertThatThrownBy(() -> TopicLayout.of(PARTITIONS, 1).ensureExists(KAFKA.bootstrapServers(), wrong))
                 .hasRootCauseInstanceOf(SaslAuthenticationException.class)
                 .rootCause().hasMessageContaining("Invalid username or password");
-        assertThatThrownBy(() -> new EventsConsumer(broker.bootstrapServers(), TopicLayout.EVENTS, new ProtobufEventBatchFormat(),
+        assertThatThrownBy(() -> new EventsConsumer(KAFKA.bootstrapServers(), TopicLayout.EVENTS, new ProtobufEventBatchFormat(),
                 wrong).close())
                 .isInstanceOf(SaslAuthenticationException.class);
-        assertThatThrownBy(() -> new KafkaFlushIntents(broker.bootstrapServers(), "sasl.flush-intents", wrong).close())
+        assertThatThrownBy(() -> new KafkaFlushIntents(KAFKA.bootstrapServers(), "sasl.flush-intents", wrong).close())
                 .isInstanceOf(EngineUnavailableException.class)
                 .hasRootCauseInstanceOf(SaslAuthenticationException.class);
     }
 
     @Test
     void withoutTheClientBlockStartUpNamesIt() {
-        Settings plain = configured(broker.bootstrapServers(), Map.of());
+        Settings plain = configured(KAFKA.bootstrapServers(), Map.of());
         EventLog eventLog = EngineModules.injector(plain).getInstance(EventLog.class);
         assertThatThrownBy(eventLog::start)
                 .isInstanceOf(ConfigurationException.class)
-                .hasMessageContaining("statspipe.event-log.bootstrap-servers = '" + broker.bootstrapServers() + "'")
+                .hasMessageContaining("statspipe.event-log.bootstrap-servers = '" + KAFKA.bootstrapServers() + "'")
                 .hasMessageContaining("if the brokers' listeners need TLS or SASL, configure statspipe.event-log.client");
     }
 }

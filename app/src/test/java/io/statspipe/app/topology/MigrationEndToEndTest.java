@@ -2,26 +2,28 @@ package io.statspipe.app.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
-import io.statspipe.adapter.kafka.LocalKafkaBroker;
+import io.statspipe.adapter.kafka.KafkaBrokerExtension;
 import io.statspipe.adapter.kafka.ProtobufEventBatchFormat;
 import io.statspipe.adapter.kafka.migration.KafkaPhaseStore;
 import io.statspipe.adapter.kafka.migration.KafkaProgress;
 import io.statspipe.adapter.kairosdb.KairosAggregateStore;
+import io.statspipe.adapter.kairosdb.KairosDbExtension;
 import io.statspipe.adapter.kairosdb.KairosMapping;
 import io.statspipe.adapter.kairosdb.KairosStoreConfig;
-import io.statspipe.adapter.kairosdb.server.LocalKairosDb;
 import io.statspipe.adapter.mongo.LegacyEventWriter;
 import io.statspipe.adapter.mongo.LegacyHistoryGenerator;
 import io.statspipe.adapter.mongo.LegacyHistoryReader;
-import io.statspipe.adapter.mongo.LegacyMongoServer;
+import io.statspipe.adapter.mongo.LegacyMongoExtension;
 import io.statspipe.adapter.mongo.LegacyPartialWriter;
 import io.statspipe.adapter.mongo.LegacyQueries;
 import io.statspipe.adapter.mongo.LegacySchema;
+import io.statspipe.ports.out.DurabilityCheck;
 import io.statspipe.adapter.storm.LocalTopologyRunner;
 import io.statspipe.adapter.storm.TopologyPlugs;
 import io.statspipe.adapter.storm.TopologySettings;
@@ -49,7 +51,6 @@ import io.statspipe.ports.in.Point;
 import io.statspipe.ports.in.SeriesResult;
 import io.statspipe.ports.in.StatsQuery;
 import io.statspipe.ports.in.TimeRange;
-import io.statspipe.ports.out.DurabilityCheck;
 import io.statspipe.ports.out.QueryAggregatesPort;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,6 +69,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -85,26 +87,26 @@ class MigrationEndToEndTest {
     static final LegacyHistoryGenerator.Plan HISTORY = new LegacyHistoryGenerator.Plan(TODAY.minusDays(4), 3, 4, 0, 30, 11L);
     static final MigrationSettings MIGRATION = new MigrationSettings(Duration.ofMinutes(5), Duration.ofMinutes(10));
 
+    @RegisterExtension
+    static final LegacyMongoExtension MONGO = new LegacyMongoExtension();
+    @RegisterExtension
+    static final KairosDbExtension KAIROS = KairosDbExtension.onH2();
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
     @TempDir
     static Path dir;
-    static LegacyMongoServer mongo;
     static MongoClient client;
-    static LocalKairosDb kairos;
-    static LocalKafkaBroker broker;
     static LocalTopologyRunner topology;
     static KairosAggregateStore kairosStore;
     static LegacyHistoryGenerator.Summary history;
 
     @BeforeAll
     static void start() throws Exception {
-        mongo = LegacyMongoServer.inMemory().start();
-        client = MongoClients.create(mongo.connectionString());
+        client = MongoClients.create(MONGO.connectionString());
         history = LegacyHistoryGenerator.generate(HISTORY, new LegacyEventWriter(client.getDatabase("stats")));
-        kairos = LocalKairosDb.builder().dataDir(dir.resolve("kairosdb")).h2().build().start();
-        kairosStore = new KairosAggregateStore(KairosStoreConfig.of(kairos.httpUrl())
+        kairosStore = new KairosAggregateStore(KairosStoreConfig.of(KAIROS.httpUrl())
                 .withMapping(KairosMapping.forRules(RuleSet.defaults())));
-        broker = new LocalKafkaBroker(dir.resolve("kafka")).start();
-        Topics.ensure(broker.bootstrapServers(), PARTITIONS);
+        Topics.ensure(KAFKA.bootstrapServers(), PARTITIONS);
     }
 
     @AfterAll
@@ -115,17 +117,8 @@ class MigrationEndToEndTest {
         if (kairosStore != null) {
             kairosStore.close();
         }
-        if (kairos != null) {
-            kairos.close();
-        }
-        if (broker != null) {
-            broker.close();
-        }
         if (client != null) {
             client.close();
-        }
-        if (mongo != null) {
-            mongo.close();
         }
     }
 
@@ -147,8 +140,8 @@ class MigrationEndToEndTest {
         AtomicReference<Instant> clockTime = new AtomicReference<>(Instant.ofEpochMilli(currentHour - 2 * HOUR));
         InstantSource clock = clockTime::get;
         // The pipeline's phase and progress, in the event log as the wiring keeps them with a Kafka cluster.
-        KafkaPhaseStore phases = new KafkaPhaseStore(broker.bootstrapServers(), Map.of());
-        KafkaProgress progress = new KafkaProgress(broker.bootstrapServers(), Map.of());
+        KafkaPhaseStore phases = new KafkaPhaseStore(KAFKA.bootstrapServers(), Map.of());
+        KafkaProgress progress = new KafkaProgress(KAFKA.bootstrapServers(), Map.of());
         MigrationLedger ledger = new MigrationLedger(progress);
         MigrationControl control = new MigrationControl(phases, ledger, MIGRATION, clock);
         control.advance("ops", "start dual-write");
@@ -161,16 +154,16 @@ class MigrationEndToEndTest {
         assertThat(boundary.toEpochMilli()).isEqualTo(currentHour - HOUR);
 
         // Live traffic through the new pipeline, all of it after the boundary.
-        TopologySettings settings = TopologySettings.defaults(broker.bootstrapServers()).withName("migration-e2e")
+        TopologySettings settings = TopologySettings.defaults(KAFKA.bootstrapServers()).withName("migration-e2e")
                 .withFlushInterval(Duration.ofSeconds(1)).withCoarseFlushInterval(Duration.ofSeconds(3));
-        topology = LocalTopologyRunner.start(settings, dualWritePlugs(mongo.connectionString(), kairos.httpUrl(),
-                broker.bootstrapServers(), MIGRATION.switchMargin().toMillis(), MIGRATION.settleTime().toMillis()),
+        topology = LocalTopologyRunner.start(settings, dualWritePlugs(MONGO.connectionString(), KAIROS.httpUrl(),
+                KAFKA.bootstrapServers(), MIGRATION.switchMargin().toMillis(), MIGRATION.settleTime().toMillis()),
                 dir.resolve("storm"));
         List<Series> series = HISTORY.series();
         long liveCounts = 0;
         Random random = new Random(3);
         long liveFrom = now - 40 * 60_000L;
-        try (TestEvents events = new TestEvents(broker.bootstrapServers(), settings.eventsTopic(), PARTITIONS, "agent-m")) {
+        try (TestEvents events = new TestEvents(KAFKA.bootstrapServers(), settings.eventsTopic(), PARTITIONS, "agent-m")) {
             for (int b = 0; b < 40; b++) {
                 List<Event> batch = new ArrayList<>();
                 for (int e = 0; e < 25; e++) {
@@ -248,13 +241,12 @@ class MigrationEndToEndTest {
         clockTime.set(Instant.ofEpochMilli(now + 120_000L));
         TimeRange backfilled = ledger.backfillCompleted().orElseThrow().range();
         Verification verification = new Verification(reader, kairosStore, RESOLUTIONS, Set.of(Kind.COUNTER), ledger, clock);
-        VerificationReport report = verification.verify(backfilled, "", Coverage.allSeries());
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!report.clean() && System.nanoTime() < deadline) {
-            Thread.sleep(500);
-            report = verification.verify(backfilled, "", Coverage.allSeries());
-        }
-        assertThat(report.discrepancies()).isEmpty();
+        AtomicReference<VerificationReport> verified = new AtomicReference<>();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            verified.set(verification.verify(backfilled, "", Coverage.allSeries()));
+            assertThat(verified.get().discrepancies()).isEmpty();
+        });
+        VerificationReport report = verified.get();
         assertThat(report.seriesCompared()).isEqualTo(HISTORY.counterSeries());
         assertThat(report.seriesTotal()).isEqualTo(HISTORY.counterSeries());
 
@@ -279,9 +271,9 @@ class MigrationEndToEndTest {
     static CommandLineRun migrateElsewhere(String... args) {
         List<String> all = new ArrayList<>(List.of("migrate",
                 "--set", "statspipe.data-dir=" + dir.resolve("operator-host"),
-                "--set", "statspipe.event-log.engine=kafka", "--set", "statspipe.event-log.bootstrap-servers=" + broker.bootstrapServers(),
-                "--set", "statspipe.legacy.engine=mongo", "--set", "statspipe.legacy.uri=" + mongo.connectionString(),
-                "--set", "statspipe.store.engine=kairosdb", "--set", "statspipe.store.url=" + kairos.httpUrl(),
+                "--set", "statspipe.event-log.engine=kafka", "--set", "statspipe.event-log.bootstrap-servers=" + KAFKA.bootstrapServers(),
+                "--set", "statspipe.legacy.engine=mongo", "--set", "statspipe.legacy.uri=" + MONGO.connectionString(),
+                "--set", "statspipe.store.engine=kairosdb", "--set", "statspipe.store.url=" + KAIROS.httpUrl(),
                 "--set", "statspipe.migration.switch-margin=0s", "--set", "statspipe.migration.settle-time=0s"));
         all.addAll(List.of(args));
         return CommandLineRun.of(all.toArray(String[]::new));
@@ -321,16 +313,10 @@ class MigrationEndToEndTest {
     }
 
     /** Both resolutions: hours are written on their own cadence, after the minutes. */
-    static void awaitTotal(QueryAggregatesPort queries, TimeRange range, long expected, Duration within)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + within.toNanos();
+    static void awaitTotal(QueryAggregatesPort queries, TimeRange range, long expected, Duration within) {
         for (Resolution resolution : RESOLUTIONS) {
-            long seen = total(queries, range, resolution);
-            while (seen != expected && System.nanoTime() < deadline) {
-                Thread.sleep(250);
-                seen = total(queries, range, resolution);
-            }
-            assertThat(seen).as("counts stored since the boundary at %s", resolution).isEqualTo(expected);
+            await().atMost(within).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> assertThat(
+                    total(queries, range, resolution)).as("counts stored since the boundary at %s", resolution).isEqualTo(expected));
         }
     }
 }

@@ -3,9 +3,11 @@ package io.statspipe.app.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.statspipe.adapter.kafka.KafkaBrokerExtension;
 import io.statspipe.adapter.kafka.ProtobufEventBatchFormat;
 import io.statspipe.adapter.kafka.TopicLayout;
 import io.statspipe.adapter.kairosdb.KairosAggregateStore;
+import io.statspipe.adapter.kairosdb.KairosDbExtension;
 import io.statspipe.adapter.kairosdb.KairosStoreConfig;
 import io.statspipe.adapter.storm.LocalTopologyRunner;
 import io.statspipe.adapter.storm.TopologyPlugs;
@@ -32,9 +34,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AutoClose;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -54,13 +55,10 @@ class RefusedPartialTest {
 
     @TempDir
     static Path dir;
-    @AutoClose
-    static StoreEngines engines;
-
-    @BeforeAll
-    static void start() {
-        engines = StoreEngines.onH2(dir);
-    }
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+    @RegisterExtension
+    static final KairosDbExtension KAIROS = KairosDbExtension.onH2();
 
     /** The KairosDB store, refusing every write that holds a minute partial of {@link #REFUSED}. */
     static final class RefusingStore implements WritePartialsPort {
@@ -91,8 +89,8 @@ class RefusedPartialTest {
 
     @Test
     void refusedPartialsGoToTheDeadLettersTheRestIsExactAndAReplayDoesTheSame() throws Exception {
-        Topics.ensure(engines.bootstrapServers(), PARTITIONS);
-        TopologySettings settings = TopologySettings.defaults(engines.bootstrapServers()).withName("refusal")
+        Topics.ensure(KAFKA.bootstrapServers(), PARTITIONS);
+        TopologySettings settings = TopologySettings.defaults(KAFKA.bootstrapServers()).withName("refusal")
                 .withFlushInterval(Duration.ofSeconds(2)).withCoarseFlushInterval(Duration.ofSeconds(4));
         List<Series> series = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
@@ -103,8 +101,8 @@ class RefusedPartialTest {
         Random random = new Random(5);
         Map<String, Long> expected;
         readBackAllowed = false;
-        try (TestEvents events = new TestEvents(engines.bootstrapServers(), TopicLayout.EVENTS, PARTITIONS, "agent-refusal")) {
-            try (LocalTopologyRunner first = LocalTopologyRunner.start(settings, plugs(engines.kairos().httpUrl()), dir.resolve("storm1"))) {
+        try (TestEvents events = new TestEvents(KAFKA.bootstrapServers(), TopicLayout.EVENTS, PARTITIONS, "agent-refusal")) {
+            try (LocalTopologyRunner first = LocalTopologyRunner.start(settings, plugs(KAIROS.httpUrl()), dir.resolve("storm1"))) {
                 for (int round = 0; round < 5; round++) {
                     List<Event> batch = new ArrayList<>();
                     for (int e = 0; e < 500; e++) {
@@ -123,8 +121,8 @@ class RefusedPartialTest {
         }
 
         readBackAllowed = true;
-        try (LocalTopologyRunner second = LocalTopologyRunner.start(settings, plugs(engines.kairos().httpUrl()), dir.resolve("storm2"));
-             KairosAggregateStore store = new KairosAggregateStore(KairosStoreConfig.of(engines.kairos().httpUrl()))) {
+        try (LocalTopologyRunner second = LocalTopologyRunner.start(settings, plugs(KAIROS.httpUrl()), dir.resolve("storm2"));
+             KairosAggregateStore store = new KairosAggregateStore(KairosStoreConfig.of(KAIROS.httpUrl()))) {
             QueryStatsService queries = new QueryStatsService(store, 1_000_000);
             TimeRange range = new TimeRange(now - 7_200_000L, now + 7_200_000L);
             Map<String, Long> wanted = new HashMap<>(expected);
@@ -161,7 +159,7 @@ class RefusedPartialTest {
     }
 
     static List<DeadPartial> deadPartials() {
-        return DeadLetterTopic.readAll(engines.bootstrapServers()).stream().filter(d -> d.partial().isPresent())
+        return DeadLetterTopic.readAll(KAFKA.bootstrapServers()).stream().filter(d -> d.partial().isPresent())
                 .map(d -> new DeadPartial(d.partial().get(), d.reason())).toList();
     }
 

@@ -3,9 +3,11 @@ package io.statspipe.app.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.statspipe.adapter.kafka.KafkaBrokerExtension;
 import io.statspipe.adapter.kafka.ProtobufEventBatchFormat;
 import io.statspipe.adapter.kafka.TopicLayout;
 import io.statspipe.adapter.kairosdb.KairosAggregateStore;
+import io.statspipe.adapter.kairosdb.KairosDbExtension;
 import io.statspipe.adapter.kairosdb.KairosStoreConfig;
 import io.statspipe.domain.Aggregation;
 import io.statspipe.domain.Event;
@@ -28,9 +30,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AutoClose;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -55,26 +56,23 @@ class SeriesLimitTest {
 
     @TempDir
     static Path dir;
-    @AutoClose
-    static StoreEngines engines;
-
-    @BeforeAll
-    static void start() {
-        engines = StoreEngines.onH2(dir);
-    }
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+    @RegisterExtension
+    static final KairosDbExtension KAIROS = KairosDbExtension.onH2();
 
     @Test
     void everyEventIsCountedOrRefusedByTheLimitExactlyOnceAcrossKills() throws Exception {
         long seed = Long.getLong("statspipe.faults.seed", System.nanoTime());
         System.out.println("series limit under kill -9, seed: " + seed + "  (replay: -Dstatspipe.faults.seed=" + seed + ")");
         Random random = new Random(seed);
-        Topics.ensure(engines.bootstrapServers(), PARTITIONS);
+        Topics.ensure(KAFKA.bootstrapServers(), PARTITIONS);
         long now = System.currentTimeMillis();
         Map<String, Long> sent = new HashMap<>();
         AtomicReference<Throwable> producerFailure = new AtomicReference<>();
         Thread producer = new Thread(() -> {
             Random r = new Random(seed + 1);
-            try (TestEvents events = new TestEvents(engines.bootstrapServers(), TopicLayout.EVENTS, PARTITIONS, "agent-limits")) {
+            try (TestEvents events = new TestEvents(KAFKA.bootstrapServers(), TopicLayout.EVENTS, PARTITIONS, "agent-limits")) {
                 for (int s = 0; s < SENDS; s++) {
                     List<Event> batch = new ArrayList<>(EVENTS_PER_SEND);
                     for (int e = 0; e < EVENTS_PER_SEND; e++) {
@@ -103,7 +101,7 @@ class SeriesLimitTest {
 
         // The child JVMs' logs stay in target/ for reading after a failure; a replayed seed gets a folder of its own.
         Path work = Path.of("target", "series-limit", seed + "-" + System.currentTimeMillis()).toAbsolutePath();
-        ChildTopology child = ChildTopology.start(engines.bootstrapServers(), engines.kairos().httpUrl(), work.resolve("run0"), 2, LIMIT);
+        ChildTopology child = ChildTopology.start(KAFKA.bootstrapServers(), KAIROS.httpUrl(), work.resolve("run0"), 2, LIMIT);
         try {
             for (int kill = 1; kill <= KILLS; kill++) {
                 assertThat(child.awaitLog("taken over", Duration.ofSeconds(60))).as("the topology counts; log %s", child.log())
@@ -112,14 +110,14 @@ class SeriesLimitTest {
                 Thread.sleep(3_000 + random.nextInt(9_000));
                 System.out.println("kill -9 " + child.pid() + " (" + kill + " of " + KILLS + ")");
                 child.killHard();
-                child = ChildTopology.start(engines.bootstrapServers(), engines.kairos().httpUrl(), work.resolve("run" + kill), 2, LIMIT);
+                child = ChildTopology.start(KAFKA.bootstrapServers(), KAIROS.httpUrl(), work.resolve("run" + kill), 2, LIMIT);
             }
             producer.join();
             assertThat(producerFailure.get()).isNull();
             long reread = reread(work);
             System.out.println("offsets re-read by the restarted topologies: " + reread);
 
-            try (KairosAggregateStore store = new KairosAggregateStore(KairosStoreConfig.of(engines.kairos().httpUrl()))) {
+            try (KairosAggregateStore store = new KairosAggregateStore(KairosStoreConfig.of(KAIROS.httpUrl()))) {
                 QueryStatsService queries = new QueryStatsService(store, 1_000_000);
                 TimeRange range = new TimeRange(now - 7_200_000L, now + 7_200_000L);
                 AtomicReference<Map<String, Long>> stored = new AtomicReference<>(Map.of());
@@ -172,7 +170,7 @@ class SeriesLimitTest {
     /** The distinct starts of the dead letters' reasons, for a failure's message. */
     static Set<String> reasons() {
         Set<String> reasons = new java.util.TreeSet<>();
-        DeadLetterTopic.readAll(engines.bootstrapServers())
+        DeadLetterTopic.readAll(KAFKA.bootstrapServers())
                 .forEach(l -> reasons.add(l.reason().substring(0, Math.min(60, l.reason().length()))));
         return reasons;
     }
@@ -210,7 +208,7 @@ class SeriesLimitTest {
         ProtobufEventBatchFormat format = new ProtobufEventBatchFormat();
         Set<String> seen = new HashSet<>();
         Map<String, Long> refused = new HashMap<>();
-        for (DeadLetterTopic.Letter letter : DeadLetterTopic.readAll(engines.bootstrapServers())) {
+        for (DeadLetterTopic.Letter letter : DeadLetterTopic.readAll(KAFKA.bootstrapServers())) {
             assertThat(letter.reason()).as("every dead letter is the limit's").startsWith("series limit: ");
             if (!seen.add(letter.key() + " " + Base64.getEncoder().encodeToString(letter.payload()))) {
                 continue;

@@ -1,9 +1,12 @@
 package io.statspipe.app.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import io.statspipe.adapter.kafka.KafkaBrokerExtension;
 import io.statspipe.adapter.kafka.TopicLayout;
 import io.statspipe.adapter.kairosdb.KairosAggregateStore;
+import io.statspipe.adapter.kairosdb.KairosDbExtension;
 import io.statspipe.adapter.kairosdb.KairosStoreConfig;
 import io.statspipe.adapter.storm.LocalTopologyRunner;
 import io.statspipe.adapter.storm.TopologySettings;
@@ -24,9 +27,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AutoClose;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -46,19 +48,16 @@ class StoreOutageTest {
 
     @TempDir
     static Path dir;
-    @AutoClose
-    static StoreEngines engines;
-
-    @BeforeAll
-    static void start() {
-        engines = StoreEngines.onH2(dir);
-    }
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+    @RegisterExtension
+    static final KairosDbExtension KAIROS = KairosDbExtension.onH2();
 
     @Test
     void aThirtySecondStoreOutageLosesAndDoublesNothing() throws Exception {
-        Topics.ensure(engines.bootstrapServers(), PARTITIONS);
-        String url = engines.kairos().httpUrl();
-        TopologySettings settings = TopologySettings.defaults(engines.bootstrapServers()).withName("outage")
+        Topics.ensure(KAFKA.bootstrapServers(), PARTITIONS);
+        String url = KAIROS.httpUrl();
+        TopologySettings settings = TopologySettings.defaults(KAFKA.bootstrapServers()).withName("outage")
                 .withFlushInterval(Duration.ofSeconds(2)).withCoarseFlushInterval(Duration.ofSeconds(4));
         List<Series> series = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
@@ -68,15 +67,15 @@ class StoreOutageTest {
         Random random = new Random(11);
         Map<String, Long> expected;
         try (LocalTopologyRunner topology = LocalTopologyRunner.start(settings, KairosTopologyPlugs.of(url), dir.resolve("storm"));
-             TestEvents events = new TestEvents(engines.bootstrapServers(), TopicLayout.EVENTS, PARTITIONS, "agent-outage")) {
+             TestEvents events = new TestEvents(KAFKA.bootstrapServers(), TopicLayout.EVENTS, PARTITIONS, "agent-outage")) {
             for (int second = 0; second < 50; second++) {
                 if (second == 10) {
-                    System.out.println("stopping KairosDB (PID " + engines.kairos().pid() + ") for 30 s");
-                    engines.kairos().stop();
+                    System.out.println("stopping KairosDB (PID " + KAIROS.kairos().pid() + ") for 30 s");
+                    KAIROS.kairos().stop();
                 }
                 if (second == 40) {
-                    engines.kairos().start();
-                    System.out.println("KairosDB back at " + engines.kairos().httpUrl());
+                    KAIROS.kairos().start();
+                    System.out.println("KairosDB back at " + KAIROS.httpUrl());
                 }
                 List<Event> batch = new ArrayList<>();
                 for (int e = 0; e < 2_000; e++) {
@@ -88,20 +87,12 @@ class StoreOutageTest {
                 Thread.sleep(1_000);
             }
             expected = events.expected();
-            try (KairosAggregateStore store = new KairosAggregateStore(KairosStoreConfig.of(engines.kairos().httpUrl()))) {
+            try (KairosAggregateStore store = new KairosAggregateStore(KairosStoreConfig.of(KAIROS.httpUrl()))) {
                 QueryStatsService queries = new QueryStatsService(store, 1_000_000);
                 TimeRange range = new TimeRange(now - 7_200_000L, now + 7_200_000L);
-                Map<String, Long> counts = Map.of();
-                long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-                while (System.nanoTime() < deadline && !counts.equals(expected)) {
-                    Thread.sleep(1_000);
-                    try {
-                        counts = stored(queries, range);
-                    } catch (RuntimeException e) {
-                        System.out.println("query failed, retrying: " + e);
-                    }
-                }
-                assertThat(counts).isEqualTo(expected);
+                // a query can fail while KairosDB catches up after its restart: asked again at the next poll
+                await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+                        .untilAsserted(() -> assertThat(stored(queries, range)).isEqualTo(expected));
             }
             assertThat(topology.health().storeFailures()).as("the outage was felt").isPositive();
         }

@@ -11,6 +11,7 @@ import io.statspipe.domain.GaugeAggregate;
 import io.statspipe.domain.Kind;
 import io.statspipe.domain.Resolution;
 import io.statspipe.domain.Series;
+import io.statspipe.domain.SetAggregate;
 import io.statspipe.domain.SeriesPartitioner;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -146,6 +147,7 @@ final class TestEvents implements AutoCloseable {
                 }
                 yield DistributionAggregate.of(e.value());
             }
+            case SET -> SetAggregate.of((long) e.value());
         };
     }
 

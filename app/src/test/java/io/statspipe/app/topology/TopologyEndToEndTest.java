@@ -3,15 +3,11 @@ package io.statspipe.app.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.statspipe.adapter.kafka.LocalKafkaBroker;
 import io.statspipe.adapter.kairosdb.KairosAggregateStore;
 import io.statspipe.adapter.kairosdb.KairosMapping;
 import io.statspipe.adapter.kairosdb.KairosStoreConfig;
-import io.statspipe.adapter.kairosdb.server.LocalKairosDb;
 import io.statspipe.adapter.storm.KafkaFlushIntents;
-import io.statspipe.adapter.storm.LocalTopologyRunner;
 import io.statspipe.adapter.storm.PipelineHealth;
-import io.statspipe.adapter.storm.TopologySettings;
 import io.statspipe.domain.Aggregation;
 import io.statspipe.domain.Event;
 import io.statspipe.domain.KeepTags;
@@ -27,7 +23,6 @@ import io.statspipe.ports.in.StatsQuery;
 import io.statspipe.ports.in.TimeRange;
 import io.statspipe.ports.service.QueryStatsService;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -42,10 +37,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AutoClose;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A real KRaft broker, a real LocalCluster running the topology and a real KairosDB (H2):
@@ -57,14 +50,10 @@ class TopologyEndToEndTest {
     static final int PARTITIONS = 4;
     static final List<Resolution> RESOLUTIONS = List.of(Resolution.MINUTE, Resolution.HOUR);
 
-    @TempDir
-    static Path dir;
-    @AutoClose
-    static LocalEngines engines;
-    static LocalKafkaBroker broker;
-    static LocalKairosDb kairos;
-    static LocalTopologyRunner topology;
-    static TopologySettings settings;
+    @RegisterExtension
+    static final LocalEngines ENGINES = new LocalEngines(PARTITIONS, s -> s.withName("e2e")
+            .withFlushInterval(Duration.ofSeconds(1)).withCoarseFlushInterval(Duration.ofSeconds(3))
+            .withMaxRecordBytes(64 * 1024), TopologyEndToEndTest::rules);
 
     /** Every series under its own name, and a rollup per site under a name of its own. */
     static RuleSet rules() {
@@ -73,20 +62,9 @@ class TopologyEndToEndTest {
                         EnumSet.of(Aggregation.Type.COUNT, Aggregation.Type.SUM), "{metric}.by_site")));
     }
 
-    @BeforeAll
-    static void start() throws Exception {
-        engines = LocalEngines.start(dir, PARTITIONS, s -> s.withName("e2e")
-                .withFlushInterval(Duration.ofSeconds(1)).withCoarseFlushInterval(Duration.ofSeconds(3))
-                .withMaxRecordBytes(64 * 1024), TopologyEndToEndTest::rules);
-        broker = engines.broker();
-        kairos = engines.kairos();
-        topology = engines.topology();
-        settings = engines.settings();
-    }
-
     @Test
     void producedEventsBecomeExactAggregatesForEveryRuleAndResolution() throws Exception {
-        PipelineHealth.Snapshot before = topology.health();
+        PipelineHealth.Snapshot before = ENGINES.topology().health();
         long t0 = System.currentTimeMillis() - 30 * 60_000L;
         Random random = new Random(7);
         List<Series> series = new ArrayList<>();
@@ -96,7 +74,7 @@ class TopologyEndToEndTest {
             }
         }
         Map<String, Long> expected;
-        try (TestEvents events = new TestEvents(broker.bootstrapServers(), settings.eventsTopic(), PARTITIONS, "agent-1")) {
+        try (TestEvents events = new TestEvents(ENGINES.broker().bootstrapServers(), ENGINES.settings().eventsTopic(), PARTITIONS, "agent-1")) {
             for (int b = 0; b < 200; b++) {
                 List<Event> batch = new ArrayList<>();
                 for (int e = 0; e < 50; e++) {
@@ -114,17 +92,12 @@ class TopologyEndToEndTest {
             expected = events.expected();
         }
 
-        try (KairosAggregateStore store = new KairosAggregateStore(KairosStoreConfig.of(kairos.httpUrl())
+        try (KairosAggregateStore store = new KairosAggregateStore(KairosStoreConfig.of(ENGINES.kairos().httpUrl())
                 .withMapping(KairosMapping.forRules(rules())))) {
             QueryStatsService queries = new QueryStatsService(store, 1_000_000);
             TimeRange range = new TimeRange(t0 - 3_600_000L, t0 + 3 * 3_600_000L);
-            Map<String, Long> counts = Map.of();
-            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-            while (System.nanoTime() < deadline && !counts.equals(expected)) {
-                Thread.sleep(500);
-                counts = stored(queries, range, Aggregation.COUNT);
-            }
-            assertThat(counts).isEqualTo(expected);
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+                    .untilAsserted(() -> assertThat(stored(queries, range, Aggregation.COUNT)).isEqualTo(expected));
             assertThat(stored(queries, range, Aggregation.SUM)).isEqualTo(expected);
         }
 
@@ -136,7 +109,7 @@ class TopologyEndToEndTest {
                 .anySatisfy(reason -> assertThat(reason).contains("oversized record: 102400 bytes"))
                 .anySatisfy(reason -> assertThat(reason).contains("undecodable record"))
                 .allSatisfy(reason -> assertThat(reason).isNotBlank());
-        PipelineHealth.Snapshot health = topology.health();
+        PipelineHealth.Snapshot health = ENGINES.topology().health();
         assertThat(health.duplicateBatches() - before.duplicateBatches()).isEqualTo(2);
         assertThat(health.deadLetters() - before.deadLetters()).isEqualTo(3);
     }
@@ -151,15 +124,16 @@ class TopologyEndToEndTest {
      */
     @Test
     void aTaskWhosePartitionIsClaimedElsewhereLetsGoAndCountsItsHeldRangeOnceAfterClaimingItAgain() throws Exception {
-        PipelineHealth.Snapshot before = topology.health();
+        PipelineHealth.Snapshot before = ENGINES.topology().health();
         long t0 = System.currentTimeMillis() - 20 * 60_000L;
         List<Series> series = new ArrayList<>();
         for (int site = 0; site < 16; site++) {
             series.add(Series.of("fenced.views", "site", "s" + site));
         }
         RuleSet rules = rules();
-        try (TestEvents events = new TestEvents(broker.bootstrapServers(), settings.eventsTopic(), PARTITIONS, "agent-fenced");
-             KairosAggregateStore store = new KairosAggregateStore(KairosStoreConfig.of(kairos.httpUrl())
+        String bootstrap = ENGINES.broker().bootstrapServers();
+        try (TestEvents events = new TestEvents(bootstrap, ENGINES.settings().eventsTopic(), PARTITIONS, "agent-fenced");
+             KairosAggregateStore store = new KairosAggregateStore(KairosStoreConfig.of(ENGINES.kairos().httpUrl())
                      .withMapping(KairosMapping.forRules(rules)))) {
             QueryStatsService queries = new QueryStatsService(store, 1_000_000);
             TimeRange range = new TimeRange(t0 - 3_600_000L, t0 + 3 * 3_600_000L);
@@ -168,7 +142,7 @@ class TopologyEndToEndTest {
             Map<String, Long> first = events.expected();
             await().atMost(Duration.ofSeconds(60)).until(() -> fenced(queries, range).equals(first));
 
-            try (KafkaFlushIntents other = new KafkaFlushIntents(broker.bootstrapServers(), settings.intentsTopic())) {
+            try (KafkaFlushIntents other = new KafkaFlushIntents(bootstrap, ENGINES.settings().intentsTopic())) {
                 other.claim("p0");
             }
             events.send(fencedBatch(series, t0 + 60_000L, 2), rules);
@@ -176,7 +150,7 @@ class TopologyEndToEndTest {
             Map<String, Long> all = events.expected();
             await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(fenced(queries, range)).isEqualTo(all));
         }
-        assertThat(topology.health().partitionsLetGo() - before.partitionsLetGo())
+        assertThat(ENGINES.topology().health().partitionsLetGo() - before.partitionsLetGo())
                 .as("the task found partition 0 claimed by another owner and let go of it").isPositive();
     }
 
@@ -224,18 +198,18 @@ class TopologyEndToEndTest {
 
     private List<ConsumerRecord<String, byte[]>> deadLetters(int atLeast, Duration within) {
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, ENGINES.broker().bootstrapServers());
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "e2e-deadletter-reader");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p)) {
-            consumer.subscribe(Set.of(settings.deadLetterTopic()));
-            long deadline = System.nanoTime() + within.toNanos();
-            while (out.size() < atLeast && System.nanoTime() < deadline) {
+            consumer.subscribe(Set.of(ENGINES.settings().deadLetterTopic()));
+            await().atMost(within).pollInSameThread().pollInterval(Duration.ofMillis(1)).until(() -> {
                 consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-            }
+                return out.size() >= atLeast;
+            });
         }
         return out;
     }

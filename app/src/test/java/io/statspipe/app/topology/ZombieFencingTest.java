@@ -3,25 +3,22 @@ package io.statspipe.app.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.statspipe.adapter.kafka.LocalKafkaBroker;
+import io.statspipe.adapter.kafka.KafkaBrokerExtension;
 import io.statspipe.adapter.storm.KafkaFlushIntents;
 import io.statspipe.domain.Origin;
 import io.statspipe.ports.out.FlushIntent;
 import io.statspipe.ports.out.FlushIntent.CoarseRange;
 import io.statspipe.ports.out.FlushIntentPort.IntentState;
 import io.statspipe.ports.out.StreamTakenOverException;
-import java.nio.file.Path;
+import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
-import java.util.Map;
-import java.util.TreeMap;
-import org.junit.jupiter.api.AutoClose;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two owners of one partition's flush intents, each with its own Kafka clients, on a real KRaft
@@ -33,15 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ZombieFencingTest {
     static final String TOPIC = "fencing.flush-intents";
 
-    @TempDir
-    static Path dir;
-    @AutoClose
-    static LocalKafkaBroker broker;
-
-    @BeforeAll
-    static void start() throws Exception {
-        broker = new LocalKafkaBroker(dir.resolve("kafka")).start();
-    }
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
     static FlushIntent intent(long seq, long firstOffset, long lastOffset) {
         return new FlushIntent(Origin.ofPartition(0, seq, firstOffset), lastOffset, 1_700_000_000_000L, Map.of("agent-1", seq),
@@ -53,8 +43,8 @@ class ZombieFencingTest {
         FlushIntent first = intent(1, 0, 99);
         FlushIntent zombies = intent(2, 100, 499); // the zombie saw more records than the new owner
         FlushIntent owners = intent(2, 100, 349);
-        try (KafkaFlushIntents zombie = new KafkaFlushIntents(broker.bootstrapServers(), TOPIC);
-             KafkaFlushIntents owner = new KafkaFlushIntents(broker.bootstrapServers(), TOPIC)) {
+        try (KafkaFlushIntents zombie = new KafkaFlushIntents(KAFKA.bootstrapServers(), TOPIC);
+             KafkaFlushIntents owner = new KafkaFlushIntents(KAFKA.bootstrapServers(), TOPIC)) {
             zombie.claim("p0");
             zombie.begin(first);
             zombie.complete(first);
@@ -71,7 +61,7 @@ class ZombieFencingTest {
             owner.begin(owners);
             owner.complete(owners);
         }
-        try (KafkaFlushIntents reader = new KafkaFlushIntents(broker.bootstrapServers(), TOPIC)) {
+        try (KafkaFlushIntents reader = new KafkaFlushIntents(KAFKA.bootstrapServers(), TOPIC)) {
             assertThat(reader.latest("p0")).contains(new IntentState(owners, true));
         }
     }
@@ -88,12 +78,12 @@ class ZombieFencingTest {
         FlushIntent older = intent(1, 0, 9);
         FlushIntent newer = intent(2, 10, 19);
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
         p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "fencing-test-killed-writer");
         p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 1_000);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        try (KafkaFlushIntents owner = new KafkaFlushIntents(broker.bootstrapServers(), topic);
+        try (KafkaFlushIntents owner = new KafkaFlushIntents(KAFKA.bootstrapServers(), topic);
              KafkaProducer<String, String> killed = new KafkaProducer<>(p)) {
             owner.claim("p0");
             owner.begin(older);
@@ -105,7 +95,7 @@ class ZombieFencingTest {
             owner.begin(newer);
             owner.complete(newer);
 
-            try (KafkaFlushIntents reader = new KafkaFlushIntents(broker.bootstrapServers(), topic)) {
+            try (KafkaFlushIntents reader = new KafkaFlushIntents(KAFKA.bootstrapServers(), topic)) {
                 assertThat(reader.latest("p0")).contains(new IntentState(newer, true));
             }
         }

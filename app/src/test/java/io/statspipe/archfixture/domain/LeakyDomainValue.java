@@ -1,5 +1,5 @@
 package io.statspipe.archfixture.domain;
 
-/** Breaks "domain depends on the JDK only": it uses a command-line library. */
+/** Breaks "domain depends on the JDK and DataSketches only": it uses a command-line library. */
 public record LeakyDomainValue(picocli.CommandLine commandLine) {
 }

@@ -16,6 +16,7 @@ import io.statspipe.adapter.kairosdb.server.LocalCassandra;
 import io.statspipe.adapter.kairosdb.server.LocalKairosDb;
 import io.statspipe.adapter.mongo.LegacyEventWriter;
 import io.statspipe.adapter.mongo.LegacyMongoServer;
+import io.statspipe.adapter.storm.LocalStormCluster;
 import io.statspipe.adapter.storm.LocalTopologyRunner;
 import io.statspipe.adapter.storm.PipelineHealth;
 import io.statspipe.adapter.storm.TopologyPlugs;
@@ -32,10 +33,7 @@ import io.statspipe.ports.in.Point;
 import io.statspipe.ports.in.SeriesResult;
 import io.statspipe.ports.in.StatsQuery;
 import io.statspipe.ports.in.TimeRange;
-import java.io.File;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,11 +43,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
-import org.apache.storm.LocalCluster;
-import org.apache.storm.shade.org.apache.zookeeper.server.NIOServerCnxnFactory;
-import org.apache.storm.shade.org.apache.zookeeper.server.ZooKeeperServer;
 import org.kairosdb.client.HttpClient;
 import org.kairosdb.client.builder.MetricBuilder;
 
@@ -495,15 +489,10 @@ public final class EndToEnd {
     private static Run naive(Plan plan, Path dir, String bootstrap, TopicLayout topics, String url, StatsdLines lines)
             throws Exception {
         NaiveTopology.reset();
-        File zk = Files.createDirectories(dir.resolve("naive-zk")).toFile();
-        ZooKeeperServer zooKeeper = new ZooKeeperServer(zk, zk, 2000);
-        NIOServerCnxnFactory connections = new NIOServerCnxnFactory();
-        connections.configure(new InetSocketAddress("127.0.0.1", 0), 100, -1, false);
-        connections.startup(zooKeeper, true);
-        try (LocalCluster cluster = new LocalCluster("127.0.0.1", (long) connections.getLocalPort());
+        try (LocalStormCluster storm = LocalStormCluster.start(dir.resolve("naive-storm"));
              StoreAndForwardAgent agent = StoreAndForwardAgent.start(
                      AgentSettings.of(bootstrap, topics, SpoolSettings.defaults(dir.resolve("spool-naive"))))) {
-            cluster.submitTopology("naive", NaiveTopology.config(),
+            storm.cluster().submitTopology("naive", NaiveTopology.config(),
                     NaiveTopology.build(bootstrap, topics.events(), "naive", url));
             System.err.printf("naive: sending StatsD lines for %d s...%n", plan.naiveRun().toSeconds());
             long began = System.nanoTime();
@@ -511,11 +500,8 @@ public final class EndToEnd {
             awaitAtLeast(NaiveTopology.EVENTS_WRITTEN::get, sent, "naive written");
             double seconds = (System.nanoTime() - began) / 1e9;
             System.err.printf(Locale.ROOT, "naive: %,d events written in %.1f s = %,.0f events/s%n", sent, seconds, sent / seconds);
-            cluster.killTopology("naive");
+            storm.cluster().killTopology("naive");
             return new Run(sent, seconds, NaiveTopology.POINTS_WRITTEN.get());
-        } finally {
-            connections.shutdown();
-            zooKeeper.shutdown();
         }
     }
 

@@ -7,6 +7,7 @@ import io.statspipe.adapter.kairosdb.KairosAggregateStore;
 import io.statspipe.adapter.kairosdb.KairosReadBack;
 import io.statspipe.adapter.kairosdb.KairosStoreConfig;
 import io.statspipe.adapter.kairosdb.server.LocalKairosDb;
+import io.statspipe.adapter.storm.LocalStormCluster;
 import io.statspipe.adapter.storm.LocalTopologyRunner;
 import io.statspipe.adapter.storm.TopologyPlugs;
 import io.statspipe.adapter.storm.TopologySettings;
@@ -19,8 +20,6 @@ import io.statspipe.domain.RollupRule;
 import io.statspipe.domain.RuleSet;
 import io.statspipe.domain.Series;
 import io.statspipe.domain.SeriesPartitioner;
-import java.io.File;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,8 +37,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.storm.LocalCluster;
 import org.apache.storm.generated.KillOptions;
-import org.apache.storm.shade.org.apache.zookeeper.server.NIOServerCnxnFactory;
-import org.apache.storm.shade.org.apache.zookeeper.server.ZooKeeperServer;
 
 /**
  * End-to-end throughput of the topology, from records in {@code stats.events} to points
@@ -133,24 +130,16 @@ public final class TopologyBenchmark {
                     statspipe, statspipe.points(), statspipe.points() / (double) plan.events(),
                     plan.events() / (double) statspipe.points());
 
-            File zk = new File(dir.resolve("naive-zk").toString());
-            zk.mkdirs();
-            ZooKeeperServer zooKeeper = new ZooKeeperServer(zk, zk, 2000);
-            NIOServerCnxnFactory connections = new NIOServerCnxnFactory();
-            connections.configure(new InetSocketAddress("127.0.0.1", 0), 100, -1, false);
-            connections.startup(zooKeeper, true);
             Counted naive;
             Counted batchedNaive;
-            try (LocalCluster cluster = new LocalCluster("127.0.0.1", (long) connections.getLocalPort())) {
+            try (LocalStormCluster storm = LocalStormCluster.start(dir.resolve("naive-storm"))) {
+                LocalCluster cluster = storm.cluster();
                 naive = countWithNaive(cluster, bootstrap, url, "bench.naive", plan.naiveEvents(), plan.naiveWarmup());
                 System.out.printf("naive, one event per record: %s; %,d data points written%n", naive, naive.points());
                 batchedNaive = countWithNaive(cluster, bootstrap, url, "bench.naive-batched", plan.batchedNaiveEvents(),
                         plan.batchedNaiveWarmup());
                 System.out.printf("naive, %,d events per record: %s; %,d data points written%n", EVENTS_PER_RECORD,
                         batchedNaive, batchedNaive.points());
-            } finally {
-                connections.shutdown();
-                zooKeeper.shutdown();
             }
             Figures figures = new Figures(plan.events(), statspipe.points(), statspipe.rates(), naive.rates(),
                     batchedNaive.rates());

@@ -31,6 +31,15 @@ public record StatsQuery(String metric, Kind kind, TagFilter filter, TimeRange r
             throw new InvalidStatException("percentiles exist only for distributions (timings), not for "
                     + kind.name().toLowerCase() + " '" + metric + "'");
         }
+        if (aggregation.type() == Aggregation.Type.UNIQUE && kind != Kind.SET) {
+            throw new InvalidStatException("unique counts exist only for sets (|s), not for "
+                    + kind.name().toLowerCase() + " '" + metric + "'");
+        }
+        if (kind == Kind.SET && aggregation.type() != Aggregation.Type.UNIQUE
+                && aggregation.type() != Aggregation.Type.COUNT) {
+            throw new InvalidStatException("a set such as '" + metric + "' answers 'unique' (distinct members) or"
+                    + " 'count' (members received), not '" + aggregation + "'");
+        }
         if (aggregation.type() == Aggregation.Type.LAST && kind == Kind.DISTRIBUTION) {
             throw new InvalidStatException("'last' is not kept for distributions such as '" + metric + "'");
         }

@@ -100,6 +100,37 @@ class RecordAndQueryServiceTest {
     }
 
     @Test
+    void aSetsUniqueCountIsTheUnionOfItsPartialsAcrossFlushesAndPartitions() {
+        InMemoryAggregateStore store = new InMemoryAggregateStore();
+        Series online = Series.of("users.online", "site", "1");
+        Rollup partition0 = new Rollup(RuleSet.defaults(), RollupSettings.DEFAULTS);
+        Rollup partition1 = new Rollup(RuleSet.defaults(), RollupSettings.DEFAULTS);
+        for (String member : List.of("alice", "bob", "alice")) {
+            partition0.accept(Event.set(online, T0, member));
+        }
+        store.write(partition0.flush(Origin.ofPartition(0, 0, 0)).partials());
+        partition0.accept(Event.set(online, T0 + 1, "carol"));
+        store.write(partition0.flush(Origin.ofPartition(0, 1, 3)).partials());
+        partition1.accept(Event.set(online, T0 + 2, "bob")); // the same series from another stream (a backfill, say)
+        store.write(partition1.flush(Origin.ofPartition(1, 0, 0)).partials());
+
+        QueryStatsService service = new QueryStatsService(store, 10_000);
+        StatsQuery unique = StatsQuery.of("users.online", Kind.SET, new TimeRange(T0, T0 + 60_000), Resolution.MINUTE,
+                Aggregation.UNIQUE);
+
+        assertThat(service.query(unique)).containsExactly(new SeriesResult(Tags.none(), List.of(new Point(T0, 3))));
+        assertThat(service.query(StatsQuery.of("users.online", Kind.SET, unique.range(), Resolution.MINUTE,
+                Aggregation.COUNT))).containsExactly(new SeriesResult(Tags.none(), List.of(new Point(T0, 5))));
+        assertThatThrownBy(() -> StatsQuery.of("users.online", Kind.SET, unique.range(), Resolution.MINUTE,
+                Aggregation.SUM)).isInstanceOf(InvalidStatException.class)
+                .hasMessage("a set such as 'users.online' answers 'unique' (distinct members) or 'count' (members"
+                        + " received), not 'sum'");
+        assertThatThrownBy(() -> StatsQuery.of("clicks", Kind.COUNTER, unique.range(), Resolution.MINUTE,
+                Aggregation.UNIQUE)).isInstanceOf(InvalidStatException.class)
+                .hasMessage("unique counts exist only for sets (|s), not for counter 'clicks'");
+    }
+
+    @Test
     void aQuerySpanningTooManyBucketsIsRefusedWithTheReason() {
         QueryStatsService service = new QueryStatsService(new InMemoryAggregateStore(), 100);
         StatsQuery year = StatsQuery.of("clicks", Kind.COUNTER, new TimeRange(0, 365L * 86_400_000L),

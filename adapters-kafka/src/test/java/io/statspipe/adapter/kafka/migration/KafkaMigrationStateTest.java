@@ -3,20 +3,17 @@ package io.statspipe.adapter.kafka.migration;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.statspipe.adapter.kafka.LocalKafkaBroker;
+import io.statspipe.adapter.kafka.KafkaBrokerExtension;
 import io.statspipe.domain.Phase;
 import io.statspipe.ports.in.PhaseChange;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AutoClose;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The migration's phase and progress on a real broker: two stores on one topic stand for two
@@ -26,18 +23,11 @@ import org.junit.jupiter.api.io.TempDir;
 class KafkaMigrationStateTest {
     static final Instant AT = Instant.parse("2026-11-01T00:00:00Z");
 
-    @TempDir
-    static Path dir;
-    @AutoClose
-    static LocalKafkaBroker broker;
-
-    @BeforeAll
-    static void start() {
-        broker = new LocalKafkaBroker(dir.resolve("kafka")).start();
-    }
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
     private static KafkaPhaseStore phases(String topic) {
-        return new KafkaPhaseStore(broker.bootstrapServers(), topic, Map.of());
+        return new KafkaPhaseStore(KAFKA.bootstrapServers(), topic, Map.of());
     }
 
     private static PhaseChange change(Phase from, Phase to, String why) {
@@ -79,7 +69,7 @@ class KafkaMigrationStateTest {
         try (KafkaPhaseStore store = phases("phases-future")) {
             store.record(change(Phase.LEGACY_ONLY, Phase.DUAL_WRITE, "known"));
             try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers(),
                     ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
                     ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class))) {
                 producer.send(new ProducerRecord<>("phases-future", 0, "change-00000002",
@@ -93,8 +83,8 @@ class KafkaMigrationStateTest {
 
     @Test
     void progressSavedByOneHostIsWhereAnotherResumes() {
-        try (KafkaProgress first = new KafkaProgress(broker.bootstrapServers(), "progress-shared", Map.of());
-             KafkaProgress second = new KafkaProgress(broker.bootstrapServers(), "progress-shared", Map.of())) {
+        try (KafkaProgress first = new KafkaProgress(KAFKA.bootstrapServers(), "progress-shared", Map.of());
+             KafkaProgress second = new KafkaProgress(KAFKA.bootstrapServers(), "progress-shared", Map.of())) {
             assertThat(second.load("backfill")).isEmpty();
             first.save("backfill", "doc-17");
             first.save("backfill", "doc-42");

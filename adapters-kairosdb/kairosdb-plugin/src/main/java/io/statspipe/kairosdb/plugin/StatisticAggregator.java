@@ -3,6 +3,7 @@ package io.statspipe.kairosdb.plugin;
 import io.statspipe.domain.Aggregate;
 import io.statspipe.domain.Aggregation;
 import io.statspipe.domain.InvalidStatException;
+import io.statspipe.domain.SetAggregate;
 import org.kairosdb.core.DataPoint;
 import org.kairosdb.core.datapoints.DoubleDataPointFactory;
 import org.kairosdb.core.datapoints.LongDataPointFactory;
@@ -25,6 +26,9 @@ abstract class StatisticAggregator extends StatspipeAggregator {
         Aggregation aggregation = aggregation();
         if (aggregation.type() == Aggregation.Type.COUNT) {
             return longs.createDataPoint(timestamp, merged.count());
+        }
+        if (aggregation.type() == Aggregation.Type.UNIQUE && merged instanceof SetAggregate set) {
+            return longs.createDataPoint(timestamp, set.uniqueCount());
         }
         try {
             return doubles.createDataPoint(timestamp, merged.value(aggregation));

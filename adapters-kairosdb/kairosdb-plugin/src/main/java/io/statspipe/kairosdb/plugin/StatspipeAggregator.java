@@ -51,8 +51,8 @@ abstract class StatspipeAggregator extends RangeAggregator {
         while (range.hasNext()) {
             DataPoint point = range.next();
             if (!(point instanceof AggregateDataPoint p)) {
-                throw new IllegalArgumentException(name() + " reads " + StatspipeValue.DIST + " and "
-                        + StatspipeValue.GAUGE + " data points, not " + point.getApiDataType() + " ones (a "
+                throw new IllegalArgumentException(name() + " reads " + StatspipeValue.DIST + ", "
+                        + StatspipeValue.GAUGE + " and " + StatspipeValue.SET + " data points, not " + point.getApiDataType() + " ones (a "
                         + point.getApiDataType() + " point at " + point.getTimestamp() + ")");
             }
             try {

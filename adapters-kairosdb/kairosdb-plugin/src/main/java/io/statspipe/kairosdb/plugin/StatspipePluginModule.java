@@ -9,6 +9,7 @@ import com.google.inject.Singleton;
  * kairosdb.service.statspipe: "io.statspipe.kairosdb.plugin.StatspipePluginModule"
  * kairosdb.datapoints.factory.statspipe_dist: "io.statspipe.kairosdb.plugin.DistributionDataPointFactory"
  * kairosdb.datapoints.factory.statspipe_gauge: "io.statspipe.kairosdb.plugin.GaugeDataPointFactory"
+ * kairosdb.datapoints.factory.statspipe_set: "io.statspipe.kairosdb.plugin.SetDataPointFactory"
  * </pre>
  * The factories are bound here (KairosDB finds the datastore types among the bound factories)
  * and named in the configuration (which maps the API types to them); every bound aggregator
@@ -19,6 +20,7 @@ public final class StatspipePluginModule extends AbstractModule {
     protected void configure() {
         bind(DistributionDataPointFactory.class).in(Singleton.class);
         bind(GaugeDataPointFactory.class).in(Singleton.class);
+        bind(SetDataPointFactory.class).in(Singleton.class);
 
         bind(StatspipeMergeAggregator.class);
         bind(StatspipeCountAggregator.class);
@@ -28,5 +30,6 @@ public final class StatspipePluginModule extends AbstractModule {
         bind(StatspipeMaxAggregator.class);
         bind(StatspipeLastAggregator.class);
         bind(StatspipePercentileAggregator.class);
+        bind(StatspipeUniqueAggregator.class);
     }
 }

@@ -10,10 +10,13 @@ import io.statspipe.domain.DistributionAggregate;
 import io.statspipe.domain.GaugeAggregate;
 import io.statspipe.domain.InvalidStatException;
 import io.statspipe.domain.QuantileSketch;
+import io.statspipe.domain.SetAggregate;
+import io.statspipe.domain.UniqueSketch;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,17 +25,18 @@ import org.json.JSONException;
 import org.json.JSONWriter;
 
 /**
- * The two value types of the plugin and their forms: the JSON object of KairosDB's HTTP API and
+ * The three value types of the plugin and their forms: the JSON object of KairosDB's HTTP API and
  * the binary form KairosDB stores.
  *
  * <p>JSON (version 1):
  * <pre>
  * statspipe_dist:  {"v":1,"count":N,"sum":S,"min":m,"max":M,"zero":Z,"pos":[[bin,count],...],"neg":[[bin,count],...]}
  * statspipe_gauge: {"v":1,"count":N,"sum":S,"min":m,"max":M,"last":L,"last_at":T}
+ * statspipe_set:   {"v":1,"count":N,"hll":"base64 of the canonical HLL sketch"}
  * </pre>
  *
  * <p>Binary (format 1): one format byte ({@link #FORMAT}), one kind byte (1 distribution,
- * 2 gauge), then the fields in the JSON order. Counts are unsigned variable-length longs
+ * 2 gauge, 3 set), then the fields in the JSON order; a set's sketch as its length and its bytes. Counts are unsigned variable-length longs
  * (7 bits a byte, low bits first), {@code last_at} a zig-zag variable-length long, doubles their
  * 8 raw IEEE-754 bytes, big-endian. Bins: for each side (positive, then negative) the number of
  * bins, then per bin the distance to the previous bin (the first: the bin itself, zig-zag) and
@@ -43,6 +47,8 @@ public final class StatspipeValue {
     public static final String DIST = "statspipe_dist";
     /** The type of a gauge partial, in the API and in the datastore. */
     public static final String GAUGE = "statspipe_gauge";
+    /** The type of a set partial (unique counts), in the API and in the datastore. */
+    public static final String SET = "statspipe_set";
     /** The JSON version, field {@code v}. */
     public static final int JSON_VERSION = 1;
     /** The first byte of every stored value. */
@@ -50,8 +56,12 @@ public final class StatspipeValue {
 
     private static final byte KIND_DIST = 1;
     private static final byte KIND_GAUGE = 2;
+    private static final byte KIND_SET = 3;
+    /** 4,096 registers and the sketch's header: no canonical sketch is longer. */
+    private static final int MAX_SKETCH_BYTES = 8192;
     private static final List<String> DIST_FIELDS = List.of("v", "count", "sum", "min", "max", "zero", "pos", "neg");
     private static final List<String> GAUGE_FIELDS = List.of("v", "count", "sum", "min", "max", "last", "last_at");
+    private static final List<String> SET_FIELDS = List.of("v", "count", "hll");
 
     private StatspipeValue() {
     }
@@ -64,7 +74,10 @@ public final class StatspipeValue {
         if (aggregate instanceof GaugeAggregate) {
             return GAUGE;
         }
-        throw new IllegalArgumentException("statspipe's KairosDB types hold distributions and gauges, not "
+        if (aggregate instanceof SetAggregate) {
+            return SET;
+        }
+        throw new IllegalArgumentException("statspipe's KairosDB types hold distributions, gauges and sets, not "
                 + aggregate.kind());
     }
 
@@ -80,6 +93,7 @@ public final class StatspipeValue {
             return switch (type) {
                 case DIST -> distributionFromJson(object(type, json, DIST_FIELDS));
                 case GAUGE -> gaugeFromJson(object(type, json, GAUGE_FIELDS));
+                case SET -> setFromJson(object(type, json, SET_FIELDS));
                 default -> throw new IllegalArgumentException("unknown statspipe type '" + type + "'");
             };
         } catch (InvalidStatException | ArithmeticException e) {
@@ -126,6 +140,20 @@ public final class StatspipeValue {
         return new GaugeAggregate(longField(GAUGE, o, "count"), doubleField(GAUGE, o, "sum"),
                 doubleField(GAUGE, o, "min"), doubleField(GAUGE, o, "max"), doubleField(GAUGE, o, "last"),
                 longField(GAUGE, o, "last_at"));
+    }
+
+    private static SetAggregate setFromJson(JsonObject o) {
+        JsonElement hll = o.get("hll");
+        if (!hll.isJsonPrimitive() || !hll.getAsJsonPrimitive().isString()) {
+            throw new JsonSyntaxException(SET + " field 'hll' must be a base64 string, got " + hll);
+        }
+        byte[] sketch;
+        try {
+            sketch = Base64.getDecoder().decode(hll.getAsString());
+        } catch (IllegalArgumentException e) {
+            throw new JsonSyntaxException(SET + " field 'hll' is not base64: " + e.getMessage());
+        }
+        return new SetAggregate(longField(SET, o, "count"), UniqueSketch.fromBytes(sketch));
     }
 
     private static Map<Integer, Long> bins(JsonObject o, String field) {
@@ -213,6 +241,8 @@ public final class StatspipeValue {
             writer.key("max").value(g.max());
             writer.key("last").value(g.last());
             writer.key("last_at").value(g.lastAt());
+        } else if (aggregate instanceof SetAggregate set) {
+            writer.key("hll").value(Base64.getEncoder().encodeToString(set.sketch().toBytes()));
         } else {
             throw new IllegalArgumentException(typeOf(aggregate));
         }
@@ -260,6 +290,12 @@ public final class StatspipeValue {
             writeDouble(out, g.max());
             writeDouble(out, g.last());
             writeUnsigned(out, zigZag(g.lastAt()));
+        } else if (aggregate instanceof SetAggregate set) {
+            out.writeByte(KIND_SET);
+            writeUnsigned(out, set.count());
+            byte[] sketch = set.sketch().toBytes();
+            writeUnsigned(out, sketch.length);
+            out.write(sketch);
         } else {
             throw new IllegalArgumentException(typeOf(aggregate));
         }
@@ -278,7 +314,11 @@ public final class StatspipeValue {
                     + " KairosDB plugin reads version " + FORMAT + ": install the plugin version that wrote it");
         }
         byte kind = in.readByte();
-        byte expected = DIST.equals(type) ? KIND_DIST : KIND_GAUGE;
+        byte expected = switch (type) {
+            case DIST -> KIND_DIST;
+            case SET -> KIND_SET;
+            default -> KIND_GAUGE;
+        };
         if (kind != expected) {
             throw new IOException("stored " + type + " value holds kind " + kind + ", expected " + expected);
         }
@@ -292,6 +332,16 @@ public final class StatspipeValue {
                 Map<Integer, Long> pos = readBins(in);
                 Map<Integer, Long> neg = readBins(in);
                 return new DistributionAggregate(count, sum, min, max, QuantileSketch.fromBins(pos, neg, zero));
+            }
+            if (kind == KIND_SET) {
+                long count = readUnsigned(in);
+                long length = readUnsigned(in);
+                if (length <= 0 || length > MAX_SKETCH_BYTES) {
+                    throw new IOException("stored " + type + " value has an impossible sketch length " + length);
+                }
+                byte[] sketch = new byte[(int) length];
+                in.readFully(sketch);
+                return new SetAggregate(count, UniqueSketch.fromBytes(sketch));
             }
             return new GaugeAggregate(readUnsigned(in), readDouble(in), readDouble(in), readDouble(in), readDouble(in),
                     unZigZag(readUnsigned(in)));

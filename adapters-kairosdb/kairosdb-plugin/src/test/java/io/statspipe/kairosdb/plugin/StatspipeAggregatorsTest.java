@@ -7,6 +7,8 @@ import io.statspipe.domain.Aggregate;
 import io.statspipe.domain.Aggregation;
 import io.statspipe.domain.DistributionAggregate;
 import io.statspipe.domain.GaugeAggregate;
+import io.statspipe.domain.SetAggregate;
+import io.statspipe.domain.UniqueSketch;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -71,6 +73,7 @@ class StatspipeAggregatorsTest {
             case "min" -> new StatspipeMinAggregator(longs, doubles);
             case "max" -> new StatspipeMaxAggregator(longs, doubles);
             case "last" -> new StatspipeLastAggregator(longs, doubles);
+            case "unique" -> new StatspipeUniqueAggregator(longs, doubles);
             default -> {
                 StatspipePercentileAggregator p = new StatspipePercentileAggregator(longs, doubles);
                 p.setPercentile(Aggregation.parse(name).quantile());
@@ -154,6 +157,33 @@ class StatspipeAggregatorsTest {
     }
 
     @Test
+    void uniqueIsTheUnionOfEachRangesSketchesNotTheSumOfTheirCounts() {
+        // two minutes, four partials each; partials of one minute share half their members
+        List<List<Aggregate>> minutes = new ArrayList<>();
+        for (int m = 0; m < 2; m++) {
+            List<Aggregate> partials = new ArrayList<>();
+            for (int p = 0; p < 4; p++) {
+                Aggregate a = null;
+                for (int u = p * 50; u < p * 50 + 100 + m; u++) {
+                    Aggregate one = SetAggregate.of(UniqueSketch.memberHash("user-" + u));
+                    a = a == null ? one : a.merge(one);
+                }
+                partials.add(a);
+            }
+            minutes.add(partials);
+        }
+
+        List<DataPoint> unique = run(statistic("unique"), points(minutes));
+        List<DataPoint> merged = run(new StatspipeMergeAggregator(), points(minutes));
+
+        assertThat(unique).hasSize(2);
+        assertThat(unique.get(0)).isInstanceOf(LongDataPoint.class);
+        assertThat(unique.get(0).getLongValue()).isEqualTo(250);
+        assertThat(unique.get(1).getLongValue()).isEqualTo(251);
+        assertThat(((AggregateDataPoint) merged.get(1)).aggregate()).isEqualTo(merged(minutes.get(1)));
+    }
+
+    @Test
     void aStatisticATypeDoesNotHaveFailsWithTheReason() {
         List<DataPoint> dists = points(minutes(false));
         assertThatThrownBy(() -> run(statistic("last"), dists)).hasMessageContaining("statspipe_last does not apply to"
@@ -162,7 +192,9 @@ class StatspipeAggregatorsTest {
         assertThatThrownBy(() -> run(statistic("p99"), gauges)).hasMessageContaining("statspipe_percentile does not"
                 + " apply to statspipe_gauge data points");
         assertThatThrownBy(() -> run(statistic("sum"), List.of(new LongDataPoint(T0, 4))))
-                .hasMessageContaining("statspipe_sum reads statspipe_dist and statspipe_gauge data points, not long");
+                .hasMessageContaining("statspipe_sum reads statspipe_dist, statspipe_gauge and statspipe_set data points, not long");
+        assertThatThrownBy(() -> run(statistic("unique"), gauges)).hasMessageContaining("statspipe_unique does not"
+                + " apply to statspipe_gauge data points").hasMessageContaining("unique is not defined for gauge series");
     }
 
     @Test

@@ -10,6 +10,8 @@ import io.statspipe.domain.Aggregate;
 import io.statspipe.domain.DistributionAggregate;
 import io.statspipe.domain.GaugeAggregate;
 import io.statspipe.domain.QuantileSketch;
+import io.statspipe.domain.SetAggregate;
+import io.statspipe.domain.UniqueSketch;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -54,6 +56,29 @@ class StatspipeValueTest {
         assertThat(back.getTimestamp()).isEqualTo(5);
         assertThat(json(StatspipeValue.toJson(back.aggregate()))).isEqualTo(json(text));
         assertThat(bytes(back.aggregate())).isEqualTo(stored);
+    }
+
+    @Test
+    void aSetValueCarriesItsCountAndItsCanonicalSketchThroughJsonAndBytes() throws IOException {
+        UniqueSketch.Builder members = new UniqueSketch.Builder();
+        for (int i = 0; i < 5_000; i++) {
+            members.add(UniqueSketch.memberHash("user-" + i));
+        }
+        SetAggregate set = new SetAggregate(7_000, members.build());
+        String text = StatspipeValue.toJson(set);
+        SetDataPointFactory factory = new SetDataPointFactory();
+
+        AggregateDataPoint fromJson = (AggregateDataPoint) factory.getDataPoint(5, json(text));
+        AggregateDataPoint fromBytes = read(factory, bytes(set));
+
+        assertThat(fromJson.aggregate()).isEqualTo(set);
+        assertThat(fromBytes.aggregate()).isEqualTo(set);
+        assertThat(fromBytes.getApiDataType()).isEqualTo("statspipe_set");
+        assertThat(bytes(fromBytes.aggregate())).isEqualTo(bytes(set));
+        assertRefused(StatspipeValue.SET, text.replace("\"count\":7000,", ""), "misses field 'count'");
+        assertRefused(StatspipeValue.SET, "{\"v\":1,\"count\":1,\"hll\":\"AAEC\"}",
+                "invalid statspipe_set value: not an HLL sketch of unique counts");
+        assertRefused(StatspipeValue.SET, "{\"v\":1,\"count\":1,\"hll\":\"%%\"}", "'hll' is not base64");
     }
 
     @Test

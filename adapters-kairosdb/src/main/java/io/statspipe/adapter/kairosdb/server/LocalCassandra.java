@@ -110,6 +110,24 @@ public final class LocalCassandra implements AutoCloseable {
         return this;
     }
 
+    /**
+     * The module flags Cassandra needs on Java 17, for a node started by other means than this class
+     * (the ring rehearsal starts each node in a network namespace of its own).
+     */
+    public static List<String> java17Options() {
+        return JAVA17_OPTIONS;
+    }
+
+    /** A node's logback configuration: INFO to the console. */
+    public static String logbackConfiguration() {
+        return LOGBACK;
+    }
+
+    /** Cassandra's jars, as the build resolved them. */
+    public static List<Path> serverClasspath() {
+        return ServerClasspath.of("cassandra-server");
+    }
+
     public synchronized LocalCassandra start() {
         if (jvm != null && jvm.isAlive()) {
             return this;
@@ -150,7 +168,7 @@ public final class LocalCassandra implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare cassandra folder " + dir, e);
         }
-        List<Path> classpath = new ArrayList<>(ServerClasspath.of("cassandra-server"));
+        List<Path> classpath = new ArrayList<>(serverClasspath());
         classpath.addAll(pluginClasspath);
         jvm = ChildJvm.start("cassandra", options, classpath,
                 "org.apache.cassandra.service.CassandraDaemon", List.of(), dir, dir.resolve("cassandra.log"));

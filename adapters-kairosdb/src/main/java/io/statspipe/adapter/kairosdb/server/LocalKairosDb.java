@@ -42,13 +42,16 @@ public final class LocalKairosDb implements AutoCloseable {
      *
      * @param dataDir       folder for the server's data, configuration and log
      * @param datastore     H2 (in {@code dataDir}) or Cassandra
-     * @param cassandraHost {@code host:port} of Cassandra's native (CQL) transport; ignored for H2
+     * @param cassandraHost {@code host:port} of Cassandra's native (CQL) transport, or several, comma-separated
+     *                      (the nodes of a ring the driver starts from); ignored for H2
+     * @param replicationFactor the replication factor KairosDB creates its keyspace with on Cassandra: 1 for a
+     *                      single node (writes at ONE), 2 or more for a ring (reads and writes at QUORUM)
      * @param httpPort      the HTTP port, or 0 for a free one
      * @param heapMegabytes the server JVM's maximum heap
      * @param startTimeout  how long the server may take to answer {@code /api/v1/version}
      */
-    public record Config(Path dataDir, Datastore datastore, String cassandraHost, int httpPort, int heapMegabytes,
-                         Duration startTimeout) {
+    public record Config(Path dataDir, Datastore datastore, String cassandraHost, int replicationFactor, int httpPort,
+                         int heapMegabytes, Duration startTimeout) {
         public Config {
             if (dataDir == null) {
                 throw new IllegalArgumentException("kairosdb dataDir must be given");
@@ -56,9 +59,13 @@ public final class LocalKairosDb implements AutoCloseable {
             if (datastore == null) {
                 throw new IllegalArgumentException("kairosdb datastore must be H2 or CASSANDRA");
             }
-            if (datastore == Datastore.CASSANDRA && (cassandraHost == null || !cassandraHost.matches("[^:\\s]+:\\d+"))) {
-                throw new IllegalArgumentException("kairosdb on Cassandra needs cassandraHost as host:port, got '"
-                        + cassandraHost + "'");
+            if (datastore == Datastore.CASSANDRA
+                    && (cassandraHost == null || !cassandraHost.matches("[^:\\s,]+:\\d+(,[^:\\s,]+:\\d+)*"))) {
+                throw new IllegalArgumentException("kairosdb on Cassandra needs cassandraHost as host:port (several "
+                        + "comma-separated for a ring), got '" + cassandraHost + "'");
+            }
+            if (replicationFactor < 1) {
+                throw new IllegalArgumentException("kairosdb replicationFactor must be at least 1, got " + replicationFactor);
             }
             if (httpPort < 0 || httpPort > 65_535) {
                 throw new IllegalArgumentException("kairosdb httpPort must be 0 (any free port) or 1-65535, got "
@@ -178,7 +185,8 @@ public final class LocalKairosDb implements AutoCloseable {
         return "http://127.0.0.1:" + httpPort;
     }
 
-    private String configuration(Path dir) {
+    /** The server's kairosdb.conf (package-private for its test). */
+    String configuration(Path dir) {
         StringBuilder c = new StringBuilder();
         c.append("# written by statspipe's LocalKairosDb at every start\n");
         c.append("kairosdb.jetty.address: \"127.0.0.1\"\n");
@@ -209,9 +217,19 @@ public final class LocalKairosDb implements AutoCloseable {
         } else {
             c.append("kairosdb.service.datastore: \"org.kairosdb.datastore.cassandra.CassandraModule\"\n");
             c.append("kairosdb.datastore.cassandra.write_cluster.cql_host_list: [\"")
-                    .append(config.cassandraHost()).append("\"]\n");
-            // one node: a write is complete when that node has it
-            c.append("kairosdb.datastore.cassandra.write_cluster.write_consistency_level: \"ONE\"\n");
+                    .append(config.cassandraHost().replace(",", "\", \"")).append("\"]\n");
+            if (config.replicationFactor() == 1) {
+                // one node: a write is complete when that node has it
+                c.append("kairosdb.datastore.cassandra.write_cluster.write_consistency_level: \"ONE\"\n");
+            } else {
+                // a ring (docs/RING.md): two of three replicas answer a write and two a read, so every
+                // acknowledged write is read back while one replica of any set is down. KairosDB's
+                // defaults are RF 1 and reads at ONE: both are set here.
+                c.append("kairosdb.datastore.cassandra.write_cluster.replication: \"{'class': 'SimpleStrategy', ")
+                        .append("'replication_factor': ").append(config.replicationFactor()).append("}\"\n");
+                c.append("kairosdb.datastore.cassandra.write_cluster.read_consistency_level: \"QUORUM\"\n");
+                c.append("kairosdb.datastore.cassandra.write_cluster.write_consistency_level: \"QUORUM\"\n");
+            }
         }
         return c.toString();
     }
@@ -252,6 +270,7 @@ public final class LocalKairosDb implements AutoCloseable {
         private Path dataDir;
         private Datastore datastore = Datastore.H2;
         private String cassandraHost = "";
+        private int replicationFactor = 1;
         private int httpPort;
         private int heapMegabytes = 256;
         private Duration startTimeout = Duration.ofMinutes(3);
@@ -273,6 +292,17 @@ public final class LocalKairosDb implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Keep the data in a Cassandra ring, reached first at these {@code host:port} (CQL ports), in a
+         * keyspace of this replication factor, read and written at QUORUM.
+         */
+        public Builder cassandraRing(List<String> hostsAndPorts, int replicationFactor) {
+            this.datastore = Datastore.CASSANDRA;
+            this.cassandraHost = String.join(",", hostsAndPorts);
+            this.replicationFactor = replicationFactor;
+            return this;
+        }
+
         public Builder httpPort(int httpPort) {
             this.httpPort = httpPort;
             return this;
@@ -289,7 +319,7 @@ public final class LocalKairosDb implements AutoCloseable {
         }
 
         public Config config() {
-            return new Config(dataDir, datastore, cassandraHost, httpPort, heapMegabytes, startTimeout);
+            return new Config(dataDir, datastore, cassandraHost, replicationFactor, httpPort, heapMegabytes, startTimeout);
         }
 
         public LocalKairosDb build() {

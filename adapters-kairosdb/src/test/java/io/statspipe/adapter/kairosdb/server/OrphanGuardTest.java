@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,15 +39,12 @@ class OrphanGuardTest {
 
             parent.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
 
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (child.get().isAlive() && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-            }
-            boolean orphanLeft = child.get().isAlive();
-            if (orphanLeft) {
+            try {
+                Awaitility.await("child PID " + childPid + " ends after its parent was killed").atMost(Duration.ofSeconds(30))
+                        .pollInterval(Duration.ofMillis(100)).until(() -> !child.get().isAlive());
+            } finally {
                 child.get().destroyForcibly(); // do not leave it behind even when the test fails
             }
-            assertThat(orphanLeft).as("child PID " + childPid + " still running after its parent was killed").isFalse();
         }
     }
 
