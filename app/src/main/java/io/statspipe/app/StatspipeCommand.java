@@ -1,5 +1,6 @@
 package io.statspipe.app;
 
+import io.statspipe.adapter.http.TlsConfigurationException;
 import io.statspipe.app.cli.DeleteCommand;
 import io.statspipe.app.cli.LoadCommand;
 import io.statspipe.app.cli.MetricsCommand;
@@ -39,7 +40,7 @@ public final class StatspipeCommand implements Callable<Integer> {
         CommandLine cl = new CommandLine(new StatspipeCommand());
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             Throwable cause = e;
-            while (cause != null && !(cause instanceof ConfigurationException)) {
+            while (cause != null && !(cause instanceof ConfigurationException || cause instanceof TlsConfigurationException)) {
                 cause = cause.getCause();
             }
             if (cause != null) {

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeException;
 import dev.failsafe.RetryPolicy;
-import io.statspipe.app.api.ApiTls;
+import io.statspipe.adapter.http.ApiTls;
 import io.statspipe.app.config.Settings;
 import java.io.IOException;
 import java.net.ConnectException;

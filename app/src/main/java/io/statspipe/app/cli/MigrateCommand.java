@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.google.inject.Injector;
 import com.google.inject.Key;
 import com.google.inject.name.Names;
-import io.statspipe.app.api.QueryParameters;
+import io.statspipe.adapter.http.QueryParameters;
 import io.statspipe.app.config.Engines;
 import io.statspipe.app.config.Settings;
 import io.statspipe.app.wiring.EngineModules;

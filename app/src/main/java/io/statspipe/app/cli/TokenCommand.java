@@ -1,8 +1,8 @@
 package io.statspipe.app.cli;
 
-import io.statspipe.app.api.LocalAdminToken;
-import io.statspipe.app.api.TenantTokens;
-import io.statspipe.app.config.Settings;
+import io.statspipe.adapter.http.LocalAdminToken;
+import io.statspipe.adapter.http.Scope;
+import io.statspipe.adapter.http.TenantTokens;
 import io.statspipe.app.config.SettingsLoader;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -57,7 +57,7 @@ public final class TokenCommand {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--tenant must be a tag value (letters, digits,"
                         + " _ . -, at most 255), got '" + owner.tenant + "'");
             }
-            Set<Settings.Scope> allowed = scopes(spec.commandLine(), scopes);
+            Set<Scope> allowed = scopes(spec.commandLine(), scopes);
             String token = LocalAdminToken.newToken();
             out.println(token);
             out.flush();
@@ -69,17 +69,17 @@ public final class TokenCommand {
         }
 
         /** The HOCON line that appends this token to {@code statspipe.api.tokens}. */
-        static String configurationLine(String tenant, String sha256, Set<Settings.Scope> scopes) {
+        static String configurationLine(String tenant, String sha256, Set<Scope> scopes) {
             String who = tenant != null ? "tenant = \"" + tenant + "\"" : "admin = true";
             String names = scopes.stream().sorted().map(s -> s.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", "));
             return "statspipe.api.tokens += { " + who + ", sha256 = \"" + sha256 + "\", scopes = [" + names + "] }";
         }
 
-        private static Set<Settings.Scope> scopes(CommandLine commandLine, List<String> names) {
-            Set<Settings.Scope> scopes = EnumSet.noneOf(Settings.Scope.class);
+        private static Set<Scope> scopes(CommandLine commandLine, List<String> names) {
+            Set<Scope> scopes = EnumSet.noneOf(Scope.class);
             for (String name : names) {
                 try {
-                    scopes.add(Settings.Scope.valueOf(name.trim().toUpperCase(Locale.ROOT)));
+                    scopes.add(Scope.valueOf(name.trim().toUpperCase(Locale.ROOT)));
                 } catch (IllegalArgumentException e) {
                     throw new CommandLine.ParameterException(commandLine, "--scope: '" + name
                             + "' is not a scope (query, ingest)");

@@ -1,6 +1,6 @@
 package io.statspipe.app.cli;
 
-import io.statspipe.app.api.LocalAdminToken;
+import io.statspipe.adapter.http.LocalAdminToken;
 import io.statspipe.app.config.Settings;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package io.statspipe.app.cli;
 
 import io.statspipe.adapter.storm.ScratchFolder;
-import io.statspipe.app.api.LocalAdminToken;
+import io.statspipe.adapter.http.LocalAdminToken;
 import io.statspipe.app.config.Settings;
 import io.statspipe.app.embedded.Pipeline;
 import java.io.PrintWriter;

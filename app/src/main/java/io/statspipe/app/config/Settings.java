@@ -1,11 +1,11 @@
 package io.statspipe.app.config;
 
+import io.statspipe.adapter.http.HttpEdge;
+import io.statspipe.adapter.http.Tls;
+import io.statspipe.adapter.http.Token;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Optional;
-import java.util.Set;
 
 /**
  * statspipe's whole configuration, validated. Read by {@link SettingsLoader} from
@@ -31,48 +31,6 @@ public record Settings(Path dataDir, Api api, Statsd statsd, Ingest ingest, Even
                 statsd, ingest, eventLog, store, topology, rollup, legacy, agent, migration);
     }
 
-    /** What a token may do. */
-    public enum Scope {
-        QUERY, INGEST
-    }
-
-    /**
-     * One bearer token, kept as the SHA-256 hex of its text: one tenant's (its queries see, its
-     * writes land in, that tenant only) or an administrator's ({@code tenant} empty: every tenant),
-     * allowed what its scopes say.
-     */
-    public record Token(Optional<String> tenant, String sha256, Set<Scope> scopes) {
-        public Token {
-            scopes = scopes.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(scopes));
-        }
-
-        public static Token ofTenant(String tenant, String sha256, Scope... scopes) {
-            return new Token(Optional.of(tenant), sha256, Set.of(scopes));
-        }
-
-        public static Token admin(String sha256, Scope... scopes) {
-            return new Token(Optional.empty(), sha256, Set.of(scopes));
-        }
-    }
-
-    /**
-     * The limits of the HTTP edge (statspipe's API and the agent's ingest), each with the key it
-     * is read from in {@code statspipe-defaults.conf}.
-     *
-     * @param headerTimeout  a connection with no request in progress (a request head cut short, an idle keep-alive) that sends nothing this long is closed
-     * @param idleTimeout    a request in progress (reading its body, writing its answer) whose connection stays quiet this long is dropped
-     * @param maxConnections connections open at once; beyond, new ones wait in the accept backlog
-     * @param threads        Jetty's threads; half of them serve requests at once, the rest read requests, answer /health and refuse
-     * @param queue          requests that may wait for a serving thread (at most 10 s each); beyond, 503
-     * @param maxBodyBytes   largest request body; beyond, 413
-     */
-    public record HttpEdge(Duration headerTimeout, Duration idleTimeout, int maxConnections, int threads, int queue,
-                           int maxBodyBytes) {
-        /** What the defaults file says, for code that runs without configuration (tests, the agent's own defaults). */
-        public static final HttpEdge DEFAULTS = new HttpEdge(Duration.ofSeconds(5), Duration.ofSeconds(30), 512, 32,
-                256, 4 << 20);
-    }
-
     public record Api(String bind, int port, List<Token> tokens, long maxBuckets, HttpEdge edge, Tls tls) {
         public Api {
             tokens = List.copyOf(tokens);
@@ -84,28 +42,6 @@ public record Settings(Path dataDir, Api api, Statsd statsd, Ingest ingest, Even
          */
         public String baseUrl() {
             return (tls.serves() ? "https://" : "http://") + connectAddress(bind) + ":" + port;
-        }
-    }
-
-    /**
-     * TLS of the HTTP API ({@code statspipe.api.tls.*}): the server's keystore (a PKCS12 file with
-     * its private key and certificate; the API serves HTTPS only when it is set), and the
-     * truststore the command line's clients check the API's certificate with (the JDK's trusted
-     * authorities when not set). The files are read, and checked, by whoever uses them.
-     */
-    public record Tls(Optional<Path> keystore, String keystorePassword, Optional<Path> truststore,
-                      String truststorePassword) {
-        public static final Tls NONE = new Tls(Optional.empty(), "", Optional.empty(), "");
-
-        public boolean serves() {
-            return keystore.isPresent();
-        }
-
-        /** Without the passwords: they must never reach a log. */
-        @Override
-        public String toString() {
-            return "Tls[keystore=" + keystore.map(Path::toString).orElse("none") + ", truststore="
-                    + truststore.map(Path::toString).orElse("JDK default") + "]";
         }
     }
 

@@ -9,6 +9,10 @@ import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
+import io.statspipe.adapter.http.HttpEdge;
+import io.statspipe.adapter.http.Scope;
+import io.statspipe.adapter.http.Tls;
+import io.statspipe.adapter.http.Token;
 import io.statspipe.adapter.ingest.GaugeDeltas;
 import io.statspipe.domain.RollupSettings;
 import java.net.InetAddress;
@@ -83,13 +87,13 @@ public final class SettingsLoader {
     }
 
     private static Settings read(Reader r) {
-        List<Settings.Token> tokens = new ArrayList<>(r.tokens("statspipe.api.tokens"));
+        List<Token> tokens = new ArrayList<>(r.tokens("statspipe.api.tokens"));
         // The older form of an administrator: reads every tenant, writes nothing.
         for (String sha256 : r.sha256List("statspipe.api.admin-sha256")) {
-            tokens.add(Settings.Token.admin(sha256, Settings.Scope.QUERY));
+            tokens.add(Token.admin(sha256, Scope.QUERY));
         }
         refuseSharedTokens(tokens);
-        Settings.HttpEdge edge = new Settings.HttpEdge(r.atLeast("statspipe.api.header-timeout", Duration.ofMillis(100)),
+        HttpEdge edge = new HttpEdge(r.atLeast("statspipe.api.header-timeout", Duration.ofMillis(100)),
                 r.atLeast("statspipe.api.idle-timeout", Duration.ofMillis(100)), r.positiveInt("statspipe.api.max-connections"),
                 r.atLeastInt("statspipe.api.threads", 8), r.positiveInt("statspipe.api.queue"),
                 r.atLeastInt("statspipe.api.max-body-bytes", 1024));
@@ -174,10 +178,10 @@ public final class SettingsLoader {
         }
     }
 
-    private static void refuseSharedTokens(List<Settings.Token> tokens) {
-        Map<String, Settings.Token> byHash = new TreeMap<>();
-        for (Settings.Token t : tokens) {
-            Settings.Token other = byHash.putIfAbsent(t.sha256(), t);
+    private static void refuseSharedTokens(List<Token> tokens) {
+        Map<String, Token> byHash = new TreeMap<>();
+        for (Token t : tokens) {
+            Token other = byHash.putIfAbsent(t.sha256(), t);
             if (other != null) {
                 // Never echo the hash: it identifies a token.
                 throw new ConfigurationException("statspipe.api.tokens: one token hash is configured twice ("
@@ -362,10 +366,10 @@ public final class SettingsLoader {
          * {@code [{ tenant = acme, sha256 = "...", scopes = [query, ingest] }, { admin = true, sha256 = "...", ... }]};
          * {@code scopes} defaults to {@code [query]}, what every token could do before tokens had scopes.
          */
-        List<Settings.Token> tokens(String key) {
+        List<Token> tokens(String key) {
             List<? extends ConfigObject> entries = typed(key,
                     "a list of { tenant = ..., sha256 = ..., scopes = [...] }", c::getObjectList);
-            List<Settings.Token> tokens = new ArrayList<>();
+            List<Token> tokens = new ArrayList<>();
             for (int i = 0; i < entries.size(); i++) {
                 Config entry = entries.get(i).toConfig();
                 String where = key + "[" + i + "]";
@@ -392,23 +396,23 @@ public final class SettingsLoader {
                     throw new ConfigurationException(where + ".sha256 is missing: the SHA-256 hex of the token");
                 }
                 checkSha256(where + ".sha256", entry.getString("sha256"));
-                tokens.add(new Settings.Token(tenant, entry.getString("sha256"), scopes(entry, where + ".scopes")));
+                tokens.add(new Token(tenant, entry.getString("sha256"), scopes(entry, where + ".scopes")));
             }
             return tokens;
         }
 
-        private static Set<Settings.Scope> scopes(Config entry, String key) {
+        private static Set<Scope> scopes(Config entry, String key) {
             if (!entry.hasPath("scopes")) {
-                return Set.of(Settings.Scope.QUERY);
+                return Set.of(Scope.QUERY);
             }
             List<String> names = typedIn(entry, key, "a list of scopes (query, ingest)", entry::getStringList);
             if (names.isEmpty()) {
                 throw new ConfigurationException(key + " is empty: a token needs at least one of query, ingest");
             }
-            Set<Settings.Scope> scopes = new java.util.TreeSet<>();
+            Set<Scope> scopes = new java.util.TreeSet<>();
             for (String name : names) {
                 try {
-                    scopes.add(Settings.Scope.valueOf(name.trim().toUpperCase(Locale.ROOT)));
+                    scopes.add(Scope.valueOf(name.trim().toUpperCase(Locale.ROOT)));
                 } catch (IllegalArgumentException e) {
                     throw new ConfigurationException(key + " = " + names + ": '" + name
                             + "' is not a scope (query, ingest)", e);
@@ -430,7 +434,7 @@ public final class SettingsLoader {
          * {@code statspipe.api.tls}: the keystore needs its password; so does a truststore. Whether the
          * files open is checked by whoever reads them (the server at start, the command line's client).
          */
-        Settings.Tls tls() {
+        Tls tls() {
             Optional<Path> keystore = path("statspipe.api.tls.keystore");
             Optional<Path> truststore = path("statspipe.api.tls.truststore");
             String keystorePassword = string("statspipe.api.tls.keystore-password");
@@ -443,7 +447,7 @@ public final class SettingsLoader {
                 throw new ConfigurationException("statspipe.api.tls.truststore-password must be set when"
                         + " statspipe.api.tls.truststore is");
             }
-            return new Settings.Tls(keystore, keystorePassword, truststore, truststorePassword);
+            return new Tls(keystore, keystorePassword, truststore, truststorePassword);
         }
 
         private Optional<Path> path(String key) {

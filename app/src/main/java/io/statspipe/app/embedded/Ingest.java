@@ -2,10 +2,11 @@ package io.statspipe.app.embedded;
 
 import io.statspipe.adapter.ingest.IngestEndpoint;
 import io.statspipe.adapter.ingest.StatsdUdpListener;
-import io.statspipe.app.api.ApiServer;
-import io.statspipe.app.api.IngestRoute;
-import io.statspipe.app.api.Readiness;
+import io.statspipe.adapter.http.ApiServer;
+import io.statspipe.adapter.http.IngestRoute;
+import io.statspipe.adapter.http.Readiness;
 import io.statspipe.app.config.Settings;
+import io.statspipe.app.ingest.IngestMount;
 import io.statspipe.ports.in.RecordEventsUseCase;
 import java.net.InetSocketAddress;
 import java.util.Deque;
@@ -22,7 +23,7 @@ final class Ingest {
     static void register(ApiServer api, Settings settings, RecordEventsUseCase recorder, IngestRoute.Access access,
                          IngestCounters counters, Deque<AutoCloseable> running, Readiness readiness,
                          Map<String, String> endpoints) {
-        IngestRoute.mount(api, new IngestEndpoint(recorder, counters, settings.statsd().gaugeDeltas()), access);
+        IngestMount.mount(api, new IngestEndpoint(recorder, counters, settings.statsd().gaugeDeltas()), access);
         StatsdUdpListener udp = new StatsdUdpListener(new InetSocketAddress(settings.statsd().bind(), settings.statsd().port()),
                 recorder, settings.statsd().gaugeDeltas());
         running.push(udp);

@@ -1,14 +1,16 @@
 package io.statspipe.app.ingest;
 
+import io.statspipe.adapter.http.HttpEdge;
+import io.statspipe.adapter.http.Tls;
 import io.statspipe.adapter.ingest.GaugeDeltas;
 import io.statspipe.adapter.ingest.IngestEndpoint;
 import io.statspipe.adapter.ingest.StatsdUdpListener;
 import io.statspipe.adapter.kafka.AgentHealth;
 import io.statspipe.adapter.kafka.AgentSettings;
 import io.statspipe.adapter.kafka.StoreAndForwardAgent;
-import io.statspipe.app.api.ApiServer;
-import io.statspipe.app.api.IngestRoute;
-import io.statspipe.app.config.Settings;
+import io.statspipe.adapter.http.ApiServer;
+import io.statspipe.adapter.http.IngestRoute;
+import io.statspipe.adapter.http.StatusEndpoints;
 import io.statspipe.ports.in.RecordEventsUseCase;
 import io.statspipe.ports.service.RecordEventsService;
 import java.net.InetSocketAddress;
@@ -35,33 +37,33 @@ public final class RunningAgent implements AutoCloseable {
 
     /** Starts the agent, then its endpoints (port 0: a free port), open to any writer on the HTTP edge's default limits. */
     public static RunningAgent start(AgentSettings settings, InetSocketAddress statsdBind, InetSocketAddress httpBind) {
-        return start(settings, statsdBind, httpBind, IngestRoute.Access.OPEN, Settings.HttpEdge.DEFAULTS);
+        return start(settings, statsdBind, httpBind, IngestRoute.Access.OPEN, HttpEdge.DEFAULTS);
     }
 
     /** Starts the agent, then its endpoints (port 0: a free port). */
     public static RunningAgent start(AgentSettings settings, InetSocketAddress statsdBind, InetSocketAddress httpBind,
-                                     IngestRoute.Access access, Settings.HttpEdge edge) {
-        return start(settings, statsdBind, httpBind, access, edge, Settings.Tls.NONE);
+                                     IngestRoute.Access access, HttpEdge edge) {
+        return start(settings, statsdBind, httpBind, access, edge, Tls.NONE);
     }
 
     /** Starts the agent, then its endpoints (port 0: a free port), HTTPS only when {@code tls} has a keystore. */
     public static RunningAgent start(AgentSettings settings, InetSocketAddress statsdBind, InetSocketAddress httpBind,
-                                     IngestRoute.Access access, Settings.HttpEdge edge, Settings.Tls tls) {
+                                     IngestRoute.Access access, HttpEdge edge, Tls tls) {
         return start(settings, statsdBind, httpBind, access, edge, tls, GaugeDeltas.DOGSTATSD);
     }
 
     /** As above, reading {@code -N|g} in StatsD lines as {@code gaugeDeltas} says. */
     public static RunningAgent start(AgentSettings settings, InetSocketAddress statsdBind, InetSocketAddress httpBind,
-                                     IngestRoute.Access access, Settings.HttpEdge edge, Settings.Tls tls,
+                                     IngestRoute.Access access, HttpEdge edge, Tls tls,
                                      GaugeDeltas gaugeDeltas) {
         StoreAndForwardAgent agent = StoreAndForwardAgent.start(settings);
         StatsdUdpListener statsd = null;
         try {
             RecordEventsUseCase recorder = new RecordEventsService(agent);
             statsd = new StatsdUdpListener(statsdBind, recorder, gaugeDeltas);
-            ApiServer http = IngestRoute.mount(new ApiServer(httpBind.getHostString(), httpBind.getPort(), edge, tls),
+            ApiServer http = IngestMount.mount(new ApiServer(httpBind.getHostString(), httpBind.getPort(), edge, tls),
                             new IngestEndpoint(recorder, IngestEndpoint.Counts.NONE, gaugeDeltas), access)
-                    .route("/health", request -> ApiServer.Response.json(200, health(agent.health())))
+                    .route("/health", StatusEndpoints.json(() -> health(agent.health())))
                     .start();
             return new RunningAgent(agent, statsd, http);
         } catch (RuntimeException e) {

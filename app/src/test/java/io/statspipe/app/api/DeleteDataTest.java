@@ -3,10 +3,16 @@ package io.statspipe.app.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.statspipe.adapter.http.ApiServer;
+import io.statspipe.adapter.http.DeleteEndpoint;
+import io.statspipe.adapter.http.HttpEdge;
+import io.statspipe.adapter.http.Scope;
+import io.statspipe.adapter.http.TenantTokens;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
+import io.statspipe.adapter.http.Token;
 import io.statspipe.adapter.kairosdb.KairosAggregateStore;
 import io.statspipe.adapter.kairosdb.KairosDbExtension;
 import io.statspipe.adapter.kairosdb.KairosDeletion;
@@ -97,10 +103,10 @@ class DeleteDataTest {
         legacy = new LegacyHistoryReader(db);
         deletion = new KairosDeletion(config);
         TenantTokens tokens = new TenantTokens(List.of(
-                Settings.Token.admin(TenantTokens.sha256Hex(ADMIN), Settings.Scope.QUERY, Settings.Scope.INGEST),
-                Settings.Token.admin(TenantTokens.sha256Hex(ADMIN_QUERY_ONLY), Settings.Scope.QUERY),
-                Settings.Token.ofTenant("acme", TenantTokens.sha256Hex(ACME), Settings.Scope.QUERY, Settings.Scope.INGEST)));
-        api = new ApiServer(Settings.BIND_ADDRESS, 0, Settings.HttpEdge.DEFAULTS)
+                Token.admin(TenantTokens.sha256Hex(ADMIN), Scope.QUERY, Scope.INGEST),
+                Token.admin(TenantTokens.sha256Hex(ADMIN_QUERY_ONLY), Scope.QUERY),
+                Token.ofTenant("acme", TenantTokens.sha256Hex(ACME), Scope.QUERY, Scope.INGEST)));
+        api = new ApiServer(Settings.BIND_ADDRESS, 0, HttpEdge.DEFAULTS)
                 .route(DeleteEndpoint.PATH, new DeleteEndpoint(tokens, new DeleteDataService(List.of(deletion, new LegacyDeletion(db))),
                         InstantSource.system()))
                 .start();

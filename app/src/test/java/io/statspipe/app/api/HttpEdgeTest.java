@@ -2,8 +2,14 @@ package io.statspipe.app.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.statspipe.adapter.http.ApiServer;
+import io.statspipe.adapter.http.HttpEdge;
+import io.statspipe.adapter.http.QueryEndpoint;
+import io.statspipe.adapter.http.Scope;
+import io.statspipe.adapter.http.TenantTokens;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.statspipe.adapter.http.Token;
 import io.statspipe.app.config.Settings;
 import io.statspipe.ports.fixtures.InMemoryAggregateStore;
 import io.statspipe.ports.service.QueryStatsService;
@@ -41,7 +47,7 @@ class HttpEdgeTest {
     static final String TOKEN = "edge-token-0b7c";
     static final ObjectMapper JSON = new ObjectMapper();
     /** The fewest threads the edge accepts: 4 serve requests, 1 more may wait. */
-    static final Settings.HttpEdge EDGE = new Settings.HttpEdge(Duration.ofSeconds(1), Duration.ofSeconds(5), 64, 8, 1,
+    static final HttpEdge EDGE = new HttpEdge(Duration.ofSeconds(1), Duration.ofSeconds(5), 64, 8, 1,
             64 * 1024);
     static final int SERVING = ApiServer.servingThreads(EDGE);
 
@@ -53,7 +59,7 @@ class HttpEdgeTest {
 
     @BeforeAll
     static void start() {
-        TenantTokens tokens = new TenantTokens(List.of(Settings.Token.admin(TenantTokens.sha256Hex(TOKEN), Settings.Scope.QUERY)));
+        TenantTokens tokens = new TenantTokens(List.of(Token.admin(TenantTokens.sha256Hex(TOKEN), Scope.QUERY)));
         api = new ApiServer(Settings.BIND_ADDRESS, 0, EDGE)
                 .route("/health", request -> ApiServer.Response.json(200, Map.of("status", "ready")))
                 .route("/api/v1/query", new QueryEndpoint(tokens, new QueryStatsService(new InMemoryAggregateStore(), 100_000),

@@ -3,9 +3,16 @@ package io.statspipe.app.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.statspipe.adapter.http.ApiServer;
+import io.statspipe.adapter.http.HttpEdge;
+import io.statspipe.adapter.http.KairosCompatibleApi;
+import io.statspipe.adapter.http.ListingEndpoints;
+import io.statspipe.adapter.http.Scope;
+import io.statspipe.adapter.http.TenantTokens;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.statspipe.adapter.http.Token;
 import io.statspipe.adapter.kairosdb.KairosAggregateStore;
 import io.statspipe.adapter.kairosdb.KairosDbExtension;
 import io.statspipe.adapter.kairosdb.KairosPlugin;
@@ -80,11 +87,11 @@ class KairosCompatibleApiTest {
         store = new KairosAggregateStore(config);
         store.write(rollup.flush(Origin.ofPartition(0, 0, 0)).partials());
         TenantTokens tokens = new TenantTokens(List.of(
-                Settings.Token.ofTenant("acme", TenantTokens.sha256Hex(ACME_TOKEN), Settings.Scope.QUERY),
-                Settings.Token.ofTenant("acme", TenantTokens.sha256Hex(ACME_WRITER), Settings.Scope.INGEST),
-                Settings.Token.admin(TenantTokens.sha256Hex(ADMIN_TOKEN), Settings.Scope.QUERY)));
+                Token.ofTenant("acme", TenantTokens.sha256Hex(ACME_TOKEN), Scope.QUERY),
+                Token.ofTenant("acme", TenantTokens.sha256Hex(ACME_WRITER), Scope.INGEST),
+                Token.admin(TenantTokens.sha256Hex(ADMIN_TOKEN), Scope.QUERY)));
         kairosReads = new KairosQueryApi(config);
-        api = new ApiServer(Settings.BIND_ADDRESS, 0, Settings.HttpEdge.DEFAULTS);
+        api = new ApiServer(Settings.BIND_ADDRESS, 0, HttpEdge.DEFAULTS);
         KairosCompatibleApi.register(api, tokens, kairosReads);
         ListingEndpoints.register(api, tokens, new ListSeriesService(store), InstantSource.system());
         api.start();

@@ -2,8 +2,12 @@ package io.statspipe.app.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.statspipe.adapter.http.Caller;
+import io.statspipe.adapter.http.LocalAdminToken;
+import io.statspipe.adapter.http.Scope;
+import io.statspipe.adapter.http.TenantTokens;
+import io.statspipe.adapter.http.Token;
 import io.statspipe.app.config.Settings;
-import io.statspipe.app.config.Settings.Scope;
 import io.statspipe.app.config.SettingsLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,13 +27,13 @@ class LocalAdminTokenTest {
     void theFirstStartCreatesAnOwnerOnlyTokenWhoseHashIsAnAdministrator() throws Exception {
         Path dataDir = dir.resolve("data");
 
-        Settings.Token admitted = LocalAdminToken.ensure(dataDir);
+        Token admitted = LocalAdminToken.ensure(dataDir);
 
         Path file = dataDir.resolve("admin.token");
         assertThat(Files.getPosixFilePermissions(file)).isEqualTo(LocalAdminToken.OWNER_ONLY);
         String token = LocalAdminToken.read(dataDir).orElseThrow();
         assertThat(token).hasSizeGreaterThanOrEqualTo(43).matches("[A-Za-z0-9_-]+");
-        assertThat(admitted).isEqualTo(Settings.Token.admin(TenantTokens.sha256Hex(token), Scope.QUERY, Scope.INGEST));
+        assertThat(admitted).isEqualTo(Token.admin(TenantTokens.sha256Hex(token), Scope.QUERY, Scope.INGEST));
         assertThat(new TenantTokens(List.of(admitted)).authenticate(Optional.of("Bearer " + token)))
                 .isEqualTo(Caller.admin(Scope.QUERY, Scope.INGEST));
         try (var left = Files.list(dataDir)) {
@@ -39,10 +43,10 @@ class LocalAdminTokenTest {
 
     @Test
     void laterStartsKeepTheTokenAlreadyHandedOut() throws Exception {
-        Settings.Token first = LocalAdminToken.ensure(dir);
+        Token first = LocalAdminToken.ensure(dir);
         String token = LocalAdminToken.read(dir).orElseThrow();
 
-        Settings.Token again = LocalAdminToken.ensure(dir);
+        Token again = LocalAdminToken.ensure(dir);
 
         assertThat(again).isEqualTo(first);
         assertThat(LocalAdminToken.read(dir)).contains(token);
@@ -63,7 +67,7 @@ class LocalAdminTokenTest {
 
     @Test
     void aConfiguredTokenWithTheSameHashIsNotAdmittedTwice() throws Exception {
-        Settings.Token admin = LocalAdminToken.ensure(dir);
+        Token admin = LocalAdminToken.ensure(dir);
         Path config = Files.writeString(dir.resolve("statspipe.conf"),
                 "statspipe.api.admin-sha256 = [\"" + admin.sha256() + "\"]\n");
         Settings configured = SettingsLoader.load(Optional.of(config), Map.of(), new Properties(), Map.of());
@@ -71,6 +75,6 @@ class LocalAdminTokenTest {
         Settings withLocalAdmin = configured.withToken(admin);
 
         assertThat(withLocalAdmin.api().tokens()).isEqualTo(configured.api().tokens());
-        assertThat(withLocalAdmin.api().tokens()).containsExactly(Settings.Token.admin(admin.sha256(), Scope.QUERY));
+        assertThat(withLocalAdmin.api().tokens()).containsExactly(Token.admin(admin.sha256(), Scope.QUERY));
     }
 }

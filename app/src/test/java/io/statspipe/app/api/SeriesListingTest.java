@@ -2,8 +2,14 @@ package io.statspipe.app.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.statspipe.adapter.http.ApiServer;
+import io.statspipe.adapter.http.HttpEdge;
+import io.statspipe.adapter.http.ListingEndpoints;
+import io.statspipe.adapter.http.Scope;
+import io.statspipe.adapter.http.TenantTokens;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.statspipe.adapter.http.Token;
 import io.statspipe.app.cli.CommandLineRun;
 import io.statspipe.app.config.Settings;
 import io.statspipe.domain.Event;
@@ -52,9 +58,9 @@ class SeriesListingTest {
         rollup.accept(Event.counter(Series.of("untenanted", "page", "home"), T0, 1));
         store.write(rollup.flush(Origin.ofPartition(0, 0, 0)).partials());
         TenantTokens tokens = new TenantTokens(List.of(
-                Settings.Token.ofTenant("acme", TenantTokens.sha256Hex(ACME_TOKEN), Settings.Scope.QUERY),
-                Settings.Token.admin(TenantTokens.sha256Hex(ADMIN_TOKEN), Settings.Scope.QUERY)));
-        api = new ApiServer(Settings.BIND_ADDRESS, 0, Settings.HttpEdge.DEFAULTS);
+                Token.ofTenant("acme", TenantTokens.sha256Hex(ACME_TOKEN), Scope.QUERY),
+                Token.admin(TenantTokens.sha256Hex(ADMIN_TOKEN), Scope.QUERY)));
+        api = new ApiServer(Settings.BIND_ADDRESS, 0, HttpEdge.DEFAULTS);
         ListingEndpoints.register(api, tokens, new ListSeriesService(store), LATER);
         api.start();
     }

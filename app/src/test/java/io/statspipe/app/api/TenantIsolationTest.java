@@ -3,8 +3,16 @@ package io.statspipe.app.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.quicktheories.QuickTheory.qt;
 
+import io.statspipe.adapter.http.ApiServer;
+import io.statspipe.adapter.http.HttpEdge;
+import io.statspipe.adapter.http.QueryEndpoint;
+import io.statspipe.adapter.http.Scope;
+import io.statspipe.adapter.http.TenantAccessDenied;
+import io.statspipe.adapter.http.TenantScopedQueries;
+import io.statspipe.adapter.http.TenantTokens;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.statspipe.adapter.http.Token;
 import io.statspipe.app.config.Settings;
 import io.statspipe.domain.Aggregation;
 import io.statspipe.domain.Event;
@@ -86,11 +94,11 @@ class TenantIsolationTest {
         queries = new QueryStatsService(store, 100_000);
 
         TenantTokens tokens = new TenantTokens(List.of(
-                Settings.Token.ofTenant("acme", TenantTokens.sha256Hex(ACME_TOKEN), Settings.Scope.QUERY),
-                Settings.Token.ofTenant("globex", TenantTokens.sha256Hex(GLOBEX_TOKEN), Settings.Scope.QUERY),
-                Settings.Token.ofTenant("globex", TenantTokens.sha256Hex(GLOBEX_WRITER), Settings.Scope.INGEST),
-                Settings.Token.admin(TenantTokens.sha256Hex(ADMIN_TOKEN), Settings.Scope.QUERY)));
-        api = new ApiServer(Settings.BIND_ADDRESS, 0, Settings.HttpEdge.DEFAULTS).route("/api/v1/query",
+                Token.ofTenant("acme", TenantTokens.sha256Hex(ACME_TOKEN), Scope.QUERY),
+                Token.ofTenant("globex", TenantTokens.sha256Hex(GLOBEX_TOKEN), Scope.QUERY),
+                Token.ofTenant("globex", TenantTokens.sha256Hex(GLOBEX_WRITER), Scope.INGEST),
+                Token.admin(TenantTokens.sha256Hex(ADMIN_TOKEN), Scope.QUERY)));
+        api = new ApiServer(Settings.BIND_ADDRESS, 0, HttpEdge.DEFAULTS).route("/api/v1/query",
                 new QueryEndpoint(tokens, queries, InstantSource.fixed(Instant.ofEpochMilli(T0 + 3_600_000)))).start();
     }
 

@@ -25,7 +25,9 @@ class HexagonalArchitectureTest {
             HexagonalRules::onlyAppUsesAdapters,
             HexagonalRules::appHoldsNoParser,
             HexagonalRules::appRecordsNoInput,
-            HexagonalRules::appImplementsNoOutboundPort);
+            HexagonalRules::appImplementsNoOutboundPort,
+            HexagonalRules::appHoldsNoHttpHandler,
+            HexagonalRules::appImplementsNoInboundPort);
 
     @Test
     void statspipeKeepsEveryRule() {
@@ -38,6 +40,7 @@ class HexagonalArchitectureTest {
         assertThat(statspipe.containPackage("io.statspipe.ports")).isTrue();
         assertThat(statspipe.containPackage("io.statspipe.app")).isTrue();
         assertThat(statspipe.containPackage("io.statspipe.adapter.ingest")).isTrue();
+        assertThat(statspipe.containPackage("io.statspipe.adapter.http")).isTrue();
 
         RULES.forEach(rule -> rule.apply("io.statspipe").check(statspipe));
     }

@@ -73,6 +73,24 @@ final class HexagonalRules {
                 .because("an engine plugs in behind a port through its adapter; app only chooses which");
     }
 
+    /**
+     * app holds no HTTP handler: no endpoint of the HTTP adapter's server ({@code adapter.http.ApiServer.Endpoint}), and
+     * no use of an HTTP server library (Jetty, the JDK's) at all; app only hands handlers to the server by path.
+     */
+    static ArchRule appHoldsNoHttpHandler(String root) {
+        return noClasses().that().resideInAPackage(root + ".app..")
+                .should().implement(HasName.Predicates.name(root + ".adapter.http.ApiServer$Endpoint"))
+                .orShould().dependOnClassesThat().resideInAnyPackage("org.eclipse.jetty..", "com.sun.net.httpserver..")
+                .because("the HTTP API is the HTTP adapter's (adapter.http); app wires its endpoints to the use cases");
+    }
+
+    /** app implements no inbound port: the use cases are the services in ports, their HTTP face the HTTP adapter. */
+    static ArchRule appImplementsNoInboundPort(String root) {
+        return noClasses().that().resideInAPackage(root + ".app..")
+                .should().implement(JavaClass.Predicates.resideInAPackage(root + ".ports.in.."))
+                .because("a use case is a service in ports (or, held to one tenant, the HTTP adapter's); app only wires them");
+    }
+
     /** Only app (and bench, which measures wired engines) may reach into adapters. */
     static ArchRule onlyAppUsesAdapters(String root) {
         return noClasses().that().resideInAnyPackage(root + ".domain..", root + ".ports..", root + ".migration..")

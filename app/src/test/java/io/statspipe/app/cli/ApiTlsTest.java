@@ -3,9 +3,11 @@ package io.statspipe.app.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.statspipe.app.api.ApiServer;
-import io.statspipe.app.api.ApiTls;
-import io.statspipe.app.config.ConfigurationException;
+import io.statspipe.adapter.http.ApiServer;
+import io.statspipe.adapter.http.ApiTls;
+import io.statspipe.adapter.http.HttpEdge;
+import io.statspipe.adapter.http.Tls;
+import io.statspipe.adapter.http.TlsConfigurationException;
 import io.statspipe.app.config.Settings;
 import java.io.IOException;
 import java.net.URI;
@@ -38,7 +40,7 @@ class ApiTlsTest {
 
     @TempDir
     static Path dir;
-    static Settings.Tls tls;
+    static Tls tls;
     static ApiServer api;
 
     @BeforeAll
@@ -53,8 +55,8 @@ class ApiTlsTest {
                 "-rfc", "-file", certificate.toString());
         keytool("-importcert", "-noprompt", "-alias", "api", "-file", certificate.toString(), "-storetype", "PKCS12",
                 "-keystore", truststore.toString(), "-storepass", TRUSTSTORE_PASSWORD);
-        tls = new Settings.Tls(Optional.of(keystore), KEYSTORE_PASSWORD, Optional.of(truststore), TRUSTSTORE_PASSWORD);
-        api = new ApiServer(Settings.BIND_ADDRESS, 0, Settings.HttpEdge.DEFAULTS, tls)
+        tls = new Tls(Optional.of(keystore), KEYSTORE_PASSWORD, Optional.of(truststore), TRUSTSTORE_PASSWORD);
+        api = new ApiServer(Settings.BIND_ADDRESS, 0, HttpEdge.DEFAULTS, tls)
                 .route("/health", request -> ApiServer.Response.json(200, Map.of("status", "ready")))
                 .start();
     }
@@ -91,7 +93,7 @@ class ApiTlsTest {
     @Test
     void theCommandLineClientReachesTheHttpsApiWithTheConfiguredTruststore() throws Exception {
         Settings.Api settings = new Settings.Api(Settings.BIND_ADDRESS, api.port(), List.of(), 1000,
-                Settings.HttpEdge.DEFAULTS, tls);
+                HttpEdge.DEFAULTS, tls);
         ApiClient byConfiguration = new ApiClient(settings.baseUrl(), ApiTls.client(tls));
         assertThat(byConfiguration.baseUrl()).isEqualTo(url("https"));
         assertThat(byConfiguration.get("/health", Optional.empty()).status()).isEqualTo(200);
@@ -120,28 +122,28 @@ class ApiTlsTest {
     void aKeystoreThatCannotServeIsRefusedNamingTheKey() {
         Path missing = dir.resolve("missing.p12");
         assertThatThrownBy(() -> serverWith(missing, KEYSTORE_PASSWORD))
-                .isInstanceOf(ConfigurationException.class)
+                .isInstanceOf(TlsConfigurationException.class)
                 .hasMessage("statspipe.api.tls.keystore = '" + missing + "': no such file");
         assertThatThrownBy(() -> serverWith(tls.keystore().get(), "not-the-password"))
-                .isInstanceOf(ConfigurationException.class)
+                .isInstanceOf(TlsConfigurationException.class)
                 .hasMessageContaining("statspipe.api.tls.keystore = '" + tls.keystore().get() + "'")
                 .hasMessageContaining("does not open with statspipe.api.tls.keystore-password (wrong password)")
                 .hasMessageNotContaining("not-the-password");
         assertThatThrownBy(() -> serverWith(tls.truststore().get(), TRUSTSTORE_PASSWORD))
-                .isInstanceOf(ConfigurationException.class)
+                .isInstanceOf(TlsConfigurationException.class)
                 .hasMessageContaining("statspipe.api.tls.keystore = '" + tls.truststore().get() + "' holds no private key");
     }
 
     @Test
     void aTruststoreWithoutACertificateIsRefusedNamingTheKey() {
-        Settings.Tls keystoreAsTruststore = new Settings.Tls(Optional.empty(), "", tls.keystore(), KEYSTORE_PASSWORD);
+        Tls keystoreAsTruststore = new Tls(Optional.empty(), "", tls.keystore(), KEYSTORE_PASSWORD);
         assertThatThrownBy(() -> ApiTls.client(keystoreAsTruststore))
-                .isInstanceOf(ConfigurationException.class)
+                .isInstanceOf(TlsConfigurationException.class)
                 .hasMessageContaining("statspipe.api.tls.truststore = '" + tls.keystore().get() + "' holds no certificate to trust");
     }
 
     private static void serverWith(Path keystore, String password) {
-        new ApiServer(Settings.BIND_ADDRESS, 0, Settings.HttpEdge.DEFAULTS,
-                new Settings.Tls(Optional.of(keystore), password, Optional.empty(), "")).close();
+        new ApiServer(Settings.BIND_ADDRESS, 0, HttpEdge.DEFAULTS,
+                new Tls(Optional.of(keystore), password, Optional.empty(), "")).close();
     }
 }

@@ -59,6 +59,15 @@ class CommandLineTest {
     }
 
     @Test
+    void aTlsFileThatCannotServeStopsTheCommandNamingItsKey() throws Exception {
+        Path notAKeystore = Files.writeString(dir.resolve("trust.p12"), "not a keystore\n");
+        CommandLineRun r = run("query", "page.views", "--set", "statspipe.api.tls.truststore=" + notAKeystore,
+                "--set", "statspipe.api.tls.truststore-password=changeit");
+        assertThat(r.exit()).isEqualTo(StatspipeCommand.CONFIGURATION_ERROR);
+        assertThat(r.err()).contains("configuration error: statspipe.api.tls.truststore = '" + notAKeystore + "'");
+    }
+
+    @Test
     void aBadPortStopsStartUpNamingKeyAndValue() {
         CommandLineRun r = run("up", "--data-dir", dir.toString(), "--api-port", "70000");
         assertThat(r.exit()).isEqualTo(StatspipeCommand.CONFIGURATION_ERROR);

@@ -2,10 +2,10 @@ package io.statspipe.app.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.statspipe.app.api.Caller;
-import io.statspipe.app.api.TenantTokens;
+import io.statspipe.adapter.http.Caller;
+import io.statspipe.adapter.http.Scope;
+import io.statspipe.adapter.http.TenantTokens;
 import io.statspipe.app.config.Settings;
-import io.statspipe.app.config.Settings.Scope;
 import io.statspipe.app.config.SettingsLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;

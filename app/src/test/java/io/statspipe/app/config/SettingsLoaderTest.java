@@ -3,6 +3,9 @@ package io.statspipe.app.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.statspipe.adapter.http.HttpEdge;
+import io.statspipe.adapter.http.Scope;
+import io.statspipe.adapter.http.Token;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -149,8 +152,8 @@ class SettingsLoaderTest {
                 + "statspipe.api.admin-sha256 = [ \"" + "b".repeat(64) + "\" ]\n");
         Settings s = load(Optional.of(good), Map.of(), Map.of(), Map.of());
         // the format before scopes: query tokens, and admin-sha256 for administrators that only read
-        assertThat(s.api().tokens()).containsExactly(Settings.Token.ofTenant("acme", hash, Settings.Scope.QUERY),
-                Settings.Token.admin("b".repeat(64), Settings.Scope.QUERY));
+        assertThat(s.api().tokens()).containsExactly(Token.ofTenant("acme", hash, Scope.QUERY),
+                Token.admin("b".repeat(64), Scope.QUERY));
 
         Path pasted = dir.resolve("pasted.conf");
         Files.writeString(pasted, "statspipe.api.tokens = [ { tenant = acme, sha256 = \"s3cret-token-value\" } ]\n");
@@ -171,8 +174,8 @@ class SettingsLoaderTest {
         Files.writeString(conf, "statspipe.api.tokens = [ { tenant = acme, sha256 = \"" + "a".repeat(64)
                 + "\", scopes = [ingest] },\n { admin = true, sha256 = \"" + "b".repeat(64) + "\", scopes = [query, ingest] } ]\n");
         assertThat(load(Optional.of(conf), Map.of(), Map.of(), Map.of()).api().tokens()).containsExactly(
-                Settings.Token.ofTenant("acme", "a".repeat(64), Settings.Scope.INGEST),
-                Settings.Token.admin("b".repeat(64), Settings.Scope.QUERY, Settings.Scope.INGEST));
+                Token.ofTenant("acme", "a".repeat(64), Scope.INGEST),
+                Token.admin("b".repeat(64), Scope.QUERY, Scope.INGEST));
 
         Map<String, String> mistakes = Map.of(
                 "[ { tenant = acme, sha256 = \"" + "a".repeat(64) + "\", scopes = [write] } ]", "statspipe.api.tokens[0].scopes",
@@ -192,7 +195,7 @@ class SettingsLoaderTest {
     @Test
     void theHttpEdgeLimitsAndListenAddressesAreValidatedNamingTheKey() {
         Settings s = defaults();
-        assertThat(s.api().edge()).isEqualTo(Settings.HttpEdge.DEFAULTS);
+        assertThat(s.api().edge()).isEqualTo(HttpEdge.DEFAULTS);
         assertThat(s.api().bind()).isEqualTo("127.0.0.1");
         assertThat(s.statsd().bind()).isEqualTo("127.0.0.1");
         assertThat(s.ingest().requireToken()).isFalse();

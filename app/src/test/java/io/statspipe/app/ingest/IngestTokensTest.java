@@ -4,14 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.statspipe.adapter.http.HttpEdge;
+import io.statspipe.adapter.http.Scope;
+import io.statspipe.adapter.http.Token;
 import io.statspipe.adapter.ingest.IngestEndpoint;
 import io.statspipe.adapter.kafka.AgentSettings;
 import io.statspipe.adapter.kafka.KafkaBrokerExtension;
 import io.statspipe.adapter.kafka.TopicLayout;
 import io.statspipe.adapter.kafka.spool.SpoolSettings;
-import io.statspipe.app.api.IngestRoute;
-import io.statspipe.app.api.TenantTokens;
-import io.statspipe.app.config.Settings;
+import io.statspipe.adapter.http.IngestRoute;
+import io.statspipe.adapter.http.TenantTokens;
 import io.statspipe.domain.Event;
 import io.statspipe.domain.Series;
 import java.net.InetSocketAddress;
@@ -52,12 +54,12 @@ class IngestTokensTest {
     static void start() {
         topics.ensureExists(KAFKA.bootstrapServers());
         TenantTokens tokens = new TenantTokens(List.of(
-                Settings.Token.ofTenant("acme", TenantTokens.sha256Hex(ACME_WRITER), Settings.Scope.INGEST, Settings.Scope.QUERY),
-                Settings.Token.ofTenant("acme", TenantTokens.sha256Hex(ACME_READER), Settings.Scope.QUERY),
-                Settings.Token.admin(TenantTokens.sha256Hex(ADMIN_WRITER), Settings.Scope.INGEST)));
+                Token.ofTenant("acme", TenantTokens.sha256Hex(ACME_WRITER), Scope.INGEST, Scope.QUERY),
+                Token.ofTenant("acme", TenantTokens.sha256Hex(ACME_READER), Scope.QUERY),
+                Token.admin(TenantTokens.sha256Hex(ADMIN_WRITER), Scope.INGEST)));
         agent = RunningAgent.start(AgentSettings.of(KAFKA.bootstrapServers(), topics, SpoolSettings.defaults(dir.resolve("spool"))),
                 new InetSocketAddress("127.0.0.1", 0), new InetSocketAddress("127.0.0.1", 0),
-                new IngestRoute.Access(tokens, true), Settings.HttpEdge.DEFAULTS);
+                new IngestRoute.Access(tokens, true), HttpEdge.DEFAULTS);
     }
 
     @AfterAll
@@ -159,7 +161,7 @@ class IngestTokensTest {
 
     @Test
     void aBodyOverTheLimitIs413WithItsReason() throws Exception {
-        String large = "big.views:1|c\n".repeat(Settings.HttpEdge.DEFAULTS.maxBodyBytes() / 14 + 1);
+        String large = "big.views:1|c\n".repeat(HttpEdge.DEFAULTS.maxBodyBytes() / 14 + 1);
         JsonNode refused = body(post(large, ACME_WRITER, false), 413);
         assertThat(refused.path("error").asText()).contains("the body is too large").contains("statspipe.api.max-body-bytes");
     }

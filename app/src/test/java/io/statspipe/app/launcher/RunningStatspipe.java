@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.statspipe.app.api.TenantTokens;
+import io.statspipe.adapter.http.TenantTokens;
 import java.io.File;
 import java.io.IOException;
 import java.net.DatagramSocket;

@@ -1,4 +1,4 @@
-package io.statspipe.app.api;
+package io.statspipe.adapter.http;
 
 /** A request refused with an HTTP status and a reason for the caller. */
 public class ApiException extends RuntimeException {

@@ -1,6 +1,5 @@
-package io.statspipe.app.api;
+package io.statspipe.adapter.http;
 
-import io.statspipe.app.config.Settings.Scope;
 import io.statspipe.ports.out.ReadScope;
 import java.util.Optional;
 import java.util.Set;

@@ -1,6 +1,5 @@
-package io.statspipe.app.api;
+package io.statspipe.adapter.http;
 
-import io.statspipe.app.config.Settings;
 import io.statspipe.domain.Resolution;
 import io.statspipe.ports.in.DataSelection;
 import io.statspipe.ports.in.DeleteDataUseCase;
@@ -46,7 +45,7 @@ public final class DeleteEndpoint implements ApiServer.Endpoint {
         if (!request.method().equals("POST")) {
             throw new ApiException(405, "use POST for " + request.path());
         }
-        Caller caller = tokens.authenticate(request.authorization()).require(Settings.Scope.INGEST);
+        Caller caller = tokens.authenticate(request.authorization()).require(Scope.INGEST);
         if (!caller.isAdmin()) {
             throw new ApiException(403, "deleting data needs an administrator's token; this one is of " + caller);
         }

@@ -1,6 +1,5 @@
-package io.statspipe.app.api;
+package io.statspipe.adapter.http;
 
-import io.statspipe.app.config.Settings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -43,14 +42,14 @@ public final class LocalAdminToken {
      *
      * @return the token as configuration keeps it: its SHA-256, no tenant, the query and ingest scopes
      */
-    public static Settings.Token ensure(Path dataDir) throws IOException {
+    public static Token ensure(Path dataDir) throws IOException {
         Path file = file(dataDir);
         if (!Files.exists(file)) {
             create(dataDir, file);
         }
         String token = read(dataDir).orElseThrow(() -> new IOException(file + " is empty: delete it and start statspipe up"
                 + " again to get a new administrator token"));
-        return Settings.Token.admin(TenantTokens.sha256Hex(token), Settings.Scope.QUERY, Settings.Scope.INGEST);
+        return Token.admin(TenantTokens.sha256Hex(token), Scope.QUERY, Scope.INGEST);
     }
 
     /** The token in {@code <dataDir>/admin.token}, if that file exists and holds one. */

@@ -1,4 +1,4 @@
-package io.statspipe.app.api;
+package io.statspipe.adapter.http;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +28,11 @@ public final class StatusEndpoints {
 
     /** The figures {@code statspipe status} prints, as JSON. */
     public static ApiServer.Endpoint status(Supplier<PipelineStatus> status) {
-        return request -> ApiServer.Response.json(200, status.get());
+        return json(status);
+    }
+
+    /** 200 with what {@code body} supplies at each request, as JSON (the agent's {@code /health}). */
+    public static ApiServer.Endpoint json(Supplier<?> body) {
+        return request -> ApiServer.Response.json(200, body.get());
     }
 }

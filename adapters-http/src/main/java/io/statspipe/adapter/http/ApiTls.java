@@ -1,7 +1,5 @@
-package io.statspipe.app.api;
+package io.statspipe.adapter.http;
 
-import io.statspipe.app.config.ConfigurationException;
-import io.statspipe.app.config.Settings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,20 +29,20 @@ public final class ApiTls {
      * Jetty's TLS for the server, from the keystore: it must open with its password and hold a
      * private key that opens with the same password.
      */
-    static SslContextFactory.Server server(Settings.Tls tls) {
+    static SslContextFactory.Server server(Tls tls) {
         Path path = tls.keystore().orElseThrow(() -> new IllegalArgumentException("no keystore configured"));
         char[] password = tls.keystorePassword().toCharArray();
         KeyStore keystore = open(KEYSTORE, path, KEYSTORE_PASSWORD, password);
         try {
             String alias = Collections.list(keystore.aliases()).stream().filter(a -> isKeyEntry(keystore, a)).findFirst()
-                    .orElseThrow(() -> new ConfigurationException(KEYSTORE + " = '" + path + "' holds no private key"
+                    .orElseThrow(() -> new TlsConfigurationException(KEYSTORE + " = '" + path + "' holds no private key"
                             + " (a certificate alone cannot serve TLS): make it with keytool -genkeypair"));
             keystore.getKey(alias, password);
         } catch (UnrecoverableKeyException e) {
-            throw new ConfigurationException(KEYSTORE + " = '" + path + "': its private key does not open with "
+            throw new TlsConfigurationException(KEYSTORE + " = '" + path + "': its private key does not open with "
                     + KEYSTORE_PASSWORD + " (the key needs the keystore's password)", e);
         } catch (GeneralSecurityException e) {
-            throw new ConfigurationException(KEYSTORE + " = '" + path + "' cannot be read: " + e.getMessage(), e);
+            throw new TlsConfigurationException(KEYSTORE + " = '" + path + "' cannot be read: " + e.getMessage(), e);
         }
         SslContextFactory.Server factory = new SslContextFactory.Server();
         factory.setKeyStore(keystore);
@@ -56,7 +54,7 @@ public final class ApiTls {
      * What the command line's client trusts: the truststore's certificates when one is
      * configured, the JDK's trusted authorities otherwise.
      */
-    public static SSLContext client(Settings.Tls tls) {
+    public static SSLContext client(Tls tls) {
         if (tls.truststore().isEmpty()) {
             try {
                 return SSLContext.getDefault();
@@ -69,7 +67,7 @@ public final class ApiTls {
         try {
             boolean trustsSome = Collections.list(truststore.aliases()).stream().anyMatch(a -> isCertificateEntry(truststore, a));
             if (!trustsSome) {
-                throw new ConfigurationException(TRUSTSTORE + " = '" + path + "' holds no certificate to trust (a keystore's"
+                throw new TlsConfigurationException(TRUSTSTORE + " = '" + path + "' holds no certificate to trust (a keystore's"
                         + " private key entry is not one): import the API's certificate with keytool -importcert");
             }
             TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
@@ -78,24 +76,24 @@ public final class ApiTls {
             context.init(null, trust.getTrustManagers(), null);
             return context;
         } catch (GeneralSecurityException e) {
-            throw new ConfigurationException(TRUSTSTORE + " = '" + path + "' cannot be used: " + e.getMessage(), e);
+            throw new TlsConfigurationException(TRUSTSTORE + " = '" + path + "' cannot be used: " + e.getMessage(), e);
         }
     }
 
     private static KeyStore open(String key, Path path, String passwordKey, char[] password) {
         if (!Files.isRegularFile(path)) {
-            throw new ConfigurationException(key + " = '" + path + "': no such file");
+            throw new TlsConfigurationException(key + " = '" + path + "': no such file");
         }
         try {
             return KeyStore.getInstance(path.toFile(), password);
         } catch (IOException e) {
             if (e.getCause() instanceof UnrecoverableKeyException) {
-                throw new ConfigurationException(key + " = '" + path + "' does not open with " + passwordKey
+                throw new TlsConfigurationException(key + " = '" + path + "' does not open with " + passwordKey
                         + " (wrong password)", e);
             }
-            throw new ConfigurationException(key + " = '" + path + "' cannot be read: " + e.getMessage(), e);
+            throw new TlsConfigurationException(key + " = '" + path + "' cannot be read: " + e.getMessage(), e);
         } catch (GeneralSecurityException e) {
-            throw new ConfigurationException(key + " = '" + path + "' is not a PKCS12 (or JKS) keystore: " + e.getMessage(), e);
+            throw new TlsConfigurationException(key + " = '" + path + "' is not a PKCS12 (or JKS) keystore: " + e.getMessage(), e);
         }
     }
 

@@ -1,4 +1,4 @@
-package io.statspipe.app.api;
+package io.statspipe.adapter.http;
 
 import io.statspipe.domain.Aggregation;
 import io.statspipe.domain.InvalidStatException;

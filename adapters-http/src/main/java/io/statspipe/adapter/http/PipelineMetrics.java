@@ -1,4 +1,4 @@
-package io.statspipe.app.api;
+package io.statspipe.adapter.http;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;

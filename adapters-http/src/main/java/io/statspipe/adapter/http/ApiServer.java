@@ -1,7 +1,6 @@
-package io.statspipe.app.api;
+package io.statspipe.adapter.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.statspipe.app.config.Settings;
 import io.statspipe.domain.InvalidStatException;
 import io.statspipe.ports.out.EngineUnavailableException;
 import java.io.IOException;
@@ -37,7 +36,7 @@ import org.slf4j.LoggerFactory;
 /**
  * statspipe's HTTP edge, for the API of {@code statspipe up} and the ingest of {@code statspipe
  * agent} alike: Jetty (its core handlers, no servlets), endpoints registered by path, within the
- * limits of {@link Settings.HttpEdge}. Every refusal, Jetty's own included (bad request line, 413,
+ * limits of {@link HttpEdge}. Every refusal, Jetty's own included (bad request line, 413,
  * 503 when overloaded), is a JSON body {@code {"error": "...", "status": N}}. Request logs name the
  * method, path and status, never a header (so never a token).
  *
@@ -91,15 +90,15 @@ public final class ApiServer implements AutoCloseable {
     private final Map<String, Endpoint> routes = new ConcurrentHashMap<>();
 
     /** A plain HTTP server. */
-    public ApiServer(String bind, int port, Settings.HttpEdge edge) {
-        this(bind, port, edge, Settings.Tls.NONE);
+    public ApiServer(String bind, int port, HttpEdge edge) {
+        this(bind, port, edge, Tls.NONE);
     }
 
     /**
      * HTTPS only on {@code port} when {@code tls} has a keystore (read and checked here, every
      * mistake named by its key), plain HTTP otherwise.
      */
-    public ApiServer(String bind, int port, Settings.HttpEdge edge, Settings.Tls tls) {
+    public ApiServer(String bind, int port, HttpEdge edge, Tls tls) {
         this.bind = bind;
         this.tls = tls.serves();
         this.maxBodyBytes = edge.maxBodyBytes();
@@ -143,7 +142,7 @@ public final class ApiServer implements AutoCloseable {
      * {@code /health} and refuse with 503 even while every serving thread waits on a slow store
      * (Jetty's acceptor and selector take two of them).
      */
-    public static int servingThreads(Settings.HttpEdge edge) {
+    public static int servingThreads(HttpEdge edge) {
         return edge.threads() / 2;
     }
 

@@ -1,6 +1,5 @@
-package io.statspipe.app.api;
+package io.statspipe.adapter.http;
 
-import io.statspipe.app.config.Settings;
 import io.statspipe.ports.in.Point;
 import io.statspipe.ports.in.QueryStatsUseCase;
 import io.statspipe.ports.in.SeriesResult;
@@ -39,7 +38,7 @@ public final class QueryEndpoint implements ApiServer.Endpoint {
         if (!request.method().equals("GET")) {
             throw new ApiException(405, "use GET for " + request.path());
         }
-        Caller caller = tokens.authenticate(request.authorization()).require(Settings.Scope.QUERY);
+        Caller caller = tokens.authenticate(request.authorization()).require(Scope.QUERY);
         StatsQuery query = QueryParameters.toQuery(request.params(), clock.instant());
         QueryStatsUseCase asCaller = caller.tenant()
                 .<QueryStatsUseCase>map(t -> new TenantScopedQueries(queries, t))

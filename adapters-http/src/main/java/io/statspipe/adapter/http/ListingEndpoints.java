@@ -1,6 +1,5 @@
-package io.statspipe.app.api;
+package io.statspipe.adapter.http;
 
-import io.statspipe.app.config.Settings;
 import io.statspipe.ports.in.ListSeriesUseCase;
 import io.statspipe.ports.in.TimeRange;
 import io.statspipe.ports.out.ReadScope;
@@ -101,7 +100,7 @@ public final class ListingEndpoints {
         if (!request.method().equals("GET")) {
             throw new ApiException(405, "use GET for " + request.path());
         }
-        Caller caller = tokens.authenticate(request.authorization()).require(Settings.Scope.QUERY);
+        Caller caller = tokens.authenticate(request.authorization()).require(Scope.QUERY);
         QueryParameters.onlyKnown(request.params(), known);
         Instant now = clock.instant();
         TimeRange range = new TimeRange(QueryParameters.instant("from", QueryParameters.single(request.params(), "from", "-7d"), now),

@@ -1,6 +1,5 @@
-package io.statspipe.app.api;
+package io.statspipe.adapter.http;
 
-import io.statspipe.app.config.Settings;
 import io.statspipe.ports.out.NativeAnswer;
 import io.statspipe.ports.out.NativeQueryPort;
 import io.statspipe.ports.out.ReadScope;
@@ -68,7 +67,7 @@ public final class KairosCompatibleApi {
     }
 
     private ReadScope scopeOf(ApiServer.Request request) {
-        return tokens.authenticate(request.authorization()).require(Settings.Scope.QUERY).readScope();
+        return tokens.authenticate(request.authorization()).require(Scope.QUERY).readScope();
     }
 
     private static ApiServer.Response answer(ApiServer.Request request, ReadScope scope, NativeAnswer answer) {

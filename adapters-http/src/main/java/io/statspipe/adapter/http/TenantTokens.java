@@ -1,6 +1,5 @@
-package io.statspipe.app.api;
+package io.statspipe.adapter.http;
 
-import io.statspipe.app.config.Settings;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -18,9 +17,9 @@ import java.util.Optional;
 public final class TenantTokens {
     private final Map<String, Caller> callersBySha256;
 
-    public TenantTokens(List<Settings.Token> tokens) {
+    public TenantTokens(List<Token> tokens) {
         Map<String, Caller> byHash = new HashMap<>();
-        for (Settings.Token t : tokens) {
+        for (Token t : tokens) {
             Caller previous = byHash.put(t.sha256(), new Caller(t.tenant(), t.scopes()));
             if (previous != null) {
                 throw new IllegalArgumentException("one token hash is configured twice: for " + previous + " and for "

@@ -1,4 +1,4 @@
-package io.statspipe.app.api;
+package io.statspipe.adapter.http;
 
 /** A tenant asked for another tenant's series (HTTP 403). */
 public final class TenantAccessDenied extends ApiException {

@@ -1,0 +1,6 @@
+package io.statspipe.adapter.http;
+
+/** What a bearer token may do. */
+public enum Scope {
+    QUERY, INGEST
+}
