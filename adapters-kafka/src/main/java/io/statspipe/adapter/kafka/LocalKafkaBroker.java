@@ -1,12 +1,11 @@
 package io.statspipe.adapter.kafka;
 
+import io.statspipe.ports.local.LoopbackPorts;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,7 +56,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
      * @param overrides broker settings that replace the defaults (e.g. {@code num.partitions})
      */
     public LocalKafkaBroker(Path dataDir, int port, int controllerPort, Map<String, String> overrides) {
-        this(dataDir, port == 0 ? freePort() : port, controllerPort == 0 ? freePort() : controllerPort, overrides, Map.of());
+        this(dataDir, port == 0 ? LoopbackPorts.free() : port, controllerPort == 0 ? LoopbackPorts.free() : controllerPort, overrides, Map.of());
     }
 
     private LocalKafkaBroker(Path dataDir, int port, int controllerPort, Map<String, String> overrides,
@@ -243,13 +242,5 @@ public final class LocalKafkaBroker implements AutoCloseable {
             return true;
         }
         return System.nanoTime() > deadline;
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free port on 127.0.0.1", e);
-        }
     }
 }

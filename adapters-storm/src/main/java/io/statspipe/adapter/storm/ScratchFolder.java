@@ -1,13 +1,11 @@
 package io.statspipe.adapter.storm;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.List;
 import java.util.OptionalLong;
 import java.util.stream.Stream;
+import org.apache.commons.io.FileUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,28 +82,9 @@ public final class ScratchFolder implements AutoCloseable {
     /**
      * Deletes a folder and everything in it; a folder that does not exist is already deleted.
      * A file that cannot be deleted (one a process still holds) does not stop the rest from
-     * going: everything else is deleted, then the first failure is thrown.
+     * going: everything else is deleted, then the failures are thrown.
      */
     public static void deleteRecursively(Path folder) throws IOException {
-        if (!Files.exists(folder)) {
-            return;
-        }
-        List<Path> paths;
-        try (Stream<Path> walk = Files.walk(folder)) {
-            paths = walk.sorted(Comparator.reverseOrder()).toList();
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
-        IOException first = null;
-        for (Path p : paths) {
-            try {
-                Files.deleteIfExists(p);
-            } catch (IOException e) {
-                first = first == null ? e : first;
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
+        FileUtils.deleteDirectory(folder.toFile());
     }
 }

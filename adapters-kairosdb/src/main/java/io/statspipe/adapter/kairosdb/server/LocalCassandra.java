@@ -1,5 +1,6 @@
 package io.statspipe.adapter.kairosdb.server;
 
+import io.statspipe.ports.local.LoopbackPorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -133,9 +134,9 @@ public final class LocalCassandra implements AutoCloseable {
             return this;
         }
         if (nativePort == 0) {
-            nativePort = ChildJvm.freePort();
-            storagePort = ChildJvm.freePort();
-            jmxPort = ChildJvm.freePort();
+            nativePort = LoopbackPorts.free();
+            storagePort = LoopbackPorts.free();
+            jmxPort = LoopbackPorts.free();
         }
         Path dir = config.dataDir().toAbsolutePath();
         Path yaml = dir.resolve("conf").resolve("cassandra.yaml");

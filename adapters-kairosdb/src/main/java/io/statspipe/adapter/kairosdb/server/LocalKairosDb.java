@@ -1,6 +1,7 @@
 package io.statspipe.adapter.kairosdb.server;
 
 import io.statspipe.adapter.kairosdb.KairosPlugin;
+import io.statspipe.ports.local.LoopbackPorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
@@ -10,9 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
+import org.apache.commons.io.FileUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -113,7 +113,7 @@ public final class LocalKairosDb implements AutoCloseable {
             return this;
         }
         if (httpPort == 0) {
-            httpPort = ChildJvm.freePort();
+            httpPort = LoopbackPorts.free();
         }
         Path dir = config.dataDir().toAbsolutePath();
         Path conf = dir.resolve("conf").resolve("kairosdb.conf");
@@ -123,7 +123,7 @@ public final class LocalKairosDb implements AutoCloseable {
         try {
             // The file-backed ingest queue is corrupt after a kill; the memory queue avoids it,
             // and wiping the folder makes sure a stale one is never read.
-            deleteRecursively(queue);
+            FileUtils.deleteDirectory(queue.toFile());
             Files.createDirectories(conf.getParent());
             Files.writeString(conf, configuration(dir), StandardCharsets.UTF_8);
             Files.writeString(logback, LOGBACK, StandardCharsets.UTF_8);
@@ -251,17 +251,6 @@ public final class LocalKairosDb implements AutoCloseable {
             }
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
         }
     }
 

@@ -1,0 +1,2 @@
+/** What the engines statspipe starts on one machine share, knowing no engine: free loopback ports. */
+package io.statspipe.ports.local;
