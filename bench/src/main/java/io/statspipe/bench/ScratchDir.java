@@ -1,6 +1,6 @@
 package io.statspipe.bench;
 
-import io.statspipe.adapter.storm.ScratchFolder;
+import io.statspipe.ports.local.Folders;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +32,7 @@ public final class ScratchDir implements AutoCloseable {
     @Override
     public void close() {
         try {
-            ScratchFolder.deleteRecursively(path);
+            Folders.deleteRecursively(path);
         } catch (IOException e) {
             // a file an engine still holds: the rest is deleted, and the OS cleans its temporary folder
             System.err.println("could not delete all of " + path + ": " + e);

@@ -1,11 +1,11 @@
 package io.statspipe.adapter.storm;
 
+import io.statspipe.ports.local.Folders;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.OptionalLong;
 import java.util.stream.Stream;
-import org.apache.commons.io.FileUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +45,7 @@ public final class ScratchFolder implements AutoCloseable {
             for (Path folder : folders.toList()) {
                 OptionalLong pid = pidOf(folder);
                 if (pid.isPresent() && pid.getAsLong() != self && !running(pid.getAsLong())) {
-                    deleteRecursively(folder);
+                    Folders.deleteRecursively(folder);
                     LOG.info("deleted {}, the scratch folder of a statspipe that stopped without cleaning up", folder);
                 }
             }
@@ -61,7 +61,7 @@ public final class ScratchFolder implements AutoCloseable {
     public void close() {
         System.setProperty(TMPDIR, previous);
         try {
-            deleteRecursively(path);
+            Folders.deleteRecursively(path);
         } catch (IOException e) {
             LOG.warn("could not delete the scratch folder {} (the next start will): {}", path, e.toString());
         }
@@ -77,14 +77,5 @@ public final class ScratchFolder implements AutoCloseable {
 
     private static boolean running(long pid) {
         return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
-    }
-
-    /**
-     * Deletes a folder and everything in it; a folder that does not exist is already deleted.
-     * A file that cannot be deleted (one a process still holds) does not stop the rest from
-     * going: everything else is deleted, then the failures are thrown.
-     */
-    public static void deleteRecursively(Path folder) throws IOException {
-        FileUtils.deleteDirectory(folder.toFile());
     }
 }

@@ -5,8 +5,8 @@ import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import io.statspipe.adapter.storm.LocalTopologyRunner;
 import io.statspipe.adapter.storm.PipelineHealth;
-import io.statspipe.adapter.storm.ScratchFolder;
 import io.statspipe.app.config.Settings;
+import io.statspipe.ports.local.Folders;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -38,7 +38,7 @@ public final class LocalTopologyModule extends AbstractModule {
                 // offsets, flush intents) lives in Kafka. A state left by a killed process would stop
                 // Nimbus from gaining leadership, so every start begins from an empty folder.
                 Path work = settings.dataDir().resolve("storm");
-                ScratchFolder.deleteRecursively(work);
+                Folders.deleteRecursively(work);
                 runner = LocalTopologyRunner.start(TopologyWiring.settings(settings, eventLog.bootstrapServers()),
                         TopologyWiring.plugs(settings, store, legacy), work);
             }

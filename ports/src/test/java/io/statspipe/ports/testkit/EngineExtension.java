@@ -1,10 +1,10 @@
 package io.statspipe.ports.testkit;
 
+import io.statspipe.ports.local.Folders;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.apache.commons.io.FileUtils;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -54,7 +54,7 @@ public class EngineExtension<E extends AutoCloseable> implements BeforeAllCallba
     /** Deletes {@code folder} and everything in it; nothing if it does not exist. */
     public static void deleteRecursively(Path folder) {
         try {
-            FileUtils.deleteDirectory(folder.toFile());
+            Folders.deleteRecursively(folder);
         } catch (IOException e) {
             throw new UncheckedIOException("deleting " + folder, e);
         }

@@ -1,6 +1,7 @@
 package io.statspipe.adapter.kairosdb.server;
 
 import io.statspipe.adapter.kairosdb.KairosPlugin;
+import io.statspipe.ports.local.Folders;
 import io.statspipe.ports.local.LoopbackPorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.commons.io.FileUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -123,7 +123,7 @@ public final class LocalKairosDb implements AutoCloseable {
         try {
             // The file-backed ingest queue is corrupt after a kill; the memory queue avoids it,
             // and wiping the folder makes sure a stale one is never read.
-            FileUtils.deleteDirectory(queue.toFile());
+            Folders.deleteRecursively(queue);
             Files.createDirectories(conf.getParent());
             Files.writeString(conf, configuration(dir), StandardCharsets.UTF_8);
             Files.writeString(logback, LOGBACK, StandardCharsets.UTF_8);
