@@ -147,10 +147,13 @@ public final class KafkaTopics {
     /**
      * Runs {@code call}, again while Kafka answers with a retriable error (a topic not known yet,
      * a leader moving), for at most {@link #SETTLED_WITHIN}; any other failure is thrown at once.
+     * A call that got no answer at all within the admin client's own timeout is not asked again:
+     * a cluster that does not answer (down, or a listener that wants TLS or SASL) is named at once.
      */
     public static <T> T ask(KafkaCall<T> call) throws ExecutionException, TimeoutException, InterruptedException {
         RetryPolicy<T> untilKnown = RetryPolicy.<T>builder()
-                .handleIf(e -> e instanceof ExecutionException && e.getCause() instanceof RetriableException)
+                .handleIf(e -> e instanceof ExecutionException && e.getCause() instanceof RetriableException
+                        && !(e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException))
                 .withBackoff(FIRST_DELAY, MAX_DELAY)
                 .withMaxRetries(-1)
                 .withMaxDuration(SETTLED_WITHIN)

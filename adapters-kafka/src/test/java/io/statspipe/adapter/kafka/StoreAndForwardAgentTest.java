@@ -210,6 +210,6 @@ class StoreAndForwardAgentTest {
     }
 
     static void pollUntil(Callable<Boolean> condition) {
-        await().atMost(DEADLINE).pollInterval(Duration.ofMillis(50)).until(condition);
+        await().atMost(DEADLINE).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50)).until(condition);
     }
 }

@@ -16,11 +16,11 @@ final class Eventually {
 
     /** Polls {@code read} until it equals {@code expected}; a timeout shows the last difference. */
     static <T> void assertEventuallyEquals(Supplier<T> read, T expected) {
-        Awaitility.await().atMost(DEADLINE).pollInterval(PAUSE).untilAsserted(() -> assertThat(read.get()).isEqualTo(expected));
+        Awaitility.await().atMost(DEADLINE).pollDelay(Duration.ZERO).pollInterval(PAUSE).untilAsserted(() -> assertThat(read.get()).isEqualTo(expected));
     }
 
     /** Polls until {@code condition} holds; fails with {@code what} at the deadline. */
     static void await(String what, Supplier<Boolean> condition) {
-        Awaitility.await(what).atMost(DEADLINE).pollInterval(PAUSE).until(condition::get);
+        Awaitility.await(what).atMost(DEADLINE).pollDelay(Duration.ZERO).pollInterval(PAUSE).until(condition::get);
     }
 }

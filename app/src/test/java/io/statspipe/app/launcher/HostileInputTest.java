@@ -177,7 +177,7 @@ class HostileInputTest {
         }
         System.out.printf("HTTP: %d lines, %d refused%n", HTTP_BATCHES * LINES_PER_BATCH + 1, refused);
 
-        await("every valid HTTP line counted").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
+        await("every valid HTTP line counted").atMost(Duration.ofMinutes(2)).pollDelay(Duration.ZERO).pollInterval(Duration.ofSeconds(1))
                 .until(() -> counted("chaos.http").equals(expected));
         assertThat(statspipe.total("metric=chaos.huge&from=-1h&to=now", ACME_TOKEN)).isEqualTo(0x1p62);
         long refusedTotal = refused;
@@ -236,7 +236,7 @@ class HostileInputTest {
         assertThat(took[0]).isLessThanOrEqualTo(validSent).isPositive();
         assertThat(took[1]).isLessThanOrEqualTo(invalidSent).isPositive();
         assertThat(took[2]).isLessThanOrEqualTo(ignoredSent).isPositive();
-        await("every event the listener took counted").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(1))
+        await("every event the listener took counted").atMost(Duration.ofMinutes(1)).pollDelay(Duration.ZERO).pollInterval(Duration.ofSeconds(1))
                 .until(() -> statspipe.total("metric=chaos.udp&from=-1h&to=now", ACME_TOKEN) == took[0]);
     }
 
@@ -285,7 +285,7 @@ class HostileInputTest {
         }
         assertThat(send(after.toArray(String[]::new))).contains("8 lines acknowledged");
         long acknowledged = System.nanoTime();
-        await("the 8 counts after the poison line").atMost(FRESH_WITHIN).pollInterval(Duration.ofMillis(100))
+        await("the 8 counts after the poison line").atMost(FRESH_WITHIN).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100))
                 .until(() -> statspipe.total("metric=after.poison&from=-1h&to=now", ACME_TOKEN) == afterTotal);
         System.out.printf("the counts after the poison line were queryable %d ms after their acknowledgement%n",
                 (System.nanoTime() - acknowledged) / 1_000_000);

@@ -148,7 +148,7 @@ final class RunningStatspipe {
     }
 
     static void awaitTrue(String what, Duration deadline, ThrowingSupplier<Boolean> check) throws Exception {
-        await(what).atMost(deadline).pollInterval(Duration.ofMillis(250)).until(check::get);
+        await(what).atMost(deadline).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(250)).until(check::get);
     }
 
     @FunctionalInterface

@@ -165,7 +165,7 @@ class VerificationOnRealStoresTest {
     private static VerificationReport verifyUntil(Verification verification,
                                                   java.util.function.Predicate<VerificationReport> done) {
         AtomicReference<VerificationReport> last = new AtomicReference<>();
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+        await().atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
             VerificationReport report = verification.verify(RANGE, "", Coverage.allSeries());
             last.set(report);
             assertThat(done.test(report)).as("verification: " + report.discrepancies().stream()

@@ -61,7 +61,7 @@ final class ChildTopology implements AutoCloseable {
     /** Waits until the child's log holds {@code text} (or the child died, or the time is up). */
     boolean awaitLog(String text, java.time.Duration within) throws IOException {
         try {
-            await().atMost(within).pollInterval(java.time.Duration.ofMillis(200))
+            await().atMost(within).pollDelay(java.time.Duration.ZERO).pollInterval(java.time.Duration.ofMillis(200))
                     .until(() -> logHolds(text) || !process.isAlive());
         } catch (ConditionTimeoutException e) {
             return false;

@@ -82,14 +82,14 @@ class FastClockTest {
                 .withMapping(KairosMapping.forRules(TopologyEndToEndTest.rules())))) {
             QueryStatsService queries = new QueryStatsService(store, 1_000_000);
             TimeRange range = new TimeRange(t0 - HOUR, now + 9 * HOUR);
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+            await().atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
                     assertThat(TopologyEndToEndTest.stored(queries, range, Aggregation.COUNT)).isEqualTo(expected));
             assertThat(TopologyEndToEndTest.stored(queries, range, Aggregation.SUM)).isEqualTo(expected);
         }
 
         int refused = fastEvents;
         List<DeadLetterTopic.Letter> letters = new ArrayList<>();
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+        await().atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
             letters.clear();
             letters.addAll(DeadLetterTopic.readAll(kafka));
             assertThat(letters).hasSize(refused);

@@ -147,7 +147,7 @@ class KafkaSaslTest {
             QueryStatsService queries = new QueryStatsService(store, 1_000_000);
             StatsQuery query = StatsQuery.of("sasl.views", Kind.COUNTER, new TimeRange(t0 - 3_600_000L, t0 + 3_600_000L),
                     Resolution.MINUTE, Aggregation.SUM);
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+            await().atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
                     assertThat(queries.query(query).stream().flatMap(r -> r.points().stream())
                             .mapToDouble(p -> p.value()).sum()).isEqualTo(80.0));
         }

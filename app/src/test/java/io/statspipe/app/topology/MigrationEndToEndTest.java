@@ -246,7 +246,7 @@ class MigrationEndToEndTest {
         TimeRange backfilled = ledger.backfillCompleted().orElseThrow().range();
         Verification verification = new Verification(reader, kairosStore, RESOLUTIONS, Set.of(Kind.COUNTER), ledger, clock);
         AtomicReference<VerificationReport> verified = new AtomicReference<>();
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+        await().atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
             verified.set(verification.verify(backfilled, "", Coverage.allSeries()));
             assertThat(verified.get().discrepancies()).isEmpty();
         });
@@ -319,7 +319,7 @@ class MigrationEndToEndTest {
     /** Both resolutions: hours are written on their own cadence, after the minutes. */
     static void awaitTotal(QueryAggregatesPort queries, TimeRange range, long expected, Duration within) {
         for (Resolution resolution : RESOLUTIONS) {
-            await().atMost(within).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> assertThat(
+            await().atMost(within).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> assertThat(
                     total(queries, range, resolution)).as("counts stored since the boundary at %s", resolution).isEqualTo(expected));
         }
     }
