@@ -469,9 +469,9 @@ zombie_step() {
     [ "$(date +%s)" -lt "$deadline" ] || { say "FAIL: the second Supervisor's worker took no partition over within 90 s"; exit 1; }
     sleep 0.5
   done
+  await_line "$work/logs/traffic.log" "(5%)" $(( seconds + 60 )) "the traffic's first 5%"
   parts=$(sed -n 's/.*partition \([0-9]*\) taken over.*/\1/p' "$zombie_log" | sort -un | paste -sd' ')
   parts_re="partition (${parts// /|}) taken over"
-  await_line "$work/logs/traffic.log" "(5%)" $(( seconds + 60 )) "the traffic's first 5%"
   # Log lines carry the JVMs' local time of day: compare with that.
   since_cut() { awk -v t="$cut_at" 'substr($0, 1, 8) >= t' "$@" 2>/dev/null; }
   successor_takeovers() { since_cut "$work"/logs/workers-artifacts/*/*/worker.log | grep -E "$parts_re"; }
@@ -507,7 +507,8 @@ EOF
     "$(successor_takeovers | sed -E 's/^([0-9:.]+) .*(partition [0-9]+ taken over).*/\1 \2/' | paste -sd';')"
   nft delete table inet statspipe_zombie_store
   say "KairosDB reachable again for the cut-off worker, still cut off from ZooKeeper and Nimbus"
-  await_line "$zombie_log" "claimed by another" 120 "a fenced write of the cut-off worker"
+  # the committer's line ("claimed by another owner") comes first, then the task's, once it let go
+  await_line "$zombie_log" "claimed by another task" 120 "a fenced write of the cut-off worker"
   fenced_at=$(date +%H:%M:%S)
   alive "$zombie_worker" || { say "FAIL: the cut-off worker $zombie_worker exited before it was fenced"; exit 1; }
   say "the cut-off worker tried to write and was fenced; its log since the cut ($zombie_log):"
