@@ -32,10 +32,12 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.storm.generated.ClusterSummary;
 import org.apache.storm.generated.KillOptions;
+import org.apache.storm.generated.SupervisorSummary;
 import org.apache.storm.generated.TopologySummary;
 import org.apache.storm.utils.NimbusClient;
 import org.apache.storm.utils.Utils;
@@ -52,7 +54,8 @@ import picocli.CommandLine.Option;
  * ring's nodes each need an address of their own).
  */
 @Command(name = "cluster-rehearsal", subcommands = {ClusterRehearsal.Kairos.class, ClusterRehearsal.CassandraJvm.class,
-        ClusterRehearsal.Traffic.class, ClusterRehearsal.Verify.class, ClusterRehearsal.KillTopology.class})
+        ClusterRehearsal.Traffic.class, ClusterRehearsal.Verify.class, ClusterRehearsal.KillTopology.class,
+        ClusterRehearsal.Supervisors.class})
 public final class ClusterRehearsal {
     static final String COUNTER_METRIC = "rehearsal.hits";
     static final String TIMER_METRIC = "rehearsal.latency";
@@ -375,23 +378,66 @@ public final class ClusterRehearsal {
 
         @Override
         public Integer call() throws Exception {
-            Map<String, Object> conf = Utils.readStormConfig();
-            try (NimbusClient nimbus = NimbusClient.Builder.withConf(conf).build()) {
+            Predicate<ClusterSummary> gone = cluster -> cluster.get_topologies().stream().map(TopologySummary::get_name)
+                    .noneMatch(name::equals);
+            try (NimbusClient nimbus = nimbus()) {
                 KillOptions options = new KillOptions();
                 options.set_wait_secs(0);
                 nimbus.getClient().killTopologyWithOpts(name, options);
-                long deadline = System.nanoTime() + timeout.toNanos();
-                while (System.nanoTime() < deadline) {
-                    ClusterSummary cluster = nimbus.getClient().getClusterInfo();
-                    if (cluster.get_topologies().stream().map(TopologySummary::get_name).noneMatch(name::equals)) {
-                        System.out.println("topology " + name + " killed through Nimbus");
-                        return 0;
-                    }
-                    Thread.sleep(500);
+                if (gone.test(pollCluster(nimbus, timeout, gone))) {
+                    System.out.println("topology " + name + " killed through Nimbus");
+                    return 0;
                 }
             }
             System.out.println("topology " + name + " still listed by Nimbus after " + timeout.toSeconds() + " s");
             return 1;
+        }
+    }
+
+    /**
+     * Waits until Nimbus lists {@code --count} Supervisors, then prints each (id, host, slots). A
+     * topology submitted before every Supervisor registered is scheduled onto the ones Nimbus knows
+     * of, and stays there.
+     */
+    @Command(name = "supervisors")
+    static final class Supervisors implements Callable<Integer> {
+        @Option(names = "--count", required = true)
+        int count;
+        @Option(names = "--timeout", defaultValue = "PT90S")
+        Duration timeout;
+
+        @Override
+        public Integer call() throws Exception {
+            List<SupervisorSummary> supervisors;
+            try (NimbusClient nimbus = nimbus()) {
+                supervisors = pollCluster(nimbus, timeout, cluster -> cluster.get_supervisors_size() >= count).get_supervisors();
+            }
+            if (supervisors.size() < count) {
+                System.out.printf("Nimbus lists %d Supervisors after %d s, not %d%n", supervisors.size(), timeout.toSeconds(),
+                        count);
+                return 1;
+            }
+            supervisors.forEach(s -> System.out.printf("supervisor %s on %s: %d slots%n", s.get_supervisor_id(), s.get_host(),
+                    s.get_num_workers()));
+            return 0;
+        }
+    }
+
+    /** A client of the Nimbus that {@code -Dstorm.options} names. */
+    private static NimbusClient nimbus() throws Exception {
+        return NimbusClient.Builder.withConf(Utils.readStormConfig()).build();
+    }
+
+    /** Nimbus's cluster summary, asked for every half second until {@code done} holds or the timeout passes. */
+    private static ClusterSummary pollCluster(NimbusClient nimbus, Duration timeout, Predicate<ClusterSummary> done)
+            throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            ClusterSummary cluster = nimbus.getClient().getClusterInfo();
+            if (done.test(cluster) || System.nanoTime() > deadline) {
+                return cluster;
+            }
+            Thread.sleep(500);
         }
     }
 
