@@ -50,8 +50,9 @@ import picocli.CommandLine.Option;
  * scripts start and kill the processes, this class runs a KairosDB for them (on H2, or on a
  * Cassandra ring), says how to start a ring node's JVM, sends traffic with exactly known figures,
  * reads every bucket back and compares, and kills the topology through Nimbus. Not a test of the
- * default build: the rehearsals need private network namespaces (Storm's daemons bind 0.0.0.0; the
- * ring's nodes each need an address of their own).
+ * default build: the rehearsals need private network namespaces (Storm's Nimbus, Supervisors and
+ * workers listen on every interface and have no setting for one address, so they run where the only
+ * interfaces are the namespace's own; the ring's nodes each need an address of their own).
  */
 @Command(name = "cluster-rehearsal", subcommands = {ClusterRehearsal.Kairos.class, ClusterRehearsal.CassandraJvm.class,
         ClusterRehearsal.Traffic.class, ClusterRehearsal.Verify.class, ClusterRehearsal.KillTopology.class,
