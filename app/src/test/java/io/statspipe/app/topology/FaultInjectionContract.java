@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.statspipe.adapter.kafka.LocalKafkaBroker;
 import io.statspipe.adapter.kafka.TopicLayout;
 import io.statspipe.adapter.kairosdb.KairosAggregateStore;
@@ -100,21 +102,46 @@ final class FaultInjectionContract {
 
     /** One event of series {@code i} near {@code ts}. */
     static Event event(Series series, int i, long ts, Random r) {
-        return switch (kindOf(i)) {
-            case COUNTER -> Event.counter(series, ts, 1 + r.nextInt(3));
-            // Gauge samples fall on 50 ms steps, so samples of one series often share a
-            // millisecond: "last" is then the larger value (GaugeAggregate's rule, which the
-            // topology and the expected fold both apply), whatever order they were counted in.
-            // Half are relative (+N): their level depends on every sample of the series before
-            // them, across flushes and kills; all are positive, so sums stay comparable.
-            case GAUGE -> r.nextBoolean()
-                    ? Event.gaugeChange(series, ts - Math.floorMod(ts, 50), r.nextInt(1_000) / 100.0)
-                    : Event.gauge(series, ts - Math.floorMod(ts, 50), r.nextInt(100_000) / 100.0);
-            case SET -> Event.set(series, ts, "user-" + r.nextInt(SET_MEMBERS));
-            // Timings in ms, spread over several decades (many sketch bins); one in 50 is 0 (the zero bin).
-            case DISTRIBUTION -> Event.distribution(series, ts,
-                    r.nextInt(50) == 0 ? 0.0 : Math.round(Math.exp(3 + 1.5 * r.nextGaussian()) * 1_000) / 1_000.0);
-        };
+        return event(series, i, ts, r, null);
+    }
+
+    /**
+     * One event of series {@code i} near {@code ts}; with {@code json} not null, also written into
+     * it as the JSON ingest takes an event (its kind, value or member, timestamp and, for a gauge,
+     * whether it is relative).
+     */
+    static Event event(Series series, int i, long ts, Random r, ObjectNode json) {
+        ObjectNode out = json != null ? json : JsonNodeFactory.instance.objectNode();
+        switch (kindOf(i)) {
+            case COUNTER -> {
+                long increment = 1 + r.nextInt(3);
+                out.put("kind", "counter").put("value", increment).put("timestamp", ts);
+                return Event.counter(series, ts, increment);
+            }
+            case GAUGE -> {
+                // Gauge samples fall on 50 ms steps, so samples of one series often share a
+                // millisecond: "last" is then the larger value (GaugeAggregate's rule, which the
+                // topology and the expected fold both apply), whatever order they were counted in.
+                // Half are relative (+N): their level depends on every sample of the series before
+                // them, across flushes and kills; all are positive, so sums stay comparable.
+                long at = ts - Math.floorMod(ts, 50);
+                boolean relative = r.nextBoolean();
+                double value = relative ? r.nextInt(1_000) / 100.0 : r.nextInt(100_000) / 100.0;
+                out.put("kind", "gauge").put("value", value).put("timestamp", at).put("relative", relative);
+                return relative ? Event.gaugeChange(series, at, value) : Event.gauge(series, at, value);
+            }
+            case SET -> {
+                String member = "user-" + r.nextInt(SET_MEMBERS);
+                out.put("kind", "set").put("member", member).put("timestamp", ts);
+                return Event.set(series, ts, member);
+            }
+            default -> {
+                // Timings in ms, spread over several decades (many sketch bins); one in 50 is 0 (the zero bin).
+                double value = r.nextInt(50) == 0 ? 0.0 : Math.round(Math.exp(3 + 1.5 * r.nextGaussian()) * 1_000) / 1_000.0;
+                out.put("kind", "distribution").put("value", value).put("timestamp", ts);
+                return Event.distribution(series, ts, value);
+            }
+        }
     }
 
     static void run(LocalKafkaBroker broker, String kairosUrl, Path dir, String variant) throws Exception {
@@ -255,14 +282,22 @@ final class FaultInjectionContract {
      * resolutions whole and compares it with the aggregate of the events {@code traffic} sent once.
      */
     static void assertEveryBucketStored(Traffic traffic, String kairosUrl, String whereToLook) throws Exception {
-        Map<String, Aggregate> want = traffic.awaitExpected();
-        long seed = traffic.seed();
+        assertEveryBucketStored(traffic.awaitExpected(), EVENTS, traffic.seed(), traffic.now, kairosUrl, whereToLook);
+    }
+
+    /**
+     * Waits until every bucket's count is stored, then reads every bucket of every kind at both
+     * resolutions whole and compares it with {@code want}: the aggregate of {@code events} events
+     * of this scenario's series ({@link #kindOf}) sent once around {@code now} with {@code seed}.
+     */
+    static void assertEveryBucketStored(Map<String, Aggregate> want, long events, long seed, long now, String kairosUrl,
+                                        String whereToLook) throws Exception {
         Map<String, Long> wantCounts = new HashMap<>();
         want.forEach((k, a) -> wantCounts.put(k, a.count()));
-        System.out.println("produced " + EVENTS + " events into " + want.size() + " buckets");
+        System.out.println("produced " + events + " events into " + want.size() + " buckets");
         try (KairosAggregateStore store = new KairosAggregateStore(KairosStoreConfig.of(kairosUrl))) {
             QueryStatsService queries = new QueryStatsService(store, 1_000_000);
-            TimeRange range = new TimeRange(traffic.now - 3_600_000L * 2, traffic.now + 3_600_000L * 2);
+            TimeRange range = new TimeRange(now - 3_600_000L * 2, now + 3_600_000L * 2);
             // KairosDB shows writes with a delay: wait until every bucket's count is there
             // (six queries a round), then read and compare the whole aggregates once.
             AtomicReference<Map<String, Long>> lastCounts = new AtomicReference<>(Map.of());

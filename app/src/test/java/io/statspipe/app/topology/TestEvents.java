@@ -3,15 +3,11 @@ package io.statspipe.app.topology;
 import io.statspipe.adapter.kafka.ProtobufEventBatchFormat;
 import io.statspipe.domain.Aggregate;
 import io.statspipe.domain.BatchId;
-import io.statspipe.domain.CounterAggregate;
-import io.statspipe.domain.DistributionAggregate;
 import io.statspipe.domain.Event;
 import io.statspipe.domain.EventBatch;
-import io.statspipe.domain.GaugeAggregate;
 import io.statspipe.domain.Kind;
 import io.statspipe.domain.Resolution;
 import io.statspipe.domain.Series;
-import io.statspipe.domain.SetAggregate;
 import io.statspipe.domain.SeriesPartitioner;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,11 +25,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * Produces events to {@code stats.events} the way the agent does (one batch per record, the
  * events of one partition, an increasing sequence per producer and partition) and keeps what
- * every (series, kind, resolution, bucket) must end up holding: the domain's own aggregate of the
- * events sent once, folded event by event with {@link Aggregate#merge}. A batch sent again with
- * {@link #resend} adds nothing, since the topology drops it as a duplicate. A gauge sample is the
- * level it makes: a relative one changes its series' level, in the order sent (see
- * {@link io.statspipe.domain.GaugeLevels}).
+ * every (series, kind, resolution, bucket) must end up holding ({@link ExpectedBuckets}, in the
+ * order sent). A batch sent again with {@link #resend} adds nothing, since the topology drops it
+ * as a duplicate.
  */
 final class TestEvents implements AutoCloseable {
     private final ProtobufEventBatchFormat format = new ProtobufEventBatchFormat();
@@ -42,8 +36,7 @@ final class TestEvents implements AutoCloseable {
     private final int partitions;
     private final String producerId;
     private final Map<Integer, Long> sequences = new HashMap<>();
-    private final Map<String, Aggregate> expected = new HashMap<>();
-    private final Map<Series, Double> levels = new HashMap<>();
+    private final ExpectedBuckets expected = new ExpectedBuckets();
     private final List<ProducerRecord<byte[], byte[]>> sent = new ArrayList<>();
     private final List<Future<RecordMetadata>> pending = new ArrayList<>();
 
@@ -63,10 +56,7 @@ final class TestEvents implements AutoCloseable {
     /** Sends one batch per partition holding these events; remembers what they add to each bucket. */
     void send(List<Event> events, List<Resolution> resolutions) {
         for (Event e : events) {
-            Aggregate added = aggregateOf(e);
-            for (Resolution r : resolutions) {
-                add(e.series(), r, e, added);
-            }
+            expected.add(e, resolutions);
         }
         sendBatches(events, null);
     }
@@ -96,12 +86,7 @@ final class TestEvents implements AutoCloseable {
     /** Sends one batch per partition; remembers what they add to every bucket of every rule's output. */
     void send(List<Event> events, io.statspipe.domain.RuleSet rules) {
         for (Event e : events) {
-            Aggregate added = aggregateOf(e);
-            for (io.statspipe.domain.RollupRule rule : rules.matching(e.series())) {
-                for (Resolution r : rule.resolutions()) {
-                    add(rule.outputSeries(e.series()), r, e, added);
-                }
-            }
+            expected.add(e, rules);
         }
         sendBatches(events, null);
     }
@@ -128,39 +113,14 @@ final class TestEvents implements AutoCloseable {
         pending.clear();
     }
 
-    private void add(Series series, Resolution resolution, Event e, Aggregate added) {
-        expected.merge(key(series, e.kind(), resolution, resolution.bucketOf(e.timestamp()).start()), added,
-                Aggregate::merge);
-    }
-
-    private Aggregate aggregateOf(Event e) {
-        return switch (e.kind()) {
-            case COUNTER -> new CounterAggregate(e.increment());
-            case GAUGE -> {
-                double level = e.relative() ? levels.getOrDefault(e.series(), 0.0) + e.value() : e.value();
-                levels.put(e.series(), level);
-                yield GaugeAggregate.of(level, e.timestamp());
-            }
-            case DISTRIBUTION -> {
-                if (e.weight() != 1) {
-                    throw new IllegalArgumentException("sampled distribution events are not modelled here: " + e);
-                }
-                yield DistributionAggregate.of(e.value());
-            }
-            case SET -> SetAggregate.of((long) e.value());
-        };
-    }
-
     /** The count every (series, kind, resolution, bucket) must end up with, keyed by {@link #key}. */
     Map<String, Long> expected() {
-        Map<String, Long> counts = new HashMap<>();
-        expected.forEach((k, aggregate) -> counts.put(k, aggregate.count()));
-        return Map.copyOf(counts);
+        return expected.counts();
     }
 
     /** The whole aggregate every (series, kind, resolution, bucket) must end up with, keyed by {@link #key}. */
     Map<String, Aggregate> expectedAggregates() {
-        return Map.copyOf(expected);
+        return expected.aggregates();
     }
 
     /** The key of a counter bucket. */
@@ -169,8 +129,7 @@ final class TestEvents implements AutoCloseable {
     }
 
     static String key(Series series, Kind kind, Resolution resolution, long bucketStart) {
-        String prefix = kind == Kind.COUNTER ? "" : kind.name().toLowerCase() + " ";
-        return prefix + series + "@" + resolution.name() + "@" + bucketStart;
+        return ExpectedBuckets.key(series, kind, resolution, bucketStart);
     }
 
     static Duration sinceStart(long startNanos) {
