@@ -4,18 +4,22 @@ import io.statspipe.ports.out.EngineUnavailableException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Properties;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Reads ranges of {@code stats.events} again for recovery, with a plain consumer (assign and
- * seek, no group, so it never disturbs the spout's commits), and tells the end offset of a
- * partition for the lag figure. One per task; not thread-safe.
+ * seek, never joining or committing for the spout's group, so it never disturbs the spout's
+ * commits; it only reads them), and tells the end offset of a partition for the lag figure. One
+ * per task; not thread-safe.
  */
 final class KafkaRangeSource implements RangeSource, AutoCloseable {
     private static final Duration STALL = Duration.ofSeconds(30);
@@ -23,10 +27,12 @@ final class KafkaRangeSource implements RangeSource, AutoCloseable {
     private final String topic;
     private final KafkaConsumer<byte[], byte[]> consumer;
 
-    KafkaRangeSource(String bootstrapServers, String topic, Map<String, String> clientProperties) {
+    /** @param spoutGroup the spout's consumer group, whose committed offsets {@link #committedOffset} reads */
+    KafkaRangeSource(String bootstrapServers, String topic, String spoutGroup, Map<String, String> clientProperties) {
         this.topic = topic;
         Properties c = new Properties();
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, spoutGroup); // assign() never joins it; only committed() reads it
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
@@ -70,6 +76,17 @@ final class KafkaRangeSource implements RangeSource, AutoCloseable {
             return consumer.beginningOffsets(List.of(tp), STALL).get(tp);
         } catch (KafkaException e) {
             throw new EngineUnavailableException("cannot read the first offset of " + tp, e);
+        }
+    }
+
+    @Override
+    public OptionalLong committedOffset(int partition) {
+        TopicPartition tp = new TopicPartition(topic, partition);
+        try {
+            OffsetAndMetadata committed = consumer.committed(Set.of(tp), STALL).get(tp);
+            return committed == null ? OptionalLong.empty() : OptionalLong.of(committed.offset());
+        } catch (KafkaException e) {
+            throw new EngineUnavailableException("cannot read the offset the spout committed for " + tp, e);
         }
     }
 

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
@@ -158,15 +159,30 @@ final class PartitionCounter {
      * were written), then the intent's own range, and returns the flush it reproduces; the caller
      * writes it if the intent did not complete, and then calls {@link #completed}. Afterwards the
      * coarser resolutions hold what they held when the intent was cut. Empty when the partition
-     * never flushed: it then counts from the first record the log holds.
+     * never flushed: it then counts from the first record the log holds, unless the spout's group
+     * committed offsets past it (records counted under intents that are gone: refused).
      * From now on the counter fills gaps from {@code log} (see {@link #offer}).
      *
      * @throws IllegalStateException when the log no longer holds the range as it was (retention),
-     *                               or a pending flush was cut under other counting settings
+     *                               a pending flush was cut under other counting settings, or the
+     *                               partition has no intent but the spout committed offsets in it
+     *                               ({@link IntentsGoneException})
      */
     Optional<PendingFlush> resume(Optional<IntentState> latest, RangeSource log) {
         if (latest.isEmpty()) {
-            countedThrough = log.firstOffset(partition) - 1;
+            long first = log.firstOffset(partition);
+            OptionalLong committed = log.committedOffset(partition);
+            if (committed.isPresent() && committed.getAsLong() > first) {
+                throw new IntentsGoneException("partition " + partition + " has no flush intent, but the spout's"
+                        + " consumer group committed offset " + committed.getAsLong() + " (the log starts at " + first
+                        + "): offsets " + first + " to " + (committed.getAsLong() - 1) + " were counted under flush"
+                        + " intents that are gone (a new or emptied intents topic, or a consumer group taken over from"
+                        + " another topology). Counting from " + first + " would count them again, so the partition"
+                        + " waits: restore the intents topic, or, to count the whole log again on purpose, reset the"
+                        + " spout's consumer group to the earliest offsets (kafka-consumer-groups --reset-offsets"
+                        + " --to-earliest)");
+            }
+            countedThrough = first - 1;
             highestSeen = countedThrough;
             this.log = log;
             return Optional.empty();

@@ -3,7 +3,9 @@ package io.statspipe.adapter.storm;
 import io.statspipe.domain.Partial;
 import io.statspipe.domain.Resolution;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -43,6 +45,7 @@ public final class PipelineHealth {
     private final AtomicLong readBackRewrites = new AtomicLong();
     private final AtomicLong firstRecordAtMillis = new AtomicLong();
     private final Map<String, Long> tooNewByProducer = new ConcurrentHashMap<>();
+    private final Set<Integer> waitingForIntents = ConcurrentHashMap.newKeySet();
 
     /** The health of the topology of that name in this JVM (created on first use). */
     public static PipelineHealth of(String topologyName) {
@@ -55,7 +58,7 @@ public final class PipelineHealth {
                 partials.get(), Map.copyOf(partialsByResolution), events.get(), late.get(), refused.get(),
                 deadLettered.get(), duplicateBatches.get(), storeFailures.get(), partialsRefused.get(), recoveries.get(),
                 firstRecordAtMillis.get(), activeSeriesByTenant(), new TreeMap<>(tooNewByProducer), partitionsLetGo.get(),
-                readBackRewrites.get());
+                readBackRewrites.get(), new TreeSet<>(waitingForIntents));
     }
 
     /**
@@ -75,6 +78,9 @@ public final class PipelineHealth {
      * @param readBackRewrites    times the read-back did not find a flush's points in the store in time
      *                            (the store acknowledged them, then lost them or was slow) and the
      *                            flush's partials were written again
+     * @param partitionsWaitingForIntents partitions a task refuses to count because their flush intents
+     *                            are gone while the spout's group committed offsets in them (counting
+     *                            from the log's start would count those records twice)
      */
     public record Snapshot(Map<Integer, Long> lagByPartition, long lastFlushMillis, long maxFlushMillis,
                            long flushes, long partialsWritten, Map<Resolution, Long> partialsWrittenByResolution,
@@ -82,8 +88,9 @@ public final class PipelineHealth {
                            long refusedEvents, long deadLetters, long duplicateBatches, long storeFailures,
                            long partialsRefused, long recoveries, long firstRecordAtMillis,
                            Map<String, Long> activeSeriesByTenant, Map<String, Long> tooNewByProducer,
-                           long partitionsLetGo, long readBackRewrites) {
+                           long partitionsLetGo, long readBackRewrites, Set<Integer> partitionsWaitingForIntents) {
         public Snapshot {
+            partitionsWaitingForIntents = Set.copyOf(partitionsWaitingForIntents);
             tooNewByProducer = Map.copyOf(tooNewByProducer);
             activeSeriesByTenant = Map.copyOf(activeSeriesByTenant);
             lagByPartition = Map.copyOf(lagByPartition);
@@ -149,5 +156,9 @@ public final class PipelineHealth {
 
     void readBackRewrite() {
         readBackRewrites.incrementAndGet();
+    }
+
+    void waitingForIntents(int partition) {
+        waitingForIntents.add(partition);
     }
 }

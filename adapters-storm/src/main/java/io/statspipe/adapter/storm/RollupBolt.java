@@ -39,6 +39,8 @@ final class RollupBolt extends BaseRichBolt {
      * it to become queryable); records arriving look again at most this often.
      */
     private static final long CUT_CHECK_NANOS = 100_000_000L;
+    /** How long a partition refused for want of its flush intents waits before it is tried again. */
+    private static final java.time.Duration INTENTS_RETRY = java.time.Duration.ofSeconds(10);
 
     private final TopologySettings settings;
     private final TopologyPlugs plugs;
@@ -52,6 +54,8 @@ final class RollupBolt extends BaseRichBolt {
     private transient FlushCommitter committer;
     private transient PipelineHealth health;
     private transient Map<Integer, PartitionCounter> counters;
+    /** Partitions refused for want of their flush intents: when to try resuming each again (nanos). */
+    private transient Map<Integer, Long> retryIntentsAt;
     private transient Map<Integer, Range> open;
     private transient Map<Integer, Range> inFlight;
     /** Per partition, when its coarse range opened (nanoTime): coarser resolutions are cut on their own cadence. */
@@ -80,13 +84,14 @@ final class RollupBolt extends BaseRichBolt {
         this.format = plugs.format().get();
         this.health = PipelineHealth.of(settings.topologyName());
         this.intents = openIntents();
-        this.log = new KafkaRangeSource(settings.bootstrapServers(), settings.eventsTopic(),
+        this.log = new KafkaRangeSource(settings.bootstrapServers(), settings.eventsTopic(), settings.consumerGroup(),
                 settings.kafkaClientProperties());
         this.deadLetters = plugs.deadLetters().open(settings.bootstrapServers(), settings.deadLetterTopic(),
                 settings.kafkaClientProperties());
         this.committer = new FlushCommitter(intents, plugs.store().get(), plugs.durability().get(), deadLetters,
                 health, CommitRetries.DEFAULT, "statspipe-commit-" + context.getThisTaskId());
         this.counters = new HashMap<>();
+        this.retryIntentsAt = new HashMap<>();
         this.open = new HashMap<>();
         this.inFlight = new HashMap<>();
         this.coarseOpenedAt = new HashMap<>();
@@ -120,6 +125,11 @@ final class RollupBolt extends BaseRichBolt {
             long offset = tuple.getLongByField(StatsTopology.OFFSET);
             PartitionCounter counter = counters.get(partition);
             if (counter == null) {
+                Long retryAt = retryIntentsAt.get(partition);
+                if (retryAt != null && System.nanoTime() - retryAt < 0) {
+                    collector.fail(tuple); // its intents are gone (logged): asked again every few seconds, not per tuple
+                    return;
+                }
                 counter = resume(partition, false);
             }
             Admission admission = counter.offer(offset, tuple.getLongByField(StatsTopology.TIMESTAMP),
@@ -186,7 +196,13 @@ final class RollupBolt extends BaseRichBolt {
             // partition's intents, and reading any partition's newest intent waits for every
             // transaction open before it.
             own.forEach(p -> intents.claim("p" + p));
-            own.forEach(p -> resume(p, true));
+            for (int p : own) {
+                try {
+                    resume(p, true);
+                } catch (IntentsGoneException e) {
+                    LOG.error(e.getMessage()); // its records wait in Kafka; its tuples ask again
+                }
+            }
             ownPartitionsResumed = true;
         } catch (RuntimeException e) {
             LOG.warn("cannot resume the partitions of rollup task {} yet: {}; trying again in a second", taskIndex,
@@ -207,7 +223,14 @@ final class RollupBolt extends BaseRichBolt {
             intents.claim("p" + partition); // fences any earlier owner before its newest intent is read
         }
         var latest = intents.latest("p" + partition);
-        Optional<PendingFlush> replayed = counter.resume(latest, log);
+        Optional<PendingFlush> replayed;
+        try {
+            replayed = counter.resume(latest, log);
+        } catch (IntentsGoneException e) {
+            health.waitingForIntents(partition);
+            retryIntentsAt.put(partition, System.nanoTime() + INTENTS_RETRY.toNanos());
+            throw e;
+        }
         long reread = latest.map(l -> l.intent().lastOffset() - l.intent().coarse().firstOffset() + 1).orElse(0L);
         long rereadMillis = (System.nanoTime() - started) / 1_000_000;
         if (replayed.isPresent()) {

@@ -152,6 +152,14 @@ public record TopologySettings(String topologyName, String bootstrapServers, Str
                 seriesLimits, kafkaClientProperties);
     }
 
+    /** Another flush intents topic (the consumer group stays). */
+    public TopologySettings withIntentsTopic(String topic) {
+        return new TopologySettings(topologyName, bootstrapServers, eventsTopic, deadLetterTopic, topic, consumerGroup,
+                flushInterval, allowedLateness, horizon, maxClockSkew, maxRecordBytes, spoutParallelism,
+                rollupParallelism, workers, maxSpoutPending, messageTimeout, coarseFlushInterval,
+                seriesLimits, kafkaClientProperties);
+    }
+
     /** The flush interval; the coarse one becomes at least as long. */
     public TopologySettings withFlushInterval(Duration interval) {
         return new TopologySettings(topologyName, bootstrapServers, eventsTopic, deadLetterTopic, intentsTopic,

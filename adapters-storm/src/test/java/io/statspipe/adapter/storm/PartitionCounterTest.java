@@ -1,6 +1,7 @@
 package io.statspipe.adapter.storm;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.statspipe.adapter.storm.PartitionCounter.Admission;
 import io.statspipe.domain.Aggregation;
@@ -43,7 +44,7 @@ class PartitionCounterTest {
         log.add(format.encode(new EventBatch(new BatchId(producer, seq), events)));
     }
 
-    RangeSource source() {
+    ListRangeSource source() {
         return new ListRangeSource(log, T0);
     }
 
@@ -157,6 +158,27 @@ class PartitionCounterTest {
         PendingFlush flush = c.cut().orElseThrow();
         assertThat(flush.intent().origin().firstOffset()).isZero();
         assertThat(flush.flush().events()).isEqualTo(2);
+    }
+
+    /**
+     * The spout commits only records whose flush completed, so a committed offset past the log's
+     * start with no intent to resume from means the intents that counted them are gone: counting
+     * from the start again would count them twice. A commit at the start (nothing acked yet) is not.
+     */
+    @Test
+    void aPartitionWithoutAnIntentWhoseSpoutCommittedPastItsFirstOffsetRefusesToCountTheLogAgain() {
+        append("a", 1, T0);
+        append("a", 2, T0 + 1);
+        append("a", 3, T0 + 2);
+
+        assertThatThrownBy(() -> counter().resume(Optional.empty(), source().committed(2)))
+                .isInstanceOf(IntentsGoneException.class)
+                .hasMessageContaining("partition 3 has no flush intent, but the spout's consumer group committed offset 2"
+                        + " (the log starts at 0): offsets 0 to 1 were counted under flush intents that are gone")
+                .hasMessageContaining("restore the intents topic");
+        PartitionCounter fresh = counter();
+        assertThat(fresh.resume(Optional.empty(), source().committed(0))).isEmpty();
+        assertThat(fresh.offer(0, T0, log.get(0))).isEqualTo(Admission.NEW);
     }
 
     @Test

@@ -7,7 +7,9 @@ import io.statspipe.adapter.kairosdb.KairosAggregateStore;
 import io.statspipe.adapter.kairosdb.KairosMapping;
 import io.statspipe.adapter.kairosdb.KairosStoreConfig;
 import io.statspipe.adapter.storm.KafkaFlushIntents;
+import io.statspipe.adapter.storm.LocalTopologyRunner;
 import io.statspipe.adapter.storm.PipelineHealth;
+import io.statspipe.adapter.storm.TopologySettings;
 import io.statspipe.domain.Aggregation;
 import io.statspipe.domain.Event;
 import io.statspipe.domain.KeepTags;
@@ -23,6 +25,7 @@ import io.statspipe.ports.in.StatsQuery;
 import io.statspipe.ports.in.TimeRange;
 import io.statspipe.ports.service.QueryStatsService;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -32,6 +35,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -39,6 +44,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A real KRaft broker, a real LocalCluster running the topology and a real KairosDB (H2):
@@ -154,6 +160,57 @@ class TopologyEndToEndTest {
                 .as("the task found partition 0 claimed by another owner and let go of it").isPositive();
     }
 
+    /**
+     * A counted partition's flush intents gone while the spout's consumer group keeps its offsets
+     * (here: a second topology with the same group over a new, empty intents topic). Counting from
+     * the log's start would count again what the group committed: each of its tasks refuses
+     * instead, reports the partitions as waiting for their intents, and counts nothing, while the
+     * first topology goes on counting every event once.
+     */
+    @Test
+    void aTopologyWhoseFlushIntentsAreGoneRefusesToCountAgainWhatItsConsumerGroupCommitted(@TempDir Path folder)
+            throws Exception {
+        long t0 = System.currentTimeMillis() - 10 * 60_000L;
+        List<Series> series = new ArrayList<>();
+        for (int site = 0; site < 16; site++) {
+            series.add(Series.of("regroup.views", "site", "s" + site));
+        }
+        RuleSet rules = rules();
+        String bootstrap = ENGINES.broker().bootstrapServers();
+        TopologySettings settings = ENGINES.settings();
+        try (TestEvents events = new TestEvents(bootstrap, settings.eventsTopic(), PARTITIONS, "agent-regroup");
+             KairosAggregateStore store = new KairosAggregateStore(KairosStoreConfig.of(ENGINES.kairos().httpUrl())
+                     .withMapping(KairosMapping.forRules(rules)));
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            QueryStatsService queries = new QueryStatsService(store, 1_000_000);
+            TimeRange range = new TimeRange(t0 - 3_600_000L, t0 + 3 * 3_600_000L);
+            events.send(fencedBatch(series, t0, 1), rules);
+            events.flush();
+            Map<String, Long> first = events.expected();
+            await().atMost(Duration.ofSeconds(60)).until(() -> counts(queries, range, "regroup.views").equals(first));
+            // The spout commits what was acked every 5 s: wait until it committed past every partition's first record.
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                var committed = admin.listConsumerGroupOffsets(settings.consumerGroup()).partitionsToOffsetAndMetadata().get();
+                return committed.entrySet().stream().filter(e -> e.getKey().topic().equals(settings.eventsTopic())
+                        && e.getValue() != null && e.getValue().offset() > 0).count() == PARTITIONS;
+            });
+
+            TopologySettings gone = settings.withName("e2e-intents-gone").withIntentsTopic(settings.intentsTopic() + "-new");
+            try (LocalTopologyRunner second = LocalTopologyRunner.start(gone,
+                    KairosTopologyPlugs.of(ENGINES.kairos().httpUrl(), TopologyEndToEndTest::rules), folder)) {
+                events.send(fencedBatch(series, t0 + 60_000L, 2), rules);
+                events.flush();
+                Map<String, Long> all = events.expected();
+                await().atMost(Duration.ofSeconds(90)).until(() ->
+                        second.health().partitionsWaitingForIntents().equals(Set.of(0, 1, 2, 3)));
+                await().atMost(Duration.ofSeconds(90)).untilAsserted(() ->
+                        assertThat(counts(queries, range, "regroup.views")).isEqualTo(all));
+                assertThat(second.health().eventsCounted()).as("events the topology without intents counted").isZero();
+                assertThat(second.health().flushes()).isZero();
+            }
+        }
+    }
+
     /** Events on every series (so on every partition), {@code weight} each. */
     private static List<Event> fencedBatch(List<Series> series, long at, int weight) {
         List<Event> batch = new ArrayList<>();
@@ -164,10 +221,15 @@ class TopologyEndToEndTest {
     }
 
     private static Map<String, Long> fenced(QueryStatsService queries, TimeRange range) {
+        return counts(queries, range, "fenced.views");
+    }
+
+    /** Every bucket's count of {@code metric}, per site, at both resolutions. */
+    private static Map<String, Long> counts(QueryStatsService queries, TimeRange range, String metric) {
         Map<String, Long> stored = new HashMap<>();
         for (Resolution resolution : RESOLUTIONS) {
-            collect(stored, queries.query(StatsQuery.of("fenced.views", Kind.COUNTER, range, resolution, Aggregation.COUNT)
-                    .groupedBy("site")), "fenced.views", resolution);
+            collect(stored, queries.query(StatsQuery.of(metric, Kind.COUNTER, range, resolution, Aggregation.COUNT)
+                    .groupedBy("site")), metric, resolution);
         }
         return stored;
     }
