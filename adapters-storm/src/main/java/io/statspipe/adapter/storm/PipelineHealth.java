@@ -161,4 +161,9 @@ public final class PipelineHealth {
     void waitingForIntents(int partition) {
         waitingForIntents.add(partition);
     }
+
+    /** The partition resumed (its intents restored, or its group's offsets reset): it waits no more. */
+    void resumed(int partition) {
+        waitingForIntents.remove(partition);
+    }
 }

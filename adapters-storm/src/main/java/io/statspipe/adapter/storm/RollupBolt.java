@@ -231,6 +231,9 @@ final class RollupBolt extends BaseRichBolt {
             retryIntentsAt.put(partition, System.nanoTime() + INTENTS_RETRY.toNanos());
             throw e;
         }
+        if (retryIntentsAt.remove(partition) != null) {
+            health.resumed(partition);
+        }
         long reread = latest.map(l -> l.intent().lastOffset() - l.intent().coarse().firstOffset() + 1).orElse(0L);
         long rereadMillis = (System.nanoTime() - started) / 1_000_000;
         if (replayed.isPresent()) {
