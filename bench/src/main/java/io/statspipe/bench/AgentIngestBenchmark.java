@@ -1,6 +1,7 @@
 package io.statspipe.bench;
 
 import io.statspipe.adapter.ingest.StatsdLineParser;
+import io.statspipe.adapter.ingest.StatsdUdpListener;
 import io.statspipe.adapter.kafka.AgentSettings;
 import io.statspipe.adapter.kafka.LocalKafkaBroker;
 import io.statspipe.adapter.kafka.StoreAndForwardAgent;
@@ -81,14 +82,14 @@ public final class AgentIngestBenchmark {
             Spooler spooler = new Spooler(agent);
             StatsdLineParser parser = new StatsdLineParser();
             long now = System.currentTimeMillis();
-            List<Event> pending = new ArrayList<>(4096);
+            List<Event> pending = new ArrayList<>(StatsdUdpListener.CHUNK_EVENTS);
             for (byte[] datagram : datagrams) {
                 parser.parse(datagram, 0, datagram.length, now, pending, (d, o, l, reason) -> {
                     throw new IllegalStateException(reason);
                 });
-                if (pending.size() >= 4096) {
+                if (pending.size() >= StatsdUdpListener.CHUNK_EVENTS) {
                     spooler.put(pending);
-                    pending = new ArrayList<>(4096);
+                    pending = new ArrayList<>(StatsdUdpListener.CHUNK_EVENTS);
                 }
             }
             spooler.put(pending);

@@ -1,5 +1,6 @@
 package io.statspipe.bench;
 
+import io.statspipe.adapter.ingest.StatsdUdpListener;
 import io.statspipe.adapter.kafka.StoreAndForwardAgent;
 import io.statspipe.domain.Event;
 import java.util.List;
@@ -11,7 +12,7 @@ import java.util.concurrent.BlockingQueue;
  * of parsed events go to the agent's spool on a thread of their own ({@code bench-spooler}).
  */
 public final class Spooler {
-    private final BlockingQueue<List<Event>> parsed = new ArrayBlockingQueue<>(64);
+    private final BlockingQueue<List<Event>> parsed = new ArrayBlockingQueue<>(StatsdUdpListener.QUEUED_CHUNKS);
     private final Thread thread;
 
     public Spooler(StoreAndForwardAgent agent) {
@@ -28,7 +29,7 @@ public final class Spooler {
         thread.start();
     }
 
-    /** Queues a chunk for the spool; waits while 64 chunks are queued. */
+    /** Queues a chunk for the spool; waits while as many chunks are queued as the listener lets wait. */
     public void put(List<Event> chunk) throws InterruptedException {
         if (!chunk.isEmpty()) {
             parsed.put(chunk);

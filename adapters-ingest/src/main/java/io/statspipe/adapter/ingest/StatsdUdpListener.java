@@ -28,12 +28,21 @@ import org.slf4j.LoggerFactory;
 public final class StatsdUdpListener implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StatsdUdpListener.class);
     private static final int MAX_DATAGRAM = 65_535;
-    private static final int CHUNK_EVENTS = 4096;
+    /**
+     * Most events handed to the spool at once (or what 20 ms brought). One hand-over is one spooled
+     * group, cut into batches of one partition each, and every batch carries the table of the
+     * series its events name: the more events a batch holds, the fewer table entries per event (at
+     * 10,000 series over 4 partitions, 16,384 events carry about half a table entry per event,
+     * 4,096 about four in five).
+     */
+    public static final int CHUNK_EVENTS = 16_384;
+    /** Chunks parsed and waiting for the spool (about 260,000 events) before the receiver waits. */
+    public static final int QUEUED_CHUNKS = 16;
     private static final long CHUNK_NANOS = 20_000_000;
 
     private final RecordEventsUseCase events;
     private final DatagramSocket socket;
-    private final BlockingQueue<List<Event>> parsed = new ArrayBlockingQueue<>(64);
+    private final BlockingQueue<List<Event>> parsed = new ArrayBlockingQueue<>(QUEUED_CHUNKS);
     private final StatsdLineParser parser;
     private final AtomicLong datagrams = new AtomicLong();
     private final AtomicLong received = new AtomicLong();

@@ -12,7 +12,7 @@ import io.statspipe.ports.out.RequestClaim;
 import io.statspipe.ports.out.RequestReceipt;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,8 +33,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class StoreAndForwardAgent implements EventSpoolPort, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StoreAndForwardAgent.class);
-    /** Most events in one spooled batch. */
-    static final int MAX_BATCH_EVENTS = 5000;
+    /**
+     * Most events in one spooled batch (before it is cut by partition): a listener's whole chunk
+     * fits, so that each partition's batch names each series once for as many events as it can.
+     */
+    static final int MAX_BATCH_EVENTS = 20_000;
     /** Roughly the most bytes of one spooled batch (well under the topics' record limit). */
     static final int MAX_BATCH_BYTES = 1 << 20;
     private static final int SERIES_KEPT = 100_000;
@@ -251,27 +254,36 @@ public final class StoreAndForwardAgent implements EventSpoolPort, AutoCloseable
     private List<SubBatch> encode(long sequence, List<Event> chunk, SeriesEntry[] entryOf) {
         BatchId id = new BatchId(spool.producerId(), sequence);
         int partitions = settings.topics().partitions();
-        List<List<Event>> events = new ArrayList<>(Collections.nCopies(partitions, null));
-        List<List<SeriesEntry>> entries = new ArrayList<>(Collections.nCopies(partitions, null));
+        // each partition's events counted first, so that every array is filled once at its size
+        int[] eventsIn = new int[partitions];
+        for (SeriesEntry entry : entryOf) {
+            if (entry == null) {
+                break;
+            }
+            eventsIn[entry.partition]++;
+        }
+        Event[][] events = new Event[partitions][];
+        SeriesEntry[][] entries = new SeriesEntry[partitions][];
+        for (int p = 0; p < partitions; p++) {
+            events[p] = new Event[eventsIn[p]];
+            entries[p] = new SeriesEntry[eventsIn[p]];
+        }
+        int[] filled = new int[partitions];
         for (int i = 0; i < chunk.size(); i++) {
             int p = entryOf[i].partition;
-            if (events.get(p) == null) {
-                events.set(p, new ArrayList<>());
-                entries.set(p, new ArrayList<>());
-            }
-            events.get(p).add(chunk.get(i));
-            entries.get(p).add(entryOf[i]);
+            events[p][filled[p]] = chunk.get(i);
+            entries[p][filled[p]++] = entryOf[i];
         }
         List<SubBatch> subBatches = new ArrayList<>();
         for (int p = 0; p < partitions; p++) {
-            if (events.get(p) == null) {
+            if (eventsIn[p] == 0) {
                 continue;
             }
             long batch = ++batches;
-            List<byte[]> table = new ArrayList<>();
-            int[] seriesOf = new int[events.get(p).size()];
+            List<byte[]> table = new ArrayList<>(eventsIn[p]);
+            int[] seriesOf = new int[eventsIn[p]];
             for (int i = 0; i < seriesOf.length; i++) {
-                SeriesEntry entry = entries.get(p).get(i);
+                SeriesEntry entry = entries[p][i];
                 if (entry.lastBatch != batch) {
                     entry.lastBatch = batch;
                     entry.indexInBatch = table.size();
@@ -279,7 +291,7 @@ public final class StoreAndForwardAgent implements EventSpoolPort, AutoCloseable
                 }
                 seriesOf[i] = entry.indexInBatch;
             }
-            subBatches.add(new SubBatch(p, format.encode(id, events.get(p), seriesOf, table)));
+            subBatches.add(new SubBatch(p, format.encode(id, Arrays.asList(events[p]), seriesOf, table)));
         }
         return subBatches;
     }

@@ -3,6 +3,7 @@ package io.statspipe.bench.suite;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import io.statspipe.adapter.ingest.StatsdLineParser;
+import io.statspipe.adapter.ingest.StatsdUdpListener;
 import io.statspipe.adapter.kafka.AgentSettings;
 import io.statspipe.adapter.kafka.KafkaDeadLetters;
 import io.statspipe.adapter.kafka.KafkaTopics;
@@ -73,7 +74,7 @@ import org.kairosdb.client.builder.MetricBuilder;
  */
 public final class EndToEnd {
     private static final int PARTITIONS = 4;
-    private static final int CHUNK_EVENTS = 4096;
+    private static final int CHUNK_EVENTS = StatsdUdpListener.CHUNK_EVENTS;
     private static final Duration VISIBLE_WITHIN = Duration.ofMinutes(5);
     /** Coarser resolutions may be written only every few flushes: their exact totals get longer to show. */
     private static final Duration COARSER_VISIBLE_WITHIN = Duration.ofMinutes(10);
