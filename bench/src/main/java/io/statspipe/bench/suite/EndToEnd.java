@@ -119,6 +119,10 @@ public final class EndToEnd {
     /**
      * How long each part runs.
      *
+     * @param warmUp         how long the workload is sent, untimed, through a pipeline of its own (and then
+     *                       through the naive topology) before the measured runs: the JIT compiles the
+     *                       hot paths of this JVM and of KairosDB's before any clock starts, as they
+     *                       are in a pipeline that has run for a while (none when zero)
      * @param run            how long StatsD lines are sent to statspipe at full rate
      * @param naiveRun       the same for the naive topology
      * @param legacyRun      how long the legacy path writes
@@ -138,7 +142,7 @@ public final class EndToEnd {
      * @param steadyRun      how long each paced run sends
      * @param store          the datastore under KairosDB
      */
-    public record Plan(Duration run, Duration naiveRun, Duration legacyRun, Duration pointRun, Duration flushInterval,
+    public record Plan(Duration warmUp, Duration run, Duration naiveRun, Duration legacyRun, Duration pointRun, Duration flushInterval,
                        Duration coarseFlushInterval, int renderedLines, Duration probeEvery, long maxLines, long maxAhead, Duration drain,
                        List<Double> steadyRates, Duration steadyRun, Store store) {
         /**
@@ -164,14 +168,14 @@ public final class EndToEnd {
         }
 
         public static Plan full() {
-            return new Plan(Duration.ofSeconds(60), Duration.ofSeconds(20), Duration.ofSeconds(10), Duration.ofSeconds(15),
+            return new Plan(Duration.ofSeconds(20), Duration.ofSeconds(60), Duration.ofSeconds(20), Duration.ofSeconds(10), Duration.ofSeconds(15),
                     Duration.ofSeconds(10), TopologySettings.DEFAULT_COARSE_FLUSH_INTERVAL, 2_000_000,
                     Duration.ofMillis(500), Long.MAX_VALUE, MAX_AHEAD, DRAIN,
                     List.of(100_000d, TARGET_RATE), Duration.ofSeconds(60), Store.H2);
         }
 
         public static Plan quick() {
-            return new Plan(Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(1),
+            return new Plan(Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(1),
                     Duration.ofSeconds(2), Duration.ofSeconds(6), 100_000, Duration.ofMillis(250), 100_000, 100_000,
                     Duration.ofMinutes(4),
                     List.of(5_000d), Duration.ofSeconds(4), Store.H2);
@@ -179,14 +183,14 @@ public final class EndToEnd {
 
         /** The same plan with KairosDB on {@code store}. */
         public Plan on(Store store) {
-            return new Plan(run, naiveRun, legacyRun, pointRun, flushInterval, coarseFlushInterval, renderedLines, probeEvery,
+            return new Plan(warmUp, run, naiveRun, legacyRun, pointRun, flushInterval, coarseFlushInterval, renderedLines, probeEvery,
                     maxLines, maxAhead,
                     drain, steadyRates, steadyRun, store);
         }
 
         /** The same plan with other backlog and drain bounds. */
         public Plan limitedTo(long maxAhead, Duration drain) {
-            return new Plan(run, naiveRun, legacyRun, pointRun, flushInterval, coarseFlushInterval, renderedLines, probeEvery,
+            return new Plan(warmUp, run, naiveRun, legacyRun, pointRun, flushInterval, coarseFlushInterval, renderedLines, probeEvery,
                     maxLines, maxAhead,
                     drain, steadyRates, steadyRun, store);
         }
@@ -212,6 +216,7 @@ public final class EndToEnd {
             statspipeTopics.ensureExists(bootstrap);
             naiveTopics.ensureExists(bootstrap);
 
+            warmUp(workload, plan, dir, bootstrap, kairos.httpUrl());
             Statspipe statspipe = statspipe("e2e", workload, plan, plan.run(), 0, dir, bootstrap, statspipeTopics,
                     kairos.httpUrl(), statspipeLines, profiler);
             Map<Double, Statspipe> steady = new LinkedHashMap<>();
@@ -329,24 +334,17 @@ public final class EndToEnd {
                                        String bootstrap, TopicLayout topics, String url, StatsdLines lines, Profiler profiler)
             throws Exception {
         STORES.clear();
-        TopologySettings settings = new TopologySettings(name, bootstrap, topics.events(), topics.deadLetters(),
-                name + ".flush-intents", name + "-statspipe", plan.flushInterval(), Duration.ofSeconds(10), Duration.ofHours(6),
-                Duration.ofMinutes(5), 16 * 1024 * 1024, 1, 2, 1, 50_000,
-                Duration.ofSeconds(Math.max(120, plan.flushInterval().toSeconds() * 6)))
-                .withCoarseFlushInterval(plan.coarseFlushInterval());
-        TopologyPlugs plugs = new TopologyPlugs(() -> RULES, ProtobufEventBatchFormat::new, countedStore(url),
-                () -> new KairosReadBack(KairosStoreConfig.forRules(url, RuleSet.defaults())), KafkaDeadLetters::new,
-                KafkaTopics::ensureCompacted);
         // queries cover whole hours: a range starting inside an hour would miss that hour's points
         long from = (System.currentTimeMillis() / 3_600_000 - 1) * 3_600_000;
-        try (LocalTopologyRunner runner = LocalTopologyRunner.start(settings, plugs, dir.resolve("storm-" + name));
+        try (LocalTopologyRunner runner = LocalTopologyRunner.start(settings(name, plan, bootstrap, topics),
+                plugs(url), dir.resolve("storm-" + name));
              StoreAndForwardAgent agent = StoreAndForwardAgent.start(
                      AgentSettings.of(bootstrap, topics, SpoolSettings.defaults(dir.resolve("spool-" + name))));
              KairosAggregateStore reader = new KairosAggregateStore(KairosStoreConfig.of(url))) {
             FreshnessProbe probe = new FreshnessProbe(agent, reader, lines.prefix() + "probe", plan.probeEvery(), from, FINEST);
             // the topology's tasks take seconds to start after it is submitted: events counted before the
             // clock starts keep that start-up out of the rate and out of the freshness markers
-            int warmUp = warmUp(agent, lines.prefix() + "warmup", () -> runner.health().eventsCounted());
+            int warmUp = awaitTopologyCounting(agent, lines.prefix() + "warmup", () -> runner.health().eventsCounted());
             PipelineHealth.Snapshot atStart = runner.health();
             long pointsAtStart = STORES.stream().mapToLong(KairosAggregateStore::pointsWritten).sum();
             LongSupplier counted = () -> runner.health().eventsCounted() - warmUp;
@@ -410,12 +408,61 @@ public final class EndToEnd {
         }
     }
 
+    /** The topology statspipe runs as in every part: named {@code name}, reading {@code topics}. */
+    private static TopologySettings settings(String name, Plan plan, String bootstrap, TopicLayout topics) {
+        return new TopologySettings(name, bootstrap, topics.events(), topics.deadLetters(),
+                name + ".flush-intents", name + "-statspipe", plan.flushInterval(), Duration.ofSeconds(10), Duration.ofHours(6),
+                Duration.ofMinutes(5), 16 * 1024 * 1024, 1, 2, 1, 50_000,
+                Duration.ofSeconds(Math.max(120, plan.flushInterval().toSeconds() * 6)))
+                .withCoarseFlushInterval(plan.coarseFlushInterval());
+    }
+
+    private static TopologyPlugs plugs(String url) {
+        return new TopologyPlugs(() -> RULES, ProtobufEventBatchFormat::new, countedStore(url),
+                () -> new KairosReadBack(KairosStoreConfig.forRules(url, RuleSet.defaults())), KafkaDeadLetters::new,
+                KafkaTopics::ensureCompacted);
+    }
+
+    /**
+     * Sends the workload for {@code plan.warmUp()} through a statspipe of its own (topology, topics,
+     * spool and metric names), untimed, and waits until its counts are queryable at the finest
+     * resolution: every stage of the measured runs, in this JVM and in KairosDB's, has then run
+     * long enough to be compiled. The measured runs start on topologies of their own, so nothing
+     * of the warm-up is in their figures.
+     */
+    private static void warmUp(Workload workload, Plan plan, Path dir, String bootstrap, String url) throws Exception {
+        if (plan.warmUp().isZero()) {
+            return;
+        }
+        String name = "warmup";
+        TopicLayout topics = new TopicLayout(name + ".events", name + ".deadletter", PARTITIONS, (short) 1);
+        topics.ensureExists(bootstrap);
+        StatsdLines lines = StatsdLines.render(workload, name + ".", plan.renderedLines());
+        long from = (System.currentTimeMillis() / 3_600_000 - 1) * 3_600_000;
+        try (LocalTopologyRunner runner = LocalTopologyRunner.start(settings(name, plan, bootstrap, topics), plugs(url),
+                dir.resolve("storm-" + name));
+             StoreAndForwardAgent agent = StoreAndForwardAgent.start(
+                     AgentSettings.of(bootstrap, topics, SpoolSettings.defaults(dir.resolve("spool-" + name))));
+             KairosAggregateStore reader = new KairosAggregateStore(KairosStoreConfig.of(url))) {
+            int first = awaitTopologyCounting(agent, name + ".first", () -> runner.health().eventsCounted());
+            LongSupplier counted = () -> runner.health().eventsCounted() - first;
+            System.err.printf("warm-up: sending StatsD lines for %d s (untimed)...%n", plan.warmUp().toSeconds());
+            long sent = send(agent, lines, plan.warmUp(), plan.maxLines(), counted, () -> 0, plan.maxAhead(), 0, 0);
+            if (!reached(counted, sent, plan.drain())) {
+                throw new IllegalStateException("the warm-up's topology did not count its " + sent + " lines within "
+                        + plan.drain());
+            }
+            awaitExactTotals(reader, workload, lines.prefix(), from, sent, FINEST, VISIBLE_WITHIN);
+            System.err.printf(Locale.ROOT, "warm-up: %,d lines counted and queryable%n", sent);
+        }
+    }
+
     /**
      * Sends one counter event on each of 64 series of the metric and waits until the topology has
      * counted them all; returns the events sent. Series are spread over partitions by hash: 64 of
      * them leave none of 4 partitions out but with a chance of 4 x (3/4)^64, about 1 in 25 million.
      */
-    private static int warmUp(StoreAndForwardAgent agent, String metric, LongSupplier counted) throws InterruptedException {
+    private static int awaitTopologyCounting(StoreAndForwardAgent agent, String metric, LongSupplier counted) throws InterruptedException {
         StatsdLineParser parser = new StatsdLineParser();
         List<Event> events = new ArrayList<>();
         for (int i = 0; i < 64; i++) {
@@ -498,6 +545,14 @@ public final class EndToEnd {
                      AgentSettings.of(bootstrap, topics, SpoolSettings.defaults(dir.resolve("spool-naive"))))) {
             storm.cluster().submitTopology("naive", NaiveTopology.config(),
                     NaiveTopology.build(bootstrap, topics.events(), "naive", url));
+            if (!plan.warmUp().isZero()) {
+                // its own tasks and KairosDB writes compiled too before its clock starts, as statspipe's are
+                Duration warmUp = plan.warmUp().compareTo(plan.naiveRun()) < 0 ? plan.warmUp() : plan.naiveRun();
+                System.err.printf("naive: warming up for %d s (untimed)...%n", warmUp.toSeconds());
+                long warm = send(agent, lines, warmUp, plan.maxLines(), NaiveTopology.EVENTS_WRITTEN::get, () -> 0, 300_000, 3, 0);
+                awaitAtLeast(NaiveTopology.EVENTS_WRITTEN::get, warm, "naive warm-up written");
+                NaiveTopology.reset();
+            }
             System.err.printf("naive: sending StatsD lines for %d s...%n", plan.naiveRun().toSeconds());
             long began = System.nanoTime();
             long sent = send(agent, lines, plan.naiveRun(), plan.maxLines(), NaiveTopology.EVENTS_WRITTEN::get, () -> 0, 300_000, 3, 0);
