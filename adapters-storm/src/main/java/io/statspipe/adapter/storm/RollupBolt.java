@@ -65,11 +65,16 @@ final class RollupBolt extends BaseRichBolt {
     private transient boolean ownPartitionsResumed;
     private transient long nextCutCheck;
 
-    /** The tuples of a range, to ack once it is committed; {@code openedAt} for the flush interval. */
+    /** The tuples of a range, to ack once it is committed; it is cut once {@code dueAt} has come (nanoTime). */
     private static final class Range {
         final long openedAt = System.nanoTime();
+        final long dueAt;
         final List<Tuple> tuples = new ArrayList<>();
         PendingFlush flush;
+
+        Range(int partition, long intervalNanos) {
+            this.dueAt = dueAt(partition, openedAt, intervalNanos);
+        }
     }
 
     RollupBolt(TopologySettings settings, TopologyPlugs plugs) {
@@ -138,13 +143,13 @@ final class RollupBolt extends BaseRichBolt {
                 case ALREADY_COUNTED -> collector.ack(tuple);
                 case NEW -> {
                     dropValue(tuple);
-                    open.computeIfAbsent(partition, p -> new Range()).tuples.add(tuple);
+                    open.computeIfAbsent(partition, this::newRange).tuples.add(tuple);
                 }
                 case HELD_DUPLICATE -> {
                     dropValue(tuple);
                     Range flying = inFlight.get(partition);
                     Range holder = flying != null && offset <= flying.flush.intent().lastOffset() ? flying
-                            : open.computeIfAbsent(partition, p -> new Range());
+                            : open.computeIfAbsent(partition, this::newRange);
                     holder.tuples.add(tuple);
                 }
             }
@@ -258,13 +263,36 @@ final class RollupBolt extends BaseRichBolt {
         return counter;
     }
 
+    private Range newRange(int partition) {
+        return new Range(partition, settings.flushInterval().toNanos());
+    }
+
     /**
-     * Cuts every partition whose open range is a flush interval old. Coarser resolutions are cut
+     * When a range of the partition opened at {@code openedAt} is due: at the partition's next
+     * phase of the flush interval at least a fifth of an interval away. Each partition has a phase
+     * of its own (its number's place in the golden ratio's sequence, which spreads any number of
+     * partitions over the interval), so partitions that start or wake up together do not all cut
+     * and commit on the same tick: the store takes their flushes one after another instead of all
+     * at once, and each waits less for the others'. Under steady traffic a range opens as the one
+     * before is cut, so every range runs one whole interval; a range opened after a quiet spell
+     * runs between a fifth of an interval and one and a fifth, to its partition's phase.
+     */
+    static long dueAt(int partition, long openedAt, long intervalNanos) {
+        if (intervalNanos <= 0) {
+            return openedAt;
+        }
+        long phase = (long) (intervalNanos * ((partition * 0.6180339887498949) % 1.0));
+        long earliest = openedAt + intervalNanos / 5;
+        return phase + Math.floorDiv(earliest - phase + intervalNanos - 1, intervalNanos) * intervalNanos;
+    }
+
+    /**
+     * Cuts every partition whose open range is due (at its partition's phase of the flush interval:
+     * {@link #dueAt}). Coarser resolutions are cut
      * with it once their coarse range is a coarse flush interval old, and alone (an empty finest
      * range) when the partition went quiet with a coarse range still open.
      */
     private void cutDueRanges() {
-        long intervalNanos = settings.flushInterval().toNanos();
         long coarseNanos = settings.coarseFlushInterval().toNanos();
         long now = System.nanoTime();
         nextCutCheck = now + CUT_CHECK_NANOS;
@@ -280,7 +308,7 @@ final class RollupBolt extends BaseRichBolt {
             }
             Long coarseSince = coarseOpenedAt.get(partition);
             boolean coarseDue = coarseSince != null && now - coarseSince >= coarseNanos;
-            boolean finestDue = range != null && now - range.openedAt >= intervalNanos;
+            boolean finestDue = range != null && now - range.dueAt >= 0;
             if (!finestDue && !(coarseDue && counter.hasOpenCoarseRange())) {
                 continue;
             }
@@ -289,7 +317,7 @@ final class RollupBolt extends BaseRichBolt {
             if (!counter.hasOpenCoarseRange()) {
                 coarseOpenedAt.remove(partition);
             }
-            Range flying = range != null ? range : new Range();
+            Range flying = range != null ? range : new Range(partition, 0);
             if (cut.isEmpty()) {
                 // Only duplicates of the completed past were held: nothing new to commit.
                 flying.tuples.forEach(collector::ack);
