@@ -256,11 +256,8 @@ public final class StoreAndForwardAgent implements EventSpoolPort, AutoCloseable
         int partitions = settings.topics().partitions();
         // each partition's events counted first, so that every array is filled once at its size
         int[] eventsIn = new int[partitions];
-        for (SeriesEntry entry : entryOf) {
-            if (entry == null) {
-                break;
-            }
-            eventsIn[entry.partition]++;
+        for (int i = 0; i < chunk.size(); i++) {
+            eventsIn[entryOf[i].partition]++;
         }
         Event[][] events = new Event[partitions][];
         SeriesEntry[][] entries = new SeriesEntry[partitions][];
