@@ -288,9 +288,9 @@ final class RollupBolt extends BaseRichBolt {
 
     /**
      * Cuts every partition whose open range is due (at its partition's phase of the flush interval:
-     * {@link #dueAt}). Coarser resolutions are cut
-     * with it once their coarse range is a coarse flush interval old, and alone (an empty finest
-     * range) when the partition went quiet with a coarse range still open.
+     * {@link #dueAt}). Coarser resolutions are cut with it once their coarse range is a coarse
+     * flush interval old, and alone (an empty finest range) when the partition went quiet with a
+     * coarse range still open.
      */
     private void cutDueRanges() {
         long coarseNanos = settings.coarseFlushInterval().toNanos();
