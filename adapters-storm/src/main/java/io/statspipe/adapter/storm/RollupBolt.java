@@ -67,13 +67,14 @@ final class RollupBolt extends BaseRichBolt {
 
     /** The tuples of a range, to ack once it is committed; it is cut once {@code dueAt} has come (nanoTime). */
     private static final class Range {
-        final long openedAt = System.nanoTime();
+        final long openedAt;
         final long dueAt;
         final List<Tuple> tuples = new ArrayList<>();
         PendingFlush flush;
 
-        Range(int partition, long intervalNanos) {
-            this.dueAt = dueAt(partition, openedAt, intervalNanos);
+        Range(long openedAt, long dueAt) {
+            this.openedAt = openedAt;
+            this.dueAt = dueAt;
         }
     }
 
@@ -264,7 +265,8 @@ final class RollupBolt extends BaseRichBolt {
     }
 
     private Range newRange(int partition) {
-        return new Range(partition, settings.flushInterval().toNanos());
+        long now = System.nanoTime();
+        return new Range(now, dueAt(partition, now, settings.flushInterval().toNanos()));
     }
 
     /**
@@ -278,9 +280,6 @@ final class RollupBolt extends BaseRichBolt {
      * runs between a fifth of an interval and one and a fifth, to its partition's phase.
      */
     static long dueAt(int partition, long openedAt, long intervalNanos) {
-        if (intervalNanos <= 0) {
-            return openedAt;
-        }
         long phase = (long) (intervalNanos * ((partition * 0.6180339887498949) % 1.0));
         long earliest = openedAt + intervalNanos / 5;
         return phase + Math.floorDiv(earliest - phase + intervalNanos - 1, intervalNanos) * intervalNanos;
@@ -317,7 +316,7 @@ final class RollupBolt extends BaseRichBolt {
             if (!counter.hasOpenCoarseRange()) {
                 coarseOpenedAt.remove(partition);
             }
-            Range flying = range != null ? range : new Range(partition, 0);
+            Range flying = range != null ? range : new Range(now, now); // a coarse-only cut: no finest range was open
             if (cut.isEmpty()) {
                 // Only duplicates of the completed past were held: nothing new to commit.
                 flying.tuples.forEach(collector::ack);
