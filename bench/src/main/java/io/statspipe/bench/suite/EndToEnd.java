@@ -334,8 +334,7 @@ public final class EndToEnd {
                                        String bootstrap, TopicLayout topics, String url, StatsdLines lines, Profiler profiler)
             throws Exception {
         STORES.clear();
-        // queries cover whole hours: a range starting inside an hour would miss that hour's points
-        long from = (System.currentTimeMillis() / 3_600_000 - 1) * 3_600_000;
+        long from = queriesFrom();
         try (LocalTopologyRunner runner = LocalTopologyRunner.start(settings(name, plan, bootstrap, topics),
                 plugs(url), dir.resolve("storm-" + name));
              StoreAndForwardAgent agent = StoreAndForwardAgent.start(
@@ -408,6 +407,11 @@ public final class EndToEnd {
         }
     }
 
+    /** Where a run's queries start: whole hours (a range starting inside an hour would miss that hour's points). */
+    private static long queriesFrom() {
+        return (System.currentTimeMillis() / 3_600_000 - 1) * 3_600_000;
+    }
+
     /** The topology statspipe runs as in every part: named {@code name}, reading {@code topics}. */
     private static TopologySettings settings(String name, Plan plan, String bootstrap, TopicLayout topics) {
         return new TopologySettings(name, bootstrap, topics.events(), topics.deadLetters(),
@@ -438,7 +442,7 @@ public final class EndToEnd {
         TopicLayout topics = new TopicLayout(name + ".events", name + ".deadletter", PARTITIONS, (short) 1);
         topics.ensureExists(bootstrap);
         StatsdLines lines = StatsdLines.render(workload, name + ".", plan.renderedLines());
-        long from = (System.currentTimeMillis() / 3_600_000 - 1) * 3_600_000;
+        long from = queriesFrom();
         try (LocalTopologyRunner runner = LocalTopologyRunner.start(settings(name, plan, bootstrap, topics), plugs(url),
                 dir.resolve("storm-" + name));
              StoreAndForwardAgent agent = StoreAndForwardAgent.start(
