@@ -271,18 +271,18 @@ final class RollupBolt extends BaseRichBolt {
 
     /**
      * When a range of the partition opened at {@code openedAt} is due: at the partition's next
-     * phase of the flush interval at least a fifth of an interval away. Each partition has a phase
-     * of its own (its number's place in the golden ratio's sequence, which spreads any number of
-     * partitions over the interval), so partitions that start or wake up together do not all cut
-     * and commit on the same tick: the store takes their flushes one after another instead of all
-     * at once, and each waits less for the others'. Under steady traffic a range opens as the one
-     * before is cut, so every range runs one whole interval; a range opened after a quiet spell
-     * runs between a fifth of an interval and one and a fifth, to its partition's phase.
+     * phase of the flush interval after {@code openedAt}. Each partition has a phase of its own
+     * (its number's place in the golden ratio's sequence, which spreads any number of partitions
+     * over the interval), so partitions that start or wake up together do not all cut and commit
+     * on the same tick: the store takes their flushes one after another instead of all at once,
+     * and each waits less for the others'. Under steady traffic a range opens as the one before is
+     * cut, so every range runs one whole interval; a range opened after a quiet spell runs to its
+     * partition's phase, never longer than an interval (so no event waits longer for its cut than
+     * under steady traffic; such a range may be short, which costs one small flush).
      */
     static long dueAt(int partition, long openedAt, long intervalNanos) {
         long phase = (long) (intervalNanos * ((partition * 0.6180339887498949) % 1.0));
-        long earliest = openedAt + intervalNanos / 5;
-        return phase + Math.floorDiv(earliest - phase + intervalNanos - 1, intervalNanos) * intervalNanos;
+        return phase + (Math.floorDiv(openedAt - phase, intervalNanos) + 1) * intervalNanos;
     }
 
     /**

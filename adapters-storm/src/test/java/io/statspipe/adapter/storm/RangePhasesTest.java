@@ -10,13 +10,21 @@ class RangePhasesTest {
     private static final long INTERVAL = 10_000_000_000L;
 
     @Test
-    void aRangeRunsBetweenAFifthOfTheIntervalAndOneAndAFifth() {
+    void aRangeIsDueAfterItOpenedAndAtMostOneIntervalLater() {
         for (long openedAt : new long[] {0, 123_456_789, -987_654_321_000L, Long.MAX_VALUE / 2, Long.MIN_VALUE / 2}) {
             for (int partition = 0; partition < 200; partition++) {
                 assertThat(RollupBolt.dueAt(partition, openedAt, INTERVAL) - openedAt)
                         .as("partition %d, opened at %d", partition, openedAt)
-                        .isBetween(INTERVAL / 5, INTERVAL + INTERVAL / 5);
+                        .isBetween(1L, INTERVAL);
             }
+        }
+    }
+
+    @Test
+    void aRangeOpenedOnItsPhaseRunsAWholeInterval() {
+        for (int partition = 0; partition < 50; partition++) {
+            long phase = RollupBolt.dueAt(partition, 0, INTERVAL);
+            assertThat(RollupBolt.dueAt(partition, phase, INTERVAL)).as("partition %d", partition).isEqualTo(phase + INTERVAL);
         }
     }
 
