@@ -20,6 +20,7 @@ import io.statspipe.ports.out.WritePartialsPort;
 import java.io.IOException;
 import java.net.MalformedURLException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -76,18 +77,22 @@ public final class KairosAggregateStore implements WritePartialsPort, QueryAggre
                         + e.getMessage(), partial.toString(), e);
             }
         }
+        // In the metrics' order, the order the read-back checks them in (StoredPoints): KairosDB
+        // stores a request's points in order, so the metrics become readable one after another.
+        points.sort(Comparator.comparing(DataPointRow::metric));
         writer.write(points);
         pointsWritten.addAndGet(points.size());
         LOG.debug("wrote {} partials as {} points", partials.size(), points.size());
     }
 
     /**
-     * True once every point of {@code partials} is readable from KairosDB with the value it was
-     * written with (see {@link StoredPoints}): what makes a flush durable, since KairosDB answers a
-     * write before its points reach the datastore.
+     * The partials of {@code partials} not (yet) readable from KairosDB with the value they were
+     * written with, empty once all are (see {@link StoredPoints}, and {@code DurabilityCheck} for
+     * what may be returned): what makes a flush durable, since KairosDB answers a write before its
+     * points reach the datastore.
      */
-    public boolean holds(List<Partial> partials) {
-        return storedPoints.hold(partials);
+    public List<Partial> unconfirmed(List<Partial> partials) {
+        return storedPoints.unconfirmed(partials);
     }
 
     /** Data points this store has written to KairosDB (acknowledged), for benchmarks and health pages. */

@@ -16,7 +16,7 @@ public final class KairosReadBack implements DurabilityCheck {
     }
 
     @Override
-    public boolean holds(List<Partial> partials) {
-        return store.holds(partials);
+    public List<Partial> unconfirmed(List<Partial> partials) {
+        return store.unconfirmed(partials);
     }
 }

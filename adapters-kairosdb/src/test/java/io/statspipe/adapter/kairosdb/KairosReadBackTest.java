@@ -29,10 +29,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The read-back that lets a flush complete ({@link KairosAggregateStore#holds}), on a real
+ * The read-back that lets a flush complete ({@link KairosAggregateStore#unconfirmed}), on a real
  * KairosDB with statspipe's plugin: it confirms a flush once every point — counters, gauges and
  * distributions, minutes and hours — is stored with its value, and not while one is missing or
- * holds another value. Each test writes under metrics of its own.
+ * holds another value; what it leaves unconfirmed includes every partial in doubt, and a look
+ * with what it left asks only for that. Each test writes under metrics of its own.
  */
 class KairosReadBackTest {
     static final long MINUTE = Resolution.MINUTE.widthMillis();
@@ -118,7 +119,7 @@ class KairosReadBackTest {
     void confirmsAFlushOnceEveryPointIsStored() throws Exception {
         List<Partial> partials = flush("readback.all", 7);
         store.write(partials);
-        await("the flush confirmed", () -> store.holds(partials));
+        await("the flush confirmed", () -> store.unconfirmed(partials).isEmpty());
     }
 
     @Test
@@ -130,25 +131,51 @@ class KairosReadBackTest {
             // another flush (another slot) of the same partition, each leaving out another partial
             List<Partial> shifted = shift(written, left + 10);
             store.write(shifted);
-            await("the points written confirmed", () -> store.holds(shifted));
+            await("the points written confirmed", () -> store.unconfirmed(shifted).isEmpty());
             Partial absent = shift(List.of(missing), left + 10).get(0);
             List<Partial> whole = new ArrayList<>(shifted);
             whole.add(absent);
-            assertThat(store.holds(whole)).as("confirmed without %s", absent.id()).isFalse();
+            List<Partial> unconfirmed = store.unconfirmed(whole);
+            assertThat(unconfirmed).as("unconfirmed without %s", absent.id()).contains(absent);
+            // a second look, with what the first left, still does not confirm it
+            assertThat(store.unconfirmed(unconfirmed)).as("unconfirmed on a second look").contains(absent);
         }
+    }
+
+    @Test
+    void leavesUnconfirmedOnlyTheMetricsNotAllStoredAndTheirPartialsWhole() throws Exception {
+        // two metrics; of the second one counter point (its hour) is not written
+        List<Partial> first = flush("readback.narrow.a", 7);
+        List<Partial> second = flush("readback.narrow.b", 7);
+        List<Partial> secondCounters = second.stream().filter(p -> p.id().kind() == Kind.COUNTER).toList();
+        Partial missing = secondCounters.get(secondCounters.size() - 1);
+        List<Partial> written = new ArrayList<>(first);
+        written.addAll(second);
+        written.remove(missing);
+        store.write(written);
+        await("the points written confirmed", () -> store.unconfirmed(written).isEmpty());
+        List<Partial> whole = new ArrayList<>(first);
+        whole.addAll(second);
+        // left: the missing partial with every other partial of its KairosDB metric (the counters of
+        // its resolution: a metric is confirmed whole), nothing of the metrics all stored
+        List<Partial> unconfirmed = store.unconfirmed(whole);
+        assertThat(unconfirmed).contains(missing).doesNotContainAnyElementsOf(first)
+                .containsAll(secondCounters.stream().filter(p -> p.id().resolution().equals(missing.id().resolution())).toList());
+        assertThat(store.unconfirmed(unconfirmed)).as("a second look").containsExactlyInAnyOrderElementsOf(unconfirmed);
     }
 
     @Test
     void doesNotConfirmAPointStoredWithAnotherValue() throws Exception {
         List<Partial> partials = flush("readback.value", 7);
         store.write(partials);
-        await("the flush confirmed", () -> store.holds(partials));
+        await("the flush confirmed", () -> store.unconfirmed(partials).isEmpty());
         for (int changed = 0; changed < partials.size(); changed++) {
             // one more than stored, a value no point holds; one less, often the value of another point
             for (long delta : new long[] {100, -1}) {
                 List<Partial> expected = new ArrayList<>(partials);
                 expected.set(changed, changed(partials.get(changed), delta));
-                assertThat(store.holds(expected)).as("confirmed %s", expected.get(changed)).isFalse();
+                assertThat(store.unconfirmed(expected)).as("confirmed %s", expected.get(changed))
+                        .contains(expected.get(changed));
             }
         }
     }
@@ -157,9 +184,10 @@ class KairosReadBackTest {
     void confirmsNothingWhenTheFlushWentElsewhere() throws Exception {
         List<Partial> partials = flush("readback.elsewhere", 7);
         store.write(partials);
-        await("the flush confirmed", () -> store.holds(partials));
+        await("the flush confirmed", () -> store.unconfirmed(partials).isEmpty());
         // the same series and buckets, but the next flush of the partition: other slots
-        assertThat(store.holds(shift(partials, 8))).isFalse();
+        List<Partial> next = shift(partials, 8);
+        assertThat(store.unconfirmed(next)).containsExactlyInAnyOrderElementsOf(next);
     }
 
     /** The same partials as flush {@code seq} of their partition. */

@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -191,11 +192,12 @@ final class FlushCommitter implements AutoCloseable {
     private boolean awaitDurable(PendingFlush flush, Map<PartialId, DeadLetter> refused) {
         List<Partial> partials = stored(flush, refused);
         while (!closed && !partials.isEmpty()) {
-            List<Partial> written = partials;
+            // each look asks only for what the looks before it did not confirm
+            AtomicReference<List<Partial>> unconfirmed = new AtomicReference<>(partials);
             RetryPolicy<Boolean> readBack = CommitRetries.untilReadable(flush.intent().origin().toString(), DURABLE_WITHIN,
                     () -> closed);
             try {
-                if (Failsafe.with(readBack).get(() -> durability.holds(written))) {
+                if (Failsafe.with(readBack).get(() -> unconfirmed.updateAndGet(durability::unconfirmed).isEmpty())) {
                     return true;
                 }
             } catch (FailsafeException e) {
@@ -207,21 +209,25 @@ final class FlushCommitter implements AutoCloseable {
                 return false;
             }
             // Not readable back in time: the store may have lost what it acknowledged. Rewriting
-            // the same values at the same points is safe, so write again and look again.
-            LOG.warn("partials of {} not readable back within {}: writing them again", flush.intent().origin(),
-                    DURABLE_WITHIN);
+            // the same values at the same points is safe, so write what is still unconfirmed again
+            // and look again.
+            LOG.warn("{} of the {} partials of {} not readable back within {}: writing them again",
+                    unconfirmed.get().size(), partials.size(), flush.intent().origin(), DURABLE_WITHIN);
             health.readBackRewrite();
-            if (!writeAll(flush, partials, refused)) {
+            if (!writeAll(flush, unconfirmed.get(), refused)) {
                 return false;
             }
-            partials = stored(flush, refused);
+            partials = stored(unconfirmed.get(), refused);
         }
         return !closed;
     }
 
     /** The flush's partials but those the store refused. */
     private static List<Partial> stored(PendingFlush flush, Map<PartialId, DeadLetter> refused) {
-        List<Partial> partials = flush.flush().partials();
+        return stored(flush.flush().partials(), refused);
+    }
+
+    private static List<Partial> stored(List<Partial> partials, Map<PartialId, DeadLetter> refused) {
         if (refused.isEmpty()) {
             return partials;
         }

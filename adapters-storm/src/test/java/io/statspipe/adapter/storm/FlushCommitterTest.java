@@ -13,6 +13,7 @@ import io.statspipe.ports.fixtures.InMemoryAggregateStore;
 import io.statspipe.ports.fixtures.InMemoryFlushIntents;
 import io.statspipe.ports.out.ContentRefusedException;
 import io.statspipe.ports.out.DeadLetter;
+import io.statspipe.ports.out.DurabilityCheck;
 import io.statspipe.ports.out.WritePartialsPort;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -22,6 +23,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * A partial whose content the store refuses is set aside to the dead letters with its identity
@@ -51,10 +53,7 @@ class FlushCommitterTest {
         TextBatchFormat format = new TextBatchFormat();
         PartitionCounter counter = new PartitionCounter(2, RuleSet.defaults(), RollupSettings.DEFAULTS, format, 300_000,
                 10_000);
-        List<Event> events = new ArrayList<>();
-        for (int s = 0; s < 40; s++) {
-            events.add(Event.counter(Series.of("good.n" + s), T0 + s, 1 + s));
-        }
+        List<Event> events = new ArrayList<>(counters("good.n", 40));
         events.add(20, Event.counter(Series.of("refused"), T0, 7));
         counter.offer(0, T0, format.encode(new EventBatch(new BatchId("a", 1), events)));
         counter.offer(1, T0, "garbage".getBytes(StandardCharsets.UTF_8));
@@ -65,14 +64,14 @@ class FlushCommitterTest {
         List<DeadLetter> deadLetters = new ArrayList<>();
         PipelineHealth health = new PipelineHealth();
         CommitRetries quick = new CommitRetries(Duration.ofMillis(1), Duration.ofMillis(1));
-        try (FlushCommitter committer = new FlushCommitter(intents, store, store.stored::holds, deadLetters::addAll, health,
+        try (FlushCommitter committer = new FlushCommitter(intents, store, store.stored::unconfirmed, deadLetters::addAll, health,
                 quick, "commit-test")) {
             assertThat(committer.commit(flush)).isTrue();
         }
 
         List<Partial> good = flush.flush().partials().stream().filter(p -> p.id().series().metric().startsWith("good.")).toList();
         assertThat(good).hasSize(80); // 40 series, a minute and an hour each
-        assertThat(store.stored.holds(good)).isTrue();
+        assertThat(store.stored.unconfirmed(good)).isEmpty();
         assertThat(store.stored.storedPoints()).isEqualTo(80);
         assertThat(intents.latest("p2").orElseThrow().completed()).isTrue();
         assertThat(deadLetters).hasSize(3);
@@ -93,13 +92,41 @@ class FlushCommitterTest {
         assertThat(refusalsFirstPass).isGreaterThanOrEqualTo(2 * FlushCommitter.REFUSALS_BEFORE_DEAD_LETTER);
 
         List<DeadLetter> replayed = new ArrayList<>();
-        try (FlushCommitter replay = new FlushCommitter(intents, store, store.stored::holds, replayed::addAll,
+        try (FlushCommitter replay = new FlushCommitter(intents, store, store.stored::unconfirmed, replayed::addAll,
                 new PipelineHealth(), quick, "replay-test")) {
             assertThat(replay.commit(flush)).isTrue();
         }
         assertThat(replayed).isEqualTo(deadLetters);
         assertThat(store.stored.storedPoints()).isEqualTo(80);
         assertThat(store.refusals.get()).isEqualTo(2 * refusalsFirstPass);
+    }
+
+    @Test
+    @Timeout(60) // a look that never confirms would keep the commit going
+    void eachLookAtTheStoreAsksOnlyForWhatTheLookBeforeLeftUnconfirmed() {
+        PendingFlush flush = flushOf(new TextBatchFormat(), 0, counters("page.n", 40));
+        int partials = flush.flush().partials().size(); // 40 series, a minute and an hour each
+        InMemoryAggregateStore stored = new InMemoryAggregateStore();
+        // a store whose points become readable 25 at a time, one batch per look
+        List<Integer> asked = new ArrayList<>();
+        DurabilityCheck slowlyReadable = looked -> {
+            asked.add(looked.size());
+            assertThat(stored.unconfirmed(looked)).isEmpty(); // written before anything is looked at
+            return looked.subList(Math.min(25, looked.size()), looked.size());
+        };
+        InMemoryFlushIntents intents = new InMemoryFlushIntents();
+        CommitRetries quick = new CommitRetries(Duration.ofMillis(1), Duration.ofMillis(1));
+        try (FlushCommitter committer = new FlushCommitter(intents, stored, slowlyReadable, letters -> { }, new PipelineHealth(),
+                quick, "commit-test")) {
+            assertThat(committer.commit(flush)).isTrue();
+        }
+        List<Integer> expected = new ArrayList<>();
+        for (int left = partials; left > 0; left -= 25) {
+            expected.add(left);
+        }
+        assertThat(partials).isEqualTo(80);
+        assertThat(asked).isEqualTo(expected);
+        assertThat(intents.latest("p0").orElseThrow().completed()).isTrue();
     }
 
     @Test
@@ -121,7 +148,7 @@ class FlushCommitterTest {
         PendingFlush slow = flushOf(format, 0, "slow");
         PendingFlush fast = flushOf(format, 1, "fast");
         CommitRetries quick = new CommitRetries(Duration.ofMillis(1), Duration.ofMillis(1));
-        try (FlushCommitter committer = new FlushCommitter(new InMemoryFlushIntents(), store, stored::holds, letters -> { },
+        try (FlushCommitter committer = new FlushCommitter(new InMemoryFlushIntents(), store, stored::unconfirmed, letters -> { },
                 new PipelineHealth(), quick, "commit-test")) {
             committer.submit(slow);
             committer.submit(fast);
@@ -131,8 +158,8 @@ class FlushCommitterTest {
             assertThat(completed).containsExactly(fast); // while the other partition's write still waits
             slowMayWrite.countDown();
             Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> drain(committer, completed).contains(slow));
-            assertThat(stored.holds(slow.flush().partials())).isTrue();
-            assertThat(stored.holds(fast.flush().partials())).isTrue();
+            assertThat(stored.unconfirmed(slow.flush().partials())).isEmpty();
+            assertThat(stored.unconfirmed(fast.flush().partials())).isEmpty();
         }
     }
 
@@ -146,7 +173,7 @@ class FlushCommitterTest {
         zombie.anotherOwner().claim("p0");
 
         CommitRetries quick = new CommitRetries(Duration.ofMillis(1), Duration.ofMillis(1));
-        try (FlushCommitter committer = new FlushCommitter(zombie, stored, stored::holds, letters -> { }, new PipelineHealth(),
+        try (FlushCommitter committer = new FlushCommitter(zombie, stored, stored::unconfirmed, letters -> { }, new PipelineHealth(),
                 quick, "commit-test")) {
             committer.submit(flush);
             Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> committer.pollTakenOver() == flush);
@@ -157,10 +184,23 @@ class FlushCommitterTest {
     }
 
     private static PendingFlush flushOf(TextBatchFormat format, int partition, String metric) {
+        return flushOf(format, partition, List.of(Event.counter(Series.of(metric), T0, 1)));
+    }
+
+    private static PendingFlush flushOf(TextBatchFormat format, int partition, List<Event> events) {
         PartitionCounter counter = new PartitionCounter(partition, RuleSet.defaults(), RollupSettings.DEFAULTS, format, 300_000,
                 10_000);
-        counter.offer(0, T0, format.encode(new EventBatch(new BatchId("a", 1), List.of(Event.counter(Series.of(metric), T0, 1)))));
+        counter.offer(0, T0, format.encode(new EventBatch(new BatchId("a", 1), events)));
         return counter.cut().orElseThrow();
+    }
+
+    /** One count on each of {@code series} series named {@code prefix} and a number. */
+    private static List<Event> counters(String prefix, int series) {
+        List<Event> events = new ArrayList<>();
+        for (int s = 0; s < series; s++) {
+            events.add(Event.counter(Series.of(prefix + s), T0 + s, 1 + s));
+        }
+        return events;
     }
 
     private static List<PendingFlush> drain(FlushCommitter committer, List<PendingFlush> into) {

@@ -67,7 +67,7 @@ public final class TopologyWiring {
                 DurabilityCheck kairos = readBack.get();
                 PhaseStorePort phaseStore = phases.get();
                 MigrationSettings migration = new MigrationSettings(Duration.ofMillis(margin), Duration.ofMillis(settle));
-                return partials -> kairos.holds(DualWriteStore.forNewStore(partials, phaseStore.current(), phaseStore,
+                return partials -> kairos.unconfirmed(DualWriteStore.forNewStore(partials, phaseStore.current(), phaseStore,
                         migration));
             };
         }

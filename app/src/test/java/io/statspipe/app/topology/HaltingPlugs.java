@@ -79,8 +79,8 @@ final class HaltingPlugs {
 
     private static DurabilityCheck haltingCheck(DurabilityCheck check, KillPoint point, int armAfter) {
         return partials -> {
-            boolean durable = check.holds(partials);
-            if (durable && !partials.isEmpty()) {
+            List<Partial> unconfirmed = check.unconfirmed(partials);
+            if (unconfirmed.isEmpty() && !partials.isEmpty()) {
                 Origin flush = partials.get(0).id().origin();
                 if (point == KillPoint.AFTER_WRITE && DURABLE_FLUSHES.get() >= armAfter) {
                     halt(point, flush);
@@ -88,7 +88,7 @@ final class HaltingPlugs {
                 LAST_DURABLE.put(flush.stream(), flush.seq());
                 DURABLE_FLUSHES.incrementAndGet();
             }
-            return durable;
+            return unconfirmed;
         };
     }
 
