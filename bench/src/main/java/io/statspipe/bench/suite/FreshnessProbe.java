@@ -27,8 +27,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * fresh once its bucket counts it.
  */
 final class FreshnessProbe {
-    /** Freshness samples: seconds from a marker sent to its bucket queryable. */
-    record Samples(double[] seconds, Duration probeEvery, int unseen) {
+    /**
+     * Freshness samples: seconds from a marker sent to its bucket queryable, and when each was sent
+     * (seconds after the first marker; the same order).
+     */
+    record Samples(double[] seconds, double[] sentAfter, Duration probeEvery, int unseen) {
+        /** How many of the slowest markers the description names with when they were sent. */
+        private static final int SLOWEST_NAMED = 5;
+
         double p50() {
             return quantile(0.50);
         }
@@ -45,9 +51,24 @@ final class FreshnessProbe {
 
         String describe() {
             return String.format(Locale.ROOT, "%d markers, one every %d ms through the same agent path during the run; "
-                    + "max %.1f s; KairosDB polled every 500 ms%s", seconds.length, probeEvery.toMillis(), quantile(1.0),
+                    + "max %.1f s; KairosDB polled every 500 ms; the slowest (s, sent at s into the run): %s%s",
+                    seconds.length, probeEvery.toMillis(), quantile(1.0), slowest(),
                     unseen == 0 ? "" : "; " + unseen + " markers never became queryable: counted with their age when "
                             + "the run ended (a lower bound)");
+        }
+
+        private String slowest() {
+            Integer[] order = new Integer[seconds.length];
+            for (int i = 0; i < order.length; i++) {
+                order[i] = i;
+            }
+            Arrays.sort(order, (a, b) -> Double.compare(seconds[b], seconds[a]));
+            StringBuilder named = new StringBuilder();
+            for (int i = 0; i < Math.min(SLOWEST_NAMED, order.length); i++) {
+                named.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.1f at %.1f", seconds[order[i]],
+                        sentAfter[order[i]]));
+            }
+            return named.toString();
         }
     }
 
@@ -118,7 +139,9 @@ final class FreshnessProbe {
             throw new IllegalStateException("no freshness marker was sent");
         }
         long now = System.currentTimeMillis();
+        long first = sentAt.values().stream().mapToLong(Long::longValue).min().orElseThrow();
         double[] seconds = new double[sentAt.size()];
+        double[] sentAfter = new double[sentAt.size()];
         int i = 0;
         int unseen = 0;
         for (Map.Entry<String, Long> marker : sentAt.entrySet()) {
@@ -126,9 +149,10 @@ final class FreshnessProbe {
             if (seen == null) {
                 unseen++;
             }
+            sentAfter[i] = (marker.getValue() - first) / 1e3;
             seconds[i++] = ((seen == null ? now : seen) - marker.getValue()) / 1e3;
         }
-        return new Samples(seconds, every, unseen);
+        return new Samples(seconds, sentAfter, every, unseen);
     }
 
     private void sendMarkers() {
