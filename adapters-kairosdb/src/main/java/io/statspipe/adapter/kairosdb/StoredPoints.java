@@ -40,10 +40,10 @@ import org.kairosdb.client.response.Result;
  * <p>The last group, in the order of the metrics' names, is looked at first and alone:
  * {@link KairosAggregateStore#write} sends the points in that order and KairosDB stores a
  * request's points in order, so while KairosDB is still inserting, a look costs one metric's
- * query instead of the whole flush's. Once the last group is stored, every other group is checked
- * (one query per resolution and stream, of up to {@value #METRICS_PER_QUERY} metrics), and the groups not all stored are
- * returned whole, so that a next look, with what was returned, asks only for them and the multiset
- * count holds across looks.
+ * query instead of the whole flush's. Once the last group is stored, every other group is
+ * checked (one query per resolution and stream, of up to {@value #METRICS_PER_QUERY} metrics),
+ * and the groups not all stored are returned whole, so that a next look, with what was returned,
+ * asks only for them and the multiset count holds across looks.
  */
 final class StoredPoints {
     /** KairosDB metrics per query: a request stays small however many metrics a flush touched. */

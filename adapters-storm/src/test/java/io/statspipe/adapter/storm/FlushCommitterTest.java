@@ -173,8 +173,8 @@ class FlushCommitterTest {
         zombie.anotherOwner().claim("p0");
 
         CommitRetries quick = new CommitRetries(Duration.ofMillis(1), Duration.ofMillis(1));
-        try (FlushCommitter committer = new FlushCommitter(zombie, stored, stored::unconfirmed, letters -> { }, new PipelineHealth(),
-                quick, "commit-test")) {
+        try (FlushCommitter committer = new FlushCommitter(zombie, stored, stored::unconfirmed, letters -> { },
+                new PipelineHealth(), quick, "commit-test")) {
             committer.submit(flush);
             Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> committer.pollTakenOver() == flush);
             assertThat(committer.pollCompleted()).isNull();
