@@ -77,8 +77,8 @@ public final class KairosAggregateStore implements WritePartialsPort, QueryAggre
                         + e.getMessage(), partial.toString(), e);
             }
         }
-        // In the metrics' order, the order the read-back checks them in (StoredPoints): KairosDB
-        // stores a request's points in order, so the metrics become readable one after another.
+        // In the order of the metrics' names: KairosDB stores a request's points in order, so the
+        // last metric by name is stored last, and the read-back looks at it first (StoredPoints).
         points.sort(Comparator.comparing(DataPointRow::metric));
         writer.write(points);
         pointsWritten.addAndGet(points.size());

@@ -6,6 +6,7 @@ import io.statspipe.domain.Partial;
 import io.statspipe.domain.PartialId;
 import io.statspipe.domain.Resolution;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.Date;
 import java.util.HashMap;
@@ -73,9 +74,8 @@ final class StoredPoints {
     }
 
     List<Partial> unconfirmed(List<Partial> partials) {
-        // KairosDB metric, then stream -> the group's partials and expected values
-        Map<List<String>, Group> byMetric = new TreeMap<>(Comparator.<List<String>, String>comparing(k -> k.get(0))
-                .thenComparing(k -> k.get(1)));
+        // KairosDB metric and stream -> the group's partials and expected values
+        Map<List<String>, Group> byMetric = new LinkedHashMap<>();
         for (Partial p : partials) {
             PartialId id = p.id();
             String metric = mapping.metricName(id.series().metric(), id.kind(), id.resolution());
@@ -85,17 +85,20 @@ final class StoredPoints {
             group.expected().computeIfAbsent(id.slot(), k -> new ArrayList<>())
                     .add(id.kind() == Kind.COUNTER ? (Object) p.aggregate().count() : p.aggregate());
         }
-        List<Group> groups = new ArrayList<>(byMetric.values());
-        if (groups.isEmpty()) {
+        if (byMetric.isEmpty()) {
             return List.of();
         }
-        Group last = groups.remove(groups.size() - 1);
+        Group last = Collections.max(byMetric.values(), Comparator.comparing(Group::metric));
         if (!notStored(List.of(last)).isEmpty()) {
             return partials;
         }
         // one query per resolution and stream, so that each asks for a span of slots of its own
         Map<List<String>, List<Group>> byQuery = new LinkedHashMap<>();
-        groups.forEach(g -> byQuery.computeIfAbsent(List.of(g.resolution().name(), g.stream()), k -> new ArrayList<>()).add(g));
+        for (Group g : byMetric.values()) {
+            if (g != last) {
+                byQuery.computeIfAbsent(List.of(g.resolution().name(), g.stream()), k -> new ArrayList<>()).add(g);
+            }
+        }
         List<Partial> unconfirmed = new ArrayList<>();
         for (List<Group> together : byQuery.values()) {
             for (int from = 0; from < together.size(); from += METRICS_PER_QUERY) {
