@@ -4,12 +4,18 @@ import static io.statspipe.adapter.kairosdb.Eventually.assertEventuallyEquals;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.statspipe.adapter.kairosdb.server.LocalKairosDb;
 import io.statspipe.domain.Partial;
 import io.statspipe.ports.fixtures.InMemoryAggregateStore;
 import io.statspipe.ports.in.StatsQuery;
 import io.statspipe.ports.out.EngineUnavailableException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
@@ -84,5 +90,24 @@ class KairosDbOnH2Test extends AggregateStoreContract {
                     .hasMessageContaining("HTTP 400").hasMessageContaining("not retried");
         }
         assertThat(tries).hasValue(1);
+    }
+
+    @Test
+    void kairosDbOpensItsH2DatabaseWithThePageCacheSizedFromItsHeap() throws Exception {
+        Path map = KAIROS.kairos().config().dataDir().toAbsolutePath().resolve(LocalKairosDb.H2_URL_MAP);
+        // the server's command line as Linux keeps it, NUL-separated
+        Path commandLine = Path.of("/proc", Long.toString(KAIROS.kairos().pid()), "cmdline");
+        List<String> arguments = List.of(Files.readString(commandLine).split("\0"));
+        Properties urls = new Properties();
+        try (Reader in = Files.newBufferedReader(map, StandardCharsets.ISO_8859_1)) {
+            urls.load(in);
+        }
+
+        assertThat(arguments).contains("-Dh2.urlMap=" + map);
+        // H2 adds every URL it opens that the map lacks, unmapped: one entry means KairosDB's URL was mapped
+        assertThat(urls).hasSize(1);
+        String url = urls.stringPropertyNames().iterator().next();
+        assertThat(url).endsWith("/h2db/kairosdb");
+        assertThat(urls.getProperty(url)).isEqualTo(url + ";CACHE_SIZE=" + 256 / 4 * 1024); // a quarter of the heap
     }
 }

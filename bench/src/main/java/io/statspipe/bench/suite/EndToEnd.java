@@ -285,7 +285,7 @@ public final class EndToEnd {
     }
 
     private static LocalKairosDb kairosOn(LocalCassandra cassandra, Path dir) {
-        LocalKairosDb.Builder kairos = LocalKairosDb.builder().dataDir(dir.resolve("kairosdb")).heapMegabytes(768);
+        LocalKairosDb.Builder kairos = LocalKairosDb.builder().dataDir(dir.resolve("kairosdb")).heapMegabytes(1536);
         return (cassandra == null ? kairos.h2() : kairos.cassandra(cassandra.cqlHost())).build();
     }
 

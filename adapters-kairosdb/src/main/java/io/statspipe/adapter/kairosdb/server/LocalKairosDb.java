@@ -5,6 +5,7 @@ import io.statspipe.ports.local.Folders;
 import io.statspipe.ports.local.LoopbackPorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +49,7 @@ public final class LocalKairosDb implements AutoCloseable {
      * @param replicationFactor the replication factor KairosDB creates its keyspace with on Cassandra: 1 for a
      *                      single node (writes at ONE), 2 or more for a ring (reads and writes at QUORUM)
      * @param httpPort      the HTTP port, or 0 for a free one
-     * @param heapMegabytes the server JVM's maximum heap
+     * @param heapMegabytes the server JVM's maximum heap; on H2 a quarter of it is H2's page cache
      * @param startTimeout  how long the server may take to answer {@code /api/v1/version}
      */
     public record Config(Path dataDir, Datastore datastore, String cassandraHost, int replicationFactor, int httpPort,
@@ -93,6 +95,9 @@ public final class LocalKairosDb implements AutoCloseable {
               <root level="INFO"><appender-ref ref="out"/></root>
             </configuration>
             """;
+
+    /** The file, in the data folder, that maps KairosDB's H2 URL to one with statspipe's settings. */
+    public static final String H2_URL_MAP = "h2-urls.properties";
 
     private final Config config;
     private int httpPort;
@@ -141,6 +146,9 @@ public final class LocalKairosDb implements AutoCloseable {
                 "-Djava.net.preferIPv4Stack=true"));
         try {
             Files.createDirectories(dir.resolve("tmp"));
+            if (config.datastore() == Datastore.H2) {
+                jvmOptions.add("-Dh2.urlMap=" + writeH2UrlMap(dir));
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare kairosdb folder " + dir, e);
         }
@@ -185,6 +193,38 @@ public final class LocalKairosDb implements AutoCloseable {
         return "http://127.0.0.1:" + httpPort;
     }
 
+    /**
+     * Sizes H2's page cache: a quarter of the server's heap ({@link #h2CacheKilobytes}). KairosDB opens its H2
+     * database by a URL of its own making ({@code jdbc:h2:<database_path>/kairosdb}) with no way to add
+     * settings to it, and H2 sizes the cache by default at a sixteenth of the heap (48 MB of 768): over
+     * a database of a few tens of thousands of series the lookups of metrics and tags then read the
+     * same pages from disk again and again (in a profile of the benchmark suite's KairosDB, page reads
+     * were more than half its CPU). H2's {@code h2.urlMap} maps a URL to another: KairosDB's URL to the
+     * same with {@code CACHE_SIZE} (in KB). H2 adds any URL it opens that the map lacks, with an empty
+     * value (no mapping): the map holding one entry after a start shows the mapping matched.
+     *
+     * @return the map's file
+     */
+    private Path writeH2UrlMap(Path dir) throws IOException {
+        // the URL KairosDB's H2Datastore makes of its database_path (absolute here)
+        String url = "jdbc:h2:" + h2Folder(dir).toString().replace('\\', '/') + "/kairosdb";
+        Properties map = new Properties();
+        map.setProperty(url, url + ";CACHE_SIZE=" + h2CacheKilobytes(config.heapMegabytes()));
+        Path file = dir.resolve(H2_URL_MAP);
+        try (Writer out = Files.newBufferedWriter(file, StandardCharsets.ISO_8859_1)) {
+            map.store(out, "written by statspipe's LocalKairosDb at every start: the page cache of KairosDB's H2");
+        }
+        return file;
+    }
+
+    /**
+     * H2's page cache for a server of this heap, in KB: a quarter of it. The rest is KairosDB's:
+     * under the benchmark suite's load its live heap after a collection was 40-250 MB.
+     */
+    static int h2CacheKilobytes(int heapMegabytes) {
+        return heapMegabytes / 4 * 1024;
+    }
+
     /** The server's kairosdb.conf (package-private for its test). */
     String configuration(Path dir) {
         StringBuilder c = new StringBuilder();
@@ -213,7 +253,7 @@ public final class LocalKairosDb implements AutoCloseable {
         }
         if (config.datastore() == Datastore.H2) {
             c.append("kairosdb.service.datastore: \"org.kairosdb.datastore.h2.H2Module\"\n");
-            c.append("kairosdb.datastore.h2.database_path: ").append(quoted(dir.resolve("h2db"))).append('\n');
+            c.append("kairosdb.datastore.h2.database_path: ").append(quoted(h2Folder(dir))).append('\n');
         } else {
             c.append("kairosdb.service.datastore: \"org.kairosdb.datastore.cassandra.CassandraModule\"\n");
             c.append("kairosdb.datastore.cassandra.write_cluster.cql_host_list: [\"")
@@ -232,6 +272,10 @@ public final class LocalKairosDb implements AutoCloseable {
             }
         }
         return c.toString();
+    }
+
+    private static Path h2Folder(Path dir) {
+        return dir.resolve("h2db");
     }
 
     private static String quoted(Path path) {
