@@ -168,7 +168,7 @@ public final class EndToEnd {
         }
 
         public static Plan full() {
-            return new Plan(Duration.ofSeconds(20), Duration.ofSeconds(60), Duration.ofSeconds(20), Duration.ofSeconds(10), Duration.ofSeconds(15),
+            return new Plan(Duration.ofSeconds(20), Duration.ofSeconds(120), Duration.ofSeconds(20), Duration.ofSeconds(10), Duration.ofSeconds(15),
                     Duration.ofSeconds(10), TopologySettings.DEFAULT_COARSE_FLUSH_INTERVAL, 2_000_000,
                     Duration.ofMillis(500), Long.MAX_VALUE, MAX_AHEAD, DRAIN,
                     List.of(100_000d, TARGET_RATE), Duration.ofSeconds(60), Store.H2);
