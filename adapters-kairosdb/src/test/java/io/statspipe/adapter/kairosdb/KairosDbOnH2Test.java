@@ -108,6 +108,7 @@ class KairosDbOnH2Test extends AggregateStoreContract {
         assertThat(urls).hasSize(1);
         String url = urls.stringPropertyNames().iterator().next();
         assertThat(url).endsWith("/h2db/kairosdb");
-        assertThat(urls.getProperty(url)).isEqualTo(url + ";CACHE_SIZE=" + 256 / 4 * 1024); // a quarter of the heap
+        int quarterOfTheHeapKb = KAIROS.kairos().config().heapMegabytes() / 4 * 1024;
+        assertThat(urls.getProperty(url)).isEqualTo(url + ";CACHE_SIZE=" + quarterOfTheHeapKb);
     }
 }
